@@ -1,0 +1,94 @@
+using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Options;
+
+namespace ServerlessWorkflow.Functions.Storage;
+
+/// <summary>
+/// Creates every table and container of <see cref="StorageLayout"/> when the handler starts.
+/// Storage that is not reachable yet does not stop the handler from starting (the health
+/// endpoint reports it): creation is retried in the background until it succeeds.
+/// </summary>
+internal sealed partial class StorageInitializer(
+    IOptions<StorageLayout> layoutOptions,
+    StorageNames names,
+    TableServiceClient tables,
+    BlobServiceClient blobs,
+    TimeProvider time,
+    ILogger<StorageInitializer> logger) : IHostedService, IDisposable
+{
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly StorageLayout _layout = layoutOptions.Value;
+    private Task? _retrying;
+
+    /// <summary>Completes once every table and container exists.</summary>
+    public Task Ready => _ready.Task;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (await TryCreateAllAsync(cancellationToken))
+        {
+            return;
+        }
+
+        _retrying = RetryUntilCreatedAsync(_stopping.Token);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        if (_retrying is not null)
+        {
+            await _retrying.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    public void Dispose() => _stopping.Dispose();
+
+    private async Task RetryUntilCreatedAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(RetryDelay, time, stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            if (await TryCreateAllAsync(stopping))
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task<bool> TryCreateAllAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.WhenAll(
+                _layout.Tables.Select(t => tables.CreateTableIfNotExistsAsync(names.Table(t), cancellationToken))
+                    .Concat<Task>(_layout.Containers.Select(c => blobs.GetBlobContainerClient(names.Container(c)).CreateIfNotExistsAsync(cancellationToken: cancellationToken))));
+            LogCreated(logger, _layout.Tables.Count, _layout.Containers.Count);
+            _ready.TrySetResult();
+            return true;
+        }
+        catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or AggregateException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            LogUnavailable(logger, ex.GetType().Name, RetryDelay.TotalSeconds);
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Storage ready: {TableCount} tables and {ContainerCount} containers exist")]
+    private static partial void LogCreated(ILogger logger, int tableCount, int containerCount);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storage is not reachable ({Error}); creating tables and containers again in {Seconds} s")]
+    private static partial void LogUnavailable(ILogger logger, string error, double seconds);
+}

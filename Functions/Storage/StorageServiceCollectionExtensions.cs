@@ -1,0 +1,47 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+
+namespace ServerlessWorkflow.Functions.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>
+    /// Table and blob clients for the account named by <c>AzureWebJobsStorage</c>, the naming
+    /// prefix from <c>Storage__Prefix</c>, and the start-up creation of every declared table and container.
+    /// </summary>
+    public static IHostApplicationBuilder AddStorage(this IHostApplicationBuilder builder)
+    {
+        var connection = StorageConnection.FromConfiguration(builder.Configuration);
+        builder.Services.AddSingleton(connection);
+        builder.Services.AddSingleton(new StorageNames(builder.Configuration["Storage:Prefix"]));
+        builder.Services.AddSingleton(_ => connection.CreateTableServiceClient(Configure(new TableClientOptions())));
+        builder.Services.AddSingleton(_ => connection.CreateBlobServiceClient(Configure(new BlobClientOptions())));
+        builder.Services.AddSingleton<StorageInitializer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());
+        return builder;
+    }
+
+    /// <summary>Declares a table the app needs; it is created when the handler starts.</summary>
+    public static IServiceCollection AddTable(this IServiceCollection services, string logicalName) =>
+        services.Configure<StorageLayout>(o => o.Tables.Add(logicalName));
+
+    /// <summary>Declares a blob container the app needs; it is created when the handler starts.</summary>
+    public static IServiceCollection AddContainer(this IServiceCollection services, string logicalName) =>
+        services.Configure<StorageLayout>(o => o.Containers.Add(logicalName));
+
+    /// <summary>
+    /// Retries are short: a request that storage cannot serve soon should fail fast with 503
+    /// rather than hold a connection while the caller gives up.
+    /// </summary>
+    private static T Configure<T>(T options)
+        where T : ClientOptions
+    {
+        options.Retry.MaxRetries = 3;
+        options.Retry.Mode = RetryMode.Exponential;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(2);
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
+        return options;
+    }
+}
