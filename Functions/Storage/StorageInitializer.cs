@@ -16,55 +16,36 @@ internal sealed partial class StorageInitializer(
     TableServiceClient tables,
     BlobServiceClient blobs,
     TimeProvider time,
-    ILogger<StorageInitializer> logger) : IHostedService, IDisposable
+    ILogger<StorageInitializer> logger) : BackgroundService
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
-    private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly StorageLayout _layout = layoutOptions.Value;
-    private Task? _retrying;
 
     /// <summary>Completes once every table and container exists.</summary>
     public Task Ready => _ready.Task;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>The first attempt is part of start-up, so a healthy start serves requests with every table in place.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (await TryCreateAllAsync(cancellationToken))
-        {
-            return;
-        }
-
-        _retrying = RetryUntilCreatedAsync(_stopping.Token);
+        await TryCreateAllAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await _stopping.CancelAsync();
-        if (_retrying is not null)
-        {
-            await _retrying.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-    }
-
-    public void Dispose() => _stopping.Dispose();
-
-    private async Task RetryUntilCreatedAsync(CancellationToken stopping)
-    {
-        while (!stopping.IsCancellationRequested)
+        while (!_ready.Task.IsCompleted && !stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(RetryDelay, time, stopping);
+                await Task.Delay(RetryDelay, time, stoppingToken);
             }
             catch (OperationCanceledException)
             {
                 return;
             }
 
-            if (await TryCreateAllAsync(stopping))
-            {
-                return;
-            }
+            await TryCreateAllAsync(stoppingToken);
         }
     }
 

@@ -33,7 +33,7 @@ public sealed class InvocationContractTests
         Assert.Equal("uploads/d1/u7/a.xlsx", blob.BlobPath);
         Assert.Equal(new Uri("http://127.0.0.1:10000/devstoreaccount1/uploads/d1/u7/a.xlsx"), blob.Uri);
         Assert.Equal(Spreadsheet, blob.Content.ToArray());
-        Assert.Equal("0x8DC", blob.Properties.ETag);
+        Assert.Equal("\"0x8DC\"", blob.Properties.ETag);
         Assert.Equal(42, blob.Properties.ContentLength);
         Assert.Equal("application/octet-stream", blob.Properties.ContentType);
         Assert.Equal(new DateTimeOffset(2026, 2, 20, 3, 4, 5, TimeSpan.Zero), blob.Properties.LastModified);
@@ -64,7 +64,7 @@ public sealed class InvocationContractTests
 
         var blob = BlobTriggerInput.From(request, "blob");
 
-        Assert.Equal("0x1", blob.Properties.ETag);
+        Assert.Equal("\"0x1\"", blob.Properties.ETag);
         Assert.Equal(7, blob.Properties.ContentLength);
     }
 

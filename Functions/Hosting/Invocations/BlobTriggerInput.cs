@@ -53,6 +53,16 @@ public sealed record BlobTriggerProperties(string? ETag, long? ContentLength, st
             Text(p, "LastModified") is { } modified && DateTimeOffset.TryParse(modified, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null);
     }
 
+    /// <summary>
+    /// Inside the Properties object values are plain JSON (only top-level metadata is encoded twice),
+    /// so a string is taken as it is: an ETag keeps its quotes, <c>"0x8DC…"</c>, as the storage service writes it.
+    /// </summary>
     private static string? Text(JsonElement obj, string name) =>
-        InvocationValue.TryGetProperty(obj, name, out var value) ? InvocationValue.AsString(value) : null;
+        !InvocationValue.TryGetProperty(obj, name, out var value) ? null
+        : value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString(),
+            JsonValueKind.Null or JsonValueKind.Undefined => null,
+            _ => value.GetRawText(),
+        };
 }

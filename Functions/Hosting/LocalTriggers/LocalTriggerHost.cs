@@ -159,7 +159,7 @@ internal sealed partial class LocalTriggerHost(
         Dictionary<string, BlobReceipt> known,
         CancellationToken stoppingToken)
     {
-        var etag = blob.Properties.ETag?.ToString() ?? string.Empty;
+        var etag = blob.Properties.ETag?.ToString("H") ?? string.Empty; // quoted, as in HTTP headers and the host's BlobProperties
         known.TryGetValue(blob.Name, out var receipt);
         if (receipt is not null && receipt.IsSettled(etag))
         {

@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ServerlessWorkflow.Tests.Infrastructure;
+
+/// <summary>
+/// The real handler (its Program), listening on Kestrel on a free loopback port, so that it can
+/// be called — and can call itself, as the local trigger host does — over real HTTP.
+/// Settings are the environment variables the handler reads, in their configuration form.
+/// </summary>
+public sealed class HandlerApp : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
+
+    public HandlerApp(string storageConnectionString, string prefix, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    {
+        Port = FreePort.Next();
+        Prefix = prefix;
+        _services = services;
+        _settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["AzureWebJobsStorage"] = storageConnectionString,
+            ["FUNCTIONS_CUSTOMHANDLER_PORT"] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Storage:Prefix"] = prefix,
+            ["LocalTriggers:Enabled"] = "false",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+
+        UseKestrel();
+    }
+
+    public int Port { get; }
+
+    public string Prefix { get; }
+
+    public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
+
+    /// <summary>Starts the handler and returns a client for its real address.</summary>
+    public HttpClient Start()
+    {
+        StartServer();
+        return new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        if (_services is not null)
+        {
+            builder.ConfigureServices(_services);
+        }
+    }
+}
