@@ -1,6 +1,7 @@
 using ServerlessWorkflow.Functions.Features.CheckDeadlines;
 using ServerlessWorkflow.Functions.Features.Health;
 using ServerlessWorkflow.Functions.Features.ImportStatistics;
+using ServerlessWorkflow.Functions.Features.OpenApi;
 using ServerlessWorkflow.Functions.Hosting;
 using ServerlessWorkflow.Functions.Hosting.LocalTriggers;
 using ServerlessWorkflow.Functions.Storage;
@@ -15,6 +16,7 @@ builder.AddLocalTriggers();
 // Features, one per folder under Features/ (each beside its function.json files).
 builder.Services
     .AddHealthFeature()
+    .AddOpenApiFeature()
     .AddCheckDeadlines()
     .AddImportStatistics();
 
@@ -22,6 +24,7 @@ var app = builder.Build();
 app.UseCustomHandlerHosting();
 
 app.MapHealth();
+app.MapOpenApiDocument();
 app.MapCheckDeadlines();
 app.MapImportStatistics();
 
