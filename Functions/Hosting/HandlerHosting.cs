@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using ServerlessWorkflow.Functions.Hosting.Security;
 
 namespace ServerlessWorkflow.Functions.Hosting;
 
@@ -21,13 +22,20 @@ public static class HandlerHosting
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddOfficeAuthentication();
         return builder;
     }
 
     public static WebApplication UseCustomHandlerHosting(this WebApplication app)
     {
-        app.UseExceptionHandler();
+        // Kestrel's own refusals (413 for an oversized body, 400 for a malformed one) keep their status.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
         app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
         return app;
     }
 }
