@@ -4,12 +4,14 @@ using ServerlessWorkflow.Functions.Features.ImportStatistics;
 using ServerlessWorkflow.Functions.Features.OpenApi;
 using ServerlessWorkflow.Functions.Hosting;
 using ServerlessWorkflow.Functions.Hosting.LocalTriggers;
+using ServerlessWorkflow.Functions.Hosting.Telemetry;
 using ServerlessWorkflow.Functions.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 
-// Platform: custom-handler hosting, storage, and the development stand-in for the host's triggers.
+// Platform: custom-handler hosting, telemetry, storage, and the development stand-in for the host's triggers.
 builder.AddCustomHandlerHosting();
+builder.AddTelemetry();
 builder.AddStorage();
 builder.AddLocalTriggers();
 

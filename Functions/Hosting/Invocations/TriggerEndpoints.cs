@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using ServerlessWorkflow.Functions.Hosting.Telemetry;
 
 namespace ServerlessWorkflow.Functions.Hosting.Invocations;
 
@@ -36,7 +37,7 @@ public static partial class TriggerEndpoints
         string functionName,
         Func<InvocationRequest, IServiceProvider, CancellationToken, Task> run) =>
         app.MapPost("/" + functionName, async Task<Results<Ok<InvocationResponse>, BadRequest<InvocationResponse>, JsonHttpResult<InvocationResponse>>> (
-                HttpContext context, ILoggerFactory loggers, CancellationToken cancellationToken) =>
+                HttpContext context, ILoggerFactory loggers, AppTelemetry telemetry, CancellationToken cancellationToken) =>
             {
                 var logger = loggers.CreateLogger("ServerlessWorkflow.Functions.Invocation");
                 InvocationRequest request;
@@ -48,16 +49,19 @@ public static partial class TriggerEndpoints
                 catch (InvocationFormatException ex)
                 {
                     LogUnreadable(logger, functionName, ex.Message);
+                    telemetry.Invocation(functionName, "unreadable");
                     return TypedResults.BadRequest(InvocationResponse.Failed(ex.Message));
                 }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
                 {
                     LogFailed(logger, ex, functionName);
+                    telemetry.Invocation(functionName, "failed");
                     return TypedResults.Json(
                         InvocationResponse.Failed($"{functionName} failed: {ex.GetType().Name}"),
                         statusCode: StatusCodes.Status500InternalServerError);
                 }
 
+                telemetry.Invocation(functionName, "succeeded");
                 return TypedResults.Ok(InvocationResponse.Completed);
             })
             .WithName(functionName)
