@@ -1,0 +1,81 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace ServerlessWorkflow.Functions.Pages;
+
+/// <summary>
+/// The shell of every page: Vietnamese, readable on a 360 px phone, no JavaScript, one small
+/// inline style sheet allowed by its hash in the Content-Security-Policy (nothing else may run).
+/// </summary>
+public static class PageLayout
+{
+    /// <summary>The style sheet: large touch targets, system fonts (which carry Vietnamese), no web fonts.</summary>
+    public const string Css = """
+        :root{--ink:#1b1f23;--muted:#57606a;--line:#d0d7de;--accent:#b3261e;--ok:#1a7f37;--warn:#9a6700;--bg:#f6f8fa}
+        *{box-sizing:border-box}
+        body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",Arial,sans-serif;color:var(--ink);background:var(--bg)}
+        header{background:var(--accent);color:#fff;padding:.75rem 1rem}
+        header a{color:#fff}
+        main{max-width:60rem;margin:0 auto;padding:1rem}
+        h1{font-size:1.35rem;margin:.25rem 0}
+        h2{font-size:1.15rem;margin:1.25rem 0 .5rem}
+        section,.card{background:#fff;border:1px solid var(--line);border-radius:.5rem;padding:1rem;margin:0 0 1rem}
+        label{display:block;font-weight:600;margin:.75rem 0 .25rem}
+        input,select,textarea,button{font:inherit;width:100%;min-height:2.75rem;padding:.5rem .75rem;border:1px solid var(--line);border-radius:.4rem;background:#fff}
+        textarea{min-height:6rem}
+        button,.button{display:inline-block;width:auto;min-width:10rem;background:var(--accent);color:#fff;border:0;font-weight:600;cursor:pointer;text-align:center;text-decoration:none;padding:.65rem 1.25rem;margin-top:1rem}
+        .muted{color:var(--muted)}
+        .ok{color:var(--ok)} .late,.error{color:var(--accent)} .warn{color:var(--warn)}
+        .notice{border-left:4px solid var(--ok);background:#eef8f1;padding:.75rem 1rem;margin:0 0 1rem}
+        .errors{border-left:4px solid var(--accent);background:#fdf0ef;padding:.75rem 1rem;margin:0 0 1rem}
+        table{border-collapse:collapse;width:100%}
+        th,td{border-bottom:1px solid var(--line);padding:.5rem;text-align:left;vertical-align:top}
+        .scroll{overflow-x:auto}
+        """;
+
+    /// <summary>The Content-Security-Policy: no scripts, this style sheet only, forms post back here.</summary>
+    public static readonly string ContentSecurityPolicy =
+        $"default-src 'none'; style-src 'sha256-{Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(Css)))}'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+    public static Markup Render(string title, Markup body, Markup? header = null) => Html.Of($"""
+        <!doctype html>
+        <html lang="vi">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta name="referrer" content="no-referrer">
+        <title>{title}</title>
+        <style>{new Markup(Css)}</style>
+        </head>
+        <body>
+        <header>{header ?? Html.Of($"<strong>{title}</strong>")}</header>
+        <main>
+        {body}
+        </main>
+        </body>
+        </html>
+        """);
+
+    /// <summary>A page as an HTTP result, with the headers every page carries.</summary>
+    public static IResult Page(string title, Markup body, int statusCode = StatusCodes.Status200OK, Markup? header = null) =>
+        new PageResult(Render(title, body, header), statusCode);
+
+    private sealed class PageResult(Markup html, int statusCode) : IResult, IStatusCodeHttpResult, IContentTypeHttpResult
+    {
+        public int? StatusCode => statusCode;
+
+        public string ContentType => "text/html; charset=utf-8";
+
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            var response = httpContext.Response;
+            response.StatusCode = statusCode;
+            response.ContentType = ContentType;
+            response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            response.Headers.XContentTypeOptions = "nosniff";
+            response.Headers.CacheControl = "no-store";
+            response.Headers["Referrer-Policy"] = "no-referrer";
+            return response.WriteAsync(html.Value, httpContext.RequestAborted);
+        }
+    }
+}
