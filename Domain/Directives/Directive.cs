@@ -1,0 +1,86 @@
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using ServerlessWorkflow.Domain.Common;
+using ServerlessWorkflow.Domain.Time;
+using ServerlessWorkflow.Domain.Units;
+
+namespace ServerlessWorkflow.Domain.Directives;
+
+/// <summary>A directive's id, made by the server: <c>d</c> and 12 random base-32 characters (key- and URL-safe).</summary>
+public readonly partial record struct DirectiveId
+{
+    private const string Alphabet = "abcdefghijkmnpqrstuvwxyz23456789";
+
+    private DirectiveId(string value) => Value = value;
+
+    public string Value { get; }
+
+    public static DirectiveId New() => new("d" + RandomNumberGenerator.GetString(Alphabet, 12));
+
+    public static Result<DirectiveId> Parse(string? text) =>
+        text is not null && Grammar().IsMatch(text) ? new DirectiveId(text) : Error.NotFound("directive-not-found", "Không tìm thấy công văn.");
+
+    public override string ToString() => Value;
+
+    [GeneratedRegex("^d[a-z0-9]{12}$")]
+    private static partial Regex Grammar();
+}
+
+/// <summary>A task's id within its directive: <c>t1</c>, <c>t2</c>, … in the order the office listed them.</summary>
+public readonly partial record struct TaskId
+{
+    private TaskId(string value) => Value = value;
+
+    public string Value { get; }
+
+    public static TaskId ForIndex(int index) => new($"t{index + 1}");
+
+    public static Result<TaskId> Parse(string? text) =>
+        text is not null && Grammar().IsMatch(text) ? new TaskId(text) : Error.NotFound("task-not-found", "Không tìm thấy nhiệm vụ.");
+
+    public override string ToString() => Value;
+
+    [GeneratedRegex("^t[1-9][0-9]{0,2}$")]
+    private static partial Regex Grammar();
+}
+
+/// <summary>What a unit must do for a task: confirm it is done, or send the statistics spreadsheet.</summary>
+public enum TaskKind
+{
+    Confirmation,
+    Statistics,
+}
+
+public static class TaskKinds
+{
+    public static string Wire(TaskKind kind) => kind == TaskKind.Statistics ? "statistics" : "confirmation";
+
+    public static string Name(TaskKind kind) => kind == TaskKind.Statistics ? "Gửi báo cáo thống kê" : "Xác nhận thực hiện";
+
+    public static Result<TaskKind> Parse(string? text, string field) => text switch
+    {
+        "confirmation" => TaskKind.Confirmation,
+        "statistics" => TaskKind.Statistics,
+        _ => Error.Validation(field, "invalid-kind", "Loại nhiệm vụ phải là 'confirmation' (xác nhận) hoặc 'statistics' (báo cáo thống kê)."),
+    };
+}
+
+/// <summary>One task of a directive: what, of which kind, by when, and which units must do it.</summary>
+public sealed record DirectiveTask(TaskId Id, string Title, TaskKind Kind, Deadline Deadline, IReadOnlyList<UnitId> Units);
+
+/// <summary>A registered directive (công văn): its number, date, issuer, subject and tasks.</summary>
+public sealed record Directive(
+    DirectiveId Id,
+    string Number,
+    DateOnly IssuedOn,
+    string Issuer,
+    string Subject,
+    IReadOnlyList<DirectiveTask> Tasks,
+    DateTimeOffset RegisteredAt)
+{
+    public Deadline LastDeadline => Tasks.Max(t => t.Deadline);
+
+    public IEnumerable<UnitId> AssignedUnits => Tasks.SelectMany(t => t.Units).Distinct();
+
+    public DirectiveTask? FindTask(TaskId id) => Tasks.FirstOrDefault(t => t.Id == id);
+}

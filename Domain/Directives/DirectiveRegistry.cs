@@ -1,0 +1,76 @@
+using ServerlessWorkflow.Domain.Common;
+using ServerlessWorkflow.Domain.Links;
+using ServerlessWorkflow.Domain.Submissions;
+using ServerlessWorkflow.Domain.Units;
+
+namespace ServerlessWorkflow.Domain.Directives;
+
+/// <summary>Storage of directives. A directive is written once, whole.</summary>
+public interface IDirectiveStore
+{
+    Task CreateAsync(Directive directive, CancellationToken cancellationToken);
+
+    Task<Directive?> GetAsync(DirectiveId id, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<Directive>> ListAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>A unit's link for a directive.</summary>
+public sealed record IssuedLink(UnitId UnitId, string Token);
+
+/// <summary>A registered directive with one link per assigned unit.</summary>
+public sealed record Registered(Directive Directive, IReadOnlyList<IssuedLink> Links);
+
+/// <summary>One unit's standing on one task.</summary>
+public sealed record AssignmentView(DirectiveTask Task, Unit? Unit, UnitId UnitId, AssignmentStanding Standing);
+
+/// <summary>A directive as the office follows it: every task × unit with its standing now.</summary>
+public sealed record DirectiveView(Directive Directive, IReadOnlyList<AssignmentView> Assignments);
+
+/// <summary>Registers directives and answers where each unit stands. Links expire <see cref="LinkLifetime"/> after the last deadline.</summary>
+public sealed class DirectiveRegistry(
+    IDirectiveStore directives,
+    ISubmissionStore submissions,
+    UnitRegistry units,
+    UnitLinkSigner links,
+    TimeProvider time)
+{
+    public TimeSpan LinkLifetime { get; init; } = UnitLinkSigner.DefaultLifetimeAfterLastDeadline;
+
+    public async Task<Result<Registered>> RegisterAsync(DirectiveInput input, CancellationToken cancellationToken)
+    {
+        var tree = await units.TreeAsync(cancellationToken);
+        var directive = DirectiveRegistration.Register(input, tree, DirectiveId.New(), time.GetUtcNow());
+        if (!directive.IsSuccess)
+        {
+            return directive.Error!;
+        }
+
+        await directives.CreateAsync(directive.Value, cancellationToken);
+        return new Registered(directive.Value, LinksFor(directive.Value));
+    }
+
+    /// <summary>One signed link per assigned unit, valid until <see cref="LinkLifetime"/> after the last deadline.</summary>
+    public IReadOnlyList<IssuedLink> LinksFor(Directive directive)
+    {
+        var expires = directive.LastDeadline.PassesAt + LinkLifetime;
+        return directive.AssignedUnits.Select(u => new IssuedLink(u, links.Sign(new UnitLink(directive.Id, u, expires)))).ToList();
+    }
+
+    public async Task<Result<DirectiveView>> ViewAsync(string? id, CancellationToken cancellationToken)
+    {
+        var directiveId = DirectiveId.Parse(id);
+        if (!directiveId.IsSuccess || await directives.GetAsync(directiveId.Value, cancellationToken) is not { } directive)
+        {
+            return Error.NotFound("directive-not-found", "Không tìm thấy công văn.");
+        }
+
+        var tree = await units.TreeAsync(cancellationToken);
+        var versions = (await submissions.ListAsync(directive.Id, null, cancellationToken)).ToLookup(v => (v.TaskId, v.UnitId));
+        var now = time.GetUtcNow();
+        var assignments = directive.Tasks
+            .SelectMany(t => t.Units.Select(u => new AssignmentView(t, tree.Find(u), u, AssignmentStanding.Evaluate(t.Deadline, versions[(t.Id, u)], now))))
+            .ToList();
+        return new DirectiveView(directive, assignments);
+    }
+}

@@ -1,0 +1,129 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using ServerlessWorkflow.Domain.Common;
+using ServerlessWorkflow.Domain.Time;
+
+namespace ServerlessWorkflow.Domain.ErrorReports;
+
+/// <summary>
+/// The short code a reporter keeps to follow a report: 8 characters from an alphabet without
+/// look-alikes (no 0/O, 1/I/L), drawn from a cryptographic random source.
+/// </summary>
+public readonly partial record struct TrackingCode
+{
+    private const string Alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+
+    private TrackingCode(string value) => Value = value;
+
+    public string Value { get; }
+
+    public static TrackingCode New() => new(RandomNumberGenerator.GetString(Alphabet, 8));
+
+    /// <summary>A code as a person types it back: case and surrounding spaces do not matter.</summary>
+    public static Result<TrackingCode> Parse(string? text)
+    {
+        var value = (text ?? string.Empty).Trim().ToUpperInvariant();
+        return Grammar().IsMatch(value) ? new TrackingCode(value) : Error.NotFound("report-not-found", "Không tìm thấy phản ánh với mã này.");
+    }
+
+    public override string ToString() => Value;
+
+    [GeneratedRegex("^[ABCDEFGHJKMNPQRSTUVWXYZ2-9]{8}$")]
+    private static partial Regex Grammar();
+}
+
+public enum ErrorReportStatus
+{
+    New,
+    InProgress,
+    Resolved,
+    Rejected,
+}
+
+public static class ErrorReportStatuses
+{
+    public static string Wire(ErrorReportStatus status) => status switch
+    {
+        ErrorReportStatus.New => "new",
+        ErrorReportStatus.InProgress => "in-progress",
+        ErrorReportStatus.Resolved => "resolved",
+        ErrorReportStatus.Rejected => "rejected",
+        _ => throw new ArgumentOutOfRangeException(nameof(status)),
+    };
+
+    public static string Name(ErrorReportStatus status) => status switch
+    {
+        ErrorReportStatus.New => "Mới tiếp nhận",
+        ErrorReportStatus.InProgress => "Đang xử lý",
+        ErrorReportStatus.Resolved => "Đã xử lý xong",
+        ErrorReportStatus.Rejected => "Không xử lý",
+        _ => throw new ArgumentOutOfRangeException(nameof(status)),
+    };
+
+    public static Result<ErrorReportStatus> Parse(string? text, string field = "status") =>
+        Enum.GetValues<ErrorReportStatus>().Where(s => Wire(s) == text?.Trim()).Select(s => (ErrorReportStatus?)s).FirstOrDefault() is { } status
+            ? status
+            : Error.Validation(field, "invalid-status", "Trạng thái phải là new, in-progress, resolved hoặc rejected.");
+}
+
+/// <summary>What a member reports: whose data, in which unit, which field, what it says and what it should say, and how to reach them.</summary>
+public sealed record ErrorReportInput(string MemberName, string UnitName, string Field, string CurrentValue, string CorrectValue, string Contact)
+{
+    public static Result<ErrorReportInput> Create(string? memberName, string? unitName, string? field, string? currentValue, string? correctValue, string? contact)
+    {
+        var v = new Validation();
+        var member = v.Take(Text.Clean(memberName, "memberName", 100), "memberName");
+        var unit = v.Take(Text.Clean(unitName, "unitName", 200), "unitName");
+        var which = v.Take(Text.Clean(field, "field", 100), "field");
+        var current = v.Take(Text.Clean(currentValue, "currentValue", 500, required: false), "currentValue");
+        var correct = v.Take(Text.Clean(correctValue, "correctValue", 500), "correctValue");
+        var reach = v.Take(Text.Clean(contact, "contact", 200), "contact");
+        return v.HasErrors ? v.ToError() : new ErrorReportInput(member!, unit!, which!, current!, correct!, reach!);
+    }
+
+    /// <summary>
+    /// Exact duplicates filed on the same Vietnam day fold into one report: this key is the same
+    /// for them (fields compared after NFC and case folding) and differs otherwise.
+    /// </summary>
+    public string FoldKey(DateTimeOffset at)
+    {
+        var material = string.Join('\n', MemberName, UnitName, Field, CurrentValue, CorrectValue, Contact).ToUpperInvariant()
+            + "\n" + VietnamTime.DateOf(at).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(material)))[..40];
+    }
+}
+
+/// <summary>A stored data-error report and where it stands.</summary>
+public sealed record ErrorReport(TrackingCode Code, ErrorReportInput Input, DateTimeOffset FiledAt, ErrorReportStatus Status, string ResolutionNote, DateTimeOffset UpdatedAt)
+{
+    /// <summary>
+    /// The Party Building Board's workflow: new → in progress → resolved or rejected; a new report
+    /// may be rejected at once (spam, not ours). Rejecting needs a note that says why.
+    /// </summary>
+    public Result<ErrorReport> MoveTo(ErrorReportStatus next, string? note, DateTimeOffset now)
+    {
+        var allowed = (Status, next) switch
+        {
+            (ErrorReportStatus.New, ErrorReportStatus.InProgress) => true,
+            (ErrorReportStatus.New, ErrorReportStatus.Rejected) => true,
+            (ErrorReportStatus.InProgress, ErrorReportStatus.Resolved) => true,
+            (ErrorReportStatus.InProgress, ErrorReportStatus.Rejected) => true,
+            _ => false,
+        };
+        if (!allowed)
+        {
+            return Error.Conflict("invalid-transition", $"Không thể chuyển từ '{ErrorReportStatuses.Name(Status)}' sang '{ErrorReportStatuses.Name(next)}'.");
+        }
+
+        var cleanNote = Text.Clean(note, "note", 1000, required: next == ErrorReportStatus.Rejected, multiline: true);
+        if (!cleanNote.IsSuccess)
+        {
+            return next == ErrorReportStatus.Rejected && string.IsNullOrWhiteSpace(note)
+                ? Error.Validation("note", "required", "Hãy ghi lý do không xử lý.")
+                : cleanNote.Error!;
+        }
+
+        return this with { Status = next, ResolutionNote = cleanNote.Value.Length > 0 ? cleanNote.Value : ResolutionNote, UpdatedAt = now };
+    }
+}

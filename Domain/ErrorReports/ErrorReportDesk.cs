@@ -1,0 +1,60 @@
+using ServerlessWorkflow.Domain.Common;
+
+namespace ServerlessWorkflow.Domain.ErrorReports;
+
+/// <summary>A stored report with the storage version (ETag) it was read at.</summary>
+public sealed record VersionedReport(ErrorReport Report, string Version);
+
+/// <summary>Storage of data-error reports.</summary>
+public interface IErrorReportStore
+{
+    /// <summary>Stores the report unless one with the same fold key exists; returns the report that stands for it.</summary>
+    Task<ErrorReport> AddOrFoldAsync(ErrorReport report, string foldKey, CancellationToken cancellationToken);
+
+    Task<VersionedReport?> GetAsync(TrackingCode code, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<ErrorReport>> ListAsync(ErrorReportStatus? status, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the report if it is still at <paramref name="expectedVersion"/>; otherwise Conflict.</summary>
+    Task<Result<ErrorReport>> ReplaceAsync(ErrorReport report, string expectedVersion, CancellationToken cancellationToken);
+}
+
+/// <summary>The Party Building Board's desk for data-error reports: file, look up, list, move along the workflow.</summary>
+public sealed class ErrorReportDesk(IErrorReportStore store, TimeProvider time)
+{
+    public async Task<Result<ErrorReport>> FileAsync(ErrorReportInput input, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var report = new ErrorReport(TrackingCode.New(), input, now, ErrorReportStatus.New, string.Empty, now);
+        return await store.AddOrFoldAsync(report, input.FoldKey(now), cancellationToken);
+    }
+
+    public async Task<Result<ErrorReport>> FindAsync(string? code, CancellationToken cancellationToken)
+    {
+        var parsed = TrackingCode.Parse(code);
+        return parsed.IsSuccess && await store.GetAsync(parsed.Value, cancellationToken) is { } found
+            ? found.Report
+            : Error.NotFound("report-not-found", "Không tìm thấy phản ánh với mã này.");
+    }
+
+    public Task<IReadOnlyList<ErrorReport>> ListAsync(ErrorReportStatus? status, CancellationToken cancellationToken) =>
+        store.ListAsync(status, cancellationToken);
+
+    public async Task<Result<ErrorReport>> MoveAsync(string? code, string? status, string? note, CancellationToken cancellationToken)
+    {
+        var next = ErrorReportStatuses.Parse(status);
+        if (!next.IsSuccess)
+        {
+            return next.Error!;
+        }
+
+        var parsed = TrackingCode.Parse(code);
+        if (!parsed.IsSuccess || await store.GetAsync(parsed.Value, cancellationToken) is not { } current)
+        {
+            return Error.NotFound("report-not-found", "Không tìm thấy phản ánh với mã này.");
+        }
+
+        var moved = current.Report.MoveTo(next.Value, note, time.GetUtcNow());
+        return moved.IsSuccess ? await store.ReplaceAsync(moved.Value, current.Version, cancellationToken) : moved;
+    }
+}

@@ -1,0 +1,156 @@
+using System.Security.Cryptography;
+using System.Text;
+using ServerlessWorkflow.Domain.Common;
+using ServerlessWorkflow.Domain.Directives;
+using ServerlessWorkflow.Domain.Time;
+using ServerlessWorkflow.Domain.Units;
+
+namespace ServerlessWorkflow.Domain.Submissions;
+
+/// <summary>What a unit reports: the task is done, or under way.</summary>
+public enum SubmissionStatus
+{
+    InProgress,
+    Done,
+}
+
+public static class SubmissionStatuses
+{
+    public static string Wire(SubmissionStatus status) => status == SubmissionStatus.Done ? "done" : "in-progress";
+
+    public static string Name(SubmissionStatus status) => status == SubmissionStatus.Done ? "Đã hoàn thành" : "Đang thực hiện";
+
+    public static Result<SubmissionStatus> Parse(string? text, string field = "status") => text?.Trim() switch
+    {
+        "done" => SubmissionStatus.Done,
+        "in-progress" => SubmissionStatus.InProgress,
+        null or "" => Error.Validation(field, "required", "Hãy chọn tình trạng: đã hoàn thành hoặc đang thực hiện."),
+        _ => Error.Validation(field, "invalid-status", "Tình trạng phải là 'done' (đã hoàn thành) hoặc 'in-progress' (đang thực hiện)."),
+    };
+}
+
+/// <summary>A validated submission: status and note (NFC, up to <see cref="MaxNoteLength"/> characters, several lines allowed).</summary>
+public sealed record SubmissionInput(SubmissionStatus Status, string Note)
+{
+    public const int MaxNoteLength = 2000;
+    public const int MaxIdempotencyKeyLength = 100;
+
+    public static Result<SubmissionInput> Create(string? status, string? note)
+    {
+        var v = new Validation();
+        var parsedStatus = v.Take(SubmissionStatuses.Parse(status), "status");
+        var cleanNote = v.Take(Text.Clean(note, "note", MaxNoteLength, required: false, multiline: true), "note");
+        return v.HasErrors ? v.ToError() : new SubmissionInput(parsedStatus, cleanNote!);
+    }
+
+    /// <summary>An <c>Idempotency-Key</c> header: 1–100 visible ASCII characters, or absent.</summary>
+    public static Result<string?> IdempotencyKey(string? header)
+    {
+        if (string.IsNullOrEmpty(header))
+        {
+            return Result<string?>.Success(null);
+        }
+
+        return header.Length <= MaxIdempotencyKeyLength && header.All(c => c is > ' ' and < '\u007f')
+            ? header
+            : Error.Validation("Idempotency-Key", "invalid-idempotency-key", "Idempotency-Key must be 1–100 visible ASCII characters.");
+    }
+}
+
+/// <summary>One stored version of a unit's submission for a task. Every version is kept; the latest counts.</summary>
+public sealed record SubmissionVersion(
+    string VersionId,
+    DirectiveId DirectiveId,
+    TaskId TaskId,
+    UnitId UnitId,
+    DateTimeOffset At,
+    SubmissionStatus Status,
+    string Note,
+    bool Late,
+    IReadOnlyList<string> Attachments)
+{
+    /// <summary>Two posts within this window with the same content are one submission (a double click).</summary>
+    public static readonly TimeSpan DuplicateWindow = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The version's id, derived so a repeated post maps to the same id and storage can insert it
+    /// only if absent: from the <c>Idempotency-Key</c> when the caller sent one, otherwise from the
+    /// content and the <see cref="DuplicateWindow"/> it was posted in.
+    /// </summary>
+    public static string DeriveId(DirectiveId directive, TaskId task, UnitId unit, SubmissionInput input, string? idempotencyKey, DateTimeOffset at)
+    {
+        var material = idempotencyKey is not null
+            ? $"key\n{directive}\n{task}\n{unit}\n{idempotencyKey}"
+            : $"content\n{directive}\n{task}\n{unit}\n{SubmissionStatuses.Wire(input.Status)}\n{input.Note}\n{at.ToUnixTimeSeconds() / (long)DuplicateWindow.TotalSeconds}";
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(material)))[..32];
+    }
+
+    /// <summary>Whether this version repeats <paramref name="input"/> posted at <paramref name="at"/> (same content, within the window).</summary>
+    public bool Repeats(SubmissionInput input, DateTimeOffset at) =>
+        Status == input.Status && Note == input.Note && at - At < DuplicateWindow && at >= At;
+}
+
+/// <summary>Where a unit stands on one task at one instant.</summary>
+public enum AssignmentState
+{
+    /// <summary>Not completed, deadline not passed.</summary>
+    Pending,
+
+    /// <summary>Completed before the deadline passed.</summary>
+    SubmittedOnTime,
+
+    /// <summary>Completed after the deadline passed.</summary>
+    SubmittedLate,
+
+    /// <summary>Not completed, deadline passed.</summary>
+    Overdue,
+}
+
+/// <summary>A unit's standing on a task: its state, when it completed (if it did), its latest report and how many versions it sent.</summary>
+public sealed record AssignmentStanding(AssignmentState State, DateTimeOffset? CompletedAt, SubmissionVersion? Latest, int Versions, int DaysOverdue)
+{
+    public static string Name(AssignmentState state) => state switch
+    {
+        AssignmentState.Pending => "Chưa thực hiện",
+        AssignmentState.SubmittedOnTime => "Hoàn thành đúng hạn",
+        AssignmentState.SubmittedLate => "Hoàn thành muộn",
+        AssignmentState.Overdue => "Quá hạn",
+        _ => throw new ArgumentOutOfRangeException(nameof(state)),
+    };
+
+    public static string Wire(AssignmentState state) => state switch
+    {
+        AssignmentState.Pending => "pending",
+        AssignmentState.SubmittedOnTime => "submitted-on-time",
+        AssignmentState.SubmittedLate => "submitted-late",
+        AssignmentState.Overdue => "overdue",
+        _ => throw new ArgumentOutOfRangeException(nameof(state)),
+    };
+
+    /// <summary>
+    /// The standing from every version the unit sent. The latest version counts: if it says done,
+    /// the task was completed when the unit first said done after its last "in progress"; that
+    /// instant decides on time or late. Re-sending "done" to correct a note does not make it late.
+    /// </summary>
+    public static AssignmentStanding Evaluate(Deadline deadline, IEnumerable<SubmissionVersion> versions, DateTimeOffset now)
+    {
+        DateTimeOffset? completedAt = null;
+        SubmissionVersion? latest = null;
+        var count = 0;
+        foreach (var version in versions.OrderBy(v => v.At).ThenBy(v => v.VersionId, StringComparer.Ordinal))
+        {
+            count++;
+            latest = version;
+            completedAt = version.Status == SubmissionStatus.Done ? completedAt ?? version.At : null;
+        }
+
+        if (completedAt is { } done)
+        {
+            return new AssignmentStanding(deadline.HasPassed(done) ? AssignmentState.SubmittedLate : AssignmentState.SubmittedOnTime, done, latest, count, deadline.DaysOverdue(done));
+        }
+
+        return deadline.HasPassed(now)
+            ? new AssignmentStanding(AssignmentState.Overdue, null, latest, count, deadline.DaysOverdue(now))
+            : new AssignmentStanding(AssignmentState.Pending, null, latest, count, 0);
+    }
+}
