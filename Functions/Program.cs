@@ -1,7 +1,11 @@
 using ServerlessWorkflow.Functions.Features.CheckDeadlines;
+using ServerlessWorkflow.Functions.Features.Directives;
+using ServerlessWorkflow.Functions.Features.ErrorReports;
 using ServerlessWorkflow.Functions.Features.Health;
 using ServerlessWorkflow.Functions.Features.ImportStatistics;
 using ServerlessWorkflow.Functions.Features.OpenApi;
+using ServerlessWorkflow.Functions.Features.Submissions;
+using ServerlessWorkflow.Functions.Features.Units;
 using ServerlessWorkflow.Functions.Hosting;
 using ServerlessWorkflow.Functions.Hosting.LocalTriggers;
 using ServerlessWorkflow.Functions.Hosting.Telemetry;
@@ -9,16 +13,21 @@ using ServerlessWorkflow.Functions.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 
-// Platform: custom-handler hosting, telemetry, storage, and the development stand-in for the host's triggers.
+// Platform: custom-handler hosting (port, problem+json, office authentication), telemetry,
+// storage, and the development stand-in for the host's timer and blob triggers.
 builder.AddCustomHandlerHosting();
 builder.AddTelemetry();
 builder.AddStorage();
 builder.AddLocalTriggers();
 
-// Features, one per folder under Features/ (each beside its function.json files).
+// Features, one folder each under Features/, beside their function.json files.
 builder.Services
     .AddHealthFeature()
     .AddOpenApiFeature()
+    .AddUnits()
+    .AddDirectives(builder.Configuration)
+    .AddSubmissions()
+    .AddErrorReports()
     .AddCheckDeadlines()
     .AddImportStatistics();
 
@@ -27,6 +36,10 @@ app.UseCustomHandlerHosting();
 
 app.MapHealth();
 app.MapOpenApiDocument();
+app.MapUnits();
+app.MapDirectives();
+app.MapSubmissions();
+app.MapErrorReports();
 app.MapCheckDeadlines();
 app.MapImportStatistics();
 

@@ -8,8 +8,8 @@ public sealed record VersionedReport(ErrorReport Report, string Version);
 /// <summary>Storage of data-error reports.</summary>
 public interface IErrorReportStore
 {
-    /// <summary>Stores the report unless one with the same fold key exists; returns the report that stands for it.</summary>
-    Task<ErrorReport> AddOrFoldAsync(ErrorReport report, string foldKey, CancellationToken cancellationToken);
+    /// <summary>Stores the report unless one with the same fold key exists; returns the report that stands for it, and whether it is this new one.</summary>
+    Task<(ErrorReport Report, bool IsNew)> AddOrFoldAsync(ErrorReport report, string foldKey, CancellationToken cancellationToken);
 
     Task<VersionedReport?> GetAsync(TrackingCode code, CancellationToken cancellationToken);
 
@@ -22,11 +22,12 @@ public interface IErrorReportStore
 /// <summary>The Party Building Board's desk for data-error reports: file, look up, list, move along the workflow.</summary>
 public sealed class ErrorReportDesk(IErrorReportStore store, TimeProvider time)
 {
-    public async Task<Result<ErrorReport>> FileAsync(ErrorReportInput input, CancellationToken cancellationToken)
+    /// <summary>Files a report; an exact duplicate filed the same Vietnam day folds into the first (IsNew is then false).</summary>
+    public Task<(ErrorReport Report, bool IsNew)> FileAsync(ErrorReportInput input, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var report = new ErrorReport(TrackingCode.New(), input, now, ErrorReportStatus.New, string.Empty, now);
-        return await store.AddOrFoldAsync(report, input.FoldKey(now), cancellationToken);
+        return store.AddOrFoldAsync(report, input.FoldKey(now), cancellationToken);
     }
 
     public async Task<Result<ErrorReport>> FindAsync(string? code, CancellationToken cancellationToken)

@@ -26,6 +26,8 @@ public sealed class HandlerApp : WebApplicationFactory<Program>
             ["Storage:Prefix"] = prefix,
             ["LocalTriggers:Enabled"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Office:ApiKey"] = OfficeKey,
+            ["Links:SigningKey"] = "test-signing-key-0123456789abcdef",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -34,6 +36,8 @@ public sealed class HandlerApp : WebApplicationFactory<Program>
 
         UseKestrel();
     }
+
+    public const string OfficeKey = "office-key-for-tests";
 
     public int Port { get; }
 

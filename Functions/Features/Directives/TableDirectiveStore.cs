@@ -1,0 +1,111 @@
+using System.Text.Json;
+using Azure.Data.Tables;
+using ServerlessWorkflow.Domain.Directives;
+using ServerlessWorkflow.Domain.Time;
+using ServerlessWorkflow.Domain.Units;
+using ServerlessWorkflow.Functions.Storage;
+
+namespace ServerlessWorkflow.Functions.Features.Directives;
+
+/// <summary>
+/// Directives in table <c>directives</c>, one partition per directive (PartitionKey = the
+/// server-made directive id):
+/// <list type="bullet">
+/// <item>RowKey <c>a|{taskId}|{unitId}</c>: one row per assignment (task × unit) — the rows the
+/// deadline check will keep its escalation state on, found by one range query per directive;</item>
+/// <item>RowKey <c>directive</c>: the header (number, date, issuer, subject, tasks without their
+/// units), written last, so a directive exists only once all its assignments do.</item>
+/// </list>
+/// A copy of each header sits in partition <c>all</c> (RowKey = directive id) so the office's
+/// list is one partition query, not a table scan. Directives are written once and never updated here.
+/// </summary>
+public sealed class TableDirectiveStore(TableServiceClient tables, StorageNames names) : IDirectiveStore
+{
+    public const string TableName = "directives";
+    private const string HeaderRow = "directive";
+    private const string ListPartition = "all";
+    private const string AssignmentPrefix = "a|";
+
+    private TableClient Table => tables.GetTableClient(names.Table(TableName));
+
+    public async Task CreateAsync(Directive directive, CancellationToken cancellationToken)
+    {
+        var partition = directive.Id.Value;
+        var assignments = directive.Tasks.SelectMany(t => t.Units.Select(u => new TableTransactionAction(
+            TableTransactionActionType.UpsertReplace,
+            new TableEntity(partition, $"{AssignmentPrefix}{t.Id}|{u}") { ["TaskId"] = t.Id.Value, ["UnitId"] = u.Value, ["DeadlineAt"] = t.Deadline.PassesAt })));
+        await Table.SubmitInChunksAsync(assignments, cancellationToken);
+        await Table.UpsertEntityAsync(Header(directive, partition, HeaderRow), TableUpdateMode.Replace, cancellationToken);
+        await Table.UpsertEntityAsync(Header(directive, ListPartition, directive.Id.Value), TableUpdateMode.Replace, cancellationToken);
+    }
+
+    public async Task<Directive?> GetAsync(DirectiveId id, CancellationToken cancellationToken)
+    {
+        var header = await Table.GetEntityIfExistsAsync<TableEntity>(id.Value, HeaderRow, cancellationToken: cancellationToken);
+        if (!header.HasValue || header.Value is null)
+        {
+            return null;
+        }
+
+        var units = new Dictionary<string, List<UnitId>>(StringComparer.Ordinal);
+        await foreach (var row in Table.QueryPrefixAsync(id.Value, AssignmentPrefix, cancellationToken))
+        {
+            var taskId = row.GetString("TaskId");
+            if (!units.TryGetValue(taskId, out var list))
+            {
+                units[taskId] = list = [];
+            }
+
+            list.Add(UnitId.Parse(row.GetString("UnitId")).Value);
+        }
+
+        return ToDirective(header.Value, units);
+    }
+
+    public async Task<IReadOnlyList<Directive>> ListAsync(CancellationToken cancellationToken)
+    {
+        var directives = new List<Directive>();
+        await foreach (var row in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {ListPartition}"), cancellationToken: cancellationToken))
+        {
+            directives.Add(ToDirective(row, null));
+        }
+
+        return directives.OrderByDescending(d => d.RegisteredAt).ToList();
+    }
+
+    private static TableEntity Header(Directive d, string partition, string row) => new(partition, row)
+    {
+        ["DirectiveId"] = d.Id.Value,
+        ["Number"] = d.Number,
+        ["IssuedOn"] = d.IssuedOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        ["Issuer"] = d.Issuer,
+        ["Subject"] = d.Subject,
+        ["RegisteredAt"] = d.RegisteredAt,
+        ["Tasks"] = JsonSerializer.Serialize(d.Tasks.Select(t => new StoredTask(t.Id.Value, t.Title, TaskKinds.Wire(t.Kind), t.Deadline.PassesAt, t.Units.Count)).ToList(), StoredTaskContext.Default.ListStoredTask),
+    };
+
+    private static Directive ToDirective(TableEntity e, Dictionary<string, List<UnitId>>? units)
+    {
+        var tasks = JsonSerializer.Deserialize(e.GetString("Tasks"), StoredTaskContext.Default.ListStoredTask)!
+            .Select(t => new DirectiveTask(
+                TaskId.Parse(t.Id).Value,
+                t.Title,
+                TaskKinds.Parse(t.Kind, "kind").Value,
+                new Deadline(t.DeadlineAt),
+                units is null ? [] : units.GetValueOrDefault(t.Id) ?? []))
+            .ToList();
+        return new Directive(
+            DirectiveId.Parse(e.GetString("DirectiveId")).Value,
+            e.GetString("Number"),
+            DateOnly.ParseExact(e.GetString("IssuedOn"), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            e.GetString("Issuer"),
+            e.GetString("Subject"),
+            tasks,
+            e.GetDateTimeOffset("RegisteredAt") ?? DateTimeOffset.MinValue);
+    }
+}
+
+internal sealed record StoredTask(string Id, string Title, string Kind, DateTimeOffset DeadlineAt, int UnitCount);
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(List<StoredTask>))]
+internal sealed partial class StoredTaskContext : System.Text.Json.Serialization.JsonSerializerContext;

@@ -1,0 +1,79 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using ServerlessWorkflow.Domain.Directives;
+using ServerlessWorkflow.Domain.Submissions;
+using ServerlessWorkflow.Domain.Units;
+using ServerlessWorkflow.Functions.Storage;
+
+namespace ServerlessWorkflow.Functions.Features.Submissions;
+
+/// <summary>
+/// Submission versions in table <c>submissions</c>: PartitionKey = directive id, RowKey
+/// <c>{unitId}|{taskId}|{versionId}</c>. A unit's page reads its rows with one range query
+/// (<c>{unitId}|</c>), the office's view reads the partition. The version id is derived from the
+/// Idempotency-Key or the content (see <see cref="SubmissionVersion.DeriveId"/>), and rows are only
+/// ever added (AddEntity), so a repeated or concurrent duplicate post cannot make a second row.
+/// Versions are never updated: every version is kept.
+/// </summary>
+public sealed class TableSubmissionStore(TableServiceClient tables, StorageNames names) : ISubmissionStore
+{
+    public const string TableName = "submissions";
+
+    private TableClient Table => tables.GetTableClient(names.Table(TableName));
+
+    public async Task<IReadOnlyList<SubmissionVersion>> ListAsync(DirectiveId directive, UnitId? unit, CancellationToken cancellationToken)
+    {
+        var rows = unit is { } u
+            ? Table.QueryPrefixAsync(directive.Value, u.Value + "|", cancellationToken)
+            : Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {directive.Value}"), cancellationToken: cancellationToken);
+        var versions = new List<SubmissionVersion>();
+        await foreach (var row in rows)
+        {
+            versions.Add(ToVersion(row));
+        }
+
+        return versions;
+    }
+
+    public async Task<(SubmissionVersion Stored, bool Added)> AddIfAbsentAsync(SubmissionVersion version, CancellationToken cancellationToken)
+    {
+        var rowKey = $"{version.UnitId}|{version.TaskId}|{version.VersionId}";
+        try
+        {
+            await Table.AddEntityAsync(
+                new TableEntity(version.DirectiveId.Value, rowKey)
+                {
+                    ["VersionId"] = version.VersionId,
+                    ["TaskId"] = version.TaskId.Value,
+                    ["UnitId"] = version.UnitId.Value,
+                    ["At"] = version.At,
+                    ["Status"] = SubmissionStatuses.Wire(version.Status),
+                    ["Note"] = version.Note,
+                    ["Late"] = version.Late,
+                    ["Attachments"] = JsonSerializer.Serialize(version.Attachments, AttachmentsContext.Default.IReadOnlyListString),
+                },
+                cancellationToken);
+            return (version, true);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            var existing = await Table.GetEntityAsync<TableEntity>(version.DirectiveId.Value, rowKey, cancellationToken: cancellationToken);
+            return (ToVersion(existing.Value), false);
+        }
+    }
+
+    private static SubmissionVersion ToVersion(TableEntity e) => new(
+        e.GetString("VersionId"),
+        DirectiveId.Parse(e.PartitionKey).Value,
+        TaskId.Parse(e.GetString("TaskId")).Value,
+        UnitId.Parse(e.GetString("UnitId")).Value,
+        e.GetDateTimeOffset("At") ?? DateTimeOffset.MinValue,
+        SubmissionStatuses.Parse(e.GetString("Status")).Value,
+        e.GetString("Note") ?? string.Empty,
+        e.GetBoolean("Late") ?? false,
+        JsonSerializer.Deserialize(e.GetString("Attachments") ?? "[]", AttachmentsContext.Default.IReadOnlyListString) ?? []);
+}
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(IReadOnlyList<string>))]
+internal sealed partial class AttachmentsContext : System.Text.Json.Serialization.JsonSerializerContext;
