@@ -50,10 +50,15 @@ public sealed class DirectiveRegistry(
         return new Registered(directive.Value, LinksFor(directive.Value));
     }
 
-    /// <summary>One signed link per assigned unit, valid until <see cref="LinkLifetime"/> after the last deadline.</summary>
+    /// <summary>
+    /// One signed link per assigned unit, valid until <see cref="LinkLifetime"/> after the last
+    /// deadline — or after registration, for a directive registered once its deadlines had passed,
+    /// so late units can still report.
+    /// </summary>
     public IReadOnlyList<IssuedLink> LinksFor(Directive directive)
     {
-        var expires = directive.LastDeadline.PassesAt + LinkLifetime;
+        var from = directive.LastDeadline.PassesAt > directive.RegisteredAt ? directive.LastDeadline.PassesAt : directive.RegisteredAt;
+        var expires = from + LinkLifetime;
         return directive.AssignedUnits.Select(u => new IssuedLink(u, links.Sign(new UnitLink(directive.Id, u, expires)))).ToList();
     }
 
