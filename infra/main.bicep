@@ -1,0 +1,114 @@
+// The follow-up system on Azure: a Flex Consumption function app running the C# custom handler,
+// its storage account reached with managed identity, Application Insights, and (second run) the
+// Event Grid subscription that feeds the ImportStatistics blob trigger. See infra/README.md.
+
+targetScope = 'resourceGroup'
+
+@description('Base name of the app (letters, digits, hyphens).')
+@minLength(3)
+@maxLength(40)
+param appName string
+
+param location string = resourceGroup().location
+
+@description('Most instances Flex Consumption may scale to.')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 40
+
+@description('Memory per instance.')
+@allowed([ 512, 2048, 4096 ])
+param instanceMemoryMB int = 2048
+
+@description('Sender address of the emails.')
+param emailFrom string
+
+@description('The office\'s address: digests, copies of step 2, fallback for broken chains.')
+param emailOffice string
+
+@description('SendGrid API base URL.')
+param sendGridHost string = 'https://api.sendgrid.com'
+
+@secure()
+@description('SendGrid API key; empty records mail without sending it.')
+param sendGridApiKey string = ''
+
+@secure()
+@description('The office\'s key for office endpoints and the dashboard login.')
+param officeApiKey string
+
+@secure()
+@description('Key that signs unit links (at least 16 bytes).')
+param linksSigningKey string
+
+@description('Second run, once the package is deployed: subscribe ImportStatistics to blob events.')
+param deployBlobEventSubscription bool = false
+
+var tags = { app: appName }
+var storageAccountName = take('st${toLower(replace(appName, '-', ''))}${uniqueString(resourceGroup().id)}', 24)
+var deploymentContainerName = 'deployment'
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  params: {
+    name: storageAccountName
+    location: location
+    tags: tags
+    deploymentContainerName: deploymentContainerName
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    name: appName
+    location: location
+    tags: tags
+  }
+}
+
+module functionApp 'modules/functionapp.bicep' = {
+  name: 'functionapp'
+  params: {
+    name: appName
+    location: location
+    tags: tags
+    storageAccountName: storage.outputs.name
+    blobEndpoint: storage.outputs.blobEndpoint
+    queueEndpoint: storage.outputs.queueEndpoint
+    tableEndpoint: storage.outputs.tableEndpoint
+    deploymentContainerName: deploymentContainerName
+    appInsightsConnectionString: monitoring.outputs.connectionString
+    maximumInstanceCount: maximumInstanceCount
+    instanceMemoryMB: instanceMemoryMB
+    emailFrom: emailFrom
+    emailOffice: emailOffice
+    sendGridHost: sendGridHost
+    sendGridApiKey: sendGridApiKey
+    officeApiKey: officeApiKey
+    linksSigningKey: linksSigningKey
+  }
+}
+
+module roles 'modules/roles.bicep' = {
+  name: 'roles'
+  params: {
+    principalId: functionApp.outputs.principalId
+    storageAccountName: storage.outputs.name
+    appInsightsName: monitoring.outputs.name
+  }
+}
+
+module blobEvents 'modules/blobEvents.bicep' = if (deployBlobEventSubscription) {
+  name: 'blob-events'
+  params: {
+    storageAccountName: storage.outputs.name
+    functionAppName: functionApp.outputs.name
+    location: location
+    tags: tags
+  }
+}
+
+output functionAppName string = functionApp.outputs.name
+output defaultHostName string = functionApp.outputs.defaultHostName
+output storageAccountName string = storage.outputs.name
