@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using Microsoft.Extensions.Options;
 using ServerlessWorkflow.Functions.Email;
 using ServerlessWorkflow.Tests.Infrastructure;
 
@@ -325,7 +326,9 @@ public sealed class SendGridEmailTransportTests
         var settings = TransportHost.SettingsFor(stub);
         settings[key] = value;
 
-        await Assert.ThrowsAnyAsync<Exception>(async () => await (await TransportHost.StartAsync(settings)).DisposeAsync());
+        var refused = await Assert.ThrowsAsync<OptionsValidationException>(async () => await (await TransportHost.StartAsync(settings)).DisposeAsync());
+
+        Assert.Contains(key.Replace(":", "__", StringComparison.Ordinal), refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]
