@@ -1,3 +1,4 @@
+using ServerlessWorkflow.Functions.Email;
 using ServerlessWorkflow.Functions.Features.CheckDeadlines;
 using ServerlessWorkflow.Functions.Features.Directives;
 using ServerlessWorkflow.Functions.Features.ErrorReports;
@@ -14,10 +15,11 @@ using ServerlessWorkflow.Functions.Storage;
 var builder = WebApplication.CreateBuilder(args);
 
 // Platform: custom-handler hosting (port, problem+json, office authentication), telemetry,
-// storage, and the development stand-in for the host's timer and blob triggers.
+// storage, email, and the development stand-in for the host's timer and blob triggers.
 builder.AddCustomHandlerHosting();
 builder.AddTelemetry();
 builder.AddStorage();
+builder.AddEmail();
 builder.AddLocalTriggers();
 
 // Features, one folder each under Features/, beside their function.json files.
@@ -28,7 +30,7 @@ builder.Services
     .AddDirectives(builder.Configuration)
     .AddSubmissions()
     .AddErrorReports()
-    .AddCheckDeadlines()
+    .AddCheckDeadlines(builder.Configuration)
     .AddImportStatistics();
 
 var app = builder.Build();

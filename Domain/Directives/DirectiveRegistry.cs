@@ -1,4 +1,5 @@
 using ServerlessWorkflow.Domain.Common;
+using ServerlessWorkflow.Domain.Escalation;
 using ServerlessWorkflow.Domain.Links;
 using ServerlessWorkflow.Domain.Submissions;
 using ServerlessWorkflow.Domain.Units;
@@ -33,7 +34,9 @@ public sealed class DirectiveRegistry(
     ISubmissionStore submissions,
     UnitRegistry units,
     UnitLinkSigner links,
-    TimeProvider time)
+    IEscalationStore escalations,
+    EscalationPolicy policy,
+    TimeProvider time) : IUnitLinks
 {
     public TimeSpan LinkLifetime { get; init; } = UnitLinkSigner.DefaultLifetimeAfterLastDeadline;
 
@@ -46,7 +49,13 @@ public sealed class DirectiveRegistry(
             return directive.Error!;
         }
 
+        // Assignment rows first, then the index by due time, then the header that makes the directive exist:
+        // a crash part-way leaves at worst index entries the deadline check drops as unknown.
         await directives.CreateAsync(directive.Value, cancellationToken);
+        var firstStep = policy.Steps.First();
+        await escalations.ScheduleAsync(
+            directive.Value.Tasks.SelectMany(t => t.Units.Select(u => new DueEntry(new AssignmentKey(directive.Value.Id, t.Id, u), policy.DueAt(firstStep, t.Deadline)))),
+            cancellationToken);
         return new Registered(directive.Value, LinksFor(directive.Value));
     }
 
@@ -55,11 +64,19 @@ public sealed class DirectiveRegistry(
     /// deadline — or after registration, for a directive registered once its deadlines had passed,
     /// so late units can still report.
     /// </summary>
-    public IReadOnlyList<IssuedLink> LinksFor(Directive directive)
+    public IReadOnlyList<IssuedLink> LinksFor(Directive directive) =>
+        directive.AssignedUnits.Select(u => new IssuedLink(u, TokenFor(directive, u))).ToList();
+
+    /// <summary>The path of a unit's page, for emails (the host part is the caller's).</summary>
+    public string UrlFor(Directive directive, UnitId unit) => BaseUrl.TrimEnd('/') + "/u/" + TokenFor(directive, unit);
+
+    /// <summary>Where links in emails point (no request to take it from when the timer runs).</summary>
+    public string BaseUrl { get; init; } = "http://localhost:7071";
+
+    private string TokenFor(Directive directive, UnitId unit)
     {
         var from = directive.LastDeadline.PassesAt > directive.RegisteredAt ? directive.LastDeadline.PassesAt : directive.RegisteredAt;
-        var expires = from + LinkLifetime;
-        return directive.AssignedUnits.Select(u => new IssuedLink(u, links.Sign(new UnitLink(directive.Id, u, expires)))).ToList();
+        return links.Sign(new UnitLink(directive.Id, unit, from + LinkLifetime));
     }
 
     public async Task<Result<DirectiveView>> ViewAsync(string? id, CancellationToken cancellationToken)

@@ -29,9 +29,12 @@ public static class DirectivesFeature
                 sp.GetRequiredService<ISubmissionStore>(),
                 sp.GetRequiredService<Domain.Units.UnitRegistry>(),
                 sp.GetRequiredService<Domain.Links.UnitLinkSigner>(),
+                sp.GetRequiredService<Domain.Escalation.IEscalationStore>(),
+                sp.GetRequiredService<Domain.Escalation.EscalationPolicy>(),
                 sp.GetRequiredService<TimeProvider>())
             {
                 LinkLifetime = sp.GetRequiredService<IOptions<UnitLinkOptions>>().Value.LifetimeAfterLastDeadline,
+                BaseUrl = sp.GetRequiredService<IOptions<UnitLinkOptions>>().Value.BaseUrl?.ToString() ?? "http://localhost:7071",
             });
 
     public static IEndpointRouteBuilder MapDirectives(this IEndpointRouteBuilder app)

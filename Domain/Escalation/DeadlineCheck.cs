@@ -1,0 +1,148 @@
+using ServerlessWorkflow.Domain.Directives;
+using ServerlessWorkflow.Domain.Submissions;
+using ServerlessWorkflow.Domain.Time;
+using ServerlessWorkflow.Domain.Units;
+
+namespace ServerlessWorkflow.Domain.Escalation;
+
+/// <summary>What one deadline check decided.</summary>
+public sealed record CheckReport(int Examined, int Recorded, int Lost, bool DigestAdded);
+
+/// <summary>Makes the signed link a unit's email points to.</summary>
+public interface IUnitLinks
+{
+    string UrlFor(Directive directive, UnitId unit);
+}
+
+/// <summary>
+/// One run of the deadline check: reads only the assignments the index says are due, decides their
+/// ladder from stored state and now (never from when the timer last ran), and records each decision
+/// with its emails atomically. The office's digest is decided once per Vietnam day. Sending is
+/// separate (the outbox sender), so a crash here loses nothing: an undecided step is decided by the
+/// next run, a decided one is in the outbox.
+/// </summary>
+public sealed class DeadlineCheck(
+    IEscalationStore store,
+    IDirectiveStore directives,
+    ISubmissionStore submissions,
+    UnitRegistry units,
+    IUnitLinks links,
+    EscalationPolicy policy,
+    OfficeAddresses office,
+    TimeProvider time)
+{
+    public const int MaxPerRun = 2000;
+
+    public async Task<CheckReport> RunAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var due = await store.DueAsync(now, MaxPerRun, cancellationToken);
+        var tree = due.Count > 0 ? await units.TreeAsync(cancellationToken) : new UnitTree([]);
+        var cache = new Dictionary<DirectiveId, Directive?>();
+        int recorded = 0, lost = 0;
+        foreach (var entry in due)
+        {
+            switch (await DecideAsync(entry, tree, cache, now, cancellationToken))
+            {
+                case true: recorded++; break;
+                case false: lost++; break;
+            }
+        }
+
+        var digest = await DecideDigestAsync(now, cancellationToken);
+        return new CheckReport(due.Count, recorded, lost, digest);
+    }
+
+    /// <summary>What the next run would send for one assignment, without recording anything (the office's preview).</summary>
+    public IReadOnlyList<(LadderStep Step, Recipients Recipients)> Preview(Directive directive, DirectiveTask task, Unit? unit, UnitChain chain, AssignmentStanding standing, LadderState ladder, DateTimeOffset now)
+    {
+        var completed = standing.State is AssignmentState.SubmittedOnTime or AssignmentState.SubmittedLate;
+        var decision = Ladder.Decide(policy, task.Deadline, completed, ladder.Recorded, now);
+        return unit is null ? [] : decision.Send.Select(s => (s, Ladder.RecipientsFor(s, unit, chain, office))).ToList();
+    }
+
+    /// <summary>True: recorded; false: another run recorded first; null: nothing to record.</summary>
+    private async Task<bool?> DecideAsync(DueEntry entry, UnitTree tree, Dictionary<DirectiveId, Directive?> cache, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var key = entry.Key;
+        if (!cache.TryGetValue(key.DirectiveId, out var directive))
+        {
+            cache[key.DirectiveId] = directive = await directives.GetAsync(key.DirectiveId, cancellationToken);
+        }
+
+        var task = directive?.FindTask(key.TaskId);
+        var unit = tree.Find(key.UnitId);
+        if (directive is null || task is null || unit is null)
+        {
+            await store.RescheduleAsync(entry, null, cancellationToken);
+            return null;
+        }
+
+        var versions = await submissions.ListAsync(key.DirectiveId, key.UnitId, cancellationToken);
+        var standing = AssignmentStanding.Evaluate(task.Deadline, versions.Where(v => v.TaskId == key.TaskId), now);
+        var completed = standing.State is AssignmentState.SubmittedOnTime or AssignmentState.SubmittedLate;
+        var ladder = await store.LadderAsync(key, cancellationToken);
+        var decision = Ladder.Decide(policy, task.Deadline, completed, ladder.Recorded, now);
+        if (!decision.HasWork)
+        {
+            await store.RescheduleAsync(entry, decision.NextDueAt, cancellationToken);
+            return null;
+        }
+
+        var chain = tree.ChainUpward(key.UnitId);
+        var link = links.UrlFor(directive, key.UnitId);
+        var entries = decision.Send.Select(step =>
+        {
+            var recipients = Ladder.RecipientsFor(step, unit, chain, office);
+            return new OutboxEntry(
+                key.NotificationId(step), key.DirectiveId.Value, step.Name, key.TaskId.Value, key.UnitId.Value,
+                recipients.To, recipients.Cc, Emails.ForStep(step, directive, task, unit, chain, now, link),
+                OutboxState.Pending, 0, now, null, null, null, null);
+        }).ToList();
+        var steps = decision.Send.Concat(decision.Skip).Select(s => s.Name).ToList();
+        var written = await store.RecordAsync(ladder, steps, entries, decision.NextDueAt, entry, cancellationToken);
+        return written.IsSuccess;
+    }
+
+    private async Task<bool> DecideDigestAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var today = VietnamTime.DateOf(now);
+        if (now < policy.DigestAt(today) || string.IsNullOrEmpty(office.Office))
+        {
+            return false;
+        }
+
+        var id = $"digest-{today:yyyy-MM-dd}";
+        if ((await store.OutboxAsync(OutboxEntry.OfficeScope, cancellationToken)).Any(e => e.Id == id))
+        {
+            return false;
+        }
+
+        var tree = await units.TreeAsync(cancellationToken);
+        var lines = new List<DigestLine>();
+        foreach (var directive in await directives.ListAsync(cancellationToken))
+        {
+            if (directive.Tasks.All(t => !t.Deadline.HasPassed(now)))
+            {
+                continue;
+            }
+
+            var full = await directives.GetAsync(directive.Id, cancellationToken);
+            var versions = (await submissions.ListAsync(directive.Id, null, cancellationToken)).ToLookup(v => (v.TaskId, v.UnitId));
+            foreach (var task in full?.Tasks.Where(t => t.Deadline.HasPassed(now)) ?? [])
+            {
+                foreach (var unitId in task.Units)
+                {
+                    var standing = AssignmentStanding.Evaluate(task.Deadline, versions[(task.Id, unitId)], now);
+                    if (standing.State is AssignmentState.Overdue or AssignmentState.SubmittedLate)
+                    {
+                        lines.Add(new DigestLine(directive, task, tree.Find(unitId), unitId, standing.State == AssignmentState.Overdue, standing.DaysOverdue, tree.ChainUpward(unitId).IsBroken));
+                    }
+                }
+            }
+        }
+
+        var entry = new OutboxEntry(id, OutboxEntry.OfficeScope, "digest", null, null, [office.Office], [], Emails.Digest(today, lines), OutboxState.Pending, 0, now, null, null, null, null);
+        return await store.AddOfficeEntryAsync(entry, cancellationToken);
+    }
+}
