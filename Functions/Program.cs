@@ -43,6 +43,7 @@ app.MapDirectives();
 app.MapSubmissions();
 app.MapErrorReports();
 app.MapCheckDeadlines();
+app.MapEscalations();
 app.MapImportStatistics();
 
 app.Run();

@@ -142,6 +142,11 @@ public sealed class DeadlineCheck(
             }
         }
 
+        if (lines.Count == 0)
+        {
+            return false; // nothing overdue or late today: no email to read
+        }
+
         var entry = new OutboxEntry(id, OutboxEntry.OfficeScope, "digest", null, null, [office.Office], [], Emails.Digest(today, lines), OutboxState.Pending, 0, now, null, null, null, null);
         return await store.AddOfficeEntryAsync(entry, cancellationToken);
     }
