@@ -1,6 +1,7 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using ServerlessWorkflow.Domain.Common;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Time;
@@ -22,6 +23,9 @@ public sealed record DigestLine(Directive Directive, DirectiveTask Task, Unit? U
 public static class Emails
 {
     private const string Signature = "Văn phòng Đảng ủy";
+
+    /// <summary>Encodes markup characters; Vietnamese letters stay letters, so the HTML reads as the text does.</summary>
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
 
     public static EmailContent ForStep(LadderStep step, Directive directive, DirectiveTask task, Unit unit, UnitChain chain, DateTimeOffset now, string link)
     {
@@ -100,17 +104,17 @@ public static class Emails
     {
         var text = new StringBuilder().Append(salutation).Append("\n\n");
         var html = new StringBuilder("<!doctype html><html lang=\"vi\"><body style=\"font-family:Arial,sans-serif;line-height:1.5\">")
-            .Append("<p>").Append(WebUtility.HtmlEncode(salutation)).Append("</p>");
+            .Append("<p>").Append(Encoder.Encode(salutation)).Append("</p>");
         foreach (var paragraph in paragraphs)
         {
             text.Append(paragraph).Append('\n');
-            html.Append("<p>").Append(WebUtility.HtmlEncode(paragraph)).Append("</p>");
+            html.Append("<p>").Append(Encoder.Encode(paragraph)).Append("</p>");
         }
 
         if (link is not null)
         {
             text.Append(link).Append('\n');
-            html.Append("<p><a href=\"").Append(WebUtility.HtmlEncode(link)).Append("\">").Append(WebUtility.HtmlEncode(link)).Append("</a></p>");
+            html.Append("<p><a href=\"").Append(Encoder.Encode(link)).Append("\">").Append(Encoder.Encode(link)).Append("</a></p>");
         }
 
         text.Append('\n').Append(Signature).Append('\n');
