@@ -66,7 +66,7 @@ public static class ErrorReportsFeature
 
     private static async Task<IResult> GetAsync(string code, string? moi, HttpRequest request, ErrorReportDesk desk, CancellationToken cancellationToken)
     {
-        var html = request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase));
+        var html = SubmittedForm.Accepts(request, "text/html");
         var lookup = code == LookupSegment ? request.Query["code"].ToString() : code;
         var report = await desk.FindAsync(lookup, cancellationToken);
         if (!report.IsSuccess)

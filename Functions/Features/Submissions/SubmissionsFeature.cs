@@ -186,8 +186,7 @@ public static class SubmissionsFeature
         return safe.Length == 0 ? "tep" : safe[..Math.Min(100, safe.Length)];
     }
 
-    private static bool WantsJson(HttpRequest request) =>
-        request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase));
+    private static bool WantsJson(HttpRequest request) => SubmittedForm.Accepts(request, "application/json");
 
     private static IResult ErrorPage(UnitWorkspaceView view, string token, string taskId, Error error, int status)
     {

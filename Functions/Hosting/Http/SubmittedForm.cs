@@ -128,6 +128,10 @@ public sealed class SubmittedForm
         return html > json || (html < 0 && json < 0 && request.HasFormContentType);
     }
 
+    /// <summary>Whether the request's Accept header names <paramref name="mediaType"/> explicitly.</summary>
+    public static bool Accepts(HttpRequest request, string mediaType) =>
+        request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals(mediaType, StringComparison.OrdinalIgnoreCase));
+
     private static ReadResult TooLarge(long maxBytes) =>
         new(null, StatusCodes.Status413PayloadTooLarge, $"Nội dung gửi lên vượt quá giới hạn {FormatSize(maxBytes)}.");
 
