@@ -1,0 +1,285 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace ServerlessWorkflow.Domain.Statistics;
+
+/// <summary>An uploaded statistics file, accepted with its figures or rejected with every reason.</summary>
+public sealed record StatisticsOutcome(StatisticsReport? Report, IReadOnlyList<CellError> Errors)
+{
+    public bool Accepted => Report is not null;
+
+    public static StatisticsOutcome Reject(string message, string cell = "") => new(null, [new CellError(cell, message)]);
+}
+
+/// <summary>
+/// Reads an uploaded statistics spreadsheet and checks it against the template:
+/// the table is found by its labels (header "STT", "Nội dung" and the four levels; rows by STT or
+/// by their label) on the first visible sheet that has it; a unit name written above the table
+/// ("Đơn vị: …") is kept. Every figure must be a whole, non-negative count — blank means 0,
+/// numbers typed as text are read (Vietnamese thousands separators too), formulas count by their
+/// cached value — and rows 2, 4, 5 and 6 of a column may not exceed row 1 of the same column (see
+/// <see cref="BoundedByOrganisations"/>). Errors name
+/// the cells of the uploaded file, in Vietnamese: "Ô D7: số âm (-2); phải là số nguyên không âm".
+/// </summary>
+public static partial class StatisticsParser
+{
+    public const int MaxCount = 10_000_000;
+
+    /// <summary>
+    /// Rows (0-based) that count one thing per party organisation — bank accounts (2), secretaries (4),
+    /// deputy secretaries (5), fee officers (6) — and so cannot exceed row 1 in the same column.
+    /// Row 3 counts the committee's own administrator and operator accounts, of which a committee
+    /// may have several (the shared filled sample has 2 for 1 organisation), so it is not bounded.
+    /// </summary>
+    public static readonly IReadOnlyList<int> BoundedByOrganisations = [1, 3, 4, 5];
+
+    public static StatisticsOutcome Parse(ReadOnlyMemory<byte> file)
+    {
+        switch (SpreadsheetReader.Detect(file.Span))
+        {
+            case SpreadsheetFormat.Empty:
+                return StatisticsOutcome.Reject("Tệp rỗng: không có nội dung.");
+            case SpreadsheetFormat.Xls:
+                return StatisticsOutcome.Reject("Tệp là bảng tính Excel 97–2003 (.xls). Hãy mở bằng Excel hoặc LibreOffice và lưu lại dưới dạng Excel Workbook (.xlsx).");
+            case SpreadsheetFormat.Ods:
+                return StatisticsOutcome.Reject("Tệp là bảng tính OpenDocument (.ods). Hãy mở bằng LibreOffice hoặc Excel và lưu lại dưới dạng Excel Workbook (.xlsx).");
+            case SpreadsheetFormat.Unknown or SpreadsheetFormat.ZipButNotSpreadsheet:
+                return StatisticsOutcome.Reject("Tệp không phải bảng tính Excel (.xlsx). Hãy gửi đúng mẫu báo cáo thống kê dưới dạng .xlsx.");
+        }
+
+        IReadOnlyList<SheetCells> sheets;
+        try
+        {
+            sheets = SpreadsheetReader.ReadXlsx(file);
+        }
+        catch (UnreadableSpreadsheetException ex)
+        {
+            return StatisticsOutcome.Reject(ex.Message);
+        }
+
+        StatisticsOutcome? firstProblem = null;
+        foreach (var sheet in sheets)
+        {
+            var outcome = FromSheet(sheet);
+            if (outcome is { Accepted: true } || (outcome is not null && firstProblem is null))
+            {
+                if (outcome.Accepted)
+                {
+                    return outcome;
+                }
+
+                firstProblem = outcome;
+            }
+        }
+
+        return firstProblem ?? StatisticsOutcome.Reject(
+            "Không tìm thấy bảng theo mẫu: cần dòng tiêu đề có các cột \"STT\", \"Nội dung\", \"Đảng bộ cấp trên cơ sở\", \"Đảng bộ/Chi bộ cơ sở\", \"Đảng bộ bộ phận\", \"Chi bộ trực thuộc\". Hãy dùng đúng mẫu kèm công văn.");
+    }
+
+    /// <summary>The outcome for a sheet that holds the template's header; null when the sheet has no such header.</summary>
+    private static StatisticsOutcome? FromSheet(SheetCells sheet)
+    {
+        var header = FindHeader(sheet);
+        if (header is null)
+        {
+            return null;
+        }
+
+        var (headerRow, sttColumn, contentColumn, levelColumns) = header.Value;
+        var missingLevels = levelColumns.Select((c, i) => (c, i)).Where(x => x.c == 0).Select(x => StatisticsTemplate.ColumnLabels[x.i]).ToList();
+        if (missingLevels.Count > 0)
+        {
+            return StatisticsOutcome.Reject($"Mẫu đã bị sửa: thiếu cột {string.Join(", ", missingLevels.Select(l => $"\"{l}\""))} ở dòng tiêu đề {headerRow}.");
+        }
+
+        var errors = new List<CellError>();
+        var rows = new int[StatisticsTemplate.RowCount];
+        var candidates = sheet.Rows.Where(r => r > headerRow && r <= headerRow + 40).ToList();
+        for (var index = 0; index < StatisticsTemplate.RowCount; index++)
+        {
+            var stt = index + 1;
+            var row = candidates.FirstOrDefault(r => SttOf(sheet[r, sttColumn]) == stt)
+                is var bySttRow and > 0 ? bySttRow
+                : candidates.FirstOrDefault(r => StatisticsTemplate.IsRowLabel(sheet[r, contentColumn]?.Text, index));
+            if (row == 0)
+            {
+                errors.Add(new CellError(string.Empty, $"Mẫu đã bị sửa: không tìm thấy dòng {stt} (\"{StatisticsTemplate.RowLabels[index]}\")."));
+                continue;
+            }
+
+            if (sheet[row, contentColumn]?.Text is { } label && !string.IsNullOrWhiteSpace(label) && !StatisticsTemplate.IsRowLabel(label, index))
+            {
+                errors.Add(new CellError(SpreadsheetReader.CellName(row, contentColumn), $"Ô {SpreadsheetReader.CellName(row, contentColumn)}: nội dung dòng {stt} không đúng mẫu (\"{label.Trim()}\"); mẫu ghi \"{StatisticsTemplate.RowLabels[index]}\"."));
+            }
+
+            rows[index] = row;
+        }
+
+        if (errors.Count > 0)
+        {
+            return new StatisticsOutcome(null, errors);
+        }
+
+        var values = new int[StatisticsTemplate.RowCount, StatisticsTemplate.ColumnCount];
+        var anyFigure = false;
+        for (var r = 0; r < StatisticsTemplate.RowCount; r++)
+        {
+            for (var c = 0; c < StatisticsTemplate.ColumnCount; c++)
+            {
+                var name = SpreadsheetReader.CellName(rows[r], levelColumns[c]);
+                var cell = sheet[rows[r], levelColumns[c]];
+                anyFigure |= cell is { IsBlank: false };
+                if (Count(cell, name) is { } error)
+                {
+                    errors.Add(error);
+                }
+                else
+                {
+                    values[r, c] = cell?.Number is { } n ? (int)n : ParseText(cell?.Text) ?? 0;
+                }
+            }
+        }
+
+        if (errors.Count == 0 && !anyFigure)
+        {
+            return StatisticsOutcome.Reject("Mẫu chưa có số liệu nào: hãy điền số liệu của đơn vị rồi gửi lại.");
+        }
+
+        if (errors.Count == 0)
+        {
+            for (var c = 0; c < StatisticsTemplate.ColumnCount; c++)
+            {
+                foreach (var r in BoundedByOrganisations)
+                {
+                    if (values[r, c] > values[0, c])
+                    {
+                        var cell = SpreadsheetReader.CellName(rows[r], levelColumns[c]);
+                        var total = SpreadsheetReader.CellName(rows[0], levelColumns[c]);
+                        errors.Add(new CellError(cell, $"Ô {cell}: {Format(values[r, c])} lớn hơn tổng số tổ chức đảng ở ô {total} ({Format(values[0, c])}); số này không thể vượt quá tổng số tổ chức đảng."));
+                    }
+                }
+            }
+        }
+
+        return errors.Count > 0 ? new StatisticsOutcome(null, errors) : new StatisticsOutcome(new StatisticsReport(values, UnitName(sheet, headerRow)), []);
+    }
+
+    private static (int Row, int Stt, int Content, int[] Levels)? FindHeader(SheetCells sheet)
+    {
+        foreach (var row in sheet.Rows)
+        {
+            int stt = 0, content = 0;
+            var levels = new int[StatisticsTemplate.ColumnCount];
+            var found = 0;
+            foreach (var ((r, column), cell) in sheet.Cells.Where(c => c.Key.Row == row))
+            {
+                var key = StatisticsTemplate.Key(cell.Text);
+                if (key == "stt")
+                {
+                    stt = column;
+                }
+                else if (key == "noi dung")
+                {
+                    content = column;
+                }
+                else
+                {
+                    for (var i = 0; i < StatisticsTemplate.ColumnCount; i++)
+                    {
+                        if (key == StatisticsTemplate.Key(StatisticsTemplate.ColumnLabels[i]))
+                        {
+                            levels[i] = column;
+                            found++;
+                        }
+                    }
+                }
+            }
+
+            if (stt > 0 && content > 0 && found >= 2)
+            {
+                return (row, stt, content, levels);
+            }
+        }
+
+        return null;
+    }
+
+    private static int? SttOf(CellValue? cell) =>
+        cell?.Number is { } n && n == Math.Floor(n) ? (int)n
+        : int.TryParse(cell?.Text?.Trim().TrimEnd('.'), NumberStyles.None, CultureInfo.InvariantCulture, out var t) ? t
+        : null;
+
+    private static string? UnitName(SheetCells sheet, int headerRow) =>
+        sheet.Cells.Where(c => c.Key.Row < headerRow && c.Value.Text is not null)
+            .Select(c => c.Value.Text!.Trim())
+            .FirstOrDefault(t => StatisticsTemplate.Key(t).StartsWith("don vi:", StringComparison.Ordinal)) is { } line
+            ? line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim().Normalize(System.Text.NormalizationForm.FormC)
+            : null;
+
+    /// <summary>The problem with a figure cell, or null when it is a whole non-negative count (or blank).</summary>
+    private static CellError? Count(CellValue? cell, string name)
+    {
+        if (cell is null || cell.Value.IsBlank)
+        {
+            return null;
+        }
+
+        var c = cell.Value;
+        if (c.IsFormulaWithoutValue)
+        {
+            return new CellError(name, $"Ô {name}: công thức chưa có giá trị đã tính; hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi gửi.");
+        }
+
+        if (c.IsError)
+        {
+            return new CellError(name, $"Ô {name}: giá trị lỗi ({c.Text}); phải là số nguyên không âm.");
+        }
+
+        if (c.Number is { } n)
+        {
+            return Check(n, name);
+        }
+
+        if (ParseText(c.Text) is { } parsed)
+        {
+            return Check(parsed, name);
+        }
+
+        var text = c.Text!.Trim();
+        if (double.TryParse(text.Replace(',', '.'), NumberStyles.Float, CultureInfo.InvariantCulture, out var decimalText))
+        {
+            return Check(decimalText, name);
+        }
+
+        return new CellError(name, $"Ô {name}: \"{(text.Length > 40 ? text[..40] + "…" : text)}\" không phải là số; phải là số nguyên không âm.");
+    }
+
+    private static CellError? Check(double n, string name) =>
+        n < 0 ? new CellError(name, $"Ô {name}: số âm ({Format(n)}); phải là số nguyên không âm.")
+        : n != Math.Floor(n) ? new CellError(name, $"Ô {name}: số thập phân ({Format(n)}); phải là số nguyên không âm.")
+        : n > MaxCount ? new CellError(name, $"Ô {name}: số quá lớn ({Format(n)}); hãy kiểm tra lại.")
+        : null;
+
+    /// <summary>A count typed as text: "12", " 12 ", "1.234" or "1 234" (Vietnamese thousands separators).</summary>
+    private static int? ParseText(string? text)
+    {
+        var value = text?.Trim();
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
+        if (WholeNumber().IsMatch(value))
+        {
+            var digits = value.Replace(".", string.Empty, StringComparison.Ordinal).Replace(" ", string.Empty, StringComparison.Ordinal).Replace("\u00a0", string.Empty, StringComparison.Ordinal);
+            return int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= MaxCount ? n : null;
+        }
+
+        return null;
+    }
+
+    private static string Format(double n) => n.ToString("#,##0.##", Time.VietnamTime.Culture);
+
+    [GeneratedRegex(@"^(\d+|\d{1,3}([.\u00a0 ]\d{3})+)$")]
+    private static partial Regex WholeNumber();
+}
