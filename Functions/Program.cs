@@ -3,7 +3,7 @@ using ServerlessWorkflow.Functions.Features.CheckDeadlines;
 using ServerlessWorkflow.Functions.Features.Directives;
 using ServerlessWorkflow.Functions.Features.ErrorReports;
 using ServerlessWorkflow.Functions.Features.Health;
-using ServerlessWorkflow.Functions.Features.ImportStatistics;
+using ServerlessWorkflow.Functions.Features.Statistics;
 using ServerlessWorkflow.Functions.Features.OpenApi;
 using ServerlessWorkflow.Functions.Features.Submissions;
 using ServerlessWorkflow.Functions.Features.Units;
@@ -31,7 +31,7 @@ builder.Services
     .AddSubmissions()
     .AddErrorReports()
     .AddCheckDeadlines(builder.Configuration)
-    .AddImportStatistics();
+    .AddStatistics();
 
 var app = builder.Build();
 app.UseCustomHandlerHosting();
@@ -44,7 +44,7 @@ app.MapSubmissions();
 app.MapErrorReports();
 app.MapCheckDeadlines();
 app.MapEscalations();
-app.MapImportStatistics();
+app.MapStatistics();
 
 app.Run();
 

@@ -33,18 +33,21 @@ public static partial class StatisticsParser
     /// </summary>
     public static readonly IReadOnlyList<int> BoundedByOrganisations = [1, 3, 4, 5];
 
+    /// <summary>Why a file of this kind cannot be read as the template, or null for .xlsx: decided from the bytes at upload already.</summary>
+    public static string? FormatProblem(ReadOnlySpan<byte> file) => SpreadsheetReader.Detect(file) switch
+    {
+        SpreadsheetFormat.Empty => "Tệp rỗng: không có nội dung.",
+        SpreadsheetFormat.Xls => "Tệp là bảng tính Excel 97–2003 (.xls). Hãy mở bằng Excel hoặc LibreOffice và lưu lại dưới dạng Excel Workbook (.xlsx).",
+        SpreadsheetFormat.Ods => "Tệp là bảng tính OpenDocument (.ods). Hãy mở bằng LibreOffice hoặc Excel và lưu lại dưới dạng Excel Workbook (.xlsx).",
+        SpreadsheetFormat.Xlsx => null,
+        _ => "Tệp không phải bảng tính Excel (.xlsx). Hãy gửi đúng mẫu báo cáo thống kê dưới dạng .xlsx.",
+    };
+
     public static StatisticsOutcome Parse(ReadOnlyMemory<byte> file)
     {
-        switch (SpreadsheetReader.Detect(file.Span))
+        if (FormatProblem(file.Span) is { } problem)
         {
-            case SpreadsheetFormat.Empty:
-                return StatisticsOutcome.Reject("Tệp rỗng: không có nội dung.");
-            case SpreadsheetFormat.Xls:
-                return StatisticsOutcome.Reject("Tệp là bảng tính Excel 97–2003 (.xls). Hãy mở bằng Excel hoặc LibreOffice và lưu lại dưới dạng Excel Workbook (.xlsx).");
-            case SpreadsheetFormat.Ods:
-                return StatisticsOutcome.Reject("Tệp là bảng tính OpenDocument (.ods). Hãy mở bằng LibreOffice hoặc Excel và lưu lại dưới dạng Excel Workbook (.xlsx).");
-            case SpreadsheetFormat.Unknown or SpreadsheetFormat.ZipButNotSpreadsheet:
-                return StatisticsOutcome.Reject("Tệp không phải bảng tính Excel (.xlsx). Hãy gửi đúng mẫu báo cáo thống kê dưới dạng .xlsx.");
+            return StatisticsOutcome.Reject(problem);
         }
 
         IReadOnlyList<SheetCells> sheets;

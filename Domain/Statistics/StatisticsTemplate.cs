@@ -35,6 +35,9 @@ public static class StatisticsTemplate
 
     public const string Title = "BÁO CÁO";
 
+    /// <summary>The blob container uploads are kept in (the ImportStatistics trigger's path).</summary>
+    public const string UploadsContainer = "uploads";
+
     public const string Subtitle = "Thống kê số tổ chức đảng, tài khoản ngân hàng và tài khoản người dùng trên Hệ thống thông tin giải quyết thủ tục hành chính của đảng";
 
     /// <summary>A label folded for comparison: <see cref="Text.Fold"/>, no spaces around '/', no trailing punctuation.</summary>

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using ServerlessWorkflow.Functions.Features.CheckDeadlines;
-using ServerlessWorkflow.Functions.Features.ImportStatistics;
+using ServerlessWorkflow.Functions.Features.Statistics;
 using ServerlessWorkflow.Functions.Hosting;
 using ServerlessWorkflow.Functions.Hosting.LocalTriggers;
 using ServerlessWorkflow.Tests.Infrastructure;

@@ -1,7 +1,9 @@
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using ServerlessWorkflow.Domain.Common;
+using Microsoft.AspNetCore.Mvc;
 using ServerlessWorkflow.Domain.Directives;
+using ServerlessWorkflow.Domain.Statistics;
 using ServerlessWorkflow.Domain.Submissions;
 using ServerlessWorkflow.Functions.Features.Directives;
 using ServerlessWorkflow.Functions.Hosting.Http;
@@ -37,7 +39,9 @@ public static class SubmissionsFeature
         return app;
     }
 
-    private static async Task<IResult> PageAsync(string token, string? ok, HttpRequest request, UnitWorkspace workspace, CancellationToken cancellationToken)
+    private static async Task<IResult> PageAsync(
+        string token, string? ok, [FromQuery(Name = "tai-len")] string? uploaded, [FromQuery(Name = "loi-tep")] string? uploadProblem,
+        HttpRequest request, UnitWorkspace workspace, IStatisticsStore statistics, CancellationToken cancellationToken)
     {
         var view = await workspace.OpenAsync(token, cancellationToken);
         if (!view.IsSuccess)
@@ -50,8 +54,17 @@ public static class SubmissionsFeature
             return TypedResults.Ok(ToJson(view.Value));
         }
 
+        var uploads = new Dictionary<TaskId, IReadOnlyList<Upload>>();
+        foreach (var task in view.Value.Tasks.Where(t => t.Task.Kind == TaskKind.Statistics))
+        {
+            uploads[task.Task.Id] = (await statistics.UploadsAsync(view.Value.Directive.Id, task.Task.Id, cancellationToken)).Where(u => u.UnitId == view.Value.UnitId).ToList();
+        }
+
         var confirmed = TaskId.Parse(ok);
-        return PageLayout.Page(PageTitle, UnitPageView.Render(view.Value, token, confirmed.IsSuccess ? confirmed.Value : null, null, null));
+        var uploadTask = TaskId.Parse(uploaded);
+        var problem = uploadProblem is not null ? Statistics.StatisticsFeature.UploadProblems.GetValueOrDefault(uploadProblem) : null;
+        return PageLayout.Page(PageTitle, UnitPageView.Render(
+            view.Value, token, confirmed.IsSuccess ? confirmed.Value : null, uploadTask.IsSuccess ? uploadTask.Value : null, null, uploads, problem));
     }
 
     private static async Task<IResult> SubmitAsync(

@@ -1,6 +1,7 @@
 using System.Globalization;
 using ServerlessWorkflow.Domain.Common;
 using ServerlessWorkflow.Domain.Directives;
+using ServerlessWorkflow.Domain.Statistics;
 using ServerlessWorkflow.Domain.Submissions;
 using ServerlessWorkflow.Domain.Time;
 using ServerlessWorkflow.Functions.Pages;
@@ -13,7 +14,10 @@ namespace ServerlessWorkflow.Functions.Features.Submissions;
 /// </summary>
 public static class UnitPageView
 {
-    public static Markup Render(UnitWorkspaceView view, string token, TaskId? confirmed, TaskId? failedTask, Error? error)
+    public static Markup Render(UnitWorkspaceView view, string token, TaskId? confirmed, TaskId? failedTask, Error? error) =>
+        Render(view, token, confirmed, failedTask, error, new Dictionary<TaskId, IReadOnlyList<Upload>>(), null);
+
+    public static Markup Render(UnitWorkspaceView view, string token, TaskId? confirmed, TaskId? failedTask, Error? error, IReadOnlyDictionary<TaskId, IReadOnlyList<Upload>> uploads, string? uploadProblem)
     {
         var d = view.Directive;
         var unitName = view.Unit?.Name ?? view.UnitId.Value;
@@ -23,12 +27,12 @@ public static class UnitPageView
             <h1>{d.Subject}</h1>
             <p>Đơn vị: <strong>{unitName}</strong></p>
             </section>
-            {Html.Join(view.Tasks, t => Task(t, view.Now, token, confirmed == t.Task.Id, failedTask == t.Task.Id ? error : null))}
+            {Html.Join(view.Tasks, t => Task(t, view.Now, token, confirmed == t.Task.Id, failedTask == t.Task.Id ? error : null, uploads.GetValueOrDefault(t.Task.Id) ?? [], failedTask == t.Task.Id ? uploadProblem : null))}
             <p class="muted">Đường dẫn này dành riêng cho đơn vị của đồng chí; xin đừng chia sẻ ra ngoài.</p>
             """);
     }
 
-    private static Markup Task(UnitTaskView view, DateTimeOffset now, string token, bool confirmed, Error? error)
+    private static Markup Task(UnitTaskView view, DateTimeOffset now, string token, bool confirmed, Error? error, IReadOnlyList<Upload> uploads, string? uploadProblem)
     {
         var task = view.Task;
         var standing = view.Standing;
@@ -45,6 +49,7 @@ public static class UnitPageView
             <p>Hạn: <strong>{task.Deadline.Display}</strong> — <span class="{stateClass}">{Remaining(task.Deadline, standing, now)}</span></p>
             {Html.When(confirmed, Html.Of($"<p class=\"notice\" role=\"status\">Đã ghi nhận báo cáo của đơn vị lúc {(standing.Latest is { } l ? VietnamTime.FormatDateTime(l.At) : string.Empty)}. Cảm ơn đồng chí.</p>"))}
             {Html.When(error is not null, Errors(error))}
+            {Html.When(task.Kind == TaskKind.Statistics, Statistics(task, token, uploads, uploadProblem))}
             <form method="post" action="/u/{token}/tasks/{task.Id.Value}" enctype="multipart/form-data">
             <label for="status-{task.Id.Value}">Tình trạng</label>
             <select id="status-{task.Id.Value}" name="status" required>
@@ -61,6 +66,31 @@ public static class UnitPageView
             </section>
             """);
     }
+
+    private static Markup Statistics(DirectiveTask task, string token, IReadOnlyList<Upload> uploads, string? problem)
+    {
+        var latest = uploads.OrderByDescending(u => u.Id.Value, StringComparer.Ordinal).Take(3).ToList();
+        return Html.Of($"""
+            <h3>Gửi bảng thống kê theo mẫu</h3>
+            {Html.When(problem is not null, Html.Of($"<div class=\"errors\" role=\"alert\">{problem}</div>"))}
+            <form method="post" action="/u/{token}/tasks/{task.Id.Value}/statistics" enctype="multipart/form-data">
+            <label for="file-{task.Id.Value}">Tệp Excel (.xlsx) theo mẫu kèm công văn</label>
+            <input id="file-{task.Id.Value}" type="file" name="file" accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required>
+            <button type="submit">Tải bảng thống kê lên</button>
+            </form>
+            {Html.Join(latest, u => Html.Of($"""
+                <p>Tệp gửi lúc {VietnamTime.FormatDateTime(u.ReceivedAt)}: <strong class="{(u.State == UploadState.Accepted ? "ok" : u.State == UploadState.Rejected ? "late" : "warn")}">{UploadStateName(u.State)}</strong></p>
+                {Html.When(u.State == UploadState.Rejected && u == latest[0], Html.Of($"<ul class=\"errors\">{Html.Join(u.Errors.Take(30), e => Html.Of($"<li>{e.Message}</li>"))}</ul>"))}
+                """))}
+            """);
+    }
+
+    private static string UploadStateName(UploadState state) => state switch
+    {
+        UploadState.Accepted => "đã chấp nhận, số liệu đã được tổng hợp",
+        UploadState.Rejected => "bị từ chối — xin sửa các lỗi dưới đây rồi gửi lại",
+        _ => "đang xử lý — tải lại trang sau ít giây",
+    };
 
     private static string Remaining(Deadline deadline, AssignmentStanding standing, DateTimeOffset now) => standing.State switch
     {

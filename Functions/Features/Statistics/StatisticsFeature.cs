@@ -1,0 +1,142 @@
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using ServerlessWorkflow.Domain.Common;
+using ServerlessWorkflow.Domain.Directives;
+using ServerlessWorkflow.Domain.Statistics;
+using ServerlessWorkflow.Domain.Submissions;
+using ServerlessWorkflow.Functions.Hosting.Http;
+using ServerlessWorkflow.Functions.Hosting.Invocations;
+using ServerlessWorkflow.Functions.Hosting.Security;
+using ServerlessWorkflow.Functions.Storage;
+
+namespace ServerlessWorkflow.Functions.Features.Statistics;
+
+/// <summary>
+/// Statistics spreadsheets: <c>POST /u/{token}/tasks/{taskId}/statistics</c> (UploadStatistics:
+/// multipart, the file kept as blob <c>uploads/{directiveId}/{unitId}/{uploadId}.xlsx</c>, named by
+/// the server; 202), the blob trigger <c>ImportStatistics</c>, and the office's
+/// <c>GET /api/directives/{id}/statistics</c> (GetStatistics: totals and per-unit state).
+/// </summary>
+public static class StatisticsFeature
+{
+    public const long MaxUploadBytes = 5 * 1024 * 1024;
+
+    public static IServiceCollection AddStatistics(this IServiceCollection services) =>
+        services.AddContainer(StatisticsTemplate.UploadsContainer)
+            .AddTable(TableStatisticsStore.UploadsTable)
+            .AddTable(TableStatisticsStore.StatisticsTable)
+            .AddSingleton<IStatisticsStore, TableStatisticsStore>()
+            .AddSingleton<StatisticsImport>()
+            .AddScoped<ImportStatisticsFunction>();
+
+    public static IEndpointRouteBuilder MapStatistics(this IEndpointRouteBuilder app)
+    {
+        app.MapBlobTrigger<ImportStatisticsFunction>(ImportStatisticsFunction.FunctionName, ImportStatisticsFunction.BindingName);
+        app.MapPost("/u/{token}/tasks/{taskId}/statistics", UploadAsync).WithName("UploadStatistics").WithTags("Units' pages").DisableAntiforgery();
+        app.MapGet("/api/directives/{id}/statistics", GetAsync).WithName("GetStatistics").WithTags("Statistics").RequireAuthorization(OfficeAuthentication.Policy);
+        return app;
+    }
+
+    private static async Task<IResult> UploadAsync(
+        string token, string taskId, HttpRequest request, UnitWorkspace workspace, IStatisticsStore store, BlobServiceClient blobs, StorageNames names, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var html = SubmittedForm.WantsHtml(request);
+        var opened = await workspace.OpenAsync(token, cancellationToken);
+        var task = opened.IsSuccess && TaskId.Parse(taskId) is { IsSuccess: true } id
+            ? opened.Value.Tasks.FirstOrDefault(t => t.Task.Id == id.Value && t.Task.Kind == TaskKind.Statistics)
+            : null;
+        if (task is null)
+        {
+            return Problems.For(Error.NotFound("task-not-found", "Không tìm thấy nhiệm vụ báo cáo thống kê."));
+        }
+
+        var read = await SubmittedForm.ReadAsync(request, MaxUploadBytes, cancellationToken);
+        if (!read.Succeeded)
+        {
+            return Refuse(html, token, task.Task.Id, read.Status, read.Status == StatusCodes.Status413PayloadTooLarge ? "too-large" : "unreadable");
+        }
+
+        var file = read.Form!.Files.FirstOrDefault(f => f.Content.Length > 0);
+        if (file is null)
+        {
+            return Refuse(html, token, task.Task.Id, StatusCodes.Status400BadRequest, "no-file");
+        }
+
+        if (StatisticsParser.FormatProblem(file.Content.Span) is not null)
+        {
+            return Refuse(html, token, task.Task.Id, StatusCodes.Status400BadRequest, SpreadsheetReader.Detect(file.Content.Span).ToString().ToLowerInvariant());
+        }
+
+        var now = time.GetUtcNow();
+        var upload = new Upload(UploadId.New(now), opened.Value.Directive.Id, task.Task.Id, opened.Value.UnitId, UploadState.Processing, null, [], now, null);
+        await store.AddUploadAsync(upload, cancellationToken);
+        await blobs.GetBlobContainerClient(names.Container(StatisticsTemplate.UploadsContainer)).GetBlobClient(upload.BlobName).UploadAsync(
+            BinaryData.FromBytes(file.Content),
+            new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" } },
+            cancellationToken);
+
+        var page = $"/u/{token}";
+        return html
+            ? new SeeOther($"{page}?tai-len={task.Task.Id}#task-{task.Task.Id}")
+            : TypedResults.Accepted(page, new { uploadId = upload.Id.Value, state = "processing", taskId = task.Task.Id.Value, status = page });
+    }
+
+    /// <summary>Why an upload is refused at once, by code: a browser is sent back to its page with the code (never free text), a program gets problem+json.</summary>
+    public static readonly IReadOnlyDictionary<string, string> UploadProblems = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["too-large"] = $"Tệp quá lớn (tối đa {MaxUploadBytes / (1024 * 1024)} MB). Mẫu báo cáo thường chỉ vài chục KB.",
+        ["unreadable"] = "Không đọc được tệp gửi lên; hãy thử lại.",
+        ["no-file"] = "Hãy chọn tệp bảng tính (.xlsx) để gửi.",
+        ["empty"] = StatisticsParser.FormatProblem([])!,
+        ["xls"] = StatisticsParser.FormatProblem(new byte[] { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1 })!,
+        ["ods"] = "Tệp là bảng tính OpenDocument (.ods). Hãy mở bằng LibreOffice hoặc Excel và lưu lại dưới dạng Excel Workbook (.xlsx).",
+        ["unknown"] = StatisticsParser.FormatProblem("?"u8)!,
+        ["zipbutnotspreadsheet"] = StatisticsParser.FormatProblem("?"u8)!,
+    };
+
+    private static IResult Refuse(bool html, string token, TaskId task, int status, string code) =>
+        html
+            ? new SeeOther($"/u/{token}?loi-tep={code}&tai-len={task}#task-{task}")
+            : Problems.Problem(status, status == StatusCodes.Status413PayloadTooLarge ? "too-large" : "invalid-file", UploadProblems[code]);
+
+    private static async Task<IResult> GetAsync(string id, string? taskId, IDirectiveStore directives, IStatisticsStore store, CancellationToken cancellationToken)
+    {
+        var directiveId = DirectiveId.Parse(id);
+        var directive = directiveId.IsSuccess ? await directives.GetAsync(directiveId.Value, cancellationToken) : null;
+        var task = directive?.Tasks.FirstOrDefault(t => t.Kind == TaskKind.Statistics && (taskId is null || t.Id.Value == taskId));
+        if (directive is null || task is null)
+        {
+            return Problems.For(Error.NotFound("statistics-not-found", "Không tìm thấy công văn có nhiệm vụ báo cáo thống kê này."));
+        }
+
+        var (figures, totals) = await store.ConsolidatedAsync(directive.Id, task.Id, cancellationToken);
+        var inForce = figures.ToDictionary(f => f.UnitId);
+        var latest = (await store.UploadsAsync(directive.Id, task.Id, cancellationToken))
+            .GroupBy(u => u.UnitId).ToDictionary(g => g.Key, g => g.OrderByDescending(u => u.Id.Value, StringComparer.Ordinal).First());
+        return TypedResults.Ok(new
+        {
+            directiveId = directive.Id.Value,
+            taskId = task.Id.Value,
+            totals = new { reported = totals.Reported, values = totals.ToRows() },
+            units = task.Units.Select(u =>
+            {
+                var last = latest.GetValueOrDefault(u);
+                var state = inForce.ContainsKey(u) ? "accepted" : last?.State == UploadState.Rejected ? "rejected" : "missing";
+                return new
+                {
+                    unitId = u.Value,
+                    state,
+                    values = inForce.TryGetValue(u, out var f) ? new StatisticsReport(f.Values, null).ToRows() : null,
+                    errors = (last?.State == UploadState.Rejected ? last.Errors : []).Select(e => new { cell = e.Cell, message = e.Message }),
+                    latestUpload = last is null ? null : new
+                    {
+                        id = last.Id.Value,
+                        state = last.State.ToString().ToLowerInvariant(),
+                        receivedAt = last.ReceivedAt,
+                    },
+                };
+            }),
+        });
+    }
+
+}
