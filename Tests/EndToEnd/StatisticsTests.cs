@@ -98,6 +98,30 @@ public sealed class StatisticsTests(StorageFixture storage) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_xlsx_export_reads_back_as_the_template_with_the_totals_has_no_formula_and_keeps_hostile_names_as_text()
+    {
+        await _office.PutUnitAsync("chi-bo-b", "=HYPERLINK(\"http://evil.invalid\",\"Chi bộ\")", 2, "dang-uy");
+        var upload = await UploadAsync(OfficeClient.TokenFor(_directive, "dang-bo-a"), Figures(9));
+        await ImportAsync(upload);
+
+        using var response = await _office.SendAsync(HttpMethod.Get, $"api/directives/{_directive.GetProperty("id").GetString()}/statistics.xlsx");
+        var bytes = await response.Content.ReadAsByteArrayAsync(Ct);
+        var readBack = ServerlessWorkflow.Domain.Statistics.StatisticsParser.Parse(bytes);
+        var sheets = ServerlessWorkflow.Domain.Statistics.SpreadsheetReader.ReadXlsx(bytes);
+        using var zip = new System.IO.Compression.ZipArchive(new MemoryStream(bytes));
+        var xml = string.Concat(zip.Entries.Where(e => e.FullName.StartsWith("xl/worksheets/", StringComparison.Ordinal)).Select(e => new StreamReader(e.Open()).ReadToEnd()));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", response.Content.Headers.ContentType?.MediaType);
+        Assert.True(readBack.Accepted, string.Join("; ", readBack.Errors.Select(e => e.Message)));
+        Assert.Equal(9, readBack.Report![0, 0]);
+        Assert.Equal(["Tổng hợp", "Theo đơn vị", "Chưa báo cáo"], sheets.Select(s => s.Name));
+        Assert.DoesNotContain("<f>", xml, StringComparison.Ordinal);
+        Assert.Contains(sheets[2].Cells.Values, c => c.Text == "=HYPERLINK(\"http://evil.invalid\",\"Chi bộ\")");
+        Assert.Contains(sheets[1].Cells.Values, c => c.Text == "Đảng bộ Sở Tài chính");
+    }
+
+    [Fact]
     public async Task With_local_triggers_an_upload_reaches_the_totals_without_anyone_calling_ImportStatistics()
     {
         await _app.DisposeAsync();

@@ -34,6 +34,7 @@ public static class StatisticsFeature
         app.MapBlobTrigger<ImportStatisticsFunction>(ImportStatisticsFunction.FunctionName, ImportStatisticsFunction.BindingName);
         app.MapPost("/u/{token}/tasks/{taskId}/statistics", UploadAsync).WithName("UploadStatistics").WithTags("Units' pages").DisableAntiforgery();
         app.MapGet("/api/directives/{id}/statistics", GetAsync).WithName("GetStatistics").WithTags("Statistics").RequireAuthorization(OfficeAuthentication.Policy);
+        app.MapGet("/api/directives/{id}/statistics.xlsx", ExportAsync).WithName("ExportStatistics").WithTags("Statistics").RequireAuthorization(OfficeAuthentication.Policy);
         return app;
     }
 
@@ -98,6 +99,31 @@ public static class StatisticsFeature
         html
             ? new SeeOther($"/u/{token}?loi-tep={code}&tai-len={task}#task-{task}")
             : Problems.Problem(status, status == StatusCodes.Status413PayloadTooLarge ? "too-large" : "invalid-file", UploadProblems[code]);
+
+    private static async Task<IResult> ExportAsync(string id, string? taskId, IDirectiveStore directives, IStatisticsStore store, Domain.Units.UnitRegistry units, CancellationToken cancellationToken)
+    {
+        var directiveId = DirectiveId.Parse(id);
+        var directive = directiveId.IsSuccess ? await directives.GetAsync(directiveId.Value, cancellationToken) : null;
+        var task = directive?.Tasks.FirstOrDefault(t => t.Kind == TaskKind.Statistics && (taskId is null || t.Id.Value == taskId));
+        if (directive is null || task is null)
+        {
+            return Problems.For(Error.NotFound("statistics-not-found", "Không tìm thấy công văn có nhiệm vụ báo cáo thống kê này."));
+        }
+
+        var (figures, totals) = await store.ConsolidatedAsync(directive.Id, task.Id, cancellationToken);
+        var inForce = figures.ToDictionary(f => f.UnitId);
+        var rejected = (await store.UploadsAsync(directive.Id, task.Id, cancellationToken)).Where(u => u.State == UploadState.Rejected).Select(u => u.UnitId).ToHashSet();
+        var tree = await units.TreeAsync(cancellationToken);
+        var rows = task.Units.Select(u =>
+        {
+            var unit = tree.Find(u);
+            var state = inForce.ContainsKey(u) ? "Đã báo cáo" : rejected.Contains(u) ? "Tệp bị từ chối, chưa gửi lại" : "Chưa báo cáo";
+            return new ExportUnit(unit?.Name ?? u.Value, unit is null ? string.Empty : Domain.Units.UnitLevels.Name(unit.Level), state, inForce.GetValueOrDefault(u)?.Values);
+        }).OrderBy(r => r.Name, StringComparer.Create(Domain.Time.VietnamTime.Culture, false)).ToList();
+        var workbook = StatisticsWorkbook.Write(new StatisticsExport(directive.Number, directive.IssuedOn, directive.Issuer, task.Title, totals, rows));
+        var fileName = "tong-hop-" + new string(Domain.Common.Text.Fold(directive.Number).Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray()) + ".xlsx";
+        return TypedResults.File(workbook, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", fileName);
+    }
 
     private static async Task<IResult> GetAsync(string id, string? taskId, IDirectiveStore directives, IStatisticsStore store, CancellationToken cancellationToken)
     {
