@@ -24,13 +24,36 @@ public readonly record struct CellValue(string Reference, double? Number, string
 /// <summary>The cells of one worksheet, by (row, column), both 1-based, within the reader's bounds.</summary>
 public sealed class SheetCells(string name, Dictionary<(int Row, int Column), CellValue> cells)
 {
+    private SortedDictionary<int, List<(int Column, CellValue Value)>>? _byRow;
+
     public string Name => name;
 
     public IReadOnlyDictionary<(int Row, int Column), CellValue> Cells => cells;
 
     public CellValue? this[int row, int column] => cells.TryGetValue((row, column), out var value) ? value : null;
 
-    public IEnumerable<int> Rows => cells.Keys.Select(k => k.Row).Distinct().Order();
+    public IEnumerable<int> Rows => ByRow.Keys;
+
+    /// <summary>The non-blank cells of <paramref name="row"/>, left to right.</summary>
+    public IReadOnlyList<(int Column, CellValue Value)> Row(int row) => ByRow.TryGetValue(row, out var list) ? list : [];
+
+    private SortedDictionary<int, List<(int Column, CellValue Value)>> ByRow => _byRow ??= Index();
+
+    private SortedDictionary<int, List<(int, CellValue)>> Index()
+    {
+        var rows = new SortedDictionary<int, List<(int, CellValue)>>();
+        foreach (var ((row, column), value) in cells)
+        {
+            if (!rows.TryGetValue(row, out var list))
+            {
+                rows[row] = list = [];
+            }
+
+            list.Add((column, value));
+        }
+
+        return rows;
+    }
 }
 
 /// <summary>Why a file could not be read, in Vietnamese for the unit. Raised inside the reader only; <see cref="StatisticsParser"/> turns it into a rejection value.</summary>
@@ -109,7 +132,10 @@ public static class SpreadsheetReader
 
         try
         {
-            using var stream = new MemoryStream(file.ToArray(), writable: false);
+            // Read the caller's bytes in place: no copy of the file.
+            using var stream = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(file, out var segment)
+                ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+                : new MemoryStream(file.ToArray(), writable: false);
             using var zip = new ZipArchive(stream, ZipArchiveMode.Read);
             if (zip.Entries.Count > MaxEntries)
             {

@@ -174,8 +174,13 @@ public static partial class StatisticsParser
             int stt = 0, content = 0;
             var levels = new int[StatisticsTemplate.ColumnCount];
             var found = 0;
-            foreach (var ((r, column), cell) in sheet.Cells.Where(c => c.Key.Row == row))
+            foreach (var (column, cell) in sheet.Row(row))
             {
+                if (cell.Text is null)
+                {
+                    continue;
+                }
+
                 var key = StatisticsTemplate.Key(cell.Text);
                 if (key == "stt")
                 {
@@ -189,7 +194,7 @@ public static partial class StatisticsParser
                 {
                     for (var i = 0; i < StatisticsTemplate.ColumnCount; i++)
                     {
-                        if (key == StatisticsTemplate.Key(StatisticsTemplate.ColumnLabels[i]))
+                        if (key == StatisticsTemplate.ColumnKeys[i])
                         {
                             levels[i] = column;
                             found++;

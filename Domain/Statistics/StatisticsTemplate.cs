@@ -40,6 +40,11 @@ public static class StatisticsTemplate
 
     public const string Subtitle = "Thống kê số tổ chức đảng, tài khoản ngân hàng và tài khoản người dùng trên Hệ thống thông tin giải quyết thủ tục hành chính của đảng";
 
+    /// <summary>The row and column labels folded once, for comparison with cells.</summary>
+    public static readonly IReadOnlyList<string> RowKeys = RowLabels.Select(Key).ToList();
+
+    public static readonly IReadOnlyList<string> ColumnKeys = ColumnLabels.Select(Key).ToList();
+
     /// <summary>A label folded for comparison: <see cref="Text.Fold"/>, no spaces around '/', no trailing punctuation.</summary>
     public static string Key(string? text) =>
         Text.Fold(text ?? string.Empty).Replace(" /", "/", StringComparison.Ordinal).Replace("/ ", "/", StringComparison.Ordinal).TrimEnd('.', ':', ';', ' ');
@@ -48,7 +53,7 @@ public static class StatisticsTemplate
     public static bool IsRowLabel(string? text, int index)
     {
         var key = Key(text);
-        var label = Key(RowLabels[index]);
+        var label = RowKeys[index];
         return key.Length > 0 && (key == label || (key.Length >= 12 && (label.StartsWith(key, StringComparison.Ordinal) || key.StartsWith(label, StringComparison.Ordinal))));
     }
 }

@@ -1,0 +1,170 @@
+using System.IO.Compression;
+using System.Text;
+using System.Xml;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Exporters;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using DocumentFormat.OpenXml;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
+using ExcelDataReader;
+using ServerlessWorkflow.Domain.Statistics;
+
+Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+var config = ManualConfig.CreateMinimumViable()
+    .AddJob(Job.ShortRun.WithId("short"))
+    .AddDiagnoser(BenchmarkDotNet.Diagnosers.MemoryDiagnoser.Default)
+    .AddExporter(MarkdownExporter.GitHub)
+    .WithArtifactsPath(args.Length > 0 ? args[0] : "BenchmarkDotNet.Artifacts");
+BenchmarkRunner.Run<TemplateParse>(config);
+BenchmarkRunner.Run<LargeSheetParse>(config);
+
+/// <summary>The shared filled sample: the template as units send it.</summary>
+[MemoryDiagnoser]
+public class TemplateParse
+{
+    private byte[] _file = [];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        _file = File.ReadAllBytes(Files.Sample);
+    }
+
+    [Benchmark(Baseline = true, Description = "floor: unzip + XmlReader over the sheet")]
+    public int Floor() => Readers.Floor(_file);
+
+    [Benchmark(Description = "StatisticsParser.Parse (locate + validate)")]
+    public bool Parser() => StatisticsParser.Parse(_file).Accepted;
+
+    [Benchmark(Description = "DocumentFormat.OpenXml SAX reader")]
+    public int OpenXmlSax() => Readers.OpenXml(_file);
+
+    [Benchmark(Description = "ExcelDataReader")]
+    public int ExcelData() => Readers.ExcelData(_file);
+}
+
+/// <summary>A 100,000-row sheet: what happens when a unit sends a huge file.</summary>
+[MemoryDiagnoser]
+public class LargeSheetParse
+{
+    private byte[] _file = [];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        _file = Files.Large(100_000);
+    }
+
+    [Benchmark(Baseline = true, Description = "floor: unzip + XmlReader over the sheet")]
+    public int Floor() => Readers.Floor(_file);
+
+    [Benchmark(Description = "StatisticsParser.Parse (rejects past the row cap)")]
+    public bool Parser() => StatisticsParser.Parse(_file).Accepted;
+
+    [Benchmark(Description = "DocumentFormat.OpenXml SAX reader")]
+    public int OpenXmlSax() => Readers.OpenXml(_file);
+
+    [Benchmark(Description = "ExcelDataReader")]
+    public int ExcelData() => Readers.ExcelData(_file);
+}
+
+internal static class Files
+{
+    public static string Sample => Path.Combine(FindRoot(), "..", "shared", "samples", "bao-cao-thong-ke-vi-du.xlsx");
+
+    /// <summary>An .xlsx with the template at the top and <paramref name="rows"/> rows of numbers below.</summary>
+    public static byte[] Large(int rows)
+    {
+        using var stream = new MemoryStream();
+        using (var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            void Write(string name, string content)
+            {
+                using var w = new StreamWriter(zip.CreateEntry(name).Open());
+                w.Write(content);
+            }
+
+            Write("[Content_Types].xml", "<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/><Override PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/></Types>");
+            Write("_rels/.rels", "<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>");
+            Write("xl/workbook.xml", "<?xml version=\"1.0\"?><workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheets><sheet name=\"S\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>");
+            Write("xl/_rels/workbook.xml.rels", "<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>");
+            using var sheet = new StreamWriter(zip.CreateEntry("xl/worksheets/sheet1.xml").Open());
+            sheet.Write("<?xml version=\"1.0\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>");
+            for (var r = 1; r <= rows; r++)
+            {
+                sheet.Write($"<row r=\"{r}\"><c r=\"A{r}\"><v>{r}</v></c><c r=\"B{r}\" t=\"inlineStr\"><is><t>dòng {r}</t></is></c><c r=\"C{r}\"><v>1</v></c><c r=\"D{r}\"><v>2</v></c><c r=\"E{r}\"><v>3</v></c><c r=\"F{r}\"><v>4</v></c></row>");
+            }
+
+            sheet.Write("</sheetData></worksheet>");
+        }
+
+        return stream.ToArray();
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "ServerlessWorkflow.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Run from inside the repository.");
+    }
+}
+
+internal static class Readers
+{
+    /// <summary>The least any reader must do: inflate the sheet and visit every cell value.</summary>
+    public static int Floor(byte[] file)
+    {
+        using var zip = new ZipArchive(new MemoryStream(file), ZipArchiveMode.Read);
+        using var xml = XmlReader.Create(zip.GetEntry("xl/worksheets/sheet1.xml")!.Open());
+        var values = 0;
+        while (xml.Read())
+        {
+            if (xml.NodeType == XmlNodeType.Element && xml.LocalName is "v" or "t")
+            {
+                values++;
+            }
+        }
+
+        return values;
+    }
+
+    public static int OpenXml(byte[] file)
+    {
+        using var document = SpreadsheetDocument.Open(new MemoryStream(file), false);
+        var part = document.WorkbookPart!.WorksheetParts.First();
+        using var reader = OpenXmlReader.Create(part);
+        var values = 0;
+        while (reader.Read())
+        {
+            if (reader.ElementType == typeof(Cell) && reader.IsStartElement)
+            {
+                values++;
+            }
+        }
+
+        return values;
+    }
+
+    public static int ExcelData(byte[] file)
+    {
+        using var reader = ExcelReaderFactory.CreateOpenXmlReader(new MemoryStream(file));
+        var values = 0;
+        while (reader.Read())
+        {
+            values += reader.FieldCount;
+        }
+
+        return values;
+    }
+}
