@@ -23,6 +23,12 @@ public static class TableExtensions
         }
     }
 
+    /// <summary>A transaction action that adds <paramref name="entity"/> when it had no version (it must not exist yet) or replaces it only if still at that ETag.</summary>
+    public static TableTransactionAction Conditional(ITableEntity entity, string? expectedVersion) =>
+        expectedVersion is null
+            ? new TableTransactionAction(TableTransactionActionType.Add, entity)
+            : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, new ETag(expectedVersion));
+
     /// <summary>Every entity of a partition whose row key starts with <paramref name="rowKeyPrefix"/> (one range query; values escaped by the SDK).</summary>
     public static AsyncPageable<TableEntity> QueryPrefixAsync(this TableClient table, string partitionKey, string rowKeyPrefix, CancellationToken cancellationToken)
     {

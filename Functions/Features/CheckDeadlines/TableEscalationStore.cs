@@ -96,12 +96,7 @@ public sealed class TableEscalationStore(TableServiceClient tables, StorageNames
         {
             ["Recorded"] = string.Join(',', state.Recorded.Concat(steps).Distinct().Order(StringComparer.Ordinal)),
         };
-        var actions = new List<TableTransactionAction>
-        {
-            state.Version is null
-                ? new TableTransactionAction(TableTransactionActionType.Add, ladder)
-                : new TableTransactionAction(TableTransactionActionType.UpdateReplace, ladder, new ETag(state.Version)),
-        };
+        var actions = new List<TableTransactionAction> { TableExtensions.Conditional(ladder, state.Version) };
         actions.AddRange(entries.Select(e => new TableTransactionAction(TableTransactionActionType.Add, ToEntity(e))));
         try
         {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Azure;
 using Azure.Data.Tables;
 using ServerlessWorkflow.Domain.Common;
 using ServerlessWorkflow.Domain.Directives;
@@ -71,12 +70,9 @@ public sealed class TableStatisticsStore(TableServiceClient tables, StorageNames
         var partition = Partition(directive, task);
         var unitRow = new TableEntity(partition, UnitPrefix + figures.UnitId.Value) { ["UploadId"] = figures.UploadId.Value, ["Values"] = Serialize(figures.Values) };
         var totalsRow = new TableEntity(partition, TotalsRow) { ["Reported"] = totals.Reported, ["Values"] = Serialize(totals.Values) };
-        TableTransactionAction Write(TableEntity entity, string? version) => version is null
-            ? new TableTransactionAction(TableTransactionActionType.Add, entity)
-            : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, new ETag(version));
         try
         {
-            await Statistics.SubmitTransactionAsync([Write(unitRow, figuresVersion), Write(totalsRow, totalsVersion)], cancellationToken);
+            await Statistics.SubmitTransactionAsync([TableExtensions.Conditional(unitRow, figuresVersion), TableExtensions.Conditional(totalsRow, totalsVersion)], cancellationToken);
             return true;
         }
         catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412)
