@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Benchmarks spreadsheet reading (BenchmarkDotNet, short run): the floor (unzip + XmlReader),
 # this project's parser and library candidates, on the template sample and a 100,000-row sheet.
-# Writes bench/results/statistics-parse.md.
+# Writes bench/results/statistics-parse.md. Extra arguments go to BenchmarkDotNet (e.g. --filter '*TemplateParse*').
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib/common.sh"
 cd "$REPO_ROOT"
 require_dotnet
 artifacts="$LOCAL_DIR/bench-statistics"
 run_quiet bench-stats-build dotnet build bench/Statistics.Bench/Statistics.Bench.csproj -c Release --nologo -v q
-dotnet bench/Statistics.Bench/bin/Release/net10.0/Statistics.Bench.dll "$artifacts" >"$LOCAL_DIR/logs/bench-statistics.log" 2>&1
+BENCH_ARTIFACTS="$artifacts" dotnet bench/Statistics.Bench/bin/Release/net10.0/Statistics.Bench.dll "$@" >"$LOCAL_DIR/logs/bench-statistics.log" 2>&1
 {
   echo "# Statistics spreadsheet reading: candidates against the floor"
   echo

@@ -176,12 +176,12 @@ public static partial class StatisticsParser
             var found = 0;
             foreach (var (column, cell) in sheet.Row(row))
             {
-                if (cell.Text is null)
+                if (cell.Text is null || cell.Text.Length > StatisticsTemplate.MaxHeaderLabelLength)
                 {
                     continue;
                 }
 
-                var key = StatisticsTemplate.Key(cell.Text);
+                var key = StatisticsTemplate.HeaderKey(cell.Text);
                 if (key == "stt")
                 {
                     stt = column;
@@ -220,7 +220,7 @@ public static partial class StatisticsParser
     private static string? UnitName(SheetCells sheet, int headerRow) =>
         sheet.Cells.Where(c => c.Key.Row < headerRow && c.Value.Text is not null)
             .Select(c => c.Value.Text!.Trim())
-            .FirstOrDefault(t => StatisticsTemplate.Key(t).StartsWith("don vi:", StringComparison.Ordinal)) is { } line
+            .FirstOrDefault(t => t.Length < 300 && t.Contains(':', StringComparison.Ordinal) && StatisticsTemplate.Key(t).StartsWith("don vi:", StringComparison.Ordinal)) is { } line
             ? line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim().Normalize(System.Text.NormalizationForm.FormC)
             : null;
 

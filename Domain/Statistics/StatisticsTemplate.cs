@@ -45,6 +45,26 @@ public static class StatisticsTemplate
 
     public static readonly IReadOnlyList<string> ColumnKeys = ColumnLabels.Select(Key).ToList();
 
+    /// <summary>Header labels are short; longer text (a title, a note) cannot be one and is not folded.</summary>
+    public const int MaxHeaderLabelLength = 40;
+
+    /// <summary>A header cell's key: the label itself when it is written exactly as in the template, else its folded form.</summary>
+    public static string HeaderKey(string text)
+    {
+        var trimmed = text.Trim();
+        for (var i = 0; i < ColumnLabels.Count; i++)
+        {
+            if (trimmed.Equals(ColumnLabels[i], StringComparison.OrdinalIgnoreCase))
+            {
+                return ColumnKeys[i];
+            }
+        }
+
+        return trimmed.Equals("STT", StringComparison.OrdinalIgnoreCase) ? "stt"
+            : trimmed.Equals("Nội dung", StringComparison.OrdinalIgnoreCase) ? "noi dung"
+            : Key(trimmed);
+    }
+
     /// <summary>A label folded for comparison: <see cref="Text.Fold"/>, no spaces around '/', no trailing punctuation.</summary>
     public static string Key(string? text) =>
         Text.Fold(text ?? string.Empty).Replace(" /", "/", StringComparison.Ordinal).Replace("/ ", "/", StringComparison.Ordinal).TrimEnd('.', ':', ';', ' ');
@@ -52,6 +72,11 @@ public static class StatisticsTemplate
     /// <summary>Whether a cell's text is row <paramref name="index"/>'s label (a printed template may shorten or extend it slightly).</summary>
     public static bool IsRowLabel(string? text, int index)
     {
+        if (text is not null && text.AsSpan().Trim().TrimEnd('.').Equals(RowLabels[index], StringComparison.OrdinalIgnoreCase))
+        {
+            return true; // the common case: the template's own words, no folding needed
+        }
+
         var key = Key(text);
         var label = RowKeys[index];
         return key.Length > 0 && (key == label || (key.Length >= 12 && (label.StartsWith(key, StringComparison.Ordinal) || key.StartsWith(label, StringComparison.Ordinal))));

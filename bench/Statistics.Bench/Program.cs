@@ -17,9 +17,8 @@ var config = ManualConfig.CreateMinimumViable()
     .AddJob(Job.ShortRun.WithId("short"))
     .AddDiagnoser(BenchmarkDotNet.Diagnosers.MemoryDiagnoser.Default)
     .AddExporter(MarkdownExporter.GitHub)
-    .WithArtifactsPath(args.Length > 0 ? args[0] : "BenchmarkDotNet.Artifacts");
-BenchmarkRunner.Run<TemplateParse>(config);
-BenchmarkRunner.Run<LargeSheetParse>(config);
+    .WithArtifactsPath(Environment.GetEnvironmentVariable("BENCH_ARTIFACTS") ?? "BenchmarkDotNet.Artifacts");
+BenchmarkSwitcher.FromTypes([typeof(TemplateParse), typeof(LargeSheetParse)]).Run(args.Length > 0 ? args : ["--filter", "*"], config);
 
 /// <summary>The shared filled sample: the template as units send it.</summary>
 [MemoryDiagnoser]
