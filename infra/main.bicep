@@ -41,6 +41,9 @@ param officeApiKey string
 @description('Key that signs unit links (at least 16 bytes).')
 param linksSigningKey string
 
+@description('Public base URL written into unit links (emails from the timer have no request to take it from).')
+param publicBaseUrl string = 'https://${appName}.azurewebsites.net'
+
 @description('Second run, once the package is deployed: subscribe ImportStatistics to blob events.')
 param deployBlobEventSubscription bool = false
 
@@ -87,6 +90,7 @@ module functionApp 'modules/functionapp.bicep' = {
     sendGridApiKey: sendGridApiKey
     officeApiKey: officeApiKey
     linksSigningKey: linksSigningKey
+    publicBaseUrl: publicBaseUrl
   }
 }
 

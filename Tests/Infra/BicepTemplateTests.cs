@@ -12,7 +12,7 @@ public sealed class BicepTemplateTests(BicepTemplateTests.Compiled template) : I
     private static readonly string[] RequiredSettings =
     [
         "AzureWebJobsStorage__accountName", "AzureWebJobsStorage__credential", "APPLICATIONINSIGHTS_CONNECTION_STRING",
-        "SendGrid__ApiKey", "SendGrid__Host", "Email__From", "Email__Office", "Office__ApiKey", "Links__SigningKey",
+        "SendGrid__ApiKey", "SendGrid__Host", "Email__From", "Email__Office", "Office__ApiKey", "Links__SigningKey", "Links__BaseUrl",
     ];
 
     [Fact]

@@ -24,6 +24,7 @@ param sendGridApiKey string
 param officeApiKey string
 @secure()
 param linksSigningKey string
+param publicBaseUrl string
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: 'plan-${name}'
@@ -84,6 +85,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Email__Office', value: emailOffice }
         { name: 'Office__ApiKey', value: officeApiKey }
         { name: 'Links__SigningKey', value: linksSigningKey }
+        { name: 'Links__BaseUrl', value: publicBaseUrl }
         // LocalTriggers__Enabled is never set here: in Azure the Functions host fires the triggers.
       ]
     }

@@ -170,13 +170,9 @@ public sealed class TableEscalationStore(TableServiceClient tables, StorageNames
             {
                 entries.Add(entry);
             }
-            else if (!row.HasValue)
-            {
-                // A hint whose transaction never committed (or lost the race under another id): nothing to send.
-                await Index.DeleteEntityAsync(UnsentPartition, hint.RowKey, ETag.All, cancellationToken);
-            }
             else
             {
+                // Settled already, or a hint whose transaction never committed: nothing to send.
                 await Index.DeleteEntityAsync(UnsentPartition, hint.RowKey, ETag.All, cancellationToken);
             }
 
