@@ -26,12 +26,43 @@ public static class HandlerHosting
         return builder;
     }
 
+    /// <summary>Storage refused or did not answer (connection refused, timeout, 5xx from the service): worth retrying later.</summary>
+    public static bool IsStorageUnavailable(Exception exception) =>
+        exception switch
+        {
+            Azure.RequestFailedException { Status: 0 or >= 500 } => true,
+            Azure.RequestFailedException => false,
+            HttpRequestException => true,
+            AggregateException aggregate => aggregate.InnerExceptions.Any(IsStorageUnavailable),
+            TaskCanceledException { InnerException: TimeoutException } => true,
+            _ => exception.InnerException is { } inner && IsStorageUnavailable(inner),
+        };
+
     public static WebApplication UseCustomHandlerHosting(this WebApplication app)
     {
-        // Kestrel's own refusals (413 for an oversized body, 400 for a malformed one) keep their status.
+        // Kestrel's own refusals (413 for an oversized body, 400 for a malformed one) keep their status;
+        // storage that cannot be reached is 503 with Retry-After, so callers know to come back.
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            StatusCodeSelector = ex => ex switch
+            {
+                BadHttpRequestException bad => bad.StatusCode,
+                _ when IsStorageUnavailable(ex) => StatusCodes.Status503ServiceUnavailable,
+                _ => StatusCodes.Status500InternalServerError,
+            },
+        });
+        app.Use(async (context, next) =>
+        {
+            context.Response.OnStarting(() =>
+            {
+                if (context.Response.StatusCode == StatusCodes.Status503ServiceUnavailable && !context.Response.Headers.ContainsKey("Retry-After"))
+                {
+                    context.Response.Headers.RetryAfter = "5";
+                }
+
+                return Task.CompletedTask;
+            });
+            await next(context);
         });
         app.UseStatusCodePages();
         app.UseAuthentication();

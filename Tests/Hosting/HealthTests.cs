@@ -73,3 +73,32 @@ public sealed class HealthTests
         return last;
     }
 }
+
+/// <summary>Requests that need storage while it is down get 503 problem+json with Retry-After, and work again once it is back.</summary>
+public sealed class StorageOutageTests
+{
+    [Fact]
+    public async Task An_office_request_while_storage_is_down_gets_503_with_Retry_After_and_succeeds_once_it_is_back()
+    {
+        await using var azurite = await AzuriteProcess.StartAsync(persistent: true);
+        await using var app = new HandlerApp(azurite.ConnectionString, StorageFixture.NewPrefix());
+        var office = new OfficeClient(app.Start());
+
+        await azurite.StopAsync();
+        using (var down = await office.SendAsync(HttpMethod.Get, "api/units"))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
+            Assert.Equal("application/problem+json", down.Content.Headers.ContentType?.MediaType);
+            Assert.NotNull(down.Headers.RetryAfter);
+        }
+
+        await azurite.StartAgainAsync();
+        Assert.True(await Eventually.TrueAsync(
+            () =>
+            {
+                using var up = office.SendAsync(HttpMethod.Put, "api/units/dang-uy", new { name = "Đảng ủy", level = 1, email = "vp@example.invalid" }).GetAwaiter().GetResult();
+                return up.StatusCode == HttpStatusCode.Created;
+            },
+            TimeSpan.FromSeconds(20)));
+    }
+}

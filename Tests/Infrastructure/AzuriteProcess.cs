@@ -12,10 +12,12 @@ public sealed class AzuriteProcess : IAsyncDisposable
 {
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     private readonly string _workspace = Directory.CreateTempSubdirectory("azurite-").FullName;
+    private readonly bool _persistent;
     private Process? _process;
 
-    private AzuriteProcess()
+    private AzuriteProcess(bool persistent)
     {
+        _persistent = persistent;
         BlobPort = FreePort.Next();
         QueuePort = FreePort.Next();
         TablePort = FreePort.Next();
@@ -33,9 +35,10 @@ public sealed class AzuriteProcess : IAsyncDisposable
         $"QueueEndpoint=http://127.0.0.1:{QueuePort}/devstoreaccount1;" +
         $"TableEndpoint=http://127.0.0.1:{TablePort}/devstoreaccount1;";
 
-    public static async Task<AzuriteProcess> StartAsync()
+    /// <summary>Starts Azurite; <paramref name="persistent"/> keeps its data on disk, so a restart keeps tables and blobs as real storage would.</summary>
+    public static async Task<AzuriteProcess> StartAsync(bool persistent = false)
     {
-        var azurite = new AzuriteProcess();
+        var azurite = new AzuriteProcess(persistent);
         await azurite.StartAgainAsync();
         return azurite;
     }
@@ -57,13 +60,23 @@ public sealed class AzuriteProcess : IAsyncDisposable
         };
         foreach (var arg in new[]
         {
-            "--silent", "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--disableProductStyleUrl",
+            "--silent", "--skipApiVersionCheck", "--loose", "--disableProductStyleUrl",
             "--blobHost", "127.0.0.1", "--blobPort", BlobPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--queueHost", "127.0.0.1", "--queuePort", QueuePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--tableHost", "127.0.0.1", "--tablePort", TablePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         })
         {
             start.ArgumentList.Add(arg);
+        }
+
+        if (_persistent)
+        {
+            start.ArgumentList.Add("--location");
+            start.ArgumentList.Add(_workspace);
+        }
+        else
+        {
+            start.ArgumentList.Add("--inMemoryPersistence");
         }
 
         _process = Process.Start(start) ?? throw new InvalidOperationException("Azurite did not start.");
@@ -85,6 +98,20 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
         _process?.Dispose();
         _process = null;
+    }
+
+    /// <summary>Stops Azurite as an orderly shutdown does (SIGTERM), so a persistent instance flushes its data first.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            using var term = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await term.WaitForExitAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        await KillAsync();
     }
 
     public async ValueTask DisposeAsync()
