@@ -53,7 +53,7 @@ public sealed class UnitWorkspace(
         }
 
         var versions = (await submissions.ListAsync(directive.Id, unitId, cancellationToken)).ToLookup(v => v.TaskId);
-        var unit = (await units.TreeAsync(cancellationToken)).Find(unitId);
+        var unit = await units.FindAsync(unitId, cancellationToken);
         var tasks = mine.Select(t =>
         {
             var history = versions[t.Id].OrderByDescending(v => v.At).ToList();
@@ -66,17 +66,12 @@ public sealed class UnitWorkspace(
     /// Stores a submission as a new version, unless it repeats one: the same <c>Idempotency-Key</c>,
     /// or the same content posted again within <see cref="SubmissionVersion.DuplicateWindow"/>.
     /// </summary>
+    /// <remarks>Takes the workspace the caller opened with <see cref="OpenAsync"/>, so a post verifies its link and reads its directive once.</remarks>
     public async Task<Result<SubmissionReceipt>> SubmitAsync(
-        string? token, string? taskId, string? status, string? note, string? idempotencyKey, IReadOnlyList<string> attachments, CancellationToken cancellationToken)
+        UnitWorkspaceView workspace, string? taskId, string? status, string? note, string? idempotencyKey, IReadOnlyList<string> attachments, CancellationToken cancellationToken)
     {
-        var workspace = await OpenAsync(token, cancellationToken);
-        if (!workspace.IsSuccess)
-        {
-            return workspace.Error!;
-        }
-
         var task = TaskId.Parse(taskId);
-        var view = task.IsSuccess ? workspace.Value.Tasks.FirstOrDefault(t => t.Task.Id == task.Value) : null;
+        var view = task.IsSuccess ? workspace.Tasks.FirstOrDefault(t => t.Task.Id == task.Value) : null;
         if (view is null)
         {
             return Error.NotFound("task-not-found", "Không tìm thấy nhiệm vụ.");
@@ -91,17 +86,17 @@ public sealed class UnitWorkspace(
         }
 
         var now = time.GetUtcNow();
-        var directive = workspace.Value.Directive;
+        var directive = workspace.Directive;
         if (key is null && view.History.Count > 0 && view.History[0].Repeats(input!, now))
         {
             return new SubmissionReceipt(view.History[0], Added: false, view.Standing);
         }
 
         var candidate = new SubmissionVersion(
-            SubmissionVersion.DeriveId(directive.Id, view.Task.Id, workspace.Value.UnitId, input!, key, now),
+            SubmissionVersion.DeriveId(directive.Id, view.Task.Id, workspace.UnitId, input!, key, now),
             directive.Id,
             view.Task.Id,
-            workspace.Value.UnitId,
+            workspace.UnitId,
             now,
             input!.Status,
             input.Note,

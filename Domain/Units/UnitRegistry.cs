@@ -10,6 +10,9 @@ public interface IUnitStore
 {
     Task<IReadOnlyList<VersionedUnit>> ListAsync(CancellationToken cancellationToken);
 
+    /// <summary>One unit by id (a point read), or null.</summary>
+    Task<Unit?> GetAsync(UnitId id, CancellationToken cancellationToken);
+
     /// <summary>Creates the unit (expected version null: only if absent) or replaces it (only if still at the expected version).</summary>
     Task<Result<bool>> PutAsync(Unit unit, string? expectedVersion, CancellationToken cancellationToken);
 }
@@ -32,6 +35,9 @@ public sealed class UnitRegistry(IUnitStore store)
 
     public async Task<UnitTree> TreeAsync(CancellationToken cancellationToken) =>
         new((await store.ListAsync(cancellationToken)).Select(v => v.Unit));
+
+    /// <summary>One unit, without reading the tree.</summary>
+    public Task<Unit?> FindAsync(UnitId id, CancellationToken cancellationToken) => store.GetAsync(id, cancellationToken);
 
     public async Task<Result<UnitPut>> PutAsync(Unit unit, CancellationToken cancellationToken)
     {

@@ -99,7 +99,7 @@ public static class SubmissionsFeature
         }
 
         var attachments = await StoreAttachmentsAsync(files, opened.Value, taskId, blobs, names, cancellationToken);
-        var receipt = await workspace.SubmitAsync(token, taskId, form["status"], form["note"], request.Headers["Idempotency-Key"], attachments, cancellationToken);
+        var receipt = await workspace.SubmitAsync(opened.Value, taskId, form["status"], form["note"], request.Headers["Idempotency-Key"], attachments, cancellationToken);
         if (!receipt.IsSuccess)
         {
             await DeleteAsync(blobs, names, attachments, cancellationToken);

@@ -24,18 +24,27 @@ public sealed class TableUnitStore(TableServiceClient tables, StorageNames names
         var units = new List<VersionedUnit>();
         await foreach (var e in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), cancellationToken: cancellationToken))
         {
-            var parent = e.GetString("ParentId");
-            units.Add(new VersionedUnit(
-                new Unit(
-                    UnitId.Parse(e.RowKey).Value,
-                    e.GetString("Name"),
-                    (UnitLevel)(e.GetInt32("Level") ?? 0),
-                    string.IsNullOrEmpty(parent) ? null : UnitId.Parse(parent).Value,
-                    e.GetString("Email")),
-                e.ETag.ToString()));
+            units.Add(new VersionedUnit(ToUnit(e), e.ETag.ToString()));
         }
 
         return units;
+    }
+
+    public async Task<Unit?> GetAsync(UnitId id, CancellationToken cancellationToken)
+    {
+        var row = await Table.GetEntityIfExistsAsync<TableEntity>(Partition, id.Value, cancellationToken: cancellationToken);
+        return row.HasValue && row.Value is { } e ? ToUnit(e) : null;
+    }
+
+    private static Unit ToUnit(TableEntity e)
+    {
+        var parent = e.GetString("ParentId");
+        return new Unit(
+            UnitId.Parse(e.RowKey).Value,
+            e.GetString("Name"),
+            (UnitLevel)(e.GetInt32("Level") ?? 0),
+            string.IsNullOrEmpty(parent) ? null : UnitId.Parse(parent).Value,
+            e.GetString("Email"));
     }
 
     public async Task<Result<bool>> PutAsync(Unit unit, string? expectedVersion, CancellationToken cancellationToken)
