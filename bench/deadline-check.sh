@@ -7,9 +7,7 @@ source "$(dirname "$0")/../scripts/lib/common.sh"
 cd "$REPO_ROOT"
 require_dotnet
 ensure_node_tools
-blob=$(free_port); queue=$(free_port); table=$(free_port)
-start_azurite "$blob" "$queue" "$table"
-trap stop_azurite EXIT
+start_azurite_on_free_ports
 run_quiet bench-build dotnet build bench/DeadlineCheck.Bench/DeadlineCheck.Bench.csproj -c Release --nologo -v q
 dotnet bench/DeadlineCheck.Bench/bin/Release/net10.0/DeadlineCheck.Bench.dll \
-  "$(azurite_connection_string "$blob" "$queue" "$table")" "${1:-300000}" "${2:-5}" bench/results/deadline-check.md
+  "$AZURITE_CONNECTION_STRING" "${1:-300000}" "${2:-5}" bench/results/deadline-check.md

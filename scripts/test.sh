@@ -9,11 +9,8 @@ cd "$REPO_ROOT"
 require_dotnet
 ensure_node_tools
 
-blob=$(free_port); queue=$(free_port); table=$(free_port)
-start_azurite "$blob" "$queue" "$table"
-trap stop_azurite EXIT
-export TEST_STORAGE_CONNECTION_STRING
-TEST_STORAGE_CONNECTION_STRING=$(azurite_connection_string "$blob" "$queue" "$table")
+start_azurite_on_free_ports
+export TEST_STORAGE_CONNECTION_STRING="$AZURITE_CONNECTION_STRING"
 
 run_quiet build dotnet build ServerlessWorkflow.sln -c Release --nologo -v q
 

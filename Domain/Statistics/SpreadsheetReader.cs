@@ -198,7 +198,10 @@ public static class SpreadsheetReader
             CloseInput = true,
             MaxCharactersInDocument = MaxInflatedBytesPerEntry,
         };
-        return XmlReader.Create(new CappedStream(entry.Open(), MaxInflatedBytesPerEntry), settings);
+        // The inflated size is capped whatever the zip header says.
+        return XmlReader.Create(
+            new Common.LimitedStream(entry.Open(), MaxInflatedBytesPerEntry, () => new UnreadableSpreadsheetException("Tệp có thành phần quá lớn khi giải nén (có thể là tệp nén độc hại).")),
+            settings);
     }
 
     private static Dictionary<string, string> ReadRelationships(ZipArchive zip, string path)
@@ -420,48 +423,5 @@ public static class SpreadsheetReader
         }
 
         return letters + row.ToString(CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>A read-only stream that refuses to yield more than a set number of bytes: the inflated size is capped whatever the zip header says.</summary>
-    private sealed class CappedStream(Stream inner, long cap) : Stream
-    {
-        private long _read;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => _read; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            var n = inner.Read(buffer, offset, count);
-            _read += n;
-            return _read > cap ? throw new UnreadableSpreadsheetException("Tệp có thành phần quá lớn khi giải nén (có thể là tệp nén độc hại).") : n;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
     }
 }

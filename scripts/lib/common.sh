@@ -83,6 +83,16 @@ stop_azurite() {
   AZURITE_PID=""
 }
 
+# start_azurite_on_free_ports: an in-memory Azurite of this script's own, stopped when the script
+# exits; sets AZURITE_CONNECTION_STRING.
+start_azurite_on_free_ports() {
+  local blob queue table
+  blob=$(free_port); queue=$(free_port); table=$(free_port)
+  start_azurite "$blob" "$queue" "$table"
+  trap stop_azurite EXIT
+  AZURITE_CONNECTION_STRING=$(azurite_connection_string "$blob" "$queue" "$table")
+}
+
 azurite_connection_string() {
   local blob=$1 queue=$2 table=$3
   printf 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:%s/devstoreaccount1;QueueEndpoint=http://127.0.0.1:%s/devstoreaccount1;TableEndpoint=http://127.0.0.1:%s/devstoreaccount1;' "$blob" "$queue" "$table"

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using ServerlessWorkflow.Domain.Common;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Submissions;
 using ServerlessWorkflow.Domain.Time;
@@ -67,11 +68,11 @@ public static class DirectivesFeature
         DirectiveInput input;
         try
         {
-            using var limited = new LimitedStream(request.Body, MaxDirectiveBody);
+            using var limited = new LimitedStream(request.Body, MaxDirectiveBody, () => new TooLargeException(), leaveOpen: true);
             using var document = await JsonDocument.ParseAsync(limited, new JsonDocumentOptions { MaxDepth = 8 }, cancellationToken);
             input = ReadInput(document.RootElement);
         }
-        catch (LimitedStream.LimitExceededException)
+        catch (TooLargeException)
         {
             return Problems.Problem(StatusCodes.Status413PayloadTooLarge, "too-large", "Nội dung gửi lên vượt quá giới hạn 1 MB.");
         }
@@ -183,4 +184,23 @@ public static class DirectivesFeature
             JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
             _ => "\u0000",
         };
+}
+
+/// <summary>A directive body went past <see cref="DirectivesFeature.MaxDirectiveBody"/> while being read.</summary>
+internal sealed class TooLargeException : IOException
+{
+    public TooLargeException()
+        : base("The body is larger than allowed.")
+    {
+    }
+
+    public TooLargeException(string message)
+        : base(message)
+    {
+    }
+
+    public TooLargeException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
 }

@@ -100,12 +100,18 @@ public static class StatisticsFeature
             ? new SeeOther($"/u/{token}?loi-tep={code}&tai-len={task}#task-{task}")
             : Problems.Problem(status, status == StatusCodes.Status413PayloadTooLarge ? "too-large" : "invalid-file", UploadProblems[code]);
 
-    private static async Task<IResult> ExportAsync(string id, string? taskId, IDirectiveStore directives, IStatisticsStore store, Domain.Units.UnitRegistry units, CancellationToken cancellationToken)
+    /// <summary>The directive and its statistics task (<paramref name="taskId"/>, or its first one), or null when either does not exist.</summary>
+    private static async Task<(Directive Directive, DirectiveTask Task)?> FindStatisticsTaskAsync(string id, string? taskId, IDirectiveStore directives, CancellationToken cancellationToken)
     {
         var directiveId = DirectiveId.Parse(id);
         var directive = directiveId.IsSuccess ? await directives.GetAsync(directiveId.Value, cancellationToken) : null;
         var task = directive?.Tasks.FirstOrDefault(t => t.Kind == TaskKind.Statistics && (taskId is null || t.Id.Value == taskId));
-        if (directive is null || task is null)
+        return directive is null || task is null ? null : (directive, task);
+    }
+
+    private static async Task<IResult> ExportAsync(string id, string? taskId, IDirectiveStore directives, IStatisticsStore store, Domain.Units.UnitRegistry units, CancellationToken cancellationToken)
+    {
+        if (await FindStatisticsTaskAsync(id, taskId, directives, cancellationToken) is not var (directive, task))
         {
             return Problems.For(Error.NotFound("statistics-not-found", "Không tìm thấy công văn có nhiệm vụ báo cáo thống kê này."));
         }
@@ -127,10 +133,7 @@ public static class StatisticsFeature
 
     private static async Task<IResult> GetAsync(string id, string? taskId, IDirectiveStore directives, IStatisticsStore store, CancellationToken cancellationToken)
     {
-        var directiveId = DirectiveId.Parse(id);
-        var directive = directiveId.IsSuccess ? await directives.GetAsync(directiveId.Value, cancellationToken) : null;
-        var task = directive?.Tasks.FirstOrDefault(t => t.Kind == TaskKind.Statistics && (taskId is null || t.Id.Value == taskId));
-        if (directive is null || task is null)
+        if (await FindStatisticsTaskAsync(id, taskId, directives, cancellationToken) is not var (directive, task))
         {
             return Problems.For(Error.NotFound("statistics-not-found", "Không tìm thấy công văn có nhiệm vụ báo cáo thống kê này."));
         }

@@ -1,7 +1,11 @@
-namespace ServerlessWorkflow.Functions.Hosting.Http;
+namespace ServerlessWorkflow.Domain.Common;
 
-/// <summary>A read-only view of a stream that throws <see cref="LimitExceededException"/> past a byte limit, for bodies of unknown length.</summary>
-public sealed class LimitedStream(Stream inner, long limit) : Stream
+/// <summary>
+/// A read-only view of a stream that refuses to yield more than <paramref name="limit"/> bytes:
+/// past it, the exception from <paramref name="exceeded"/> is thrown. Caps a request body of
+/// unknown length, or what a zip entry inflates to whatever its header declares.
+/// </summary>
+public sealed class LimitedStream(Stream inner, long limit, Func<Exception> exceeded, bool leaveOpen = false) : Stream
 {
     private long _read;
 
@@ -33,27 +37,19 @@ public sealed class LimitedStream(Stream inner, long limit) : Stream
 
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && !leaveOpen)
+        {
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
     private int Count(int read)
     {
         _read += read;
-        return _read > limit ? throw new LimitExceededException() : read;
-    }
-
-    public sealed class LimitExceededException : IOException
-    {
-        public LimitExceededException()
-            : base("The body is larger than allowed.")
-        {
-        }
-
-        public LimitExceededException(string message)
-            : base(message)
-        {
-        }
-
-        public LimitExceededException(string message, Exception innerException)
-            : base(message, innerException)
-        {
-        }
+        return _read > limit ? throw exceeded() : read;
     }
 }
