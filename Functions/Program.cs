@@ -3,6 +3,7 @@ using ServerlessWorkflow.Functions.Features.CheckDeadlines;
 using ServerlessWorkflow.Functions.Features.Directives;
 using ServerlessWorkflow.Functions.Features.ErrorReports;
 using ServerlessWorkflow.Functions.Features.Health;
+using ServerlessWorkflow.Functions.Features.OfficeLogin;
 using ServerlessWorkflow.Functions.Features.OpenApi;
 using ServerlessWorkflow.Functions.Features.Statistics;
 using ServerlessWorkflow.Functions.Features.Submissions;
@@ -31,7 +32,8 @@ builder.Services
     .AddSubmissions()
     .AddErrorReports()
     .AddCheckDeadlines(builder.Configuration)
-    .AddStatistics();
+    .AddStatistics()
+    .AddOfficeLogin();
 
 var app = builder.Build();
 app.UseCustomHandlerHosting();
@@ -45,6 +47,13 @@ app.MapErrorReports();
 app.MapCheckDeadlines();
 app.MapEscalations();
 app.MapStatistics();
+
+// The office's pages (sign in once, then a cookie; every form carries its CSRF token).
+app.MapOfficeLogin();
+app.MapDirectivePages();
+app.MapStatisticsPage();
+app.MapErrorReportQueue();
+app.MapOutboxPage();
 
 app.Run();
 

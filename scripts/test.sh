@@ -8,6 +8,7 @@ cd "$REPO_ROOT"
 
 require_dotnet
 ensure_node_tools
+ensure_chromium
 
 start_azurite_on_free_ports
 export TEST_STORAGE_CONNECTION_STRING="$AZURITE_CONNECTION_STRING"

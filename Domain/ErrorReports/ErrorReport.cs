@@ -103,15 +103,7 @@ public sealed record ErrorReport(TrackingCode Code, ErrorReportInput Input, Date
     /// </summary>
     public Result<ErrorReport> MoveTo(ErrorReportStatus next, string? note, DateTimeOffset now)
     {
-        var allowed = (Status, next) switch
-        {
-            (ErrorReportStatus.New, ErrorReportStatus.InProgress) => true,
-            (ErrorReportStatus.New, ErrorReportStatus.Rejected) => true,
-            (ErrorReportStatus.InProgress, ErrorReportStatus.Resolved) => true,
-            (ErrorReportStatus.InProgress, ErrorReportStatus.Rejected) => true,
-            _ => false,
-        };
-        if (!allowed)
+        if (!CanMove(Status, next))
         {
             return Error.Conflict("invalid-transition", $"Không thể chuyển từ '{ErrorReportStatuses.Name(Status)}' sang '{ErrorReportStatuses.Name(next)}'.");
         }
@@ -126,4 +118,16 @@ public sealed record ErrorReport(TrackingCode Code, ErrorReportInput Input, Date
 
         return this with { Status = next, ResolutionNote = cleanNote.Value.Length > 0 ? cleanNote.Value : ResolutionNote, UpdatedAt = now };
     }
+
+    /// <summary>Where this report may go next (none once resolved or rejected).</summary>
+    public IReadOnlyList<ErrorReportStatus> NextStatuses => Enum.GetValues<ErrorReportStatus>().Where(s => CanMove(Status, s)).ToList();
+
+    private static bool CanMove(ErrorReportStatus from, ErrorReportStatus to) => (from, to) switch
+    {
+        (ErrorReportStatus.New, ErrorReportStatus.InProgress) => true,
+        (ErrorReportStatus.New, ErrorReportStatus.Rejected) => true,
+        (ErrorReportStatus.InProgress, ErrorReportStatus.Resolved) => true,
+        (ErrorReportStatus.InProgress, ErrorReportStatus.Rejected) => true,
+        _ => false,
+    };
 }

@@ -24,6 +24,15 @@ public readonly record struct LadderStep(Rung Rung, int Days)
     /// <summary>A stable name, part of the notification id: <c>reminder-3d</c>, <c>step-1</c>, …</summary>
     public string Name => Rung == Rung.Reminder ? $"reminder-{Days}d" : $"step-{(int)Rung}";
 
+    /// <summary>What the office reads on its pages: "Bước 2: báo cấp trên".</summary>
+    public string DisplayName => Rung switch
+    {
+        Rung.Reminder => $"Nhắc trước hạn {Days.ToString(System.Globalization.CultureInfo.InvariantCulture)} ngày",
+        Rung.Step1 => "Bước 1: nhắc đơn vị quá hạn",
+        Rung.Step2 => "Bước 2: báo cấp trên",
+        _ => "Bước 3: báo Ban Thường vụ, UBKT",
+    };
+
     public static LadderStep? Parse(string name) => name switch
     {
         "step-1" => new LadderStep(Rung.Step1, 0),

@@ -1,3 +1,7 @@
+using ServerlessWorkflow.Domain.Common;
+using ServerlessWorkflow.Domain.Directives;
+using ServerlessWorkflow.Domain.Units;
+
 namespace ServerlessWorkflow.Domain.Statistics;
 
 /// <summary>The consolidated figures of a statistics task: the sum over units of each unit's latest accepted report, and how many units that is.</summary>
@@ -65,4 +69,55 @@ public readonly partial record struct UploadId
 
     [System.Text.RegularExpressions.GeneratedRegex("^[0-9]{17}-[0-9a-f]{8}$")]
     private static partial System.Text.RegularExpressions.Regex Grammar();
+}
+
+/// <summary>Where a unit stands on a statistics task: figures in force, its last file rejected (and none in force), or nothing yet.</summary>
+public enum UnitReportState
+{
+    Accepted,
+    Rejected,
+    Missing,
+}
+
+/// <summary>One assigned unit's line of the consolidated report: its state, its figures in force, and its latest upload.</summary>
+public sealed record UnitReport(UnitId UnitId, UnitReportState State, int[,]? Values, Upload? Latest);
+
+/// <summary>
+/// A statistics task's consolidated report: the totals of the figures in force and, for each
+/// assigned unit in the directive's order, whether it reported. A unit whose latest file was
+/// rejected but which has earlier figures in force counts as reported (its figures still count).
+/// </summary>
+public sealed record ConsolidatedReport(Directive Directive, DirectiveTask Task, Totals Totals, IReadOnlyList<UnitReport> Units)
+{
+    public int Count(UnitReportState state) => Units.Count(u => u.State == state);
+
+    public static ConsolidatedReport Of(Directive directive, DirectiveTask task, IReadOnlyList<UnitFigures> figures, Totals totals, IReadOnlyList<Upload> uploads)
+    {
+        var inForce = figures.ToDictionary(f => f.UnitId);
+        var latest = uploads.GroupBy(u => u.UnitId).ToDictionary(g => g.Key, g => g.MaxBy(u => u.Id.Value, StringComparer.Ordinal)!);
+        var units = task.Units.Select(u =>
+        {
+            var last = latest.GetValueOrDefault(u);
+            var values = inForce.GetValueOrDefault(u)?.Values;
+            var state = values is not null ? UnitReportState.Accepted : last?.State == UploadState.Rejected ? UnitReportState.Rejected : UnitReportState.Missing;
+            return new UnitReport(u, state, values, last);
+        }).ToList();
+        return new ConsolidatedReport(directive, task, totals, units);
+    }
+
+    /// <summary>The report of directive <paramref name="id"/>'s statistics task <paramref name="taskId"/> (or its first one); not found when either does not exist.</summary>
+    public static async Task<Result<ConsolidatedReport>> ReadAsync(string id, string? taskId, IDirectiveStore directives, IStatisticsStore store, CancellationToken cancellationToken)
+    {
+        var directiveId = DirectiveId.Parse(id);
+        var directive = directiveId.IsSuccess ? await directives.GetAsync(directiveId.Value, cancellationToken) : null;
+        var task = directive?.Tasks.FirstOrDefault(t => t.Kind == TaskKind.Statistics && (taskId is null || t.Id.Value == taskId));
+        if (directive is null || task is null)
+        {
+            return Error.NotFound("statistics-not-found", "Không tìm thấy công văn có nhiệm vụ báo cáo thống kê này.");
+        }
+
+        var (figures, totals) = await store.ConsolidatedAsync(directive.Id, task.Id, cancellationToken);
+        var uploads = await store.UploadsAsync(directive.Id, task.Id, cancellationToken);
+        return Of(directive, task, figures, totals, uploads);
+    }
 }

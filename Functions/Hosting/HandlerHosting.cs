@@ -23,6 +23,7 @@ public static class HandlerHosting
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddOfficeAuthentication();
+        builder.AddOfficeForms();
         return builder;
     }
 
@@ -40,6 +41,10 @@ public static class HandlerHosting
 
     public static WebApplication UseCustomHandlerHosting(this WebApplication app)
     {
+        // The host calls the handler over loopback HTTP; the scheme the browser used (https in
+        // Azure) arrives as X-Forwarded-Proto, and cookies are marked Secure from it. Only
+        // loopback callers are believed (the defaults of ForwardedHeadersOptions).
+        app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto });
         // Kestrel's own refusals (413 for an oversized body, 400 for a malformed one) keep their status;
         // storage that cannot be reached is 503 with Retry-After, so callers know to come back.
         app.UseExceptionHandler(new ExceptionHandlerOptions
@@ -67,6 +72,7 @@ public static class HandlerHosting
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseOfficeForms();
         return app;
     }
 }

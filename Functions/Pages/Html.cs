@@ -33,6 +33,9 @@ public static class Html
     public static Markup Join<T>(IEnumerable<T> items, Func<T, Markup> render) => Join(items.Select(render));
 
     public static Markup When(bool condition, Markup markup) => condition ? markup : Markup.Empty;
+
+    /// <summary>The <c>selected</c> attribute of an option, when it is.</summary>
+    public static Markup Selected(bool selected) => selected ? new Markup(" selected") : Markup.Empty;
 }
 
 [InterpolatedStringHandler]

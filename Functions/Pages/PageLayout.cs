@@ -31,6 +31,21 @@ public static class PageLayout
         table{border-collapse:collapse;width:100%}
         th,td{border-bottom:1px solid var(--line);padding:.5rem;text-align:left;vertical-align:top}
         .scroll{overflow-x:auto}
+        a{color:#0b57d0}
+        nav.office{display:flex;flex-wrap:wrap;gap:.25rem 1rem;align-items:center}
+        nav.office a{display:inline-block;padding:.5rem 0}
+        nav.office form{margin:0 0 0 auto}
+        button.link{background:none;border:1px solid #fff;min-width:0;margin:0;padding:.4rem .9rem}
+        button.secondary{background:#fff;color:var(--accent);border:1px solid var(--accent)}
+        fieldset{border:1px solid var(--line);border-radius:.5rem;margin:1rem 0;padding:.25rem 1rem 1rem}
+        legend{font-weight:600;padding:0 .25rem}
+        .tabs a,.tabs strong{display:inline-block;padding:.5rem .75rem}
+        .filters{display:grid;grid-template-columns:repeat(auto-fit,minmax(12rem,1fr));gap:0 1rem;align-items:end}
+        .matrix th[scope=row]{position:sticky;left:0;background:#fff;min-width:11rem}
+        .cell{white-space:nowrap} .cell.ok{background:#eef8f1} .cell.late{background:#fdf0ef;font-weight:600} .cell.lateok{background:#fff8e6} .na{color:var(--muted)}
+        .badge{display:inline-block;font-size:.8rem;font-weight:400;background:var(--warn);color:#fff;border-radius:.25rem;padding:0 .4rem;margin-top:.25rem}
+        .num{text-align:right;font-variant-numeric:tabular-nums}
+        figure.chart{margin:0 0 1rem} figure.chart figcaption{font-weight:600;margin-bottom:.25rem}
         """;
 
     /// <summary>The Content-Security-Policy: no scripts, this style sheet only, forms post back here.</summary>

@@ -100,62 +100,58 @@ public static class StatisticsFeature
             ? new SeeOther($"/u/{token}?loi-tep={code}&tai-len={task}#task-{task}")
             : Problems.Problem(status, status == StatusCodes.Status413PayloadTooLarge ? "too-large" : "invalid-file", UploadProblems[code]);
 
-    /// <summary>The directive and its statistics task (<paramref name="taskId"/>, or its first one), or null when either does not exist.</summary>
-    private static async Task<(Directive Directive, DirectiveTask Task)?> FindStatisticsTaskAsync(string id, string? taskId, IDirectiveStore directives, CancellationToken cancellationToken)
-    {
-        var directiveId = DirectiveId.Parse(id);
-        var directive = directiveId.IsSuccess ? await directives.GetAsync(directiveId.Value, cancellationToken) : null;
-        var task = directive?.Tasks.FirstOrDefault(t => t.Kind == TaskKind.Statistics && (taskId is null || t.Id.Value == taskId));
-        return directive is null || task is null ? null : (directive, task);
-    }
-
     private static async Task<IResult> ExportAsync(string id, string? taskId, IDirectiveStore directives, IStatisticsStore store, Domain.Units.UnitRegistry units, CancellationToken cancellationToken)
     {
-        if (await FindStatisticsTaskAsync(id, taskId, directives, cancellationToken) is not var (directive, task))
+        var read = await ConsolidatedReport.ReadAsync(id, taskId, directives, store, cancellationToken);
+        if (!read.IsSuccess)
         {
-            return Problems.For(Error.NotFound("statistics-not-found", "Không tìm thấy công văn có nhiệm vụ báo cáo thống kê này."));
+            return Problems.For(read.Error!);
         }
 
-        var (figures, totals) = await store.ConsolidatedAsync(directive.Id, task.Id, cancellationToken);
-        var inForce = figures.ToDictionary(f => f.UnitId);
-        var rejected = (await store.UploadsAsync(directive.Id, task.Id, cancellationToken)).Where(u => u.State == UploadState.Rejected).Select(u => u.UnitId).ToHashSet();
+        var report = read.Value;
         var tree = await units.TreeAsync(cancellationToken);
-        var rows = task.Units.Select(u =>
+        var rows = report.Units.Select(u =>
         {
-            var unit = tree.Find(u);
-            var state = inForce.ContainsKey(u) ? "Đã báo cáo" : rejected.Contains(u) ? "Tệp bị từ chối, chưa gửi lại" : "Chưa báo cáo";
-            return new ExportUnit(unit?.Name ?? u.Value, unit is null ? string.Empty : Domain.Units.UnitLevels.Name(unit.Level), state, inForce.GetValueOrDefault(u)?.Values);
-        }).OrderBy(r => r.Name, StringComparer.Create(Domain.Time.VietnamTime.Culture, false)).ToList();
-        var workbook = StatisticsWorkbook.Write(new StatisticsExport(directive.Number, directive.IssuedOn, directive.Issuer, task.Title, totals, rows));
-        var fileName = "tong-hop-" + new string(Domain.Common.Text.Fold(directive.Number).Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray()) + ".xlsx";
-        return TypedResults.File(workbook, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", fileName);
+            var unit = tree.Find(u.UnitId);
+            var state = u.State switch
+            {
+                UnitReportState.Accepted => "Đã báo cáo",
+                UnitReportState.Rejected => "Tệp bị từ chối, chưa gửi lại",
+                _ => "Chưa báo cáo",
+            };
+            return new ExportUnit(unit?.Name ?? u.UnitId.Value, unit is null ? string.Empty : Domain.Units.UnitLevels.Name(unit.Level), state, u.Values);
+        }).OrderBy(r => r.Name, VietnameseCollation.Instance).ToList();
+        var directive = report.Directive;
+        var workbook = StatisticsWorkbook.Write(new StatisticsExport(directive.Number, directive.IssuedOn, directive.Issuer, report.Task.Title, report.Totals, rows));
+        return TypedResults.File(workbook, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ExportFileName(directive));
     }
+
+    /// <summary>The download's file name: ASCII letters and digits of the directive's number, the rest as dashes.</summary>
+    public static string ExportFileName(Directive directive) =>
+        "tong-hop-" + new string(Text.Fold(directive.Number).Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray()) + ".xlsx";
 
     private static async Task<IResult> GetAsync(string id, string? taskId, IDirectiveStore directives, IStatisticsStore store, CancellationToken cancellationToken)
     {
-        if (await FindStatisticsTaskAsync(id, taskId, directives, cancellationToken) is not var (directive, task))
+        var read = await ConsolidatedReport.ReadAsync(id, taskId, directives, store, cancellationToken);
+        if (!read.IsSuccess)
         {
-            return Problems.For(Error.NotFound("statistics-not-found", "Không tìm thấy công văn có nhiệm vụ báo cáo thống kê này."));
+            return Problems.For(read.Error!);
         }
 
-        var (figures, totals) = await store.ConsolidatedAsync(directive.Id, task.Id, cancellationToken);
-        var inForce = figures.ToDictionary(f => f.UnitId);
-        var latest = (await store.UploadsAsync(directive.Id, task.Id, cancellationToken))
-            .GroupBy(u => u.UnitId).ToDictionary(g => g.Key, g => g.OrderByDescending(u => u.Id.Value, StringComparer.Ordinal).First());
+        var report = read.Value;
         return TypedResults.Ok(new
         {
-            directiveId = directive.Id.Value,
-            taskId = task.Id.Value,
-            totals = new { reported = totals.Reported, values = totals.ToRows() },
-            units = task.Units.Select(u =>
+            directiveId = report.Directive.Id.Value,
+            taskId = report.Task.Id.Value,
+            totals = new { reported = report.Totals.Reported, values = report.Totals.ToRows() },
+            units = report.Units.Select(u =>
             {
-                var last = latest.GetValueOrDefault(u);
-                var state = inForce.ContainsKey(u) ? "accepted" : last?.State == UploadState.Rejected ? "rejected" : "missing";
+                var last = u.Latest;
                 return new
                 {
-                    unitId = u.Value,
-                    state,
-                    values = inForce.TryGetValue(u, out var f) ? new StatisticsReport(f.Values, null).ToRows() : null,
+                    unitId = u.UnitId.Value,
+                    state = u.State.ToString().ToLowerInvariant(),
+                    values = u.Values is { } values ? new StatisticsReport(values, null).ToRows() : null,
                     errors = (last?.State == UploadState.Rejected ? last.Errors : []).Select(e => new { cell = e.Cell, message = e.Message }),
                     latestUpload = last is null ? null : new
                     {
@@ -167,5 +163,4 @@ public static class StatisticsFeature
             }),
         });
     }
-
 }

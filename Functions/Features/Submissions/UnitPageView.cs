@@ -53,8 +53,8 @@ public static class UnitPageView
             <form method="post" action="/u/{token}/tasks/{task.Id.Value}" enctype="multipart/form-data">
             <label for="status-{task.Id.Value}">Tình trạng</label>
             <select id="status-{task.Id.Value}" name="status" required>
-            <option value="done"{Selected(current != SubmissionStatus.InProgress)}>{SubmissionStatuses.Name(SubmissionStatus.Done)}</option>
-            <option value="in-progress"{Selected(current == SubmissionStatus.InProgress)}>{SubmissionStatuses.Name(SubmissionStatus.InProgress)}</option>
+            <option value="done"{Html.Selected(current != SubmissionStatus.InProgress)}>{SubmissionStatuses.Name(SubmissionStatus.Done)}</option>
+            <option value="in-progress"{Html.Selected(current == SubmissionStatus.InProgress)}>{SubmissionStatuses.Name(SubmissionStatus.InProgress)}</option>
             </select>
             <label for="note-{task.Id.Value}">Ghi chú, kết quả (không bắt buộc)</label>
             <textarea id="note-{task.Id.Value}" name="note" maxlength="{SubmissionInput.MaxNoteLength}"></textarea>
@@ -129,6 +129,4 @@ public static class UnitPageView
         "files" => "Tệp đính kèm",
         _ => field,
     };
-
-    private static Markup Selected(bool selected) => selected ? new Markup(" selected") : Markup.Empty;
 }

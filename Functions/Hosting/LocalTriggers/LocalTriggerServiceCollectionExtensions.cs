@@ -9,13 +9,13 @@ public static class LocalTriggerServiceCollectionExtensions
     {
         var section = builder.Configuration.GetSection(LocalTriggerOptions.Section);
         builder.Services.Configure<LocalTriggerOptions>(section);
+        builder.Services.AddSingleton<FunctionCatalog>();
         if (!section.GetValue<bool>(nameof(LocalTriggerOptions.Enabled)))
         {
             return builder;
         }
 
         builder.Services.AddTable(TriggerReceipts.TableName);
-        builder.Services.AddSingleton<FunctionCatalog>();
         builder.Services.AddSingleton<TriggerReceipts>();
         builder.Services.AddHttpClient<SelfInvoker>(c => c.Timeout = TimeSpan.FromMinutes(10));
         builder.Services.AddHostedService<LocalTriggerHost>();

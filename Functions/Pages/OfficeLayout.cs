@@ -1,0 +1,25 @@
+using ServerlessWorkflow.Functions.Hosting.Security;
+
+namespace ServerlessWorkflow.Functions.Pages;
+
+/// <summary>
+/// The shell of the office's pages: the same layout as every page, with the office's menu
+/// (directives, new directive, error reports, outbox) and a sign-out button (a form with its token).
+/// </summary>
+public static class OfficeLayout
+{
+    public static IResult Page(HttpContext context, string title, Markup body, int statusCode = StatusCodes.Status200OK) =>
+        PageLayout.Page(title, body, statusCode, Html.Of($"""
+            <nav class="office" aria-label="Menu văn phòng">
+            <a href="/office"><strong>Theo dõi công văn</strong></a>
+            <a href="/office/directives/new">Tạo công văn</a>
+            <a href="/office/error-reports">Phản ánh sai sót</a>
+            <a href="/office/outbox">Thư đã gửi</a>
+            <form method="post" action="/office/logout">{OfficeForms.Field(context)}<button type="submit" class="link">Đăng xuất</button></form>
+            </nav>
+            """));
+
+    /// <summary>A percentage for people: "83 %", or "—" when there is nothing to count.</summary>
+    public static string Percent(double? rate) =>
+        rate is { } r ? Math.Round(r * 100).ToString("0", System.Globalization.CultureInfo.InvariantCulture) + " %" : "—";
+}

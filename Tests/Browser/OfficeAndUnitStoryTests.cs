@@ -1,0 +1,198 @@
+using System.Net.Http.Json;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Microsoft.Playwright;
+using ServerlessWorkflow.Domain.Statistics;
+using ServerlessWorkflow.Functions.Hosting.Invocations;
+using ServerlessWorkflow.Tests.Infrastructure;
+
+namespace ServerlessWorkflow.Tests.Browser;
+
+/// <summary>
+/// The whole story in a real headless Chromium, against the real handler and Azurite, on a fake
+/// clock: the office signs in and creates dispatch 643 by pasting its text → a unit opens its link
+/// on a 360 px phone with JavaScript off, reports a task and uploads the statistics sample → the
+/// board shows it on time and the totals equal the sample → days later the unit that did nothing
+/// is overdue with its escalation step on the board and its emails in the outbox. Screenshots of
+/// each main page are kept in .local/screenshots.
+/// </summary>
+public sealed class OfficeAndUnitStoryTests(StorageFixture storage, BrowserFixture browser) : IAsyncLifetime
+{
+    private static readonly TimeSpan Vn = TimeSpan.FromHours(7);
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 2, 5, 8, 0, 0, Vn));
+    private HandlerApp _app = null!;
+    private OfficeClient _office = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _app = new HandlerApp(
+            storage.ConnectionString,
+            StorageFixture.NewPrefix(),
+            new Dictionary<string, string?> { ["Email:From"] = "no-reply@example.invalid", ["Email:Office"] = "vanphong@example.invalid", ["Escalation:Recipients"] = "btv@example.invalid" },
+            s => s.AddSingleton<TimeProvider>(_clock));
+        _office = new OfficeClient(_app.Start());
+        await _office.SeedUnitsAsync();
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    private string Url(string path) => new Uri(_app.BaseAddress, path).ToString();
+
+    [Fact]
+    public async Task Office_creates_a_directive_a_unit_reports_on_a_phone_and_the_board_shows_it_on_time_with_totals_then_the_silent_unit_escalates()
+    {
+        await using var desk = await browser.NewContextAsync(BrowserFixture.Desktop);
+        var office = await desk.NewPageAsync();
+
+        // The office opens its dashboard, is sent to the login page, and signs in with its key.
+        await office.GotoAsync(Url("office"));
+        Assert.EndsWith("/office/login?ReturnUrl=%2Foffice", office.Url, StringComparison.Ordinal);
+        await BrowserFixture.ScreenshotAsync(office, "01-dang-nhap");
+        await SignInAsync(office);
+        await Assertions.Expect(office.GetByRole(AriaRole.Heading, new() { Name = "Công văn đang theo dõi" })).ToBeVisibleAsync();
+        var cookie = (await desk.CookiesAsync()).Single(c => c.Name == "office");
+        Assert.True(cookie.HttpOnly);
+        Assert.Equal(SameSiteAttribute.Strict, cookie.SameSite);
+
+        // It pastes the dispatch: the tasks and their deadlines are suggested for it to confirm.
+        await office.GetByRole(AriaRole.Link, new() { Name = "+ Tạo công văn mới" }).ClickAsync();
+        await office.GetByLabel("Dán nội dung công văn").FillAsync(Seed("004_"));
+        await office.GetByRole(AriaRole.Button, new() { Name = "Gợi ý nhiệm vụ từ nội dung" }).ClickAsync();
+        await Assertions.Expect(office.GetByRole(AriaRole.Status)).ToContainTextAsync("Đã gợi ý 3 nhiệm vụ");
+        Assert.Equal("05/02/2026", await office.Locator("#t0-deadline").InputValueAsync());
+        Assert.Equal("09/02/2026", await office.Locator("#t2-deadline").InputValueAsync());
+        Assert.Equal("statistics", await office.Locator("#t2-kind").InputValueAsync());
+        await office.GetByLabel("Số công văn").FillAsync("643-CV/ĐU");
+        await office.GetByLabel("Ngày ban hành (dd/MM/yyyy)").FillAsync("05/02/2026");
+        await office.GetByLabel("Trích yếu").FillAsync("Triển khai dịch vụ công của Đảng");
+        for (var i = 0; i < 3; i++)
+        {
+            await office.Locator($"#t{i}-units").SelectOptionAsync(["dang-bo-a", "chi-bo-b"]);
+        }
+
+        await BrowserFixture.ScreenshotAsync(office, "02-tao-cong-van");
+        await office.GetByRole(AriaRole.Button, new() { Name = "Tạo công văn", Exact = true }).ClickAsync();
+        await Assertions.Expect(office.GetByRole(AriaRole.Status)).ToContainTextAsync("Đã tạo công văn");
+        var link = await office.GetByLabel("Đường dẫn của Đảng bộ Sở Tài chính").InputValueAsync();
+        var boardUrl = office.Url.Split('?')[0];
+
+        // The unit opens its link on a phone, without JavaScript, and reports the first task done.
+        await using var phoneContext = await browser.NewContextAsync(BrowserFixture.Phone);
+        var phone = await phoneContext.NewPageAsync();
+        var opened = await phone.GotoAsync(link);
+        Assert.True((await opened!.BodyAsync()).Length < 30 * 1024, "The unit's page must stay under 30 KB.");
+        await AssertFitsPhoneAsync(link);
+        await BrowserFixture.ScreenshotAsync(phone, "04-trang-don-vi-dien-thoai");
+        var first = phone.Locator("#task-t1");
+        await first.GetByLabel("Tình trạng").SelectOptionAsync("done");
+        await first.GetByLabel("Ghi chú, kết quả (không bắt buộc)").FillAsync("Đã rà soát xong 12 tổ chức đảng.");
+        await first.GetByRole(AriaRole.Button, new() { Name = "Gửi báo cáo" }).ClickAsync();
+        await Assertions.Expect(phone.Locator("#task-t1 [role=status]")).ToContainTextAsync("Đã ghi nhận báo cáo của đơn vị lúc 08:00 05/02/2026");
+
+        // It uploads the statistics spreadsheet; the blob trigger consolidates it.
+        var stats = phone.Locator("#task-t3");
+        await stats.GetByLabel("Tệp Excel (.xlsx) theo mẫu kèm công văn").SetInputFilesAsync(SamplePath);
+        await stats.GetByRole(AriaRole.Button, new() { Name = "Tải bảng thống kê lên" }).ClickAsync();
+        await Assertions.Expect(phone.Locator("#task-t3")).ToContainTextAsync("đang xử lý");
+        await ImportUploadsAsync();
+        await phone.ReloadAsync();
+        await Assertions.Expect(phone.Locator("#task-t3")).ToContainTextAsync("đã chấp nhận, số liệu đã được tổng hợp");
+        await BrowserFixture.ScreenshotAsync(phone, "05-trang-don-vi-da-gui");
+
+        // The board shows the unit on time, the other still pending; the totals equal the sample's figures.
+        await office.GotoAsync(boardUrl);
+        var reported = office.Locator("tr", new() { Has = office.GetByRole(AriaRole.Rowheader, new() { Name = "Đảng bộ Sở Tài chính" }) });
+        await Assertions.Expect(reported.Locator("td").Nth(0)).ToContainTextAsync("Đúng hạn");
+        await Assertions.Expect(reported.Locator("td").Nth(2)).ToContainTextAsync("Đúng hạn");
+        var silent = office.Locator("tr", new() { Has = office.GetByRole(AriaRole.Rowheader, new() { Name = "Chi bộ Văn phòng" }) });
+        await Assertions.Expect(silent.Locator("td").Nth(0)).ToContainTextAsync("Chưa đến hạn");
+        await BrowserFixture.ScreenshotAsync(office, "03-bang-theo-doi");
+
+        await office.GetByRole(AriaRole.Link, new() { Name = "Xem tổng hợp số liệu" }).ClickAsync();
+        await Assertions.Expect(office.Locator("main")).ToContainTextAsync("Đã báo cáo 1 · bị từ chối 0 · chưa báo cáo 1 / 2 đơn vị.");
+        var expected = StatisticsParser.Parse(File.ReadAllBytes(SamplePath)).Report!;
+        var figures = office.Locator("table.figures tbody tr");
+        for (var r = 0; r < StatisticsTemplate.RowCount; r++)
+        {
+            var cells = await figures.Nth(r).Locator("td.num").AllInnerTextsAsync();
+            Assert.Equal(Enumerable.Range(0, 4).Select(c => expected[r, c].ToString("#,0", ServerlessWorkflow.Domain.Time.VietnamTime.Culture)), cells);
+        }
+
+        Assert.Equal(7, await office.Locator("figure.chart svg").CountAsync());
+        var download = await office.RunAndWaitForDownloadAsync(() => office.GetByRole(AriaRole.Link, new() { Name = "Tải bảng tổng hợp (.xlsx)" }).ClickAsync());
+        Assert.EndsWith(".xlsx", download.SuggestedFilename, StringComparison.Ordinal);
+        await BrowserFixture.ScreenshotAsync(office, "06-so-lieu");
+
+        // Eight days after the first deadline, the check runs: the silent unit has climbed to step 3.
+        // The office's session (12 hours from its last action) has ended meanwhile: it signs in again.
+        _clock.SetUtcNow(new DateTimeOffset(2026, 2, 13, 9, 0, 0, Vn));
+        await RunCheckDeadlinesAsync();
+        await office.GotoAsync(boardUrl + "?sx=tre");
+        Assert.Contains("/office/login", office.Url, StringComparison.Ordinal);
+        await SignInAsync(office);
+        Assert.EndsWith("?sx=tre", office.Url, StringComparison.Ordinal);
+        var late = office.Locator("table.matrix tbody tr").First;
+        await Assertions.Expect(late.GetByRole(AriaRole.Rowheader)).ToContainTextAsync("Chi bộ Văn phòng");
+        await Assertions.Expect(late.Locator("td").Nth(0)).ToContainTextAsync("Quá hạn 8 ngày");
+        await Assertions.Expect(late.Locator("td").Nth(0)).ToContainTextAsync("Bước 3: báo Ban Thường vụ, UBKT");
+        await Assertions.Expect(office.Locator("main")).ToContainTextAsync("quá hạn chưa làm 4");
+        await BrowserFixture.ScreenshotAsync(office, "07-bang-qua-han");
+
+        await office.GetByRole(AriaRole.Link, new() { Name = "Thư đã gửi" }).ClickAsync();
+        await Assertions.Expect(office.Locator("main")).ToContainTextAsync("Bước 3: báo Ban Thường vụ, UBKT");
+        await Assertions.Expect(office.Locator("main")).ToContainTextAsync("Lần kiểm tra hạn tiếp theo: 09:05 13/02/2026");
+        await BrowserFixture.ScreenshotAsync(office, "08-thu-nhac");
+
+        // Signing out ends the session: the dashboard asks for the key again.
+        await office.GetByRole(AriaRole.Button, new() { Name = "Đăng xuất" }).ClickAsync();
+        await Assertions.Expect(office.GetByRole(AriaRole.Status)).ToContainTextAsync("Đã đăng xuất");
+        await office.GotoAsync(Url("office"));
+        Assert.Contains("/office/login", office.Url, StringComparison.Ordinal);
+    }
+
+    private static async Task SignInAsync(IPage page)
+    {
+        await page.GetByLabel("Mã truy cập của văn phòng").FillAsync(HandlerApp.OfficeKey);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập" }).ClickAsync();
+    }
+
+    /// <summary>The page lays out within 360 px: nothing wider than the screen but the tables that scroll in their own box.</summary>
+    private async Task AssertFitsPhoneAsync(string url)
+    {
+        await using var measuring = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 360, Height = 740 }, IsMobile = true });
+        var page = await measuring.NewPageAsync();
+        await page.GotoAsync(url);
+        Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 360, "The page scrolls sideways on a 360 px phone.");
+        var smallest = await page.EvaluateAsync<double>("Math.min(...[...document.querySelectorAll('button, select, input:not([type=hidden])')].map(e => e.getBoundingClientRect().height))");
+        Assert.True(smallest >= 44, $"A touch target is only {smallest} px high.");
+    }
+
+    private static string SamplePath => Path.Combine(Repository.Root, "..", "shared", "samples", "bao-cao-thong-ke-vi-du.xlsx");
+
+    private static string Seed(string prefix) =>
+        File.ReadAllText(Directory.GetFiles(Path.Combine(Repository.Root, "..", "shared", "seeds"), prefix + "*").Single());
+
+    /// <summary>Invokes ImportStatistics for every uploaded blob, as the Functions host does on its blob trigger.</summary>
+    private async Task ImportUploadsAsync()
+    {
+        var container = new BlobServiceClient(storage.ConnectionString).GetBlobContainerClient(_app.Prefix + "uploads");
+        await foreach (var item in container.GetBlobsAsync(cancellationToken: Ct))
+        {
+            var blob = container.GetBlobClient(item.Name);
+            var content = (await blob.DownloadContentAsync(Ct)).Value.Content.ToArray();
+            var payload = InvocationPayloads.ForBlob("ImportStatistics", "blob", $"uploads/{item.Name}", new Dictionary<string, string> { ["name"] = item.Name }, blob.Uri, new BlobTriggerProperties(null, content.Length, null, null), content, _clock.GetUtcNow());
+            using var response = await _office.Http.PostAsJsonAsync("ImportStatistics", payload, Ct);
+            Assert.True(response.IsSuccessStatusCode);
+        }
+    }
+
+    private async Task RunCheckDeadlinesAsync()
+    {
+        var payload = InvocationPayloads.ForTimer("CheckDeadlines", "timer", null, _clock.GetUtcNow().AddMinutes(5), false, _clock.GetUtcNow());
+        using var response = await _office.Http.PostAsJsonAsync("CheckDeadlines", payload, Ct);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Ct));
+    }
+}

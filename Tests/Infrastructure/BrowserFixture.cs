@@ -1,0 +1,101 @@
+using Microsoft.Playwright;
+using ServerlessWorkflow.Tests.Infrastructure;
+
+[assembly: AssemblyFixture(typeof(BrowserFixture))]
+
+namespace ServerlessWorkflow.Tests.Infrastructure;
+
+/// <summary>
+/// One headless Chromium for the browser tests: Debian's <c>chromium</c> (scripts/test.sh installs
+/// it; <c>CHROMIUM_PATH</c> overrides where it is) driven by Microsoft.Playwright, whose own browser
+/// download is never used. Started on first use, so test runs without browser tests pay nothing.
+/// Screenshots go to <see cref="ScreenshotDirectory"/>.
+/// </summary>
+public sealed class BrowserFixture : IAsyncDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    /// <summary>Where the main pages' screenshots are kept: <c>.local/screenshots</c> in the repository (CI keeps it as an artefact).</summary>
+    public static string ScreenshotDirectory { get; } = Path.Combine(Repository.Root, ".local", "screenshots");
+
+    /// <summary>A phone: 360 CSS pixels wide, touch, and JavaScript off (every unit-facing page must work without it).</summary>
+    public static BrowserNewContextOptions Phone => new()
+    {
+        ViewportSize = new ViewportSize { Width = 360, Height = 740 },
+        IsMobile = true,
+        HasTouch = true,
+        DeviceScaleFactor = 2,
+        JavaScriptEnabled = false,
+        Locale = "vi-VN",
+        TimezoneId = "Asia/Ho_Chi_Minh",
+    };
+
+    /// <summary>The office's desktop. JavaScript stays on only so tests can measure the page; the pages have none.</summary>
+    public static BrowserNewContextOptions Desktop => new()
+    {
+        ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+        Locale = "vi-VN",
+        TimezoneId = "Asia/Ho_Chi_Minh",
+    };
+
+    public async Task<IBrowserContext> NewContextAsync(BrowserNewContextOptions options)
+    {
+        var browser = await BrowserAsync();
+        var context = await browser.NewContextAsync(options);
+        context.SetDefaultTimeout(15_000);
+        return context;
+    }
+
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        Directory.CreateDirectory(ScreenshotDirectory);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
+    }
+
+    private async Task<IBrowser> BrowserAsync()
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            if (_browser is not null)
+            {
+                return _browser;
+            }
+
+            _playwright = await Playwright.CreateAsync();
+            _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = ChromiumPath(),
+                Headless = true,
+                Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            });
+            return _browser;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private static string ChromiumPath()
+    {
+        var configured = Environment.GetEnvironmentVariable("CHROMIUM_PATH");
+        var path = !string.IsNullOrWhiteSpace(configured) ? configured : "/usr/bin/chromium";
+        return File.Exists(path)
+            ? path
+            : throw new InvalidOperationException($"No Chromium at {path}: run scripts/test.sh (it installs Debian's chromium) or set CHROMIUM_PATH.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        _gate.Dispose();
+    }
+}
