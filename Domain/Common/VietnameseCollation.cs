@@ -8,8 +8,8 @@ namespace ServerlessWorkflow.Domain.Common;
 /// the machine's ICU data: letters first, in the Vietnamese alphabet (a ă â b c d đ e ê g h i k l m
 /// n o ô ơ p q r s t u ư v x y, with f j w z where the Latin alphabet puts them); then tone marks,
 /// in the order ngang, huyền, hỏi, ngã, sắc, nặng; then case; then code points so that the order is
-/// total. "Đống Đa" sorts after "Duy Tiên" and before "Gia Lâm"; "Ân Thi" after "Anh Sơn"; "Ba Vì"
-/// before "Bà Rịa" (letters first) and "Ba" before "Bà" (then tones).
+/// total. "Đống Đa" sorts after "Duy Tiên" and before "Gia Lâm"; "Ân Thi" after "Anh Sơn"; "Bà Rịa"
+/// before "Ba Vì" (letters first: r before v) and "Ba" before "Bà" (then tones).
 /// </summary>
 public sealed class VietnameseCollation : IComparer<string>
 {

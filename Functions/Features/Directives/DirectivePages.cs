@@ -87,7 +87,7 @@ public static class DirectivePages
             {Html.When(created, Html.Of($"<p class=\"notice\" role=\"status\">Đã tạo công văn. Gửi cho từng đơn vị đường dẫn riêng của đơn vị (mục “Đường dẫn của các đơn vị” bên dưới).</p>"))}
             <p class="muted">Công văn số {d.Number}, ngày {VietnamTime.Format(d.IssuedOn)} — {d.Issuer}</p>
             <h1>{d.Subject}</h1>
-            <ul>{Html.Join(d.Tasks, t => Html.Of($"<li><strong>{t.Title}</strong> — hạn {t.Deadline.Display} ({TaskKinds.Name(t.Kind)}){Html.When(t.Kind == TaskKind.Statistics, Html.Of($" · <a href=\"/office/directives/{d.Id.Value}/statistics\">Xem tổng hợp số liệu</a>"))}</li>"))}</ul>
+            <ol>{Html.Join(d.Tasks, t => Html.Of($"<li><strong>{t.Title}</strong> — hạn {t.Deadline.Display} ({TaskKinds.Name(t.Kind)}){Html.When(t.Kind == TaskKind.Statistics, Html.Of($" · <a href=\"/office/directives/{d.Id.Value}/statistics\">Xem tổng hợp số liệu</a>"))}</li>"))}</ol>
             </section>
             <section>
             <h2>Tiến độ</h2>
@@ -98,7 +98,7 @@ public static class DirectivePages
             {Filters(d, query)}
             <p class="muted">Hiển thị {board.Rows.Count}/{board.AllRows} đơn vị.</p>
             <div class="scroll"><table class="matrix">
-            <thead><tr><th>Đơn vị</th>{Html.Join(d.Tasks, t => Html.Of($"<th>{t.Title}<br><span class=\"muted\">hạn {t.Deadline.Display}</span></th>"))}</tr></thead>
+            <thead><tr><th>Đơn vị</th>{Html.Join(d.Tasks, t => Html.Of($"<th title=\"{t.Title}\">{t.Id.Value[1..]}. {Shorten(t.Title)}<br><span class=\"muted\">hạn {t.Deadline.Display}</span></th>"))}</tr></thead>
             <tbody>{Html.Join(board.Rows, r => Html.Of($"<tr><th scope=\"row\">{r.Name}<br><span class=\"muted\">{(r.Unit is null ? "(không còn trong danh sách)" : UnitLevels.Name(r.Unit.Level))}</span></th>{Html.Join(r.Cells, Cell)}</tr>"))}</tbody>
             </table></div>
             </section>
@@ -133,6 +133,10 @@ public static class DirectivePages
         return Html.Of($"<td class=\"cell {css}\">{text}{Html.When(cell.Reached is not null, Html.Of($"<br><span class=\"badge\">{cell.Reached?.DisplayName}</span>"))}</td>");
     }
 
+    /// <summary>A task's title cut to a column head's length at a word boundary (the full title is in the list above and the tooltip).</summary>
+    private static string Shorten(string title) =>
+        title.Length <= 60 ? title : title[..(title.LastIndexOf(' ', 60) is > 20 and var cut ? cut : 60)] + "…";
+
     private static Markup Rates(DirectiveProgress progress) => Html.Of($"""
         <p>Hoàn thành <strong>{progress.Overall.Completed}/{progress.Overall.Assignments}</strong> ({OfficeLayout.Percent(progress.Overall.CompletionRate)}),
         đúng hạn {OfficeLayout.Percent(progress.Overall.TimelinessRate)}, quá hạn chưa làm <strong class="{(progress.Overall.Overdue > 0 ? "late" : "ok")}">{progress.Overall.Overdue}</strong>.</p>
@@ -153,15 +157,15 @@ public static class DirectivePages
 
     private static Markup Filters(Directive d, BoardQuery query) => Html.Of($"""
         <form method="get" action="/office/directives/{d.Id.Value}" class="filters">
-        <label for="q">Tìm đơn vị (gõ không dấu cũng được)</label>
-        <input id="q" name="q" type="search" value="{query.Search}" placeholder="ví dụ: so tai chinh">
-        <label for="cap">Cấp</label>
-        <select id="cap" name="cap"><option value="">Tất cả các cấp</option>{Html.Join(Enum.GetValues<UnitLevel>(), l => Html.Of($"<option value=\"{(int)l}\"{Html.Selected(query.Level == l)}>{UnitLevels.Name(l)}</option>"))}</select>
-        <label for="tt">Tình trạng</label>
-        <select id="tt" name="tt"><option value="">Mọi tình trạng</option>{Html.Join(StateFilters, s => Html.Of($"<option value=\"{s.Key}\"{Html.Selected(query.State == s.State)}>{s.Name}</option>"))}</select>
-        <label for="sx">Sắp xếp</label>
-        <select id="sx" name="sx">{Html.Join(Sorts, s => Html.Of($"<option value=\"{s.Key}\"{Html.Selected(query.Sort == s.Sort)}>{s.Name}</option>"))}</select>
-        <button type="submit">Lọc</button> <a href="/office/directives/{d.Id.Value}">Bỏ lọc</a>
+        <div><label for="q">Tìm đơn vị (gõ không dấu cũng được)</label>
+        <input id="q" name="q" type="search" value="{query.Search}" placeholder="ví dụ: so tai chinh"></div>
+        <div><label for="cap">Cấp</label>
+        <select id="cap" name="cap"><option value="">Tất cả các cấp</option>{Html.Join(Enum.GetValues<UnitLevel>(), l => Html.Of($"<option value=\"{(int)l}\"{Html.Selected(query.Level == l)}>{UnitLevels.Name(l)}</option>"))}</select></div>
+        <div><label for="tt">Tình trạng</label>
+        <select id="tt" name="tt"><option value="">Mọi tình trạng</option>{Html.Join(StateFilters, s => Html.Of($"<option value=\"{s.Key}\"{Html.Selected(query.State == s.State)}>{s.Name}</option>"))}</select></div>
+        <div><label for="sx">Sắp xếp</label>
+        <select id="sx" name="sx">{Html.Join(Sorts, s => Html.Of($"<option value=\"{s.Key}\"{Html.Selected(query.Sort == s.Sort)}>{s.Name}</option>"))}</select></div>
+        <div><button type="submit">Lọc</button> <a href="/office/directives/{d.Id.Value}">Bỏ lọc</a></div>
         </form>
         """);
 

@@ -1,0 +1,304 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using ServerlessWorkflow.Functions.Features.OfficeLogin;
+using ServerlessWorkflow.Tests.Infrastructure;
+
+namespace ServerlessWorkflow.Tests.EndToEnd;
+
+/// <summary>
+/// The office's session over real HTTP: sign-in with the key and its form token, the cookie's
+/// attributes, CSRF refusals on every office form (and on cookie-authenticated API posts), the
+/// login throttle, and the return address after sign-in. Cookies are handled by hand so that
+/// each request says exactly what it carries.
+/// </summary>
+public sealed partial class OfficeSessionTests(StorageFixture storage) : IAsyncLifetime
+{
+    private HandlerApp _app = null!;
+    private HttpClient _http = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _app = new HandlerApp(storage.ConnectionString, StorageFixture.NewPrefix());
+        _app.Start().Dispose();
+        _http = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = _app.BaseAddress };
+        await new OfficeClient(_http).SeedUnitsAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        await _app.DisposeAsync();
+    }
+
+    /// <summary>A browser's view of one visitor: its cookies and the token of the last form it was shown.</summary>
+    private sealed class Visitor
+    {
+        public Dictionary<string, string> Cookies { get; } = new(StringComparer.Ordinal);
+
+        public string? FormToken { get; set; }
+
+        public void Remember(HttpResponseMessage response)
+        {
+            foreach (var header in response.Headers.TryGetValues("Set-Cookie", out var values) ? values : [])
+            {
+                var pair = header.Split(';')[0].Split('=', 2);
+                if (pair[1].Length == 0)
+                {
+                    Cookies.Remove(pair[0]);
+                }
+                else
+                {
+                    Cookies[pair[0]] = pair[1];
+                }
+            }
+        }
+
+        public HttpRequestMessage Request(HttpMethod method, string path, Dictionary<string, string>? form = null)
+        {
+            var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+            request.Headers.Accept.ParseAdd("text/html");
+            if (Cookies.Count > 0)
+            {
+                request.Headers.Add("Cookie", string.Join("; ", Cookies.Select(c => $"{c.Key}={c.Value}")));
+            }
+
+            if (form is not null)
+            {
+                request.Content = new FormUrlEncodedContent(form);
+            }
+
+            return request;
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(Visitor visitor, HttpMethod method, string path, Dictionary<string, string>? form = null)
+    {
+        using var request = visitor.Request(method, path, form);
+        var response = await _http.SendAsync(request, Ct);
+        visitor.Remember(response);
+        var html = await response.Content.ReadAsStringAsync(Ct);
+        if (FormTokenField().Match(html) is { Success: true } token)
+        {
+            visitor.FormToken = WebUtility.HtmlDecode(token.Groups[1].Value);
+        }
+
+        return response;
+    }
+
+    private async Task<Visitor> SignedInAsync()
+    {
+        var visitor = new Visitor();
+        using var page = await SendAsync(visitor, HttpMethod.Get, "office/login");
+        using var signIn = await SendAsync(visitor, HttpMethod.Post, "office/login", new() { ["csrf"] = visitor.FormToken!, ["key"] = HandlerApp.OfficeKey, ["returnUrl"] = "/office" });
+        Assert.Equal(HttpStatusCode.SeeOther, signIn.StatusCode);
+        Assert.True(visitor.Cookies.ContainsKey("office"));
+        return visitor;
+    }
+
+    private static Dictionary<string, string> NewDirective(string? token)
+    {
+        var form = new Dictionary<string, string>
+        {
+            ["action"] = "create",
+            ["number"] = "12-CV/ĐU",
+            ["issuedOn"] = "05/02/2026",
+            ["issuer"] = "Văn phòng Đảng ủy",
+            ["subject"] = "Rà soát tài khoản",
+            ["tasks[0].title"] = "Rà soát tài khoản ngân hàng",
+            ["tasks[0].kind"] = "confirmation",
+            ["tasks[0].deadline"] = "Trước ngày 26/12/2099",
+            ["tasks[0].units"] = "dang-bo-a",
+        };
+        if (token is not null)
+        {
+            form["csrf"] = token;
+        }
+
+        return form;
+    }
+
+    private async Task<int> DirectiveCountAsync()
+    {
+        using var response = await new OfficeClient(_http).SendAsync(HttpMethod.Get, "api/directives");
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetArrayLength();
+    }
+
+    [Fact]
+    public async Task An_office_page_sends_a_browser_to_sign_in_and_answers_a_program_401()
+    {
+        using var browser = await SendAsync(new Visitor(), HttpMethod.Get, "office/directives/new");
+        Assert.Equal(HttpStatusCode.Redirect, browser.StatusCode);
+        Assert.Equal("/office/login?ReturnUrl=%2Foffice%2Fdirectives%2Fnew", browser.Headers.Location!.PathAndQuery);
+
+        using var program = await _http.GetAsync(new Uri("office", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, program.StatusCode);
+    }
+
+    [Fact]
+    public async Task Signing_in_sets_an_HttpOnly_SameSite_Strict_session_cookie_that_opens_the_dashboard()
+    {
+        var visitor = new Visitor();
+        using var page = await SendAsync(visitor, HttpMethod.Get, "office/login");
+        using var signIn = await SendAsync(visitor, HttpMethod.Post, "office/login", new() { ["csrf"] = visitor.FormToken!, ["key"] = HandlerApp.OfficeKey, ["returnUrl"] = "/office/outbox" });
+
+        Assert.Equal(HttpStatusCode.SeeOther, signIn.StatusCode);
+        Assert.Equal("/office/outbox", signIn.Headers.Location!.OriginalString);
+        var cookie = signIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("office=", StringComparison.Ordinal));
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
+        using var dashboard = await SendAsync(visitor, HttpMethod.Get, "office");
+        Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+        Assert.Contains("Công văn đang theo dõi", await dashboard.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Over_HTTPS_as_the_host_forwards_it_the_session_cookie_is_also_Secure()
+    {
+        var visitor = new Visitor();
+        using var page = await SendAsync(visitor, HttpMethod.Get, "office/login");
+        using var request = visitor.Request(HttpMethod.Post, "office/login", new() { ["csrf"] = visitor.FormToken!, ["key"] = HandlerApp.OfficeKey });
+        request.Headers.Add("X-Forwarded-Proto", "https");
+        using var signIn = await _http.SendAsync(request, Ct);
+
+        Assert.Contains("secure", signIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("office=", StringComparison.Ordinal)), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Signing_in_without_the_login_forms_token_is_refused_and_starts_no_session()
+    {
+        var visitor = new Visitor();
+        using var signIn = await SendAsync(visitor, HttpMethod.Post, "office/login", new() { ["key"] = HandlerApp.OfficeKey });
+
+        Assert.Equal(HttpStatusCode.BadRequest, signIn.StatusCode);
+        Assert.Contains("Biểu mẫu đã hết hạn", await signIn.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.False(visitor.Cookies.ContainsKey("office"));
+    }
+
+    [Fact]
+    public async Task A_wrong_key_is_refused_and_after_ten_wrong_keys_in_a_minute_even_the_right_key_waits()
+    {
+        var visitor = new Visitor();
+        using var page = await SendAsync(visitor, HttpMethod.Get, "office/login");
+        for (var i = 0; i < LoginThrottle.MaxFailuresPerMinute; i++)
+        {
+            using var wrong = await SendAsync(visitor, HttpMethod.Post, "office/login", new() { ["csrf"] = visitor.FormToken!, ["key"] = "guess-" + i });
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+            Assert.Contains("Mã truy cập không đúng", await wrong.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+
+        using var right = await SendAsync(visitor, HttpMethod.Post, "office/login", new() { ["csrf"] = visitor.FormToken!, ["key"] = HandlerApp.OfficeKey });
+        Assert.Equal(HttpStatusCode.TooManyRequests, right.StatusCode);
+        Assert.False(visitor.Cookies.ContainsKey("office"));
+    }
+
+    [Fact]
+    public async Task A_signed_in_office_form_without_its_token_or_with_another_visitors_token_changes_nothing()
+    {
+        var office = await SignedInAsync();
+        var stranger = new Visitor();
+        using var strangersPage = await SendAsync(stranger, HttpMethod.Get, "office/login");
+
+        using var without = await SendAsync(office, HttpMethod.Post, "office/directives/new", NewDirective(null));
+        using var borrowed = await SendAsync(office, HttpMethod.Post, "office/directives/new", NewDirective(stranger.FormToken));
+
+        Assert.Equal(HttpStatusCode.BadRequest, without.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, borrowed.StatusCode);
+        Assert.Equal(0, await DirectiveCountAsync());
+    }
+
+    [Fact]
+    public async Task The_same_form_with_its_own_token_creates_the_directive_and_opens_its_board()
+    {
+        var office = await SignedInAsync();
+        using var form = await SendAsync(office, HttpMethod.Get, "office/directives/new");
+
+        using var created = await SendAsync(office, HttpMethod.Post, "office/directives/new", NewDirective(office.FormToken));
+
+        Assert.Equal(HttpStatusCode.SeeOther, created.StatusCode);
+        Assert.Matches("^/office/directives/d[a-z0-9]+\\?moi=1$", created.Headers.Location!.OriginalString);
+        Assert.Equal(1, await DirectiveCountAsync());
+    }
+
+    [Fact]
+    public async Task An_invalid_directive_form_comes_back_with_each_problem_named_and_what_was_typed_kept()
+    {
+        var office = await SignedInAsync();
+        using var form = await SendAsync(office, HttpMethod.Get, "office/directives/new");
+        var typed = NewDirective(office.FormToken);
+        typed["tasks[0].deadline"] = "31/02/2026";
+        typed["issuedOn"] = "hôm qua";
+
+        using var refused = await SendAsync(office, HttpMethod.Post, "office/directives/new", typed);
+        var html = await refused.Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("Ngày ban hành:", html, StringComparison.Ordinal);
+        Assert.Contains("Nhiệm vụ 1, hạn:", html, StringComparison.Ordinal);
+        Assert.Contains("value=\"Rà soát tài khoản ngân hàng\"", html, StringComparison.Ordinal);
+        Assert.Equal(0, await DirectiveCountAsync());
+    }
+
+    [Fact]
+    public async Task A_cookie_authenticated_post_to_the_API_needs_the_token_too_while_programs_with_the_key_need_none()
+    {
+        var office = await SignedInAsync();
+        using var request = office.Request(HttpMethod.Post, "api/directives");
+        request.Content = JsonContent.Create(new { number = "1", issuedOn = "2026-02-05", issuer = "x", subject = "y", tasks = new[] { new { title = "t", kind = "confirmation", deadline = "2099-01-01", units = new[] { "dang-bo-a" } } } });
+        using var byCookie = await _http.SendAsync(request, Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, byCookie.StatusCode);
+        Assert.Equal(0, await DirectiveCountAsync());
+
+        using var byKey = await new OfficeClient(_http).SendAsync(HttpMethod.Post, "api/directives", new { number = "1", issuedOn = "2026-02-05", issuer = "x", subject = "y", tasks = new[] { new { title = "t", kind = "confirmation", deadline = "2099-01-01", units = new[] { "dang-bo-a" } } } });
+        Assert.Equal(HttpStatusCode.Created, byKey.StatusCode);
+    }
+
+    [Fact]
+    public async Task Signing_out_needs_the_token_and_then_ends_the_session()
+    {
+        var office = await SignedInAsync();
+        using var forged = await SendAsync(office, HttpMethod.Post, "office/logout", new());
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+
+        using var page = await SendAsync(office, HttpMethod.Get, "office");
+        using var signOut = await SendAsync(office, HttpMethod.Post, "office/logout", new() { ["csrf"] = office.FormToken! });
+        Assert.Equal(HttpStatusCode.SeeOther, signOut.StatusCode);
+        using var after = await SendAsync(office, HttpMethod.Get, "office");
+        Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_board_finds_a_unit_typed_without_diacritics()
+    {
+        var registered = await new OfficeClient(_http).RegisterAsync();
+        using var response = await new OfficeClient(_http).SendAsync(HttpMethod.Get, $"office/directives/{registered.GetProperty("id").GetString()}?q=so+tai+chinh");
+        var html = await response.Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("<th scope=\"row\">Đảng bộ Sở Tài chính", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<th scope=\"row\">Chi bộ Văn phòng", html, StringComparison.Ordinal);
+        Assert.Contains("Hiển thị 1/2 đơn vị.", html, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/office/outbox", "/office/outbox")]
+    [InlineData("/office/directives/dabc?sx=tre", "/office/directives/dabc?sx=tre")]
+    [InlineData("https://evil.example/office", "/office")]
+    [InlineData("//evil.example/office", "/office")]
+    [InlineData("/office//evil.example", "/office")]
+    [InlineData("/office\\..\\evil", "/office")]
+    [InlineData("/office\r\nSet-Cookie: x=1", "/office")]
+    [InlineData("/office/login", "/office")]
+    [InlineData("/u/some-token", "/office")]
+    [InlineData("", "/office")]
+    public void After_sign_in_the_return_address_is_only_ever_an_office_page(string returnUrl, string expected)
+    {
+        Assert.Equal(expected, OfficeLoginFeature.LocalReturnUrl(returnUrl));
+    }
+
+    [GeneratedRegex("name=\"csrf\" value=\"([^\"]+)\"")]
+    private static partial Regex FormTokenField();
+}
