@@ -51,7 +51,7 @@ public sealed class OfficeAndUnitStoryTests(StorageFixture storage, BrowserFixtu
         await office.GotoAsync(Url("office"));
         Assert.EndsWith("/office/login?ReturnUrl=%2Foffice", office.Url, StringComparison.Ordinal);
         await BrowserFixture.ScreenshotAsync(office, "01-dang-nhap");
-        await SignInAsync(office);
+        await BrowserFixture.SignInAsync(office);
         await Assertions.Expect(office.GetByRole(AriaRole.Heading, new() { Name = "Công văn đang theo dõi" })).ToBeVisibleAsync();
         var cookie = (await desk.CookiesAsync()).Single(c => c.Name == "office");
         Assert.True(cookie.HttpOnly);
@@ -84,7 +84,7 @@ public sealed class OfficeAndUnitStoryTests(StorageFixture storage, BrowserFixtu
         var phone = await phoneContext.NewPageAsync();
         var opened = await phone.GotoAsync(link);
         Assert.True((await opened!.BodyAsync()).Length < 30 * 1024, "The unit's page must stay under 30 KB.");
-        await AssertFitsPhoneAsync(link);
+        await browser.AssertFitsPhoneAsync(link);
         await BrowserFixture.ScreenshotAsync(phone, "04-trang-don-vi-dien-thoai");
         var first = phone.Locator("#task-t1");
         await first.GetByLabel("Tình trạng").SelectOptionAsync("done");
@@ -132,7 +132,7 @@ public sealed class OfficeAndUnitStoryTests(StorageFixture storage, BrowserFixtu
         await RunCheckDeadlinesAsync();
         await office.GotoAsync(boardUrl + "?sx=tre");
         Assert.Contains("/office/login", office.Url, StringComparison.Ordinal);
-        await SignInAsync(office);
+        await BrowserFixture.SignInAsync(office);
         Assert.EndsWith("?sx=tre", office.Url, StringComparison.Ordinal);
         var late = office.Locator("table.matrix tbody tr").First;
         await Assertions.Expect(late.GetByRole(AriaRole.Rowheader)).ToContainTextAsync("Chi bộ Văn phòng");
@@ -151,23 +151,6 @@ public sealed class OfficeAndUnitStoryTests(StorageFixture storage, BrowserFixtu
         await Assertions.Expect(office.GetByRole(AriaRole.Status)).ToContainTextAsync("Đã đăng xuất");
         await office.GotoAsync(Url("office"));
         Assert.Contains("/office/login", office.Url, StringComparison.Ordinal);
-    }
-
-    private static async Task SignInAsync(IPage page)
-    {
-        await page.GetByLabel("Mã truy cập của văn phòng").FillAsync(HandlerApp.OfficeKey);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập" }).ClickAsync();
-    }
-
-    /// <summary>The page lays out within 360 px: nothing wider than the screen but the tables that scroll in their own box.</summary>
-    private async Task AssertFitsPhoneAsync(string url)
-    {
-        await using var measuring = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 360, Height = 740 }, IsMobile = true });
-        var page = await measuring.NewPageAsync();
-        await page.GotoAsync(url);
-        Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 360, "The page scrolls sideways on a 360 px phone.");
-        var smallest = await page.EvaluateAsync<double>("Math.min(...[...document.querySelectorAll('button, select, input:not([type=hidden])')].map(e => e.getBoundingClientRect().height))");
-        Assert.True(smallest >= 44, $"A touch target is only {smallest} px high.");
     }
 
     private static string SamplePath => Path.Combine(Repository.Root, "..", "shared", "samples", "bao-cao-thong-ke-vi-du.xlsx");

@@ -54,6 +54,27 @@ public sealed class BrowserFixture : IAsyncDisposable
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
     }
 
+    /// <summary>Signs the office in on the login page <paramref name="page"/> shows.</summary>
+    public static async Task SignInAsync(IPage page)
+    {
+        await page.GetByLabel("Mã truy cập của văn phòng").FillAsync(HandlerApp.OfficeKey);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập" }).ClickAsync();
+    }
+
+    /// <summary>
+    /// The page at <paramref name="url"/> lays out within a 360 px phone: nothing scrolls sideways
+    /// but tables in their own box, and every button and field is at least 44 px high (a finger).
+    /// </summary>
+    public async Task AssertFitsPhoneAsync(string url)
+    {
+        await using var measuring = await NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 360, Height = 740 }, IsMobile = true });
+        var page = await measuring.NewPageAsync();
+        await page.GotoAsync(url);
+        Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 360, "The page scrolls sideways on a 360 px phone.");
+        var smallest = await page.EvaluateAsync<double>("Math.min(...[...document.querySelectorAll('button, select, input:not([type=hidden])')].map(e => e.getBoundingClientRect().height))");
+        Assert.True(smallest >= 44, $"A touch target is only {smallest} px high.");
+    }
+
     private async Task<IBrowser> BrowserAsync()
     {
         await _gate.WaitAsync();
