@@ -48,6 +48,8 @@ bash "$REPO_ROOT/scripts/demo/load.sh" "$base" "$Office__ApiKey"
 cat <<INFO
 
   The app is running.
+    Office:          $base/office         (sign in with the office key below)
+    Error reports:   $base/bao-sai-sot    (the public form for members)
     Health:          $base/api/health
     API (OpenAPI):   $base/api/openapi.json
     Office key:      $Office__ApiKey      (header X-Office-Key)

@@ -23,5 +23,23 @@ done < <(node -e '
     console.log(id + "\t" + JSON.stringify(body));
   }' "$REPO_ROOT/scripts/demo/units.json")
 
+# A demo directive (dispatch 643's three tasks) with deadlines around today, so the dashboard has
+# something on time, something due soon and something overdue to show.
+directive=$(node -e '
+  const day = n => { const d = new Date(Date.now() + 7 * 3600e3 + n * 864e5); return d.toISOString().slice(0, 10); };
+  const units = ["dang-bo-so-tai-chinh/*", "dang-bo-so-xay-dung/*", "chi-bo-van-phong-ubnd"];
+  console.log(JSON.stringify({
+    number: "643-CV/ĐU", issuedOn: day(-10), issuer: "Đảng ủy UBND tỉnh",
+    subject: "Triển khai Hệ thống thông tin giải quyết thủ tục hành chính của Đảng",
+    tasks: [
+      { title: "Rà soát, bổ sung thông tin cán bộ quản trị, vận hành hệ thống", kind: "confirmation", deadline: day(-3), units },
+      { title: "Chỉ đạo đảng viên cài đặt ứng dụng iCPV và khai báo thông tin", kind: "confirmation", deadline: day(4), units },
+      { title: "Gửi báo cáo kết quả thực hiện theo mẫu gửi kèm", kind: "statistics", deadline: day(8), units },
+    ],
+  }));')
+code=$(curl -sS -o "$LOCAL_DIR/logs/demo.last" -w '%{http_code}' -X POST "$base/api/directives" \
+  -H "X-Office-Key: $key" -H 'Content-Type: application/json' --data-binary "$directive")
+[[ "$code" == 201 ]] || { cat "$LOCAL_DIR/logs/demo.last" >&2; die "registering the demo directive answered $code"; }
+
 touch "$marker"
-say "Demo data loaded: $loaded units."
+say "Demo data loaded: $loaded units and one directive."
