@@ -17,7 +17,7 @@ public static class OfficeLayout
             <a href="/office/outbox">Thư đã gửi</a>
             <form method="post" action="/office/logout">{OfficeForms.Field(context)}<button type="submit" class="link">Đăng xuất</button></form>
             </nav>
-            """));
+            """), wide: true);
 
     /// <summary>A percentage for people: "83 %", or "—" when there is nothing to count.</summary>
     public static string Percent(double? rate) =>

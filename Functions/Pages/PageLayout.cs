@@ -16,7 +16,7 @@ public static class PageLayout
         body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",Arial,sans-serif;color:var(--ink);background:var(--bg)}
         header{background:var(--accent);color:#fff;padding:.75rem 1rem}
         header a{color:#fff}
-        main{max-width:60rem;margin:0 auto;padding:1rem}
+        main{max-width:60rem;margin:0 auto;padding:1rem} main.wide{max-width:84rem}
         h1{font-size:1.35rem;margin:.25rem 0}
         h2{font-size:1.15rem;margin:1.25rem 0 .5rem}
         section,.card{background:#fff;border:1px solid var(--line);border-radius:.5rem;padding:1rem;margin:0 0 1rem}
@@ -45,14 +45,14 @@ public static class PageLayout
         .cell{white-space:nowrap} .cell.ok{background:#eef8f1} .cell.late{background:#fdf0ef;font-weight:600} .cell.lateok{background:#fff8e6} .na{color:var(--muted)}
         .badge{display:inline-block;font-size:.8rem;font-weight:400;background:var(--warn);color:#fff;border-radius:.25rem;padding:0 .4rem;margin-top:.25rem}
         .num{text-align:right;font-variant-numeric:tabular-nums}
-        figure.chart{margin:0 0 1rem} figure.chart figcaption{font-weight:600;margin-bottom:.25rem}
+        figure.chart{margin:0} figure.chart figcaption{font-weight:600;margin-bottom:.25rem} .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr));gap:1.25rem}
         """;
 
     /// <summary>The Content-Security-Policy: no scripts, this style sheet only, forms post back here.</summary>
     public static readonly string ContentSecurityPolicy =
         $"default-src 'none'; style-src 'sha256-{Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(Css)))}'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
-    public static Markup Render(string title, Markup body, Markup? header = null) => Html.Of($"""
+    public static Markup Render(string title, Markup body, Markup? header = null, bool wide = false) => Html.Of($"""
         <!doctype html>
         <html lang="vi">
         <head>
@@ -64,7 +64,7 @@ public static class PageLayout
         </head>
         <body>
         <header>{header ?? Html.Of($"<strong>{title}</strong>")}</header>
-        <main>
+        <main{(wide ? new Markup(" class=\"wide\"") : Markup.Empty)}>
         {body}
         </main>
         </body>
@@ -72,8 +72,9 @@ public static class PageLayout
         """);
 
     /// <summary>A page as an HTTP result, with the headers every page carries.</summary>
-    public static IResult Page(string title, Markup body, int statusCode = StatusCodes.Status200OK, Markup? header = null) =>
-        new PageResult(Render(title, body, header), statusCode);
+    /// <summary>A page as an HTTP result; <paramref name="wide"/> pages (the office's tables) use more of a large screen.</summary>
+    public static IResult Page(string title, Markup body, int statusCode = StatusCodes.Status200OK, Markup? header = null, bool wide = false) =>
+        new PageResult(Render(title, body, header, wide), statusCode);
 
     private sealed class PageResult(Markup html, int statusCode) : IResult, IStatusCodeHttpResult, IContentTypeHttpResult
     {

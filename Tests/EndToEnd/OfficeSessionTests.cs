@@ -238,7 +238,7 @@ public sealed partial class OfficeSessionTests(StorageFixture storage) : IAsyncL
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Contains("Ngày ban hành:", html, StringComparison.Ordinal);
         Assert.Contains("Nhiệm vụ 1, hạn:", html, StringComparison.Ordinal);
-        Assert.Contains("value=\"Rà soát tài khoản ngân hàng\"", html, StringComparison.Ordinal);
+        Assert.Contains(">Rà soát tài khoản ngân hàng</textarea>", html, StringComparison.Ordinal);
         Assert.Equal(0, await DirectiveCountAsync());
     }
 

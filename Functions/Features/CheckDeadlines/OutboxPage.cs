@@ -62,6 +62,7 @@ public static class OutboxPage
         var wanted = Enum.TryParse<OutboxState>(state, ignoreCase: true, out var s) ? s : (OutboxState?)null;
         var shown = emails.Where(e => wanted is null || e.Entry.State == wanted).OrderByDescending(e => e.Entry.CreatedAt).Take(MaxShown).ToList();
         var failed = emails.Count(e => e.Entry.State == OutboxState.Failed);
+        var onlyRecorded = emails.Any(e => e.Entry.State == OutboxState.Recorded);
         return OfficeLayout.Page(context, Title, Html.Of($"""
             <section>
             <h1>{Title}</h1>
@@ -78,14 +79,15 @@ public static class OutboxPage
             </section>
             <section>
             <h2>Thư đã quyết định gửi</h2>
-            {Html.When(failed > 0, Html.Of($"<p class=\"errors\" role=\"alert\">{failed} thư gửi không thành công — xem cột “Kết quả”, sửa địa chỉ của đơn vị nếu cần.</p>"))}
+            {Html.When(failed > 0, Html.Of($"<p class=\"errors\" role=\"alert\">{failed} thư gửi không thành công — xem câu trả lời của nhà cung cấp ở cột “Trạng thái”, sửa địa chỉ của đơn vị nếu cần.</p>"))}
+            {Html.When(onlyRecorded, Html.Of($"<p class=\"muted\">Chưa cấu hình SendGrid (SendGrid__ApiKey): thư chỉ được ghi nhận ở đây, không gửi đi.</p>"))}
             <p class="tabs">{Tab(null, "Tất cả", wanted)}{Tab(OutboxState.Failed, "Gửi lỗi", wanted)}{Tab(OutboxState.Pending, "Đang chờ gửi", wanted)}{Tab(OutboxState.Sent, "Đã gửi", wanted)}</p>
             {(shown.Count == 0
                 ? Html.Of($"<p class=\"muted\">Chưa có thư nào.</p>")
                 : Html.Of($"""
                     <div class="scroll"><table>
-                    <thead><tr><th>Lúc</th><th>Công văn</th><th>Thư</th><th>Gửi đến</th><th>Trạng thái</th><th>Kết quả</th></tr></thead>
-                    <tbody>{Html.Join(shown, e => Html.Of($"<tr><td>{VietnamTime.FormatDateTime(e.Entry.SentAt ?? e.Entry.CreatedAt)}</td><td>{(e.Directive is { } d ? Html.Of($"<a href=\"/office/directives/{d.Id.Value}\">{d.Number}</a>") : Html.Text("Tổng hợp hằng ngày"))}</td><td>{(LadderStep.Parse(e.Entry.Step) is { } step ? step.DisplayName : "Thư tổng hợp")}<br><span class=\"muted\">{e.Entry.Content.Subject}</span></td><td>{Recipients(e.Entry.To, e.Entry.Cc)}</td><td class=\"{StateClass(e.Entry.State)}\">{StateName(e.Entry.State)}{Html.When(e.Entry.Attempts > 1, Html.Of($" ({e.Entry.Attempts} lần)"))}</td><td>{e.Entry.Result}</td></tr>"))}</tbody>
+                    <thead><tr><th>Lúc</th><th>Công văn</th><th>Thư</th><th>Gửi đến</th><th>Trạng thái</th></tr></thead>
+                    <tbody>{Html.Join(shown, e => Html.Of($"<tr><td>{VietnamTime.FormatDateTime(e.Entry.SentAt ?? e.Entry.CreatedAt)}</td><td>{(e.Directive is { } d ? Html.Of($"<a href=\"/office/directives/{d.Id.Value}\">{d.Number}</a>") : Html.Text("Tổng hợp hằng ngày"))}</td><td>{(LadderStep.Parse(e.Entry.Step) is { } step ? step.DisplayName : "Thư tổng hợp")}<br><span class=\"muted\">{e.Entry.Content.Subject}</span></td><td>{Recipients(e.Entry.To, e.Entry.Cc)}</td><td class=\"{StateClass(e.Entry.State)}\">{StateName(e.Entry.State)}{Html.When(e.Entry.Attempts > 1, Html.Of($" ({e.Entry.Attempts} lần)"))}{Html.When(e.Entry.State is OutboxState.Failed or OutboxState.Pending && e.Entry.Result is { Length: > 0 }, Html.Of($"<br><span class=\"muted\">Nhà cung cấp trả lời: {e.Entry.Result}</span>"))}</td></tr>"))}</tbody>
                     </table></div>
                     """))}
             </section>
@@ -119,7 +121,7 @@ public static class OutboxPage
         OutboxState.Sent => "Đã gửi",
         OutboxState.Pending => "Đang chờ gửi",
         OutboxState.Failed => "Gửi lỗi",
-        _ => "Chỉ ghi nhận (chưa cấu hình gửi thư)",
+        _ => "Chỉ ghi nhận",
     };
 
     private static string StateClass(OutboxState state) => state switch

@@ -108,7 +108,7 @@ public static class DirectivePages
             <p class="muted">Mỗi đơn vị chỉ dùng đường dẫn của mình; ai có đường dẫn có thể báo cáo thay đơn vị.</p>
             <table>{Html.Join(unitLinks, l => Html.Of($"<tr><td>{l.Name}</td><td><input readonly aria-label=\"Đường dẫn của {l.Name}\" value=\"{l.Url}\"></td></tr>"))}</table>
             </details>
-            <p><a href="/api/directives/{d.Id.Value}/escalations">Chi tiết nhắc, đôn đốc (JSON)</a></p>
+            <p><a href="/office/outbox">Thư nhắc, đôn đốc đã gửi và sắp gửi</a></p>
             </section>
             """));
     }

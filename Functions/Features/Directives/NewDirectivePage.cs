@@ -85,9 +85,9 @@ public static class NewDirectivePage
     private static Markup TaskFields(TaskRow task, int i, IReadOnlyList<(string Value, string Label)> options) => Html.Of($"""
         <fieldset>
         <legend>Nhiệm vụ {i + 1}</legend>
-        {Html.When(task.Source is { Length: > 0 }, Html.Of($"<p class=\"muted\">Gợi ý từ: “{task.Source}”</p>"))}
+        {Html.When(task.Source is { Length: > 0 }, Html.Of($"<p class=\"muted\">Gợi ý từ “{task.Source}”: hạn là hết ngày {task.Deadline}.</p>"))}
         <label for="t{i}-title">Nội dung nhiệm vụ</label>
-        <input id="t{i}-title" name="tasks[{i}].title" value="{task.Title}">
+        <textarea id="t{i}-title" name="tasks[{i}].title" rows="2">{task.Title}</textarea>
         <label for="t{i}-kind">Loại</label>
         <select id="t{i}-kind" name="tasks[{i}].kind">
         <option value="confirmation"{Html.Selected(task.Kind != "statistics")}>Xác nhận thực hiện</option>
@@ -109,7 +109,8 @@ public static class NewDirectivePage
         var tops = tree.All.Where(u => u.ParentId is null || tree.Find(u.ParentId.Value) is null);
         void Add(Unit unit, int depth)
         {
-            var indent = new string(' ', depth * 2);
+            // Option text collapses ordinary spaces: indent with no-break spaces.
+            var indent = new string('\u00A0', depth * 4);
             var below = children[unit.Id].OrderBy(u => u.Name, VietnameseCollation.Instance).ToList();
             if (below.Count > 0)
             {

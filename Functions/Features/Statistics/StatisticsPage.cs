@@ -51,7 +51,7 @@ public static class StatisticsPage
             </section>
             <section>
             <h2>Biểu đồ theo cấp</h2>
-            {Html.Join(Enumerable.Range(0, StatisticsTemplate.RowCount), r => Chart(r, totals[r]))}
+            <div class="charts">{Html.Join(Enumerable.Range(0, StatisticsTemplate.RowCount), r => Chart(r, totals[r]))}</div>
             </section>
             <section>
             <h2>Tình hình báo cáo của các đơn vị</h2>
