@@ -46,6 +46,14 @@ ensure_chromium() {
   run_quiet apt-chromium env DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium
 }
 
+# Installs Debian's wrk (HTTP load generator, scriptable in Lua) for the benchmarks, when missing.
+ensure_load_tool() {
+  command -v wrk >/dev/null 2>&1 && return 0
+  local sudo=""; [[ $(id -u) -eq 0 ]] || sudo="sudo"
+  run_quiet apt-update $sudo apt-get update -qq
+  run_quiet apt-wrk env DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends wrk
+}
+
 free_port() {
   node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
 }
