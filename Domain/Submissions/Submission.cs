@@ -132,25 +132,41 @@ public sealed record AssignmentStanding(AssignmentState State, DateTimeOffset? C
     /// the task was completed when the unit first said done after its last "in progress"; that
     /// instant decides on time or late. Re-sending "done" to correct a note does not make it late.
     /// </summary>
-    public static AssignmentStanding Evaluate(Deadline deadline, IEnumerable<SubmissionVersion> versions, DateTimeOffset now)
-    {
-        DateTimeOffset? completedAt = null;
-        SubmissionVersion? latest = null;
-        var count = 0;
-        foreach (var version in versions.OrderBy(v => v.At).ThenBy(v => v.VersionId, StringComparer.Ordinal))
-        {
-            count++;
-            latest = version;
-            completedAt = version.Status == SubmissionStatus.Done ? completedAt ?? version.At : null;
-        }
+    public static AssignmentStanding Evaluate(Deadline deadline, IEnumerable<SubmissionVersion> versions, DateTimeOffset now) =>
+        From(deadline, AssignmentSummary.Of(versions), now);
 
-        if (completedAt is { } done)
+    /// <summary>The standing from an assignment's summary (what <see cref="Evaluate"/> folds the versions into).</summary>
+    public static AssignmentStanding From(Deadline deadline, AssignmentSummary summary, DateTimeOffset now)
+    {
+        if (summary.CompletedAt is { } done)
         {
-            return new AssignmentStanding(deadline.HasPassed(done) ? AssignmentState.SubmittedLate : AssignmentState.SubmittedOnTime, done, latest, count, deadline.DaysOverdue(done));
+            return new AssignmentStanding(deadline.HasPassed(done) ? AssignmentState.SubmittedLate : AssignmentState.SubmittedOnTime, done, summary.Latest, summary.Versions, deadline.DaysOverdue(done));
         }
 
         return deadline.HasPassed(now)
-            ? new AssignmentStanding(AssignmentState.Overdue, null, latest, count, deadline.DaysOverdue(now))
-            : new AssignmentStanding(AssignmentState.Pending, null, latest, count, 0);
+            ? new AssignmentStanding(AssignmentState.Overdue, null, summary.Latest, summary.Versions, deadline.DaysOverdue(now))
+            : new AssignmentStanding(AssignmentState.Pending, null, summary.Latest, summary.Versions, 0);
     }
+}
+
+/// <summary>
+/// Everything the standing needs from an assignment's versions, kept so a submission need not read
+/// the whole history: how many versions, the latest one, and when the unit completed the task
+/// (first "done" after its last "in progress"; none while the latest says in progress). Folding the
+/// versions in time order with <see cref="Apply"/> gives the same summary however it is stored.
+/// </summary>
+public sealed record AssignmentSummary(int Versions, SubmissionVersion? Latest, DateTimeOffset? CompletedAt)
+{
+    public static readonly AssignmentSummary None = new(0, null, null);
+
+    /// <summary>The summary once <paramref name="version"/>, the newest so far, is added.</summary>
+    public AssignmentSummary Apply(SubmissionVersion version) =>
+        new(Versions + 1, version, version.Status == SubmissionStatus.Done ? CompletedAt ?? version.At : null);
+
+    /// <summary>Whether <paramref name="version"/> sorts after the latest version (by time, then id), so <see cref="Apply"/> may add it.</summary>
+    public bool IsNewer(SubmissionVersion version) =>
+        Latest is null || version.At > Latest.At || (version.At == Latest.At && string.CompareOrdinal(version.VersionId, Latest.VersionId) > 0);
+
+    public static AssignmentSummary Of(IEnumerable<SubmissionVersion> versions) =>
+        versions.OrderBy(v => v.At).ThenBy(v => v.VersionId, StringComparer.Ordinal).Aggregate(None, (summary, v) => summary.Apply(v));
 }

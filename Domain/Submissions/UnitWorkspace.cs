@@ -11,9 +11,19 @@ public interface ISubmissionStore
     /// <summary>Every version for the directive, or for one unit of it.</summary>
     Task<IReadOnlyList<SubmissionVersion>> ListAsync(DirectiveId directive, UnitId? unit, CancellationToken cancellationToken);
 
-    /// <summary>Inserts the version if no version with its id exists; returns the stored one either way, and whether this call added it.</summary>
-    Task<(SubmissionVersion Stored, bool Added)> AddIfAbsentAsync(SubmissionVersion version, CancellationToken cancellationToken);
+    /// <summary>The summary of one assignment's versions (<see cref="AssignmentSummary.None"/> before the first).</summary>
+    Task<AssignmentSummary> SummaryAsync(DirectiveId directive, UnitId unit, TaskId task, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Inserts the version if no version with its id exists, and keeps the assignment's summary in
+    /// step in the same transaction; returns the stored version either way, whether this call added
+    /// it, and the summary after it.
+    /// </summary>
+    Task<(SubmissionVersion Stored, bool Added, AssignmentSummary Summary)> AddIfAbsentAsync(SubmissionVersion version, CancellationToken cancellationToken);
 }
+
+/// <summary>A unit's link resolved to the task it posts to: no storage read beyond the (immutable) directive.</summary>
+public sealed record UnitTask(Directive Directive, UnitId UnitId, DirectiveTask Task);
 
 /// <summary>What a unit sees behind its link: the directive, its own tasks and their history.</summary>
 public sealed record UnitTaskView(DirectiveTask Task, AssignmentStanding Standing, IReadOnlyList<SubmissionVersion> History);
@@ -63,20 +73,32 @@ public sealed class UnitWorkspace(
     }
 
     /// <summary>
-    /// Stores a submission as a new version, unless it repeats one: the same <c>Idempotency-Key</c>,
-    /// or the same content posted again within <see cref="SubmissionVersion.DuplicateWindow"/>.
+    /// The task <paramref name="taskId"/> behind link <paramref name="token"/>, if the link is valid
+    /// and the task is the unit's: one read of the directive (which the store may cache: directives
+    /// never change once registered), nothing else.
     /// </summary>
-    /// <remarks>Takes the workspace the caller opened with <see cref="OpenAsync"/>, so a post verifies its link and reads its directive once.</remarks>
-    public async Task<Result<SubmissionReceipt>> SubmitAsync(
-        UnitWorkspaceView workspace, string? taskId, string? status, string? note, string? idempotencyKey, IReadOnlyList<string> attachments, CancellationToken cancellationToken)
+    public async Task<Result<UnitTask>> ResolveAsync(string? token, string? taskId, CancellationToken cancellationToken)
     {
-        var task = TaskId.Parse(taskId);
-        var view = task.IsSuccess ? workspace.Tasks.FirstOrDefault(t => t.Task.Id == task.Value) : null;
-        if (view is null)
+        var link = links.Verify(token, time.GetUtcNow());
+        if (!link.IsSuccess || await directives.GetAsync(link.Value.DirectiveId, cancellationToken) is not { } directive)
         {
-            return Error.NotFound("task-not-found", "Không tìm thấy nhiệm vụ.");
+            return NotFound;
         }
 
+        var task = TaskId.Parse(taskId);
+        var found = task.IsSuccess ? directive.Tasks.FirstOrDefault(t => t.Id == task.Value && t.Units.Contains(link.Value.UnitId)) : null;
+        return found is null ? NotFound : new UnitTask(directive, link.Value.UnitId, found);
+    }
+
+    /// <summary>
+    /// Stores a submission as a new version, unless it repeats one: the same <c>Idempotency-Key</c>,
+    /// or the same content posted again within <see cref="SubmissionVersion.DuplicateWindow"/>.
+    /// Reads only the assignment's summary (one point read) and writes the version with the new
+    /// summary in one transaction: the cost does not grow with the unit's history.
+    /// </summary>
+    public async Task<Result<SubmissionReceipt>> SubmitAsync(
+        UnitTask target, string? status, string? note, string? idempotencyKey, IReadOnlyList<string> attachments, CancellationToken cancellationToken)
+    {
         var v = new Validation();
         var input = v.Take(SubmissionInput.Create(status, note), "status");
         var key = v.Take(SubmissionInput.IdempotencyKey(idempotencyKey), "Idempotency-Key");
@@ -86,24 +108,27 @@ public sealed class UnitWorkspace(
         }
 
         var now = time.GetUtcNow();
-        var directive = workspace.Directive;
-        if (key is null && view.History.Count > 0 && view.History[0].Repeats(input!, now))
+        var (directive, unitId, task) = target;
+        if (key is null)
         {
-            return new SubmissionReceipt(view.History[0], Added: false, view.Standing);
+            var summary = await submissions.SummaryAsync(directive.Id, unitId, task.Id, cancellationToken);
+            if (summary.Latest is { } latest && latest.Repeats(input!, now))
+            {
+                return new SubmissionReceipt(latest, Added: false, AssignmentStanding.From(task.Deadline, summary, now));
+            }
         }
 
         var candidate = new SubmissionVersion(
-            SubmissionVersion.DeriveId(directive.Id, view.Task.Id, workspace.UnitId, input!, key, now),
+            SubmissionVersion.DeriveId(directive.Id, task.Id, unitId, input!, key, now),
             directive.Id,
-            view.Task.Id,
-            workspace.UnitId,
+            task.Id,
+            unitId,
             now,
             input!.Status,
             input.Note,
-            view.Task.Deadline.HasPassed(now),
+            task.Deadline.HasPassed(now),
             attachments);
-        var (stored, added) = await submissions.AddIfAbsentAsync(candidate, cancellationToken);
-        var history = view.History.Where(h => h.VersionId != stored.VersionId).Append(stored);
-        return new SubmissionReceipt(stored, added, AssignmentStanding.Evaluate(view.Task.Deadline, history, now));
+        var (stored, added, after) = await submissions.AddIfAbsentAsync(candidate, cancellationToken);
+        return new SubmissionReceipt(stored, added, AssignmentStanding.From(task.Deadline, after, now));
     }
 }

@@ -39,7 +39,32 @@ public sealed class TableDirectiveStore(TableServiceClient tables, StorageNames 
         await Table.UpsertEntityAsync(Header(directive, ListPartition, directive.Id.Value), TableUpdateMode.Replace, cancellationToken);
     }
 
+    /// <summary>
+    /// A directive never changes once registered, so a read is kept in memory: every unit's post and
+    /// page then costs no directive read after the first. Bounded: past <see cref="MaxCached"/>
+    /// directives, reads go to the table again.
+    /// </summary>
+    public const int MaxCached = 5_000;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<DirectiveId, Directive> _cache = new();
+
     public async Task<Directive?> GetAsync(DirectiveId id, CancellationToken cancellationToken)
+    {
+        if (_cache.TryGetValue(id, out var cached))
+        {
+            return cached;
+        }
+
+        var directive = await ReadAsync(id, cancellationToken);
+        if (directive is not null && _cache.Count < MaxCached)
+        {
+            _cache.TryAdd(id, directive);
+        }
+
+        return directive;
+    }
+
+    private async Task<Directive?> ReadAsync(DirectiveId id, CancellationToken cancellationToken)
     {
         var header = await Table.GetEntityIfExistsAsync<TableEntity>(id.Value, HeaderRow, cancellationToken: cancellationToken);
         if (!header.HasValue || header.Value is null)

@@ -78,16 +78,16 @@ public static class SubmissionsFeature
         CancellationToken cancellationToken)
     {
         var html = SubmittedForm.WantsHtml(request);
-        var opened = await workspace.OpenAsync(token, cancellationToken);
-        if (!opened.IsSuccess)
+        var target = await workspace.ResolveAsync(token, taskId, cancellationToken);
+        if (!target.IsSuccess)
         {
-            return html ? NotFoundPage() : Problems.For(opened.Error!);
+            return html ? NotFoundPage() : Problems.For(target.Error!);
         }
 
         var read = await SubmittedForm.ReadAsync(request, MaxSubmissionBody, cancellationToken);
         if (!read.Succeeded)
         {
-            return html ? ErrorPage(opened.Value, token, taskId, Error.Validation("files", read.Status == 413 ? "too-large" : "unreadable", read.Problem!), read.Status) : Problems.For(read);
+            return html ? await ErrorPageAsync(workspace, token, taskId, Error.Validation("files", read.Status == 413 ? "too-large" : "unreadable", read.Problem!), read.Status, cancellationToken) : Problems.For(read);
         }
 
         var form = read.Form!;
@@ -95,17 +95,15 @@ public static class SubmissionsFeature
         if (files.Count > MaxFiles)
         {
             var tooMany = Error.Validation("files", "too-many-files", $"Tối đa {MaxFiles} tệp đính kèm mỗi lần gửi.");
-            return html ? ErrorPage(opened.Value, token, taskId, tooMany, 400) : Problems.For(tooMany);
+            return html ? await ErrorPageAsync(workspace, token, taskId, tooMany, 400, cancellationToken) : Problems.For(tooMany);
         }
 
-        var attachments = await StoreAttachmentsAsync(files, opened.Value, taskId, blobs, names, cancellationToken);
-        var receipt = await workspace.SubmitAsync(opened.Value, taskId, form["status"], form["note"], request.Headers["Idempotency-Key"], attachments, cancellationToken);
+        var attachments = await StoreAttachmentsAsync(files, target.Value, blobs, names, cancellationToken);
+        var receipt = await workspace.SubmitAsync(target.Value, form["status"], form["note"], request.Headers["Idempotency-Key"], attachments, cancellationToken);
         if (!receipt.IsSuccess)
         {
             await DeleteAsync(blobs, names, attachments, cancellationToken);
-            return receipt.Error!.Kind == ErrorKind.NotFound
-                ? (html ? NotFoundPage() : Problems.For(receipt.Error))
-                : (html ? ErrorPage(opened.Value, token, taskId, receipt.Error, 400) : Problems.For(receipt.Error));
+            return html ? await ErrorPageAsync(workspace, token, taskId, receipt.Error!, 400, cancellationToken) : Problems.For(receipt.Error!);
         }
 
         if (!receipt.Value.Added)
@@ -155,9 +153,9 @@ public static class SubmissionsFeature
     };
 
     private static async Task<IReadOnlyList<string>> StoreAttachmentsAsync(
-        List<SubmittedFile> files, UnitWorkspaceView view, string taskId, BlobServiceClient blobs, StorageNames names, CancellationToken cancellationToken)
+        List<SubmittedFile> files, UnitTask target, BlobServiceClient blobs, StorageNames names, CancellationToken cancellationToken)
     {
-        if (files.Count == 0 || !TaskId.Parse(taskId).IsSuccess)
+        if (files.Count == 0)
         {
             return [];
         }
@@ -167,7 +165,7 @@ public static class SubmissionsFeature
         foreach (var file in files)
         {
             // The server names the blob; the person's file name is kept only as metadata, reduced to safe characters.
-            var name = $"{view.Directive.Id}/{view.UnitId}/{taskId}/{Guid.NewGuid():N}";
+            var name = $"{target.Directive.Id}/{target.UnitId}/{target.Task.Id}/{Guid.NewGuid():N}";
             await container.GetBlobClient(name).UploadAsync(
                 BinaryData.FromBytes(file.Content),
                 new BlobUploadOptions
@@ -201,10 +199,17 @@ public static class SubmissionsFeature
 
     private static bool WantsJson(HttpRequest request) => SubmittedForm.Accepts(request, "application/json");
 
-    private static IResult ErrorPage(UnitWorkspaceView view, string token, string taskId, Error error, int status)
+    /// <summary>The unit's page again, with the problem shown at the task (the only path of a post that reads the whole workspace).</summary>
+    private static async Task<IResult> ErrorPageAsync(UnitWorkspace workspace, string token, string taskId, Error error, int status, CancellationToken cancellationToken)
     {
+        var view = await workspace.OpenAsync(token, cancellationToken);
+        if (!view.IsSuccess)
+        {
+            return NotFoundPage();
+        }
+
         var task = TaskId.Parse(taskId);
-        return PageLayout.Page(PageTitle, UnitPageView.Render(view, token, null, task.IsSuccess ? task.Value : null, error), status);
+        return PageLayout.Page(PageTitle, UnitPageView.Render(view.Value, token, null, task.IsSuccess ? task.Value : null, error), status);
     }
 
     private static IResult NotFoundPage() => PageLayout.Page(
