@@ -22,6 +22,9 @@ public sealed class SendGridStub : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<StubResponse> _script = new();
     private readonly ConcurrentQueue<SendGridRequest> _requests = new();
+    private readonly ConcurrentQueue<SendGridRequest> _accepted = new();
+    private TaskCompletionSource? _hold;
+    private TaskCompletionSource<SendGridRequest>? _held;
     private int _messageCounter;
 
     private SendGridStub(WebApplication app, string apiKey)
@@ -36,6 +39,29 @@ public sealed class SendGridStub : IAsyncDisposable
 
     /// <summary>Every request received, in order (including refused and timed-out ones).</summary>
     public IReadOnlyList<SendGridRequest> Requests => [.. _requests];
+
+    /// <summary>The requests answered 202 — the emails SendGrid took — in order.</summary>
+    public IReadOnlyList<SendGridRequest> AcceptedRequests => [.. _accepted];
+
+    /// <summary>
+    /// From now on, requests are recorded but not answered until <see cref="Release"/>: the caller
+    /// waits as it would on a provider that took the email and has not said so yet. The task
+    /// completes with the first request that is held.
+    /// </summary>
+    public Task<SendGridRequest> HoldResponses()
+    {
+        _held = new TaskCompletionSource<SendGridRequest>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return _held.Task;
+    }
+
+    /// <summary>Answers the held requests whose callers are still there, and stops holding.</summary>
+    public void Release()
+    {
+        var hold = _hold;
+        _hold = null;
+        hold?.TrySetResult();
+    }
 
     public static async Task<SendGridStub> StartAsync(string apiKey = "SG.stub-key")
     {
@@ -72,7 +98,20 @@ public sealed class SendGridStub : IAsyncDisposable
     {
         var authorization = context.Request.Headers.Authorization.ToString();
         var raw = await new StreamReader(context.Request.Body).ReadToEndAsync(context.RequestAborted);
-        _requests.Enqueue(SendGridRequest.Parse(authorization, raw) with { ConnectionId = context.Connection.Id });
+        var request = SendGridRequest.Parse(authorization, raw) with { ConnectionId = context.Connection.Id };
+        _requests.Enqueue(request);
+        if (_hold is { } hold)
+        {
+            _held?.TrySetResult(request);
+            try
+            {
+                await hold.Task.WaitAsync(context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                return; // the caller is gone (killed): nothing was answered
+            }
+        }
 
         if (!string.Equals(authorization, $"Bearer {ApiKey}", StringComparison.Ordinal))
         {
@@ -96,6 +135,11 @@ public sealed class SendGridStub : IAsyncDisposable
         await WriteAsync(context, response.StatusCode == StatusCodes.Status202Accepted && !response.Headers.ContainsKey("X-Message-Id")
             ? response with { Headers = new Dictionary<string, string>(response.Headers) { ["X-Message-Id"] = $"stub-{Interlocked.Increment(ref _messageCounter)}" } }
             : response);
+        if (response.StatusCode == StatusCodes.Status202Accepted)
+        {
+            await context.Response.CompleteAsync();
+            _accepted.Enqueue(request);
+        }
     }
 
     private static async Task WriteAsync(HttpContext context, StubResponse response)

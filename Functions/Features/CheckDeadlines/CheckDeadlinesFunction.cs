@@ -43,6 +43,13 @@ public sealed class EscalationOptions
     public int SendHour { get; set; } = 7;
 
     public string? Recipients { get; set; }
+
+    /// <summary>
+    /// How long the outbox sender's blob lease lasts, in seconds (clamped to 15–60, the range blob
+    /// leases allow; default 60). It is renewed at half-time while sending; a run that dies holding
+    /// it delays sending by at most this long.
+    /// </summary>
+    public int SenderLeaseSeconds { get; set; } = 60;
 }
 
 public static class CheckDeadlinesFeature

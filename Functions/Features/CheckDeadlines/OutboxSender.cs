@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Specialized;
+using Microsoft.Extensions.Options;
 using ServerlessWorkflow.Domain.Escalation;
 using ServerlessWorkflow.Functions.Email;
 using ServerlessWorkflow.Functions.Hosting.Telemetry;
@@ -19,6 +20,10 @@ public sealed record DrainReport(bool HadLease, int Sent, int Deferred, int Fail
 /// <see cref="MaxAttempts"/>; other 4xx → failed at once, not retried, visible to the office; no API
 /// key → recorded, not sent. The outcome is saved after the send: a crash in between can cause at
 /// most one duplicate, never a loss.
+/// <para>The lease lasts <see cref="EscalationOptions.SenderLeaseSeconds"/> (60 s unless
+/// <c>Escalation__SenderLeaseSeconds</c> says otherwise; blob leases allow 15–60 s). A run that
+/// dies while holding it blocks sending until the lease expires; a run that finds it held sends
+/// nothing and leaves the entries to the next run.</para>
 /// </summary>
 public sealed partial class OutboxSender(
     IEscalationStore store,
@@ -27,12 +32,13 @@ public sealed partial class OutboxSender(
     StorageNames names,
     AppTelemetry telemetry,
     TimeProvider time,
+    IOptions<EscalationOptions> options,
     ILogger<OutboxSender> logger)
 {
     public const string LocksContainer = "locks";
     public const int MaxAttempts = 8;
     private const string LeaseBlob = "outbox-sender";
-    private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(60);
+    private readonly TimeSpan _leaseDuration = TimeSpan.FromSeconds(Math.Clamp(options.Value.SenderLeaseSeconds, 15, 60));
 
     public RetryBackoff Backoff { get; init; } = RetryBackoff.Default;
 
@@ -54,7 +60,7 @@ public sealed partial class OutboxSender(
         var lease = blob.GetBlobLeaseClient();
         try
         {
-            await lease.AcquireAsync(LeaseDuration, cancellationToken: cancellationToken);
+            await lease.AcquireAsync(_leaseDuration, cancellationToken: cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
@@ -75,14 +81,14 @@ public sealed partial class OutboxSender(
     private async Task<DrainReport> SendAllAsync(BlobLeaseClient lease, CancellationToken cancellationToken)
     {
         int sent = 0, deferred = 0, failed = 0, recorded = 0;
-        var renewAt = time.GetUtcNow() + (LeaseDuration / 2);
+        var renewAt = time.GetUtcNow() + (_leaseDuration / 2);
         foreach (var entry in await store.UnsentAsync(500, cancellationToken))
         {
             var now = time.GetUtcNow();
             if (now >= renewAt)
             {
                 await lease.RenewAsync(cancellationToken: cancellationToken);
-                renewAt = now + (LeaseDuration / 2);
+                renewAt = now + (_leaseDuration / 2);
             }
 
             if (!entry.IsDueForSending(now))

@@ -1,0 +1,116 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+
+namespace ServerlessWorkflow.Tests.Infrastructure;
+
+/// <summary>
+/// The handler as the Functions host runs it: a separate process (<c>dotnet ServerlessWorkflow.Functions.dll</c>
+/// from Functions/bin, built with the tests) on a free <c>FUNCTIONS_CUSTOMHANDLER_PORT</c>, configured
+/// by environment variables only. Unlike <see cref="HandlerApp"/> it can be killed as a crash kills it.
+/// </summary>
+public sealed class HandlerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output;
+
+    private HandlerProcess(Process process, int port, ConcurrentQueue<string> output)
+    {
+        _process = process;
+        Port = port;
+        _output = output;
+    }
+
+    public int Port { get; }
+
+    public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
+
+    /// <summary>What the process wrote to stdout and stderr, for failure messages.</summary>
+    public string Output => string.Join('\n', _output);
+
+    /// <summary>Starts the handler with <paramref name="environment"/> (names as the host sets them, e.g. <c>SendGrid__Host</c>) and waits until /api/health answers 200.</summary>
+    public static async Task<HandlerProcess> StartAsync(IReadOnlyDictionary<string, string> environment)
+    {
+#if DEBUG
+        const string configuration = "Debug";
+#else
+        const string configuration = "Release";
+#endif
+        var dll = Repository.PathOf("Functions", "bin", configuration, "net10.0", "ServerlessWorkflow.Functions.dll");
+        if (!File.Exists(dll))
+        {
+            throw new InvalidOperationException($"No handler at {dll}: build Tests/Tests.csproj (it builds Functions) first.");
+        }
+
+        var port = FreePort.Next();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(dll);
+        start.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(CultureInfo.InvariantCulture);
+        start.Environment["FUNCTIONS_WORKER_RUNTIME"] = "Custom";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        var output = new ConcurrentQueue<string>();
+        var process = Process.Start(start) ?? throw new InvalidOperationException("The handler did not start.");
+        process.OutputDataReceived += (_, e) => output.Enqueue(e.Data ?? string.Empty);
+        process.ErrorDataReceived += (_, e) => output.Enqueue(e.Data ?? string.Empty);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var handler = new HandlerProcess(process, port, output);
+        using var client = handler.CreateClient();
+        var healthy = await Eventually.TrueAsync(
+            () =>
+            {
+                if (process.HasExited)
+                {
+                    return true;
+                }
+
+                try
+                {
+                    using var response = client.GetAsync(new Uri("api/health", UriKind.Relative)).GetAwaiter().GetResult();
+                    return response.StatusCode == HttpStatusCode.OK;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            },
+            TimeSpan.FromSeconds(60));
+        if (!healthy || process.HasExited)
+        {
+            await handler.DisposeAsync();
+            throw new InvalidOperationException($"The handler did not become healthy on port {port}:\n{handler.Output}");
+        }
+
+        return handler;
+    }
+
+    public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+
+    /// <summary>SIGKILL, process tree and all: no shutdown code runs, nothing is flushed or released.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process.Dispose();
+    }
+}
