@@ -3,7 +3,7 @@
 --                 "handler", the unit id for MODE "baseline" (posted to /ingest)
 --   RUN           a word that makes this run's notes differ from another run's (warm-up, measured)
 -- done() writes one line of key=value results to $WRK_RESULT_FILE (default: stdout).
--- Each request goes to the next target of its thread's rotation and carries a note no other
+-- Each request goes to the next target of its thread's rotation (the threads on disjoint halves) and carries a note no other
 -- request has, so the handler's 30-second same-content dedupe never turns a post into a read.
 
 local threads = {}
@@ -30,7 +30,9 @@ end
 
 function request()
   n = n + 1
-  local target = targets[(n + id * 17) % #targets + 1]
+  -- The two threads walk disjoint halves of the units, so requests in flight at once are (almost
+  -- always) different units, as in real use: one office per unit. Same-unit races are the tests' job.
+  local target = targets[(n + id * math.floor(#targets / 2)) % #targets + 1]
   local note = string.format("Báo cáo tiến độ %s, luồng %d, lần %d", run, id, n)
   if mode == "baseline" then
     return wrk.format(nil, "/ingest", nil, string.format('{"unit":"%s","status":"done","note":"%s"}', target, note))

@@ -4,14 +4,14 @@
 # links) and, in the same run, against a bare minimal API doing one Table insert per request
 # (bench/Ingest.Baseline). Both run in Release against the same in-memory Azurite of this script's
 # own, on loopback, one after the other. Writes bench/results/submission-ingest.md and prints it.
-# Usage: bench/submission-ingest.sh [SECONDS=20] [CLIENTS=50] [UNITS=50] [WARMUP_SECONDS=5]
+# Usage: bench/submission-ingest.sh [SECONDS=20] [CLIENTS=50] [UNITS=200] [WARMUP_SECONDS=5]
 # For experiments: HANDLER_ENV='Name=value …' adds settings to the handler's environment, and
 # RESULTS=path writes the results elsewhere.
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib/common.sh"
 cd "$REPO_ROOT"
 
-duration=${1:-20} clients=${2:-50} units=${3:-50} warmup=${4:-5}
+duration=${1:-20} clients=${2:-50} units=${3:-200} warmup=${4:-5}
 threads=$((clients < 2 ? 1 : 2))
 results=${RESULTS:-bench/results/submission-ingest.md}
 work="$LOCAL_DIR/bench-ingest"

@@ -154,8 +154,10 @@ public sealed record AssignmentStanding(AssignmentState State, DateTimeOffset? C
 /// the whole history: how many versions, the latest one, and when the unit completed the task
 /// (first "done" after its last "in progress"; none while the latest says in progress). Folding the
 /// versions in time order with <see cref="Apply"/> gives the same summary however it is stored.
+/// <see cref="StoredVersion"/> is storage's version of the summary as read (null when none is stored
+/// yet), so the writer can make its update conditional on it.
 /// </summary>
-public sealed record AssignmentSummary(int Versions, SubmissionVersion? Latest, DateTimeOffset? CompletedAt)
+public sealed record AssignmentSummary(int Versions, SubmissionVersion? Latest, DateTimeOffset? CompletedAt, string? StoredVersion = null)
 {
     public static readonly AssignmentSummary None = new(0, null, null);
 

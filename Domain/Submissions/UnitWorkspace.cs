@@ -16,10 +16,11 @@ public interface ISubmissionStore
 
     /// <summary>
     /// Inserts the version if no version with its id exists, and keeps the assignment's summary in
-    /// step in the same transaction; returns the stored version either way, whether this call added
-    /// it, and the summary after it.
+    /// step in the same transaction (conditional on <paramref name="current"/>, the summary the
+    /// caller just read, when given; read again when it has moved); returns the stored version
+    /// either way, whether this call added it, and the summary after it.
     /// </summary>
-    Task<(SubmissionVersion Stored, bool Added, AssignmentSummary Summary)> AddIfAbsentAsync(SubmissionVersion version, CancellationToken cancellationToken);
+    Task<(SubmissionVersion Stored, bool Added, AssignmentSummary Summary)> AddIfAbsentAsync(SubmissionVersion version, CancellationToken cancellationToken, AssignmentSummary? current = null);
 }
 
 /// <summary>A unit's link resolved to the task it posts to: no storage read beyond the (immutable) directive.</summary>
@@ -109,13 +110,10 @@ public sealed class UnitWorkspace(
 
         var now = time.GetUtcNow();
         var (directive, unitId, task) = target;
-        if (key is null)
+        var summary = await submissions.SummaryAsync(directive.Id, unitId, task.Id, cancellationToken);
+        if (key is null && summary.Latest is { } latest && latest.Repeats(input!, now))
         {
-            var summary = await submissions.SummaryAsync(directive.Id, unitId, task.Id, cancellationToken);
-            if (summary.Latest is { } latest && latest.Repeats(input!, now))
-            {
-                return new SubmissionReceipt(latest, Added: false, AssignmentStanding.From(task.Deadline, summary, now));
-            }
+            return new SubmissionReceipt(latest, Added: false, AssignmentStanding.From(task.Deadline, summary, now));
         }
 
         var candidate = new SubmissionVersion(
@@ -128,7 +126,7 @@ public sealed class UnitWorkspace(
             input.Note,
             task.Deadline.HasPassed(now),
             attachments);
-        var (stored, added, after) = await submissions.AddIfAbsentAsync(candidate, cancellationToken);
+        var (stored, added, after) = await submissions.AddIfAbsentAsync(candidate, cancellationToken, summary);
         return new SubmissionReceipt(stored, added, AssignmentStanding.From(task.Deadline, after, now));
     }
 }

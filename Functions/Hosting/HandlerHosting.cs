@@ -27,11 +27,13 @@ public static class HandlerHosting
         return builder;
     }
 
-    /// <summary>Storage refused or did not answer (connection refused, timeout, 5xx from the service): worth retrying later.</summary>
+    /// <summary>Storage refused or did not answer (connection refused, timeout, 5xx from the service), or a conditional write lost every retry: worth retrying later.</summary>
     public static bool IsStorageUnavailable(Exception exception) =>
         exception switch
         {
             Azure.RequestFailedException { Status: 0 or >= 500 } => true,
+            // A conditional write that kept losing to others after every retry: busy, try again later.
+            Azure.RequestFailedException { Status: 412 } => true,
             Azure.RequestFailedException => false,
             HttpRequestException => true,
             AggregateException aggregate => aggregate.InnerExceptions.Any(IsStorageUnavailable),

@@ -83,7 +83,7 @@ public sealed class TelemetryTests(StorageFixture storage) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Requests_and_storage_calls_reach_Application_Insights_and_a_submission_is_counted_by_timeliness()
+    public async Task Requests_and_storage_calls_reach_Application_Insights_without_the_units_link_and_a_submission_is_counted_by_timeliness()
     {
         var registered = await _office.RegisterAsync();
         var token = OfficeClient.TokenFor(registered, "dang-bo-a");
@@ -96,5 +96,8 @@ public sealed class TelemetryTests(StorageFixture storage) : IAsyncLifetime
                 && _ingested.Any(b => b.Contains("\"RemoteDependencyData\"", StringComparison.Ordinal)), TimeSpan.FromSeconds(30)),
             "No request or dependency telemetry reached the ingestion endpoint.");
         Assert.Contains(_measurements, m => m.Instrument == "workflow.submissions" && m.Tags == "timeliness=on-time");
+
+        // A unit's link is its credential: it never leaves in telemetry.
+        Assert.DoesNotContain(_ingested, b => b.Contains(token, StringComparison.Ordinal));
     }
 }

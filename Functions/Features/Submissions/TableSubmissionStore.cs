@@ -26,6 +26,9 @@ public sealed class TableSubmissionStore(TableServiceClient tables, StorageNames
 {
     public const string TableName = "submissions";
 
+    /// <summary>Tries of a post racing others for the same assignment's summary; past them the post fails (503 for the caller to retry).</summary>
+    public const int MaxAttempts = 16;
+
     private TableClient Table => tables.GetTableClient(names.Table(TableName));
 
     public async Task<IReadOnlyList<SubmissionVersion>> ListAsync(DirectiveId directive, UnitId? unit, CancellationToken cancellationToken)
@@ -45,15 +48,15 @@ public sealed class TableSubmissionStore(TableServiceClient tables, StorageNames
         return versions;
     }
 
-    public async Task<AssignmentSummary> SummaryAsync(DirectiveId directive, UnitId unit, TaskId task, CancellationToken cancellationToken) =>
-        (await ReadSummaryAsync(directive, unit, task, cancellationToken)).Summary;
+    public Task<AssignmentSummary> SummaryAsync(DirectiveId directive, UnitId unit, TaskId task, CancellationToken cancellationToken) =>
+        ReadSummaryAsync(directive, unit, task, cancellationToken);
 
-    public async Task<(SubmissionVersion Stored, bool Added, AssignmentSummary Summary)> AddIfAbsentAsync(SubmissionVersion version, CancellationToken cancellationToken)
+    public async Task<(SubmissionVersion Stored, bool Added, AssignmentSummary Summary)> AddIfAbsentAsync(SubmissionVersion version, CancellationToken cancellationToken, AssignmentSummary? current = null)
     {
         var versionKey = $"{version.UnitId}|{version.TaskId}|{version.VersionId}";
         for (var attempt = 0; ; attempt++)
         {
-            var (summary, etag) = await ReadSummaryAsync(version.DirectiveId, version.UnitId, version.TaskId, cancellationToken);
+            var summary = attempt == 0 && current is not null ? current : await ReadSummaryAsync(version.DirectiveId, version.UnitId, version.TaskId, cancellationToken);
             var after = summary.IsNewer(version)
                 ? summary.Apply(version)
                 : AssignmentSummary.Of([.. await HistoryAsync(version.DirectiveId, version.UnitId, version.TaskId, cancellationToken), version]);
@@ -61,8 +64,8 @@ public sealed class TableSubmissionStore(TableServiceClient tables, StorageNames
             TableTransactionAction[] actions =
             [
                 new(TableTransactionActionType.Add, VersionRow(version, versionKey)),
-                etag is { } current
-                    ? new(TableTransactionActionType.UpdateReplace, summaryRow, current)
+                summary.StoredVersion is { } etag
+                    ? new(TableTransactionActionType.UpdateReplace, summaryRow, new ETag(etag))
                     : new(TableTransactionActionType.Add, summaryRow),
             ];
             try
@@ -70,26 +73,29 @@ public sealed class TableSubmissionStore(TableServiceClient tables, StorageNames
                 await Table.SubmitTransactionAsync(actions, cancellationToken);
                 return (version, true, after);
             }
-            catch (TableTransactionFailedException) when (attempt < 8)
+            catch (TableTransactionFailedException) when (attempt < MaxAttempts)
             {
                 // Either the version exists (a repeat: answer with it) or the summary moved (another post won: read again).
                 var existing = await Table.GetEntityIfExistsAsync<TableEntity>(version.DirectiveId.Value, versionKey, cancellationToken: cancellationToken);
                 if (existing.HasValue && existing.Value is { } row)
                 {
-                    return (ToVersion(row), false, (await ReadSummaryAsync(version.DirectiveId, version.UnitId, version.TaskId, cancellationToken)).Summary);
+                    return (ToVersion(row), false, await ReadSummaryAsync(version.DirectiveId, version.UnitId, version.TaskId, cancellationToken));
                 }
+
+                // Posts racing for one assignment: spread the next tries so they stop colliding.
+                await Task.Delay(Random.Shared.Next(1, 8 << Math.Min(attempt, 4)), cancellationToken);
             }
         }
     }
 
     private static string SummaryKey(UnitId unit, TaskId task) => $"~{unit}|{task}";
 
-    private async Task<(AssignmentSummary Summary, ETag? ETag)> ReadSummaryAsync(DirectiveId directive, UnitId unit, TaskId task, CancellationToken cancellationToken)
+    private async Task<AssignmentSummary> ReadSummaryAsync(DirectiveId directive, UnitId unit, TaskId task, CancellationToken cancellationToken)
     {
         var row = await Table.GetEntityIfExistsAsync<TableEntity>(directive.Value, SummaryKey(unit, task), cancellationToken: cancellationToken);
         return row.HasValue && row.Value is { } e
-            ? (new AssignmentSummary(e.GetInt32("Versions") ?? 0, e.GetString("VersionId") is null ? null : ToVersion(e), e.GetDateTimeOffset("CompletedAt")), e.ETag)
-            : (AssignmentSummary.Of(await HistoryAsync(directive, unit, task, cancellationToken)), null);
+            ? new AssignmentSummary(e.GetInt32("Versions") ?? 0, e.GetString("VersionId") is null ? null : ToVersion(e), e.GetDateTimeOffset("CompletedAt"), e.ETag.ToString())
+            : AssignmentSummary.Of(await HistoryAsync(directive, unit, task, cancellationToken));
     }
 
     private async Task<List<SubmissionVersion>> HistoryAsync(DirectiveId directive, UnitId unit, TaskId task, CancellationToken cancellationToken)

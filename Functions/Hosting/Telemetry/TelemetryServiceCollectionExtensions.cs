@@ -39,7 +39,19 @@ public static class TelemetryServiceCollectionExtensions
             .WithTracing(t =>
             {
                 t.AddSource(AppTelemetry.Name, "Azure.*")
-                    .AddAspNetCoreInstrumentation(o => o.Filter = c => !c.Request.Path.StartsWithSegments("/api/health", StringComparison.OrdinalIgnoreCase))
+                    .AddAspNetCoreInstrumentation(o =>
+                    {
+                        o.Filter = c => !c.Request.Path.StartsWithSegments("/api/health", StringComparison.OrdinalIgnoreCase);
+
+                        // A unit's link is its credential: spans carry the route, never the token.
+                        o.EnrichWithHttpRequest = (activity, request) =>
+                        {
+                            if (request.Path.StartsWithSegments("/u", StringComparison.Ordinal))
+                            {
+                                activity.SetTag("url.path", RedactedPath(request));
+                            }
+                        };
+                    })
                     .AddHttpClientInstrumentation();
                 if (!string.IsNullOrWhiteSpace(appInsights))
                 {
@@ -80,5 +92,17 @@ public static class TelemetryServiceCollectionExtensions
             }
         });
         return builder;
+    }
+
+    /// <summary><c>/u/{token}/tasks/t1</c> → <c>/u/{token}/tasks/t1</c> with the literal <c>{token}</c>: what a trace may keep of a unit's link.</summary>
+    public static string RedactedPath(HttpRequest request)
+    {
+        var segments = request.Path.Value!.Split('/');
+        if (segments.Length > 2)
+        {
+            segments[2] = "{token}";
+        }
+
+        return string.Join('/', segments);
     }
 }
