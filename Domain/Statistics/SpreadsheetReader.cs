@@ -54,21 +54,43 @@ public sealed class SheetCells(string name, Dictionary<(int Row, int Column), Ce
             return _index;
         }
 
-        var entries = new (int Row, int Order, int Column, CellValue Value)[cells.Count];
+        // Files list rows in order, and so does the dictionary (it keeps insertion order): one pass.
+        var flat = new (int Column, CellValue Value)[cells.Count];
+        var rows = new List<int>();
+        var starts = new List<int>();
         var i = 0;
-        var sorted = true;
         foreach (var ((row, column), value) in cells)
         {
-            sorted &= i == 0 || entries[i - 1].Row <= row;
+            if (rows.Count == 0 || row != rows[^1])
+            {
+                if (rows.Count > 0 && row < rows[^1])
+                {
+                    return _index = SortedIndex();
+                }
+
+                rows.Add(row);
+                starts.Add(i);
+            }
+
+            flat[i++] = (column, value);
+        }
+
+        starts.Add(i);
+        return _index = new RowIndex([.. rows], [.. starts], flat);
+    }
+
+    /// <summary>The index of a file whose rows are out of order: sorted by row, each row's cells kept in file order.</summary>
+    private RowIndex SortedIndex()
+    {
+        var entries = new (int Row, int Order, int Column, CellValue Value)[cells.Count];
+        var i = 0;
+        foreach (var ((row, column), value) in cells)
+        {
             entries[i] = (row, i, column, value);
             i++;
         }
 
-        if (!sorted)
-        {
-            Array.Sort(entries, static (a, b) => a.Row != b.Row ? a.Row.CompareTo(b.Row) : a.Order.CompareTo(b.Order));
-        }
-
+        Array.Sort(entries, static (a, b) => a.Row != b.Row ? a.Row.CompareTo(b.Row) : a.Order.CompareTo(b.Order));
         var flat = new (int Column, CellValue Value)[entries.Length];
         var rows = new List<int>();
         var starts = new List<int>();
@@ -84,7 +106,7 @@ public sealed class SheetCells(string name, Dictionary<(int Row, int Column), Ce
         }
 
         starts.Add(entries.Length);
-        return _index = new RowIndex([.. rows], [.. starts], flat);
+        return new RowIndex([.. rows], [.. starts], flat);
     }
 
     /// <summary>The distinct rows ascending; where each row's cells start in <see cref="Cells"/> (one more entry than rows); the cells, row by row in file order.</summary>
@@ -234,9 +256,7 @@ public static class SpreadsheetReader
             Main = names.Add(SpreadsheetReader.Main);
             Relationships = names.Add(SpreadsheetReader.Relationships);
             Relationship = names.Add("Relationship");
-            Sheets = names.Add("sheets");
             Sheet = names.Add("sheet");
-            SheetData = names.Add("sheetData");
             Si = names.Add("si");
             RPh = names.Add("rPh");
             Row = names.Add("row");
@@ -264,11 +284,7 @@ public static class SpreadsheetReader
 
         public string Relationship { get; }
 
-        public string Sheets { get; }
-
         public string Sheet { get; }
-
-        public string SheetData { get; }
 
         public string Si { get; }
 
@@ -416,7 +432,7 @@ public static class SpreadsheetReader
         return targets;
     }
 
-    /// <summary>The visible sheets, in order; <paramref name="declared"/> counts hidden ones too. Reading stops at the end of <c>sheets</c>: nothing after it is used.</summary>
+    /// <summary>The visible sheets, in order; <paramref name="declared"/> counts hidden ones too.</summary>
     private static List<(string Name, string RelationshipId)> ReadSheets(ZipArchiveEntry workbook, Atoms atoms, out int declared)
     {
         var sheets = new List<(string, string)>();
@@ -424,11 +440,6 @@ public static class SpreadsheetReader
         using var xml = Xml(workbook, atoms);
         while (xml.Read())
         {
-            if (xml.NodeType == XmlNodeType.EndElement && ReferenceEquals(xml.LocalName, atoms.Sheets) && ReferenceEquals(xml.NamespaceURI, atoms.Main))
-            {
-                break;
-            }
-
             if (xml.NodeType == XmlNodeType.Element && ReferenceEquals(xml.LocalName, atoms.Sheet) && ReferenceEquals(xml.NamespaceURI, atoms.Main))
             {
                 declared++;
@@ -513,7 +524,7 @@ public static class SpreadsheetReader
 
     private static SheetCells ReadSheet(string name, ZipArchiveEntry entry, List<string> shared, Atoms atoms)
     {
-        var cells = new Dictionary<(int, int), CellValue>();
+        var cells = new Dictionary<(int, int), CellValue>(64);
         using var xml = Xml(entry, atoms);
         var row = 0;
         var column = 0;
@@ -521,12 +532,6 @@ public static class SpreadsheetReader
         {
             if (xml.NodeType != XmlNodeType.Element || !ReferenceEquals(xml.NamespaceURI, atoms.Main))
             {
-                // Cells are only in sheetData: what follows (merged cells, page setup) is not read.
-                if (xml.NodeType == XmlNodeType.EndElement && ReferenceEquals(xml.LocalName, atoms.SheetData) && ReferenceEquals(xml.NamespaceURI, atoms.Main))
-                {
-                    break;
-                }
-
                 continue;
             }
 
@@ -577,13 +582,56 @@ public static class SpreadsheetReader
         return new SheetCells(name, cells);
     }
 
+    /// <summary>
+    /// What <see cref="XmlReader.ReadElementContentAsString()"/> reads, without its general machinery:
+    /// the element's text (comments and processing instructions skipped, a child element an error),
+    /// the reader left on the node after the element's end. Most values are one text node, kept as is.
+    /// </summary>
+    private static string ReadElementText(XmlReader xml)
+    {
+        if (xml.IsEmptyElement)
+        {
+            xml.Read();
+            return string.Empty;
+        }
+
+        string? text = null;
+        System.Text.StringBuilder? joined = null;
+        while (xml.Read())
+        {
+            switch (xml.NodeType)
+            {
+                case XmlNodeType.EndElement:
+                    xml.Read();
+                    return joined?.ToString() ?? text ?? string.Empty;
+                case XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace:
+                    if (text is null)
+                    {
+                        text = xml.Value;
+                    }
+                    else
+                    {
+                        (joined ??= new System.Text.StringBuilder(text)).Append(xml.Value);
+                    }
+
+                    break;
+                case XmlNodeType.Comment or XmlNodeType.ProcessingInstruction:
+                    break;
+                default:
+                    throw new XmlException("A cell value holds an element; it may hold only text.");
+            }
+        }
+
+        throw new XmlException("A cell value is not closed.");
+    }
+
     /// <summary>A non-empty <c>c</c> element's value; its <see cref="CellValue.Reference"/> is left for the caller to name.</summary>
     private static CellValue ReadCell(XmlReader xml, string? type, List<string> shared, Atoms atoms)
     {
         string? value = null;
         string? inline = null;
         var formula = false;
-        // ReadElementContentAsString leaves the reader on the next node already: only Read when it has not.
+        // ReadElementText leaves the reader on the next node already: only Read when it has not.
         var depth = xml.Depth;
         var moved = xml.Read();
         while (moved && xml.Depth > depth)
@@ -593,7 +641,7 @@ public static class SpreadsheetReader
                 var local = xml.LocalName;
                 if (ReferenceEquals(local, atoms.Value))
                 {
-                    value = xml.ReadElementContentAsString();
+                    value = ReadElementText(xml);
                     continue;
                 }
 

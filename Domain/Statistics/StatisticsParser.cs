@@ -196,10 +196,11 @@ public static partial class StatisticsParser
 
     private static (int Row, int Stt, int Content, int[] Levels)? FindHeader(SheetCells sheet)
     {
+        var levels = new int[StatisticsTemplate.ColumnCount];
         foreach (var row in sheet.Rows)
         {
             int stt = 0, content = 0;
-            var levels = new int[StatisticsTemplate.ColumnCount];
+            Array.Clear(levels);
             var found = 0;
             foreach (var (column, cell) in sheet.Row(row))
             {
@@ -251,7 +252,7 @@ public static partial class StatisticsParser
             if (row < headerRow && cell.Text is { } text)
             {
                 var line = text.Trim();
-                if (line.Length < 300 && line.Contains(':', StringComparison.Ordinal) && StatisticsTemplate.Key(line).StartsWith("don vi:", StringComparison.Ordinal))
+                if (line.Length < 300 && line.Contains(':', StringComparison.Ordinal) && IsUnitLine(line))
                 {
                     return line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim().Normalize(System.Text.NormalizationForm.FormC);
                 }
@@ -260,6 +261,17 @@ public static partial class StatisticsParser
 
         return null;
     }
+
+    /// <summary>
+    /// Whether a line above the table names the unit ("Đơn vị: …"): its folded key starts with "don vi:".
+    /// Written as in the template and followed by an ASCII letter or digit (which folding keeps, so the
+    /// key does too), it does without folding; anything else is folded.
+    /// </summary>
+    private static bool IsUnitLine(string line) =>
+        (line.StartsWith("Đơn vị:", StringComparison.Ordinal) && line.AsSpan("Đơn vị:".Length).IndexOfAny(AsciiLettersAndDigits) >= 0)
+        || StatisticsTemplate.Key(line).StartsWith("don vi:", StringComparison.Ordinal);
+
+    private static readonly System.Buffers.SearchValues<char> AsciiLettersAndDigits = System.Buffers.SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 
     /// <summary>The problem with a figure cell, or null when it is a whole non-negative count (or blank).</summary>
     private static CellError? Count(CellValue? cell, int row, int column)
