@@ -669,10 +669,37 @@ public static class SpreadsheetReader
             "e" => new CellValue(reference, null, value, true, false),
             "b" => new CellValue(reference, null, value == "1" ? "TRUE" : "FALSE", false, false),
             _ when value is null => new CellValue(reference, null, inline, false, formula),
-            _ => double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
+            _ => TryParseNumber(value, out var number)
                 ? new CellValue(reference, number, null, false, false)
                 : new CellValue(reference, null, value, false, false),
         };
+    }
+
+    /// <summary>
+    /// A cell's number as <see cref="double.TryParse(string, NumberStyles, IFormatProvider, out double)"/>
+    /// reads it (invariant, <see cref="NumberStyles.Float"/>); a count of up to 15 plain digits, which
+    /// almost every figure is, is converted directly: it is exactly representable, so the result is the same.
+    /// </summary>
+    private static bool TryParseNumber(string value, out double number)
+    {
+        if (value.Length is > 0 and <= 15)
+        {
+            long whole = 0;
+            var i = 0;
+            while (i < value.Length && char.IsAsciiDigit(value[i]))
+            {
+                whole = (whole * 10) + (value[i] - '0');
+                i++;
+            }
+
+            if (i == value.Length)
+            {
+                number = whole;
+                return true;
+            }
+        }
+
+        return double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out number);
     }
 
     /// <summary>"D7" → row 7, column 4.</summary>
