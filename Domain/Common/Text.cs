@@ -44,32 +44,107 @@ public static class Text
     /// </summary>
     public static string Fold(string value)
     {
+        // Latin text (Vietnamese included) decomposes one character at a time into one base letter
+        // and marks, so it folds from a table without asking ICU to normalise the whole string;
+        // anything else (Hangul, surrogates, other scripts) takes the general path below.
+        var builder = new StringBuilder(value.Length);
+        var space = false;
+        foreach (var c in value)
+        {
+            var folded = LatinFold.BaseOf(c);
+            if (folded == LatinFold.Unknown)
+            {
+                return FoldDecomposed(value);
+            }
+
+            if (folded != LatinFold.Mark)
+            {
+                Append(builder, folded, ref space);
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private static string FoldDecomposed(string value)
+    {
         var decomposed = value.Normalize(NormalizationForm.FormD);
         var builder = new StringBuilder(decomposed.Length);
         var space = false;
         foreach (var c in decomposed)
         {
-            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark)
+            if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark)
             {
-                continue;
+                Append(builder, c, ref space);
             }
-
-            if (char.IsWhiteSpace(c))
-            {
-                space = builder.Length > 0;
-                continue;
-            }
-
-            if (space)
-            {
-                builder.Append(' ');
-                space = false;
-            }
-
-            builder.Append(c switch { 'đ' or 'Đ' => 'd', _ => char.ToLowerInvariant(c) });
         }
 
         return builder.ToString();
+    }
+
+    private static void Append(StringBuilder builder, char c, ref bool space)
+    {
+        if (char.IsWhiteSpace(c))
+        {
+            space = builder.Length > 0;
+            return;
+        }
+
+        if (space)
+        {
+            builder.Append(' ');
+            space = false;
+        }
+
+        builder.Append(c switch { 'đ' or 'Đ' => 'd', _ => char.ToLowerInvariant(c) });
+    }
+
+    /// <summary>
+    /// For U+0000–U+036F and U+1E00–U+1EFF (Latin letters with their diacritics, Vietnamese ones included,
+    /// and the combining marks): the base character of the canonical decomposition when it is one base
+    /// and only non-spacing marks, <see cref="Mark"/> when it is only marks, else <see cref="Unknown"/>.
+    /// Built once from the same normalisation the general path uses, so both fold alike.
+    /// </summary>
+    private static class LatinFold
+    {
+        public const char Unknown = '\uFFFF';
+        public const char Mark = '\uFFFE';
+
+        private const int ExtendedStart = 0x1E00;
+        private static readonly char[] Low = Build(0, 0x0370);
+        private static readonly char[] Extended = Build(ExtendedStart, 0x1F00);
+
+        public static char BaseOf(char c) =>
+            c < Low.Length ? Low[c]
+            : c is >= (char)ExtendedStart and < (char)0x1F00 ? Extended[c - ExtendedStart]
+            : Unknown;
+
+        private static char[] Build(int from, int to)
+        {
+            var table = new char[to - from];
+            for (var i = 0; i < table.Length; i++)
+            {
+                var c = (char)(from + i);
+                if (c < 0x80)
+                {
+                    table[i] = c;
+                    continue;
+                }
+
+                var decomposed = c.ToString().Normalize(NormalizationForm.FormD);
+                var marks = 0;
+                foreach (var d in decomposed)
+                {
+                    marks += CharUnicodeInfo.GetUnicodeCategory(d) == UnicodeCategory.NonSpacingMark ? 1 : 0;
+                }
+
+                table[i] = marks == decomposed.Length ? Mark
+                    : marks == decomposed.Length - 1 && CharUnicodeInfo.GetUnicodeCategory(decomposed[0]) != UnicodeCategory.NonSpacingMark ? decomposed[0]
+                    : Unknown;
+            }
+
+            return table;
+        }
     }
 
     /// <summary>One line for an email subject or header: line breaks and other control characters become spaces.</summary>

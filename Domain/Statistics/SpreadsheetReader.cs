@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.IO.Compression;
 using System.Xml;
@@ -24,7 +25,7 @@ public readonly record struct CellValue(string Reference, double? Number, string
 /// <summary>The cells of one worksheet, by (row, column), both 1-based, within the reader's bounds.</summary>
 public sealed class SheetCells(string name, Dictionary<(int Row, int Column), CellValue> cells)
 {
-    private SortedDictionary<int, List<(int Column, CellValue Value)>>? _byRow;
+    private RowIndex? _index;
 
     public string Name => name;
 
@@ -32,28 +33,84 @@ public sealed class SheetCells(string name, Dictionary<(int Row, int Column), Ce
 
     public CellValue? this[int row, int column] => cells.TryGetValue((row, column), out var value) ? value : null;
 
-    public IEnumerable<int> Rows => ByRow.Keys;
+    public IEnumerable<int> Rows => Index().Rows;
 
     /// <summary>The non-blank cells of <paramref name="row"/>, left to right.</summary>
-    public IReadOnlyList<(int Column, CellValue Value)> Row(int row) => ByRow.TryGetValue(row, out var list) ? list : [];
-
-    private SortedDictionary<int, List<(int Column, CellValue Value)>> ByRow => _byRow ??= Index();
-
-    private SortedDictionary<int, List<(int, CellValue)>> Index()
+    public IReadOnlyList<(int Column, CellValue Value)> Row(int row)
     {
-        var rows = new SortedDictionary<int, List<(int, CellValue)>>();
-        foreach (var ((row, column), value) in cells)
-        {
-            if (!rows.TryGetValue(row, out var list))
-            {
-                rows[row] = list = [];
-            }
+        var index = Index();
+        var i = Array.BinarySearch(index.Rows, row);
+        return i < 0 ? [] : new ArraySegment<(int Column, CellValue Value)>(index.Cells, index.Starts[i], index.Starts[i + 1] - index.Starts[i]);
+    }
 
-            list.Add((column, value));
+    /// <summary>
+    /// Flat arrays rather than a sorted dictionary of lists: the cells are copied once in file order
+    /// (which is the dictionary's order) and sorted by row only when the file's rows are out of order.
+    /// </summary>
+    private RowIndex Index()
+    {
+        if (_index is not null)
+        {
+            return _index;
         }
 
-        return rows;
+        // Files list rows in order, and so does the dictionary (it keeps insertion order): one pass.
+        var flat = new (int Column, CellValue Value)[cells.Count];
+        var rows = new List<int>();
+        var starts = new List<int>();
+        var i = 0;
+        foreach (var ((row, column), value) in cells)
+        {
+            if (rows.Count == 0 || row != rows[^1])
+            {
+                if (rows.Count > 0 && row < rows[^1])
+                {
+                    return _index = SortedIndex();
+                }
+
+                rows.Add(row);
+                starts.Add(i);
+            }
+
+            flat[i++] = (column, value);
+        }
+
+        starts.Add(i);
+        return _index = new RowIndex([.. rows], [.. starts], flat);
     }
+
+    /// <summary>The index of a file whose rows are out of order: sorted by row, each row's cells kept in file order.</summary>
+    private RowIndex SortedIndex()
+    {
+        var entries = new (int Row, int Order, int Column, CellValue Value)[cells.Count];
+        var i = 0;
+        foreach (var ((row, column), value) in cells)
+        {
+            entries[i] = (row, i, column, value);
+            i++;
+        }
+
+        Array.Sort(entries, static (a, b) => a.Row != b.Row ? a.Row.CompareTo(b.Row) : a.Order.CompareTo(b.Order));
+        var flat = new (int Column, CellValue Value)[entries.Length];
+        var rows = new List<int>();
+        var starts = new List<int>();
+        for (i = 0; i < entries.Length; i++)
+        {
+            if (i == 0 || entries[i].Row != entries[i - 1].Row)
+            {
+                rows.Add(entries[i].Row);
+                starts.Add(i);
+            }
+
+            flat[i] = (entries[i].Column, entries[i].Value);
+        }
+
+        starts.Add(entries.Length);
+        return new RowIndex([.. rows], [.. starts], flat);
+    }
+
+    /// <summary>The distinct rows ascending; where each row's cells start in <see cref="Cells"/> (one more entry than rows); the cells, row by row in file order.</summary>
+    private sealed record RowIndex(int[] Rows, int[] Starts, (int Column, CellValue Value)[] Cells);
 }
 
 /// <summary>Why a file could not be read, in Vietnamese for the unit. Raised inside the reader only; <see cref="StatisticsParser"/> turns it into a rejection value.</summary>
@@ -92,6 +149,9 @@ public static class SpreadsheetReader
     public const int MaxColumns = 200;
     public const int MaxSharedStrings = 200_000;
     public const int MaxSheets = 50;
+
+    /// <summary>Parts up to this size are inflated whole before reading (see <see cref="InflateSmall"/>); larger ones are streamed.</summary>
+    private const int SmallPart = 64 * 1024;
 
     private const string Main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
     private const string Relationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
@@ -149,10 +209,12 @@ public static class SpreadsheetReader
                     : "Tệp nén này không phải bảng tính Excel (.xlsx).");
             }
 
-            var targets = ReadRelationships(zip, "xl/_rels/workbook.xml.rels");
-            var shared = zip.GetEntry("xl/sharedStrings.xml") is { } sst ? ReadSharedStrings(sst) : [];
+            var atoms = new Atoms();
+            var workbook = ReadSheets(zip.GetEntry("xl/workbook.xml")!, atoms, out var declaredSheets);
+            var targets = DefaultTargets(zip, workbook, declaredSheets) ?? ReadRelationships(zip, "xl/_rels/workbook.xml.rels", atoms);
+            var shared = zip.GetEntry("xl/sharedStrings.xml") is { } sst ? ReadSharedStrings(sst, atoms) : [];
             var sheets = new List<SheetCells>();
-            foreach (var (name, relationshipId) in ReadSheets(zip.GetEntry("xl/workbook.xml")!))
+            foreach (var (name, relationshipId) in workbook)
             {
                 if (!targets.TryGetValue(relationshipId, out var target))
                 {
@@ -162,7 +224,7 @@ public static class SpreadsheetReader
                 var path = target.StartsWith('/') ? target[1..] : "xl/" + target;
                 if (zip.GetEntry(path) is { } entry)
                 {
-                    sheets.Add(ReadSheet(name, entry, shared));
+                    sheets.Add(ReadSheet(name, entry, shared, atoms));
                 }
             }
 
@@ -182,29 +244,175 @@ public static class SpreadsheetReader
         }
     }
 
-    private static XmlReader Xml(ZipArchiveEntry entry)
+    /// <summary>
+    /// One file's XML names, atomised in the name table all its readers share, so that element names
+    /// compare by reference; and the settings (no DTD, no resolver) every part of the file is read with.
+    /// </summary>
+    private sealed class Atoms
+    {
+        public Atoms()
+        {
+            var names = new NameTable();
+            Main = names.Add(SpreadsheetReader.Main);
+            Relationships = names.Add(SpreadsheetReader.Relationships);
+            Relationship = names.Add("Relationship");
+            Sheet = names.Add("sheet");
+            Si = names.Add("si");
+            RPh = names.Add("rPh");
+            Row = names.Add("row");
+            Cell = names.Add("c");
+            Value = names.Add("v");
+            Formula = names.Add("f");
+            InlineString = names.Add("is");
+            Settings = new XmlReaderSettings
+            {
+                DtdProcessing = DtdProcessing.Prohibit,
+                XmlResolver = null,
+                IgnoreComments = true,
+                IgnoreWhitespace = true,
+                CloseInput = true,
+                MaxCharactersInDocument = MaxInflatedBytesPerEntry,
+                NameTable = names,
+            };
+        }
+
+        public XmlReaderSettings Settings { get; }
+
+        public string Main { get; }
+
+        public string Relationships { get; }
+
+        public string Relationship { get; }
+
+        public string Sheet { get; }
+
+        public string Si { get; }
+
+        public string RPh { get; }
+
+        public string Row { get; }
+
+        public string Cell { get; }
+
+        public string Value { get; }
+
+        public string Formula { get; }
+
+        public string InlineString { get; }
+    }
+
+    private static XmlReader Xml(ZipArchiveEntry entry, Atoms atoms)
+    {
+        CheckDeclaredSize(entry);
+        if (entry.Length is > 0 and <= SmallPart && InflateSmall(entry) is { } small)
+        {
+            return XmlReader.Create(small, atoms.Settings);
+        }
+
+        // The inflated size is capped whatever the zip header says.
+        return XmlReader.Create(
+            new Common.LimitedStream(entry.Open(), MaxInflatedBytesPerEntry, () => new UnreadableSpreadsheetException("Tệp có thành phần quá lớn khi giải nén (có thể là tệp nén độc hại).")),
+            atoms.Settings);
+    }
+
+    /// <summary>
+    /// A small part (workbook, relationships, the template's shared strings and sheet) inflated whole
+    /// into a pooled buffer: an XmlReader over a stream of known length sizes its buffers to the part
+    /// rather than 12 KB each. Never more than the declared size plus one byte is inflated; a part that
+    /// inflates to more than it declares gets null, and is then streamed within the cap like a large one.
+    /// </summary>
+    private static PooledStream? InflateSmall(ZipArchiveEntry entry)
+    {
+        var declared = (int)entry.Length;
+        byte[]? buffer = ArrayPool<byte>.Shared.Rent(declared + 1);
+        try
+        {
+            using var stream = entry.Open();
+            var length = 0;
+            int read;
+            while (length <= declared && (read = stream.Read(buffer, length, declared + 1 - length)) > 0)
+            {
+                length += read;
+            }
+
+            if (length > declared)
+            {
+                return null;
+            }
+
+            var result = new PooledStream(buffer, length);
+            buffer = null;
+            return result;
+        }
+        finally
+        {
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    /// <summary>A read-only stream over a pooled buffer, which it returns to the pool when disposed.</summary>
+    private sealed class PooledStream(byte[] buffer, int length) : MemoryStream(buffer, 0, length, writable: false)
+    {
+        private byte[]? _buffer = buffer;
+
+        protected override void Dispose(bool disposing)
+        {
+            base.Dispose(disposing);
+            if (disposing && Interlocked.Exchange(ref _buffer, null) is { } returned)
+            {
+                ArrayPool<byte>.Shared.Return(returned);
+            }
+        }
+    }
+
+    private static void CheckDeclaredSize(ZipArchiveEntry entry)
     {
         if (entry.Length > MaxInflatedBytesPerEntry || entry.Length < 0)
         {
             throw new UnreadableSpreadsheetException("Tệp có thành phần quá lớn khi giải nén (có thể là tệp nén độc hại).");
         }
-
-        var settings = new XmlReaderSettings
-        {
-            DtdProcessing = DtdProcessing.Prohibit,
-            XmlResolver = null,
-            IgnoreComments = true,
-            IgnoreWhitespace = true,
-            CloseInput = true,
-            MaxCharactersInDocument = MaxInflatedBytesPerEntry,
-        };
-        // The inflated size is capped whatever the zip header says.
-        return XmlReader.Create(
-            new Common.LimitedStream(entry.Open(), MaxInflatedBytesPerEntry, () => new UnreadableSpreadsheetException("Tệp có thành phần quá lớn khi giải nén (có thể là tệp nén độc hại).")),
-            settings);
     }
 
-    private static Dictionary<string, string> ReadRelationships(ZipArchive zip, string path)
+    /// <summary>
+    /// The workbook's relationships without reading them, when they can only say one thing: the workbook
+    /// declares one sheet and the zip holds one sheet part (worksheet, chartsheet, dialog or macro sheet),
+    /// the default <c>xl/worksheets/sheet1.xml</c>, and a relationships part (its declared size within the
+    /// cap). That is the template as Excel, LibreOffice and Google Sheets save it; anything else (several
+    /// sheets, renamed parts) reads the relationships. Null when they must be read.
+    /// </summary>
+    private static Dictionary<string, string>? DefaultTargets(ZipArchive zip, List<(string Name, string RelationshipId)> visible, int declaredSheets)
+    {
+        if (declaredSheets != 1 || zip.GetEntry("xl/_rels/workbook.xml.rels") is not { } relationships || zip.GetEntry("xl/worksheets/sheet1.xml") is null)
+        {
+            return null;
+        }
+
+        foreach (var entry in zip.Entries)
+        {
+            var name = entry.FullName;
+            if (name.EndsWith(".xml", StringComparison.OrdinalIgnoreCase)
+                && (name.StartsWith("xl/worksheets/", StringComparison.OrdinalIgnoreCase) || name.StartsWith("xl/chartsheets/", StringComparison.OrdinalIgnoreCase)
+                    || name.StartsWith("xl/dialogsheets/", StringComparison.OrdinalIgnoreCase) || name.StartsWith("xl/macrosheets/", StringComparison.OrdinalIgnoreCase))
+                && !name.Equals("xl/worksheets/sheet1.xml", StringComparison.Ordinal))
+            {
+                return null;
+            }
+        }
+
+        CheckDeclaredSize(relationships);
+        var targets = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (visible.Count == 1)
+        {
+            targets[visible[0].RelationshipId] = "worksheets/sheet1.xml";
+        }
+
+        return targets;
+    }
+
+    private static Dictionary<string, string> ReadRelationships(ZipArchive zip, string path, Atoms atoms)
     {
         var targets = new Dictionary<string, string>(StringComparer.Ordinal);
         if (zip.GetEntry(path) is not { } entry)
@@ -212,10 +420,10 @@ public static class SpreadsheetReader
             return targets;
         }
 
-        using var xml = Xml(entry);
+        using var xml = Xml(entry, atoms);
         while (xml.Read())
         {
-            if (xml.NodeType == XmlNodeType.Element && xml.LocalName == "Relationship" && xml.GetAttribute("Id") is { } id && xml.GetAttribute("Target") is { } target)
+            if (xml.NodeType == XmlNodeType.Element && ReferenceEquals(xml.LocalName, atoms.Relationship) && xml.GetAttribute("Id") is { } id && xml.GetAttribute("Target") is { } target)
             {
                 targets[id] = target;
             }
@@ -224,21 +432,24 @@ public static class SpreadsheetReader
         return targets;
     }
 
-    private static List<(string Name, string RelationshipId)> ReadSheets(ZipArchiveEntry workbook)
+    /// <summary>The visible sheets, in order; <paramref name="declared"/> counts hidden ones too.</summary>
+    private static List<(string Name, string RelationshipId)> ReadSheets(ZipArchiveEntry workbook, Atoms atoms, out int declared)
     {
         var sheets = new List<(string, string)>();
-        using var xml = Xml(workbook);
+        declared = 0;
+        using var xml = Xml(workbook, atoms);
         while (xml.Read())
         {
-            if (xml.NodeType == XmlNodeType.Element && xml.LocalName == "sheet" && xml.NamespaceURI == Main)
+            if (xml.NodeType == XmlNodeType.Element && ReferenceEquals(xml.LocalName, atoms.Sheet) && ReferenceEquals(xml.NamespaceURI, atoms.Main))
             {
+                declared++;
                 var state = xml.GetAttribute("state");
                 if (state is "hidden" or "veryHidden")
                 {
                     continue;
                 }
 
-                if (xml.GetAttribute("id", Relationships) is { } id)
+                if (xml.GetAttribute("id", atoms.Relationships) is { } id)
                 {
                     sheets.Add((xml.GetAttribute("name") ?? string.Empty, id));
                 }
@@ -253,15 +464,15 @@ public static class SpreadsheetReader
         return sheets;
     }
 
-    private static List<string> ReadSharedStrings(ZipArchiveEntry entry)
+    private static List<string> ReadSharedStrings(ZipArchiveEntry entry, Atoms atoms)
     {
         var strings = new List<string>();
-        using var xml = Xml(entry);
+        using var xml = Xml(entry, atoms);
         while (xml.Read())
         {
-            if (xml.NodeType == XmlNodeType.Element && xml.LocalName == "si")
+            if (xml.NodeType == XmlNodeType.Element && ReferenceEquals(xml.LocalName, atoms.Si))
             {
-                strings.Add(ReadText(xml));
+                strings.Add(ReadText(xml, atoms));
                 if (strings.Count > MaxSharedStrings)
                 {
                     throw new UnreadableSpreadsheetException("Tệp có quá nhiều chuỗi văn bản; đây không phải mẫu báo cáo.");
@@ -273,7 +484,7 @@ public static class SpreadsheetReader
     }
 
     /// <summary>The text of an <c>si</c> or <c>is</c> element: every <c>t</c>, runs included, phonetic hints excluded.</summary>
-    private static string ReadText(XmlReader xml)
+    private static string ReadText(XmlReader xml, Atoms atoms)
     {
         if (xml.IsEmptyElement)
         {
@@ -281,11 +492,13 @@ public static class SpreadsheetReader
         }
 
         var depth = xml.Depth;
-        var text = new System.Text.StringBuilder();
+        // Most strings are one text node: keep it as it is, and join only when there are runs.
+        string? first = null;
+        System.Text.StringBuilder? text = null;
         var skipDepth = -1;
         while (xml.Read() && xml.Depth > depth)
         {
-            if (xml.NodeType == XmlNodeType.Element && xml.LocalName == "rPh")
+            if (xml.NodeType == XmlNodeType.Element && ReferenceEquals(xml.LocalName, atoms.RPh))
             {
                 skipDepth = xml.Depth;
             }
@@ -295,27 +508,35 @@ public static class SpreadsheetReader
             }
             else if (skipDepth < 0 && xml.NodeType is XmlNodeType.Text or XmlNodeType.SignificantWhitespace or XmlNodeType.CDATA)
             {
-                text.Append(xml.Value);
+                if (first is null)
+                {
+                    first = xml.Value;
+                }
+                else
+                {
+                    (text ??= new System.Text.StringBuilder(first)).Append(xml.Value);
+                }
             }
         }
 
-        return text.ToString();
+        return text?.ToString() ?? first ?? string.Empty;
     }
 
-    private static SheetCells ReadSheet(string name, ZipArchiveEntry entry, List<string> shared)
+    private static SheetCells ReadSheet(string name, ZipArchiveEntry entry, List<string> shared, Atoms atoms)
     {
-        var cells = new Dictionary<(int, int), CellValue>();
-        using var xml = Xml(entry);
+        var cells = new Dictionary<(int, int), CellValue>(64);
+        using var xml = Xml(entry, atoms);
         var row = 0;
         var column = 0;
         while (xml.Read())
         {
-            if (xml.NodeType != XmlNodeType.Element || xml.NamespaceURI != Main)
+            if (xml.NodeType != XmlNodeType.Element || !ReferenceEquals(xml.NamespaceURI, atoms.Main))
             {
                 continue;
             }
 
-            if (xml.LocalName == "row")
+            var local = xml.LocalName;
+            if (ReferenceEquals(local, atoms.Row))
             {
                 row = int.TryParse(xml.GetAttribute("r"), NumberStyles.None, CultureInfo.InvariantCulture, out var r) ? r : row + 1;
                 column = 0;
@@ -324,19 +545,36 @@ public static class SpreadsheetReader
                     throw new UnreadableSpreadsheetException($"Trang tính '{name}' có quá nhiều dòng (hơn {MaxRows}); mẫu báo cáo chỉ có vài chục dòng.");
                 }
             }
-            else if (xml.LocalName == "c")
+            else if (ReferenceEquals(local, atoms.Cell))
             {
                 var reference = xml.GetAttribute("r");
-                column = reference is not null && TryParseReference(reference, out var refRow, out var refColumn) && refRow == row ? refColumn : column + 1;
+                var canonical = false;
+                if (reference is not null && TryParseReference(reference, out var refRow, out var refColumn, out canonical) && refRow == row)
+                {
+                    column = refColumn;
+                }
+                else
+                {
+                    column++;
+                    canonical = false;
+                }
+
                 if (column > MaxColumns)
                 {
                     throw new UnreadableSpreadsheetException($"Trang tính '{name}' có quá nhiều cột (hơn {MaxColumns}).");
                 }
 
-                var cell = ReadCell(xml, xml.GetAttribute("t"), CellName(row, column), shared);
+                // An empty element is a blank (formatted) cell: nothing to keep, not even its name.
+                if (xml.IsEmptyElement)
+                {
+                    continue;
+                }
+
+                var cell = ReadCell(xml, xml.GetAttribute("t"), shared, atoms);
                 if (!cell.IsBlank)
                 {
-                    cells[(row, column)] = cell;
+                    // The file's own "D7" is the cell's name when it is written the canonical way.
+                    cells[(row, column)] = cell with { Reference = canonical ? reference! : CellName(row, column) };
                 }
             }
         }
@@ -344,39 +582,83 @@ public static class SpreadsheetReader
         return new SheetCells(name, cells);
     }
 
-    private static CellValue ReadCell(XmlReader xml, string? type, string reference, List<string> shared)
+    /// <summary>
+    /// What <see cref="XmlReader.ReadElementContentAsString()"/> reads, without its general machinery:
+    /// the element's text (comments and processing instructions skipped, a child element an error),
+    /// the reader left on the node after the element's end. Most values are one text node, kept as is.
+    /// </summary>
+    private static string ReadElementText(XmlReader xml)
     {
         if (xml.IsEmptyElement)
         {
-            return new CellValue(reference, null, null, false, false);
+            xml.Read();
+            return string.Empty;
         }
 
+        string? text = null;
+        System.Text.StringBuilder? joined = null;
+        while (xml.Read())
+        {
+            switch (xml.NodeType)
+            {
+                case XmlNodeType.EndElement:
+                    xml.Read();
+                    return joined?.ToString() ?? text ?? string.Empty;
+                case XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace:
+                    if (text is null)
+                    {
+                        text = xml.Value;
+                    }
+                    else
+                    {
+                        (joined ??= new System.Text.StringBuilder(text)).Append(xml.Value);
+                    }
+
+                    break;
+                case XmlNodeType.Comment or XmlNodeType.ProcessingInstruction:
+                    break;
+                default:
+                    throw new XmlException("A cell value holds an element; it may hold only text.");
+            }
+        }
+
+        throw new XmlException("A cell value is not closed.");
+    }
+
+    /// <summary>A non-empty <c>c</c> element's value; its <see cref="CellValue.Reference"/> is left for the caller to name.</summary>
+    private static CellValue ReadCell(XmlReader xml, string? type, List<string> shared, Atoms atoms)
+    {
         string? value = null;
         string? inline = null;
         var formula = false;
-        // ReadElementContentAsString leaves the reader on the next node already: only Read when it has not.
+        // ReadElementText leaves the reader on the next node already: only Read when it has not.
         var depth = xml.Depth;
         var moved = xml.Read();
         while (moved && xml.Depth > depth)
         {
-            if (xml.NodeType == XmlNodeType.Element && xml.LocalName == "v")
+            if (xml.NodeType == XmlNodeType.Element)
             {
-                value = xml.ReadElementContentAsString();
-                continue;
-            }
+                var local = xml.LocalName;
+                if (ReferenceEquals(local, atoms.Value))
+                {
+                    value = ReadElementText(xml);
+                    continue;
+                }
 
-            if (xml.NodeType == XmlNodeType.Element && xml.LocalName == "f")
-            {
-                formula = true;
-            }
-            else if (xml.NodeType == XmlNodeType.Element && xml.LocalName == "is")
-            {
-                inline = ReadText(xml);
+                if (ReferenceEquals(local, atoms.Formula))
+                {
+                    formula = true;
+                }
+                else if (ReferenceEquals(local, atoms.InlineString))
+                {
+                    inline = ReadText(xml, atoms);
+                }
             }
 
             moved = xml.Read();
         }
 
+        const string reference = "";
         return type switch
         {
             "s" => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index < shared.Count
@@ -387,20 +669,52 @@ public static class SpreadsheetReader
             "e" => new CellValue(reference, null, value, true, false),
             "b" => new CellValue(reference, null, value == "1" ? "TRUE" : "FALSE", false, false),
             _ when value is null => new CellValue(reference, null, inline, false, formula),
-            _ => double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
+            _ => TryParseNumber(value, out var number)
                 ? new CellValue(reference, number, null, false, false)
                 : new CellValue(reference, null, value, false, false),
         };
     }
 
+    /// <summary>
+    /// A cell's number as <see cref="double.TryParse(string, NumberStyles, IFormatProvider, out double)"/>
+    /// reads it (invariant, <see cref="NumberStyles.Float"/>); a count of up to 15 plain digits, which
+    /// almost every figure is, is converted directly: it is exactly representable, so the result is the same.
+    /// </summary>
+    private static bool TryParseNumber(string value, out double number)
+    {
+        if (value.Length is > 0 and <= 15)
+        {
+            long whole = 0;
+            var i = 0;
+            while (i < value.Length && char.IsAsciiDigit(value[i]))
+            {
+                whole = (whole * 10) + (value[i] - '0');
+                i++;
+            }
+
+            if (i == value.Length)
+            {
+                number = whole;
+                return true;
+            }
+        }
+
+        return double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out number);
+    }
+
     /// <summary>"D7" → row 7, column 4.</summary>
-    public static bool TryParseReference(string reference, out int row, out int column)
+    public static bool TryParseReference(string reference, out int row, out int column) => TryParseReference(reference, out row, out column, out _);
+
+    /// <summary>"D7" → row 7, column 4; <paramref name="canonical"/> when <see cref="CellName"/> would write it the same ("d7", "D07" are read but are not).</summary>
+    private static bool TryParseReference(string reference, out int row, out int column, out bool canonical)
     {
         row = 0;
         column = 0;
+        canonical = true;
         var i = 0;
         while (i < reference.Length && char.IsAsciiLetter(reference[i]))
         {
+            canonical &= char.IsAsciiLetterUpper(reference[i]);
             column = (column * 26) + (char.ToUpperInvariant(reference[i]) - 'A' + 1);
             if (column > 16384)
             {
@@ -410,6 +724,7 @@ public static class SpreadsheetReader
             i++;
         }
 
+        canonical &= i < reference.Length && reference[i] != '0';
         return i > 0 && int.TryParse(reference.AsSpan(i), NumberStyles.None, CultureInfo.InvariantCulture, out row) && row > 0;
     }
 

@@ -89,21 +89,49 @@ public static partial class StatisticsParser
         }
 
         var (headerRow, sttColumn, contentColumn, levelColumns) = header.Value;
-        var missingLevels = levelColumns.Select((c, i) => (c, i)).Where(x => x.c == 0).Select(x => StatisticsTemplate.ColumnLabels[x.i]).ToList();
-        if (missingLevels.Count > 0)
+        if (Array.IndexOf(levelColumns, 0) >= 0)
         {
+            var missingLevels = levelColumns.Select((c, i) => (c, i)).Where(x => x.c == 0).Select(x => StatisticsTemplate.ColumnLabels[x.i]);
             return StatisticsOutcome.Reject($"Mẫu đã bị sửa: thiếu cột {string.Join(", ", missingLevels.Select(l => $"\"{l}\""))} ở dòng tiêu đề {headerRow}.");
         }
 
         var errors = new List<CellError>();
         var rows = new int[StatisticsTemplate.RowCount];
-        var candidates = sheet.Rows.Where(r => r > headerRow && r <= headerRow + 40).ToList();
+        // The rows below the header that may hold the table, each with its STT read once.
+        var candidates = new List<(int Row, int? Stt)>();
+        foreach (var r in sheet.Rows)
+        {
+            if (r > headerRow && r <= headerRow + 40)
+            {
+                candidates.Add((r, SttOf(sheet[r, sttColumn])));
+            }
+        }
+
         for (var index = 0; index < StatisticsTemplate.RowCount; index++)
         {
             var stt = index + 1;
-            var row = candidates.FirstOrDefault(r => SttOf(sheet[r, sttColumn]) == stt)
-                is var bySttRow and > 0 ? bySttRow
-                : candidates.FirstOrDefault(r => StatisticsTemplate.IsRowLabel(sheet[r, contentColumn]?.Text, index));
+            var row = 0;
+            foreach (var candidate in candidates)
+            {
+                if (candidate.Stt == stt)
+                {
+                    row = candidate.Row;
+                    break;
+                }
+            }
+
+            if (row == 0)
+            {
+                foreach (var candidate in candidates)
+                {
+                    if (StatisticsTemplate.IsRowLabel(sheet[candidate.Row, contentColumn]?.Text, index))
+                    {
+                        row = candidate.Row;
+                        break;
+                    }
+                }
+            }
+
             if (row == 0)
             {
                 errors.Add(new CellError(string.Empty, $"Mẫu đã bị sửa: không tìm thấy dòng {stt} (\"{StatisticsTemplate.RowLabels[index]}\")."));
@@ -129,10 +157,9 @@ public static partial class StatisticsParser
         {
             for (var c = 0; c < StatisticsTemplate.ColumnCount; c++)
             {
-                var name = SpreadsheetReader.CellName(rows[r], levelColumns[c]);
                 var cell = sheet[rows[r], levelColumns[c]];
                 anyFigure |= cell is { IsBlank: false };
-                if (Count(cell, name) is { } error)
+                if (Count(cell, rows[r], levelColumns[c]) is { } error)
                 {
                     errors.Add(error);
                 }
@@ -169,10 +196,11 @@ public static partial class StatisticsParser
 
     private static (int Row, int Stt, int Content, int[] Levels)? FindHeader(SheetCells sheet)
     {
+        var levels = new int[StatisticsTemplate.ColumnCount];
         foreach (var row in sheet.Rows)
         {
             int stt = 0, content = 0;
-            var levels = new int[StatisticsTemplate.ColumnCount];
+            Array.Clear(levels);
             var found = 0;
             foreach (var (column, cell) in sheet.Row(row))
             {
@@ -217,15 +245,36 @@ public static partial class StatisticsParser
         : int.TryParse(cell?.Text?.Trim().TrimEnd('.'), NumberStyles.None, CultureInfo.InvariantCulture, out var t) ? t
         : null;
 
-    private static string? UnitName(SheetCells sheet, int headerRow) =>
-        sheet.Cells.Where(c => c.Key.Row < headerRow && c.Value.Text is not null)
-            .Select(c => c.Value.Text!.Trim())
-            .FirstOrDefault(t => t.Length < 300 && t.Contains(':', StringComparison.Ordinal) && StatisticsTemplate.Key(t).StartsWith("don vi:", StringComparison.Ordinal)) is { } line
-            ? line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim().Normalize(System.Text.NormalizationForm.FormC)
-            : null;
+    private static string? UnitName(SheetCells sheet, int headerRow)
+    {
+        foreach (var ((row, _), cell) in sheet.Cells)
+        {
+            if (row < headerRow && cell.Text is { } text)
+            {
+                var line = text.Trim();
+                if (line.Length < 300 && line.Contains(':', StringComparison.Ordinal) && IsUnitLine(line))
+                {
+                    return line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim().Normalize(System.Text.NormalizationForm.FormC);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Whether a line above the table names the unit ("Đơn vị: …"): its folded key starts with "don vi:".
+    /// Written as in the template and followed by an ASCII letter or digit (which folding keeps, so the
+    /// key does too), it does without folding; anything else is folded.
+    /// </summary>
+    private static bool IsUnitLine(string line) =>
+        (line.StartsWith("Đơn vị:", StringComparison.Ordinal) && line.AsSpan("Đơn vị:".Length).IndexOfAny(AsciiLettersAndDigits) >= 0)
+        || StatisticsTemplate.Key(line).StartsWith("don vi:", StringComparison.Ordinal);
+
+    private static readonly System.Buffers.SearchValues<char> AsciiLettersAndDigits = System.Buffers.SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 
     /// <summary>The problem with a figure cell, or null when it is a whole non-negative count (or blank).</summary>
-    private static CellError? Count(CellValue? cell, string name)
+    private static CellError? Count(CellValue? cell, int row, int column)
     {
         if (cell is null || cell.Value.IsBlank)
         {
@@ -233,6 +282,12 @@ public static partial class StatisticsParser
         }
 
         var c = cell.Value;
+        if (c.Number is { } number && !c.IsError && !c.IsFormulaWithoutValue && number >= 0 && number == Math.Floor(number) && number <= MaxCount)
+        {
+            return null; // the common case, named only when there is something to say
+        }
+
+        var name = SpreadsheetReader.CellName(row, column);
         if (c.IsFormulaWithoutValue)
         {
             return new CellError(name, $"Ô {name}: công thức chưa có giá trị đã tính; hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi gửi.");

@@ -72,7 +72,8 @@ public static class StatisticsTemplate
     /// <summary>Whether a cell's text is row <paramref name="index"/>'s label (a printed template may shorten or extend it slightly).</summary>
     public static bool IsRowLabel(string? text, int index)
     {
-        if (text is not null && text.AsSpan().Trim().TrimEnd('.').Equals(RowLabels[index], StringComparison.OrdinalIgnoreCase))
+        var written = text.AsSpan().Trim().TrimEnd('.');
+        if (written.SequenceEqual(RowLabels[index]) || (text is not null && written.Equals(RowLabels[index], StringComparison.OrdinalIgnoreCase)))
         {
             return true; // the common case: the template's own words, no folding needed
         }

@@ -39,6 +39,10 @@ public class TemplateParse
     [Benchmark(Description = "StatisticsParser.Parse (locate + validate)")]
     public bool Parser() => StatisticsParser.Parse(_file).Accepted;
 
+    /// <summary>The reading part of Parse alone (workbook, shared strings, sheet), to show what locating and validating add.</summary>
+    [Benchmark(Description = "SpreadsheetReader.ReadXlsx (read only)")]
+    public int Reader() => SpreadsheetReader.ReadXlsx(_file).Count;
+
     [Benchmark(Description = "DocumentFormat.OpenXml SAX reader")]
     public int OpenXmlSax() => Readers.OpenXml(_file);
 
