@@ -16,11 +16,11 @@ using ServerlessWorkflow.Tests.Infrastructure;
 namespace ServerlessWorkflow.Tests.Hosting;
 
 /// <summary>
-/// Observability, proved end to end: with an Application Insights connection string the handler
-/// exports its requests and its storage calls (Azure SDK spans) to the ingestion endpoint — here a
-/// local stand-in that records what arrives — and the application's own counters (here: a
-/// submission, by timeliness) are measured with their tags. Runs alone: the counters are observed
-/// process-wide.
+/// Observability, proved end to end: with an Application Insights connection string the handler —
+/// a real process, as in Azure — exports its requests and its storage calls (Azure SDK spans) to
+/// the ingestion endpoint (here a local stand-in that records what arrives), never a unit's link;
+/// and the application's own counters (here: a submission, by timeliness) are measured with their
+/// tags. Runs alone: the counters are observed process-wide.
 /// </summary>
 [Collection(nameof(TelemetryTests))]
 [CollectionDefinition(nameof(TelemetryTests), DisableParallelization = true)]
@@ -30,8 +30,7 @@ public sealed class TelemetryTests(StorageFixture storage) : IAsyncLifetime
     private readonly ConcurrentQueue<(string Instrument, string Tags)> _measurements = new();
     private readonly MeterListener _listener = new();
     private WebApplication _ingestion = null!;
-    private HandlerApp _app = null!;
-    private OfficeClient _office = null!;
+    private string _endpoint = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -54,7 +53,7 @@ public sealed class TelemetryTests(StorageFixture storage) : IAsyncLifetime
             return Results.Json(new { itemsReceived = 1, itemsAccepted = 1, errors = Array.Empty<object>() });
         });
         await _ingestion.StartAsync(Ct);
-        var endpoint = _ingestion.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        _endpoint = _ingestion.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
 
         _listener.InstrumentPublished = (instrument, listener) =>
         {
@@ -67,37 +66,53 @@ public sealed class TelemetryTests(StorageFixture storage) : IAsyncLifetime
             _measurements.Enqueue((instrument.Name, string.Join(",", tags.ToArray().Select(t => $"{t.Key}={t.Value}")))));
         _listener.Start();
 
-        _app = new HandlerApp(storage.ConnectionString, StorageFixture.NewPrefix(), new Dictionary<string, string?>
-        {
-            ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = $"InstrumentationKey=00000000-0000-0000-0000-000000000001;IngestionEndpoint={endpoint}/",
-        });
-        _office = new OfficeClient(_app.Start());
-        await _office.SeedUnitsAsync();
     }
 
     public async ValueTask DisposeAsync()
     {
         _listener.Dispose();
-        await _app.DisposeAsync();
         await _ingestion.DisposeAsync();
     }
 
     [Fact]
-    public async Task Requests_and_storage_calls_reach_Application_Insights_without_the_units_link_and_a_submission_is_counted_by_timeliness()
+    public async Task Requests_and_storage_calls_reach_Application_Insights_without_the_units_link()
     {
-        var registered = await _office.RegisterAsync();
-        var token = OfficeClient.TokenFor(registered, "dang-bo-a");
-        using var submitted = await _office.Http.PostAsJsonAsync($"u/{token}/tasks/t1", new { status = "done" }, Ct);
+        await using var handler = await HandlerProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["AzureWebJobsStorage"] = storage.ConnectionString,
+            ["Storage__Prefix"] = StorageFixture.NewPrefix(),
+            ["Office__ApiKey"] = HandlerApp.OfficeKey,
+            ["Links__SigningKey"] = "test-signing-key-0123456789abcdef",
+            ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = $"InstrumentationKey=00000000-0000-0000-0000-000000000001;IngestionEndpoint={_endpoint}/",
+        });
+        using var http = handler.CreateClient();
+        var office = new OfficeClient(http);
+        await office.SeedUnitsAsync();
+        var token = OfficeClient.TokenFor(await office.RegisterAsync(), "dang-bo-a");
+        using var submitted = await http.PostAsJsonAsync($"u/{token}/tasks/t1", new { status = "done" }, Ct);
         Assert.Equal(HttpStatusCode.Created, submitted.StatusCode);
 
         // Requests (RequestData) and storage calls (RemoteDependencyData from the Azure SDK) arrive at ingestion.
         Assert.True(
             await Eventually.TrueAsync(() => _ingested.Any(b => b.Contains("\"RequestData\"", StringComparison.Ordinal) && b.Contains("/u/", StringComparison.Ordinal))
-                && _ingested.Any(b => b.Contains("\"RemoteDependencyData\"", StringComparison.Ordinal)), TimeSpan.FromSeconds(30)),
+                && _ingested.Any(b => b.Contains("\"RemoteDependencyData\"", StringComparison.Ordinal)), TimeSpan.FromSeconds(45)),
             "No request or dependency telemetry reached the ingestion endpoint.");
-        Assert.Contains(_measurements, m => m.Instrument == "workflow.submissions" && m.Tags == "timeliness=on-time");
 
         // A unit's link is its credential: it never leaves in telemetry.
         Assert.DoesNotContain(_ingested, b => b.Contains(token, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_submission_is_counted_by_timeliness()
+    {
+        await using var app = new HandlerApp(storage.ConnectionString, StorageFixture.NewPrefix());
+        var office = new OfficeClient(app.Start());
+        await office.SeedUnitsAsync();
+        var token = OfficeClient.TokenFor(await office.RegisterAsync(), "dang-bo-a");
+
+        using var submitted = await office.Http.PostAsJsonAsync($"u/{token}/tasks/t1", new { status = "done" }, Ct);
+
+        Assert.Equal(HttpStatusCode.Created, submitted.StatusCode);
+        Assert.Contains(_measurements, m => m.Instrument == "workflow.submissions" && m.Tags == "timeliness=on-time");
     }
 }
