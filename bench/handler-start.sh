@@ -9,6 +9,7 @@
 # Usage: bench/handler-start.sh [RUNS=5]
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib/common.sh"
+source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 
 runs=${1:-5}
@@ -23,19 +24,11 @@ run_quiet bench-start-package scripts/package.sh "$package"
 run_quiet bench-start-build-handler dotnet build Functions/Functions.csproj -c Release --nologo -v q
 run_quiet bench-start-build-baseline dotnet build bench/Ingest.Baseline/Ingest.Baseline.csproj -c Release --nologo -v q
 
-server=""
-stop_server() {
-  if [[ -n "$server" ]] && kill -0 "$server" 2>/dev/null; then
-    kill "$server" 2>/dev/null || true
-    wait "$server" 2>/dev/null || true
-  fi
-  server=""
-}
 start_azurite_on_free_ports
 trap 'stop_server; stop_azurite' EXIT
 trap 'exit 130' INT TERM
 
-prefix="b$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n' | head -c 10)"
+prefix=$(bench_prefix)
 export AzureWebJobsStorage="$AZURITE_CONNECTION_STRING" Storage__Prefix="$prefix" Baseline__Table="${prefix}health"
 export Office__ApiKey="$(random_key)" Links__SigningKey="$(random_key)" LocalTriggers__Enabled=false
 

@@ -9,6 +9,7 @@
 # RESULTS=path writes the results elsewhere.
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib/common.sh"
+source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 
 duration=${1:-20} clients=${2:-50} units=${3:-200} warmup=${4:-5}
@@ -23,19 +24,11 @@ ensure_load_tool
 run_quiet bench-ingest-build-handler dotnet build Functions/Functions.csproj -c Release --nologo -v q
 run_quiet bench-ingest-build-baseline dotnet build bench/Ingest.Baseline/Ingest.Baseline.csproj -c Release --nologo -v q
 
-server=""
-stop_server() {
-  if [[ -n "$server" ]] && kill -0 "$server" 2>/dev/null; then
-    kill "$server" 2>/dev/null || true
-    wait "$server" 2>/dev/null || true
-  fi
-  server=""
-}
 start_azurite_on_free_ports
 trap 'stop_server; stop_azurite' EXIT
 trap 'exit 130' INT TERM
 
-prefix="b$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n' | head -c 10)"
+prefix=$(bench_prefix)
 office_key=$(random_key)
 clk_tck=$(getconf CLK_TCK)
 
