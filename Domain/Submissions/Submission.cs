@@ -150,24 +150,17 @@ public sealed record AssignmentStanding(AssignmentState State, DateTimeOffset? C
 }
 
 /// <summary>
-/// Everything the standing needs from an assignment's versions, kept so a submission need not read
-/// the whole history: how many versions, the latest one, and when the unit completed the task
+/// Everything the standing needs from an assignment's versions: how many versions, the latest one, and when the unit completed the task
 /// (first "done" after its last "in progress"; none while the latest says in progress). Folding the
-/// versions in time order with <see cref="Apply"/> gives the same summary however it is stored.
-/// <see cref="StoredVersion"/> is storage's version of the summary as read (null when none is stored
-/// yet), so the writer can make its update conditional on it.
+/// versions in time order with <see cref="Apply"/> is the one definition of the standing.
 /// </summary>
-public sealed record AssignmentSummary(int Versions, SubmissionVersion? Latest, DateTimeOffset? CompletedAt, string? StoredVersion = null)
+public sealed record AssignmentSummary(int Versions, SubmissionVersion? Latest, DateTimeOffset? CompletedAt)
 {
     public static readonly AssignmentSummary None = new(0, null, null);
 
     /// <summary>The summary once <paramref name="version"/>, the newest so far, is added.</summary>
     public AssignmentSummary Apply(SubmissionVersion version) =>
         new(Versions + 1, version, version.Status == SubmissionStatus.Done ? CompletedAt ?? version.At : null);
-
-    /// <summary>Whether <paramref name="version"/> sorts after the latest version (by time, then id), so <see cref="Apply"/> may add it.</summary>
-    public bool IsNewer(SubmissionVersion version) =>
-        Latest is null || version.At > Latest.At || (version.At == Latest.At && string.CompareOrdinal(version.VersionId, Latest.VersionId) > 0);
 
     public static AssignmentSummary Of(IEnumerable<SubmissionVersion> versions) =>
         versions.OrderBy(v => v.At).ThenBy(v => v.VersionId, StringComparer.Ordinal).Aggregate(None, (summary, v) => summary.Apply(v));

@@ -11,16 +11,11 @@ public interface ISubmissionStore
     /// <summary>Every version for the directive, or for one unit of it.</summary>
     Task<IReadOnlyList<SubmissionVersion>> ListAsync(DirectiveId directive, UnitId? unit, CancellationToken cancellationToken);
 
-    /// <summary>The summary of one assignment's versions (<see cref="AssignmentSummary.None"/> before the first).</summary>
-    Task<AssignmentSummary> SummaryAsync(DirectiveId directive, UnitId unit, TaskId task, CancellationToken cancellationToken);
+    /// <summary>One version by its id, or null.</summary>
+    Task<SubmissionVersion?> GetAsync(DirectiveId directive, UnitId unit, TaskId task, string versionId, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// Inserts the version if no version with its id exists, and keeps the assignment's summary in
-    /// step in the same transaction (conditional on <paramref name="current"/>, the summary the
-    /// caller just read, when given; read again when it has moved); returns the stored version
-    /// either way, whether this call added it, and the summary after it.
-    /// </summary>
-    Task<(SubmissionVersion Stored, bool Added, AssignmentSummary Summary)> AddIfAbsentAsync(SubmissionVersion version, CancellationToken cancellationToken, AssignmentSummary? current = null);
+    /// <summary>Inserts the version if no version with its id exists; returns the stored one either way, and whether this call added it.</summary>
+    Task<(SubmissionVersion Stored, bool Added)> AddIfAbsentAsync(SubmissionVersion version, CancellationToken cancellationToken);
 }
 
 /// <summary>A unit's link resolved to the task it posts to: no storage read beyond the (immutable) directive.</summary>
@@ -31,8 +26,8 @@ public sealed record UnitTaskView(DirectiveTask Task, AssignmentStanding Standin
 
 public sealed record UnitWorkspaceView(Directive Directive, Unit? Unit, UnitId UnitId, IReadOnlyList<UnitTaskView> Tasks, DateTimeOffset Now);
 
-/// <summary>The outcome of a submission: the version that counts for this post, and whether this post added it.</summary>
-public sealed record SubmissionReceipt(SubmissionVersion Version, bool Added, AssignmentStanding Standing);
+/// <summary>The outcome of a submission: the version that counts for this post, whether this post added it, and where the assignment stands now.</summary>
+public sealed record SubmissionReceipt(SubmissionVersion Version, bool Added, AssignmentState State);
 
 /// <summary>
 /// A unit's side of a directive, reached through its signed link only: see its tasks and submit.
@@ -92,10 +87,12 @@ public sealed class UnitWorkspace(
     }
 
     /// <summary>
-    /// Stores a submission as a new version, unless it repeats one: the same <c>Idempotency-Key</c>,
-    /// or the same content posted again within <see cref="SubmissionVersion.DuplicateWindow"/>.
-    /// Reads only the assignment's summary (one point read) and writes the version with the new
-    /// summary in one transaction: the cost does not grow with the unit's history.
+    /// Stores a submission as a new version, unless it repeats one: the same <c>Idempotency-Key</c>
+    /// (programs send it as a header; every rendered form carries one), or, without a key, the same
+    /// content posted again within <see cref="SubmissionVersion.DuplicateWindow"/>. The common post
+    /// costs one insert (plus, without a key, one point read of the id the same content had in the
+    /// previous window): nothing reads the unit's history except a "done" after the deadline,
+    /// whose standing depends on what came before.
     /// </summary>
     public async Task<Result<SubmissionReceipt>> SubmitAsync(
         UnitTask target, string? status, string? note, string? idempotencyKey, IReadOnlyList<string> attachments, CancellationToken cancellationToken)
@@ -110,10 +107,13 @@ public sealed class UnitWorkspace(
 
         var now = time.GetUtcNow();
         var (directive, unitId, task) = target;
-        var summary = await submissions.SummaryAsync(directive.Id, unitId, task.Id, cancellationToken);
-        if (key is null && summary.Latest is { } latest && latest.Repeats(input!, now))
+        if (key is null)
         {
-            return new SubmissionReceipt(latest, Added: false, AssignmentStanding.From(task.Deadline, summary, now));
+            var previousWindow = SubmissionVersion.DeriveId(directive.Id, task.Id, unitId, input!, null, now - SubmissionVersion.DuplicateWindow);
+            if (await submissions.GetAsync(directive.Id, unitId, task.Id, previousWindow, cancellationToken) is { } previous && previous.Repeats(input!, now))
+            {
+                return new SubmissionReceipt(previous, Added: false, await StateAfterAsync(target, previous, now, cancellationToken));
+            }
         }
 
         var candidate = new SubmissionVersion(
@@ -126,7 +126,30 @@ public sealed class UnitWorkspace(
             input.Note,
             task.Deadline.HasPassed(now),
             attachments);
-        var (stored, added, after) = await submissions.AddIfAbsentAsync(candidate, cancellationToken, summary);
-        return new SubmissionReceipt(stored, added, AssignmentStanding.From(task.Deadline, after, now));
+        var (stored, added) = await submissions.AddIfAbsentAsync(candidate, cancellationToken);
+        return new SubmissionReceipt(stored, added, await StateAfterAsync(target, stored, now, cancellationToken));
+    }
+
+    /// <summary>
+    /// The assignment's state once <paramref name="latest"/> is its newest version. In progress:
+    /// pending or overdue by the clock. Done before the deadline: on time, whatever came before (the
+    /// completion instant can only be earlier). Done after it: on time only if an earlier "done"
+    /// still stands — the one case that reads the task's versions.
+    /// </summary>
+    private async Task<AssignmentState> StateAfterAsync(UnitTask target, SubmissionVersion latest, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var deadline = target.Task.Deadline;
+        if (latest.Status == SubmissionStatus.InProgress)
+        {
+            return deadline.HasPassed(now) ? AssignmentState.Overdue : AssignmentState.Pending;
+        }
+
+        if (!deadline.HasPassed(latest.At))
+        {
+            return AssignmentState.SubmittedOnTime;
+        }
+
+        var history = (await submissions.ListAsync(target.Directive.Id, target.UnitId, cancellationToken)).Where(h => h.TaskId == target.Task.Id && h.VersionId != latest.VersionId);
+        return AssignmentStanding.Evaluate(deadline, history.Append(latest), now).State;
     }
 }

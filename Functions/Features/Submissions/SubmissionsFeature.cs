@@ -99,7 +99,9 @@ public static class SubmissionsFeature
         }
 
         var attachments = await StoreAttachmentsAsync(files, target.Value, blobs, names, cancellationToken);
-        var receipt = await workspace.SubmitAsync(target.Value, form["status"], form["note"], request.Headers["Idempotency-Key"], attachments, cancellationToken);
+        // Programs send Idempotency-Key; every rendered form carries its own key, so a double click stores one version.
+        var key = request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } header ? header : form[UnitPageView.FormKeyField];
+        var receipt = await workspace.SubmitAsync(target.Value, form["status"], form["note"], key, attachments, cancellationToken);
         if (!receipt.IsSuccess)
         {
             await DeleteAsync(blobs, names, attachments, cancellationToken);
@@ -130,7 +132,7 @@ public static class SubmissionsFeature
             at = receipt.Value.Version.At,
             late = receipt.Value.Version.Late,
             attachments = receipt.Value.Version.Attachments.Count,
-            state = AssignmentStanding.Wire(receipt.Value.Standing.State),
+            state = AssignmentStanding.Wire(receipt.Value.State),
             repeated = !receipt.Value.Added,
         };
         return receipt.Value.Added ? TypedResults.Created($"/u/{token}", body) : TypedResults.Ok(body);

@@ -14,20 +14,13 @@ namespace ServerlessWorkflow.Functions.Features.Submissions;
 /// (<c>{unitId}|</c>), the office's view reads the partition. The version id is derived from the
 /// Idempotency-Key or the content (see <see cref="SubmissionVersion.DeriveId"/>), and rows are only
 /// ever added (AddEntity), so a repeated or concurrent duplicate post cannot make a second row.
-/// Versions are never updated: every version is kept. Beside them, one summary row per assignment,
-/// RowKey <c>~{unitId}|{taskId}</c> ('~' is never part of a unit id), holds what the standing needs
-/// (<see cref="AssignmentSummary"/>); a version and its summary are written in ONE transaction,
-/// conditional on the summary's ETag, so the summary always equals the fold of the versions and a
-/// post reads one row instead of the unit's history. A missing summary (data from before it
-/// existed) is rebuilt from the versions on first use; so is one that a version older than its
-/// latest would have to be slotted into (an upload processed after a later post).
+/// Versions are never updated: every version is kept. A post reads nothing but, without a key, the
+/// one row the same content would have had in the previous window (a point read).
 /// </summary>
 public sealed class TableSubmissionStore(TableServiceClient tables, StorageNames names) : ISubmissionStore
 {
     public const string TableName = "submissions";
 
-    /// <summary>Tries of a post racing others for the same assignment's summary; past them the post fails (503 for the caller to retry).</summary>
-    public const int MaxAttempts = 16;
 
     private TableClient Table => tables.GetTableClient(names.Table(TableName));
 
@@ -39,96 +32,46 @@ public sealed class TableSubmissionStore(TableServiceClient tables, StorageNames
         var versions = new List<SubmissionVersion>();
         await foreach (var row in rows)
         {
-            if (!row.RowKey.StartsWith('~'))
-            {
-                versions.Add(ToVersion(row));
-            }
-        }
-
-        return versions;
-    }
-
-    public Task<AssignmentSummary> SummaryAsync(DirectiveId directive, UnitId unit, TaskId task, CancellationToken cancellationToken) =>
-        ReadSummaryAsync(directive, unit, task, cancellationToken);
-
-    public async Task<(SubmissionVersion Stored, bool Added, AssignmentSummary Summary)> AddIfAbsentAsync(SubmissionVersion version, CancellationToken cancellationToken, AssignmentSummary? current = null)
-    {
-        var versionKey = $"{version.UnitId}|{version.TaskId}|{version.VersionId}";
-        for (var attempt = 0; ; attempt++)
-        {
-            var summary = attempt == 0 && current is not null ? current : await ReadSummaryAsync(version.DirectiveId, version.UnitId, version.TaskId, cancellationToken);
-            var after = summary.IsNewer(version)
-                ? summary.Apply(version)
-                : AssignmentSummary.Of([.. await HistoryAsync(version.DirectiveId, version.UnitId, version.TaskId, cancellationToken), version]);
-            var summaryRow = SummaryRow(version.DirectiveId, version.UnitId, version.TaskId, after);
-            TableTransactionAction[] actions =
-            [
-                new(TableTransactionActionType.Add, VersionRow(version, versionKey)),
-                summary.StoredVersion is { } etag
-                    ? new(TableTransactionActionType.UpdateReplace, summaryRow, new ETag(etag))
-                    : new(TableTransactionActionType.Add, summaryRow),
-            ];
-            try
-            {
-                await Table.SubmitTransactionAsync(actions, cancellationToken);
-                return (version, true, after);
-            }
-            catch (TableTransactionFailedException) when (attempt < MaxAttempts)
-            {
-                // Either the version exists (a repeat: answer with it) or the summary moved (another post won: read again).
-                var existing = await Table.GetEntityIfExistsAsync<TableEntity>(version.DirectiveId.Value, versionKey, cancellationToken: cancellationToken);
-                if (existing.HasValue && existing.Value is { } row)
-                {
-                    return (ToVersion(row), false, await ReadSummaryAsync(version.DirectiveId, version.UnitId, version.TaskId, cancellationToken));
-                }
-
-                // Posts racing for one assignment: spread the next tries so they stop colliding.
-                await Task.Delay(Random.Shared.Next(1, 8 << Math.Min(attempt, 4)), cancellationToken);
-            }
-        }
-    }
-
-    private static string SummaryKey(UnitId unit, TaskId task) => $"~{unit}|{task}";
-
-    private async Task<AssignmentSummary> ReadSummaryAsync(DirectiveId directive, UnitId unit, TaskId task, CancellationToken cancellationToken)
-    {
-        var row = await Table.GetEntityIfExistsAsync<TableEntity>(directive.Value, SummaryKey(unit, task), cancellationToken: cancellationToken);
-        return row.HasValue && row.Value is { } e
-            ? new AssignmentSummary(e.GetInt32("Versions") ?? 0, e.GetString("VersionId") is null ? null : ToVersion(e), e.GetDateTimeOffset("CompletedAt"), e.ETag.ToString())
-            : AssignmentSummary.Of(await HistoryAsync(directive, unit, task, cancellationToken));
-    }
-
-    private async Task<List<SubmissionVersion>> HistoryAsync(DirectiveId directive, UnitId unit, TaskId task, CancellationToken cancellationToken)
-    {
-        var versions = new List<SubmissionVersion>();
-        await foreach (var row in Table.QueryPrefixAsync(directive.Value, $"{unit}|{task}|", cancellationToken))
-        {
             versions.Add(ToVersion(row));
         }
 
         return versions;
     }
 
-    /// <summary>A version row; the summary row carries the same columns for its latest version.</summary>
-    private static TableEntity VersionRow(SubmissionVersion version, string rowKey) => new(version.DirectiveId.Value, rowKey)
+    public async Task<SubmissionVersion?> GetAsync(DirectiveId directive, UnitId unit, TaskId task, string versionId, CancellationToken cancellationToken)
     {
-        ["VersionId"] = version.VersionId,
-        ["TaskId"] = version.TaskId.Value,
-        ["UnitId"] = version.UnitId.Value,
-        ["At"] = version.At,
-        ["Status"] = SubmissionStatuses.Wire(version.Status),
-        ["Note"] = version.Note,
-        ["Late"] = version.Late,
-        ["Attachments"] = JsonSerializer.Serialize(version.Attachments, AttachmentsContext.Default.IReadOnlyListString),
-    };
-
-    private static TableEntity SummaryRow(DirectiveId directive, UnitId unit, TaskId task, AssignmentSummary summary)
-    {
-        var row = summary.Latest is { } latest ? VersionRow(latest, SummaryKey(unit, task)) : new TableEntity(directive.Value, SummaryKey(unit, task));
-        row["Versions"] = summary.Versions;
-        row["CompletedAt"] = summary.CompletedAt;
-        return row;
+        var row = await Table.GetEntityIfExistsAsync<TableEntity>(directive.Value, RowKey(unit, task, versionId), cancellationToken: cancellationToken);
+        return row.HasValue && row.Value is { } e ? ToVersion(e) : null;
     }
+
+    public async Task<(SubmissionVersion Stored, bool Added)> AddIfAbsentAsync(SubmissionVersion version, CancellationToken cancellationToken)
+    {
+        var rowKey = RowKey(version.UnitId, version.TaskId, version.VersionId);
+        try
+        {
+            await Table.AddEntityAsync(
+                new TableEntity(version.DirectiveId.Value, rowKey)
+                {
+                    ["VersionId"] = version.VersionId,
+                    ["TaskId"] = version.TaskId.Value,
+                    ["UnitId"] = version.UnitId.Value,
+                    ["At"] = version.At,
+                    ["Status"] = SubmissionStatuses.Wire(version.Status),
+                    ["Note"] = version.Note,
+                    ["Late"] = version.Late,
+                    ["Attachments"] = JsonSerializer.Serialize(version.Attachments, AttachmentsContext.Default.IReadOnlyListString),
+                },
+                cancellationToken);
+            return (version, true);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            var existing = await Table.GetEntityAsync<TableEntity>(version.DirectiveId.Value, rowKey, cancellationToken: cancellationToken);
+            return (ToVersion(existing.Value), false);
+        }
+    }
+
+    private static string RowKey(UnitId unit, TaskId task, string versionId) => $"{unit}|{task}|{versionId}";
 
     private static SubmissionVersion ToVersion(TableEntity e) => new(
         e.GetString("VersionId"),

@@ -14,6 +14,9 @@ namespace ServerlessWorkflow.Functions.Features.Submissions;
 /// </summary>
 public static class UnitPageView
 {
+    /// <summary>The hidden field of each rendered task form: a fresh idempotency key, so posting the same form twice stores one version.</summary>
+    public const string FormKeyField = "idempotencyKey";
+
     public static Markup Render(UnitWorkspaceView view, string token, TaskId? confirmed, TaskId? failedTask, Error? error) =>
         Render(view, token, confirmed, failedTask, error, new Dictionary<TaskId, IReadOnlyList<Upload>>(), null);
 
@@ -51,6 +54,7 @@ public static class UnitPageView
             {Html.When(error is not null, Errors(error))}
             {Html.When(task.Kind == TaskKind.Statistics, Statistics(task, token, uploads, uploadProblem))}
             <form method="post" action="/u/{token}/tasks/{task.Id.Value}" enctype="multipart/form-data">
+            <input type="hidden" name="{FormKeyField}" value="{System.Security.Cryptography.RandomNumberGenerator.GetHexString(32, lowercase: true)}">
             <label for="status-{task.Id.Value}">Tình trạng</label>
             <select id="status-{task.Id.Value}" name="status" required>
             <option value="done"{Html.Selected(current != SubmissionStatus.InProgress)}>{SubmissionStatuses.Name(SubmissionStatus.Done)}</option>
