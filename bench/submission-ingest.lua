@@ -37,7 +37,10 @@ function request()
   if mode == "baseline" then
     return wrk.format(nil, "/ingest", nil, string.format('{"unit":"%s","status":"done","note":"%s"}', target, note))
   end
-  return wrk.format(nil, target, nil, string.format('{"status":"done","note":"%s"}', note))
+  -- As programs are told to (README): each post carries its own Idempotency-Key.
+  -- (a headers table replaces wrk.headers, so it repeats them)
+  local headers = { ["Content-Type"] = "application/json", ["Accept"] = "application/json", ["Idempotency-Key"] = string.format("%s-%d-%d", run, id, n) }
+  return wrk.format(nil, target, headers, string.format('{"status":"done","note":"%s"}', note))
 end
 
 function response(status, headers, body)
