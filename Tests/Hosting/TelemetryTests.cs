@@ -4,12 +4,7 @@ using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using ServerlessWorkflow.Functions.Hosting.Telemetry;
 using ServerlessWorkflow.Tests.Infrastructure;
 
@@ -36,28 +31,25 @@ public sealed class TelemetryTests(StorageFixture storage) : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _ingestion = builder.Build();
-        _ingestion.MapPost("/v2.1/track", async (HttpRequest request) =>
-        {
-            Stream body = request.Body;
-            if (request.Headers.ContentEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase))
+        (_ingestion, var endpoint) = await LoopbackServer.StartAsync(
+            app => app.MapPost("/v2.1/track", async (HttpRequest request) =>
             {
-                body = new GZipStream(request.Body, CompressionMode.Decompress);
-            }
+                Stream body = request.Body;
+                if (request.Headers.ContentEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase))
+                {
+                    body = new GZipStream(request.Body, CompressionMode.Decompress);
+                }
 
-            using var reader = new StreamReader(body);
-            var text = await reader.ReadToEndAsync();
-            _ingested.Enqueue(text);
+                using var reader = new StreamReader(body);
+                var text = await reader.ReadToEndAsync();
+                _ingested.Enqueue(text);
 
-            // Accept every item, as ingestion does; a partial answer makes the exporter keep and resend the rest later.
-            var items = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
-            return Results.Json(new { itemsReceived = items, itemsAccepted = items, errors = Array.Empty<object>() });
-        });
-        await _ingestion.StartAsync(Ct);
-        _endpoint = _ingestion.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+                // Accept every item, as ingestion does; a partial answer makes the exporter keep and resend the rest later.
+                var items = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
+                return Results.Json(new { itemsReceived = items, itemsAccepted = items, errors = Array.Empty<object>() });
+            }),
+            Ct);
+        _endpoint = endpoint.ToString().TrimEnd('/');
 
         _listener.InstrumentPublished = (instrument, listener) =>
         {
@@ -69,7 +61,6 @@ public sealed class TelemetryTests(StorageFixture storage) : IAsyncLifetime
         _listener.SetMeasurementEventCallback<long>((instrument, _, tags, _) =>
             _measurements.Enqueue((instrument.Name, string.Join(",", tags.ToArray().Select(t => $"{t.Key}={t.Value}")))));
         _listener.Start();
-
     }
 
     public async ValueTask DisposeAsync()
@@ -100,7 +91,7 @@ public sealed class TelemetryTests(StorageFixture storage) : IAsyncLifetime
         Assert.True(
             await Eventually.TrueAsync(() => _ingested.Any(b => b.Contains("\"RequestData\"", StringComparison.Ordinal) && b.Contains("/u/", StringComparison.Ordinal))
                 && _ingested.Any(b => b.Contains("\"RemoteDependencyData\"", StringComparison.Ordinal)), TimeSpan.FromSeconds(45)),
-            $"No request or dependency telemetry reached the ingestion endpoint ({_ingested.Count} posts).\n{handler.Output}");
+            $"No request or dependency telemetry reached the ingestion endpoint ({_ingested.Count} posts):\n{string.Join("\n", _ingested.Select(b => b[..Math.Min(b.Length, 600)]))}\n{handler.Output}");
 
         // A unit's link is its credential: it never leaves in telemetry.
         Assert.DoesNotContain(_ingested, b => b.Contains(token, StringComparison.Ordinal));

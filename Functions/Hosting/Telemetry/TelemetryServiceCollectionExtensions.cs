@@ -28,6 +28,11 @@ public static class TelemetryServiceCollectionExtensions
         void AzureMonitor(AzureMonitorExporterOptions o)
         {
             o.ConnectionString = appInsights;
+
+            // Every trace, decided here rather than by the exporter's default rate-limited sampler,
+            // which dropped all the spans of a quiet process in some runs (an office's volume is small).
+            o.TracesPerSecond = null;
+            o.SamplingRatio = 1.0F;
             if (entraId)
             {
                 o.Credential = new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned);
@@ -94,7 +99,7 @@ public static class TelemetryServiceCollectionExtensions
         return builder;
     }
 
-    /// <summary><c>/u/{token}/tasks/t1</c> → <c>/u/{token}/tasks/t1</c> with the literal <c>{token}</c>: what a trace may keep of a unit's link.</summary>
+    /// <summary>A unit page's path with its token segment replaced by the literal <c>{token}</c>: what a trace may keep of a unit's link.</summary>
     public static string RedactedPath(HttpRequest request)
     {
         var segments = request.Path.Value!.Split('/');
