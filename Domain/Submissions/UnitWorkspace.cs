@@ -45,13 +45,11 @@ public sealed class UnitWorkspace(
     public async Task<Result<UnitWorkspaceView>> OpenAsync(string? token, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var link = links.Verify(token, now);
-        if (!link.IsSuccess || await directives.GetAsync(link.Value.DirectiveId, cancellationToken) is not { } directive)
+        if (await LinkedAsync(token, now, cancellationToken) is not var (directive, unitId))
         {
             return NotFound;
         }
 
-        var unitId = link.Value.UnitId;
         var mine = directive.Tasks.Where(t => t.Units.Contains(unitId)).ToList();
         if (mine.Count == 0)
         {
@@ -75,15 +73,23 @@ public sealed class UnitWorkspace(
     /// </summary>
     public async Task<Result<UnitTask>> ResolveAsync(string? token, string? taskId, CancellationToken cancellationToken)
     {
-        var link = links.Verify(token, time.GetUtcNow());
-        if (!link.IsSuccess || await directives.GetAsync(link.Value.DirectiveId, cancellationToken) is not { } directive)
+        if (await LinkedAsync(token, time.GetUtcNow(), cancellationToken) is not var (directive, unitId))
         {
             return NotFound;
         }
 
         var task = TaskId.Parse(taskId);
-        var found = task.IsSuccess ? directive.Tasks.FirstOrDefault(t => t.Id == task.Value && t.Units.Contains(link.Value.UnitId)) : null;
-        return found is null ? NotFound : new UnitTask(directive, link.Value.UnitId, found);
+        var found = task.IsSuccess ? directive.Tasks.FirstOrDefault(t => t.Id == task.Value && t.Units.Contains(unitId)) : null;
+        return found is null ? NotFound : new UnitTask(directive, unitId, found);
+    }
+
+    /// <summary>The directive and unit a valid link names, or null for a wrong, tampered or expired link or a directive that does not exist.</summary>
+    private async Task<(Directive Directive, UnitId UnitId)?> LinkedAsync(string? token, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var link = links.Verify(token, now);
+        return link.IsSuccess && await directives.GetAsync(link.Value.DirectiveId, cancellationToken) is { } directive
+            ? (directive, link.Value.UnitId)
+            : null;
     }
 
     /// <summary>

@@ -19,6 +19,10 @@ public static class OfficeLayout
             </nav>
             """), wide: true);
 
+    /// <summary>404 for an office page: what was not found, why if known, and the way back to the directives.</summary>
+    public static IResult NotFound(HttpContext context, string title, string? reason = null) =>
+        Page(context, title, Html.Of($"<section><h1>{title}</h1>{Html.When(reason is not null, Html.Of($"<p>{reason}</p>"))}<p><a href=\"/office\">Về danh sách công văn</a></p></section>"), StatusCodes.Status404NotFound);
+
     /// <summary>A percentage for people: "83 %", or "—" when there is nothing to count.</summary>
     public static string Percent(double? rate) =>
         rate is { } r ? Math.Round(r * 100).ToString("0", System.Globalization.CultureInfo.InvariantCulture) + " %" : "—";

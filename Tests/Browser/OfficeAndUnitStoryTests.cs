@@ -59,7 +59,7 @@ public sealed class OfficeAndUnitStoryTests(StorageFixture storage, BrowserFixtu
 
         // It pastes the dispatch: the tasks and their deadlines are suggested for it to confirm.
         await office.GetByRole(AriaRole.Link, new() { Name = "+ Tạo công văn mới" }).ClickAsync();
-        await office.GetByLabel("Dán nội dung công văn").FillAsync(Seed("004_"));
+        await office.GetByLabel("Dán nội dung công văn").FillAsync(Repository.SharedSeed("004_"));
         await office.GetByRole(AriaRole.Button, new() { Name = "Gợi ý nhiệm vụ từ nội dung" }).ClickAsync();
         await Assertions.Expect(office.GetByRole(AriaRole.Status)).ToContainTextAsync("Đã gợi ý 3 nhiệm vụ");
         Assert.Equal("05/02/2026", await office.Locator("#t0-deadline").InputValueAsync());
@@ -153,10 +153,7 @@ public sealed class OfficeAndUnitStoryTests(StorageFixture storage, BrowserFixtu
         Assert.Contains("/office/login", office.Url, StringComparison.Ordinal);
     }
 
-    private static string SamplePath => Path.Combine(Repository.Root, "..", "shared", "samples", "bao-cao-thong-ke-vi-du.xlsx");
-
-    private static string Seed(string prefix) =>
-        File.ReadAllText(Directory.GetFiles(Path.Combine(Repository.Root, "..", "shared", "seeds"), prefix + "*").Single());
+    private static string SamplePath => Repository.SharedSample("bao-cao-thong-ke-vi-du.xlsx");
 
     /// <summary>Invokes ImportStatistics for every uploaded blob, as the Functions host does on its blob trigger.</summary>
     private async Task ImportUploadsAsync()

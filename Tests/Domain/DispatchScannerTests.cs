@@ -7,8 +7,7 @@ namespace ServerlessWorkflow.Tests.Domain;
 /// <summary>Pasting a real dispatch suggests its tasks and deadlines for the office to confirm (the two seeds).</summary>
 public sealed class DispatchScannerTests
 {
-    private static string Seed(string prefix) =>
-        File.ReadAllText(Directory.GetFiles(Path.Combine(Repository.Root, "..", "shared", "seeds"), prefix + "*").Single());
+    private static string Seed(string prefix) => Repository.SharedSeed(prefix);
 
     [Fact]
     public void Pasting_the_Dong_Da_dispatch_suggests_its_two_dated_tasks()

@@ -22,7 +22,7 @@ namespace ServerlessWorkflow.Tests.Faults;
 public sealed class ConcurrentBlobTests(StorageFixture storage) : IAsyncLifetime
 {
     private const string StatisticsTask = "t2";
-    private static readonly string SamplePath = Path.Combine(Repository.Root, "..", "shared", "samples", "bao-cao-thong-ke-vi-du.xlsx");
+    private static readonly string SamplePath = Repository.SharedSample("bao-cao-thong-ke-vi-du.xlsx");
     private HandlerApp _app = null!;
     private OfficeClient _office = null!;
     private string _directiveId = string.Empty;

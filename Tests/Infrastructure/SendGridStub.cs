@@ -2,12 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace ServerlessWorkflow.Tests.Infrastructure;
 
@@ -19,7 +14,7 @@ namespace ServerlessWorkflow.Tests.Infrastructure;
 /// </summary>
 public sealed class SendGridStub : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private WebApplication _app = null!;
     private readonly ConcurrentQueue<StubResponse> _script = new();
     private readonly ConcurrentQueue<SendGridRequest> _requests = new();
     private readonly ConcurrentQueue<SendGridRequest> _accepted = new();
@@ -27,9 +22,8 @@ public sealed class SendGridStub : IAsyncDisposable
     private TaskCompletionSource<SendGridRequest>? _held;
     private int _messageCounter;
 
-    private SendGridStub(WebApplication app, string apiKey)
+    private SendGridStub(string apiKey)
     {
-        _app = app;
         ApiKey = apiKey;
     }
 
@@ -65,15 +59,8 @@ public sealed class SendGridStub : IAsyncDisposable
 
     public static async Task<SendGridStub> StartAsync(string apiKey = "SG.stub-key")
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var stub = new SendGridStub(app, apiKey);
-        app.MapPost("/v3/mail/send", stub.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        stub.BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
+        var stub = new SendGridStub(apiKey);
+        (stub._app, stub.BaseAddress) = await LoopbackServer.StartAsync(app => app.MapPost("/v3/mail/send", stub.HandleAsync));
         return stub;
     }
 

@@ -71,7 +71,7 @@ public static class DirectivePages
         var view = await registry.ViewAsync(id, cancellationToken);
         if (!view.IsSuccess)
         {
-            return OfficeLayout.Page(context, "Không tìm thấy công văn", Html.Of($"<section><h1>Không tìm thấy công văn</h1><p><a href=\"/office\">Về danh sách công văn</a></p></section>"), StatusCodes.Status404NotFound);
+            return OfficeLayout.NotFound(context, "Không tìm thấy công văn");
         }
 
         var query = ReadQuery(context.Request.Query);

@@ -42,34 +42,34 @@ public static class StatisticsFeature
         string token, string taskId, HttpRequest request, UnitWorkspace workspace, IStatisticsStore store, BlobServiceClient blobs, StorageNames names, TimeProvider time, CancellationToken cancellationToken)
     {
         var html = SubmittedForm.WantsHtml(request);
-        var opened = await workspace.OpenAsync(token, cancellationToken);
-        var task = opened.IsSuccess && TaskId.Parse(taskId) is { IsSuccess: true } id
-            ? opened.Value.Tasks.FirstOrDefault(t => t.Task.Id == id.Value && t.Task.Kind == TaskKind.Statistics)
-            : null;
-        if (task is null)
+        // The link and the task are all an upload needs: no history, no unit row.
+        var resolved = await workspace.ResolveAsync(token, taskId, cancellationToken);
+        if (!resolved.IsSuccess || resolved.Value.Task.Kind != TaskKind.Statistics)
         {
             return Problems.For(Error.NotFound("task-not-found", "Không tìm thấy nhiệm vụ báo cáo thống kê."));
         }
 
+        var target = resolved.Value;
+
         var read = await SubmittedForm.ReadAsync(request, MaxUploadBytes, cancellationToken);
         if (!read.Succeeded)
         {
-            return Refuse(html, token, task.Task.Id, read.Status, read.Status == StatusCodes.Status413PayloadTooLarge ? "too-large" : "unreadable");
+            return Refuse(html, token, target.Task.Id, read.Status, read.Status == StatusCodes.Status413PayloadTooLarge ? "too-large" : "unreadable");
         }
 
         var file = read.Form!.Files.FirstOrDefault(f => f.Content.Length > 0);
         if (file is null)
         {
-            return Refuse(html, token, task.Task.Id, StatusCodes.Status400BadRequest, "no-file");
+            return Refuse(html, token, target.Task.Id, StatusCodes.Status400BadRequest, "no-file");
         }
 
         if (StatisticsParser.FormatProblem(file.Content.Span) is not null)
         {
-            return Refuse(html, token, task.Task.Id, StatusCodes.Status400BadRequest, SpreadsheetReader.Detect(file.Content.Span).ToString().ToLowerInvariant());
+            return Refuse(html, token, target.Task.Id, StatusCodes.Status400BadRequest, SpreadsheetReader.Detect(file.Content.Span).ToString().ToLowerInvariant());
         }
 
         var now = time.GetUtcNow();
-        var upload = new Upload(UploadId.New(now), opened.Value.Directive.Id, task.Task.Id, opened.Value.UnitId, UploadState.Processing, null, [], now, null);
+        var upload = new Upload(UploadId.New(now), target.Directive.Id, target.Task.Id, target.UnitId, UploadState.Processing, null, [], now, null);
         await store.AddUploadAsync(upload, cancellationToken);
         await blobs.GetBlobContainerClient(names.Container(StatisticsTemplate.UploadsContainer)).GetBlobClient(upload.BlobName).UploadAsync(
             BinaryData.FromBytes(file.Content),
@@ -78,8 +78,8 @@ public static class StatisticsFeature
 
         var page = $"/u/{token}";
         return html
-            ? new SeeOther($"{page}?tai-len={task.Task.Id}#task-{task.Task.Id}")
-            : TypedResults.Accepted(page, new { uploadId = upload.Id.Value, state = "processing", taskId = task.Task.Id.Value, status = page });
+            ? new SeeOther($"{page}?tai-len={target.Task.Id}#task-{target.Task.Id}")
+            : TypedResults.Accepted(page, new { uploadId = upload.Id.Value, state = "processing", taskId = target.Task.Id.Value, status = page });
     }
 
     /// <summary>Why an upload is refused at once, by code: a browser is sent back to its page with the code (never free text), a program gets problem+json.</summary>

@@ -26,7 +26,7 @@ public static class StatisticsPage
         var read = await ConsolidatedReport.ReadAsync(id, taskId, directives, store, cancellationToken);
         if (!read.IsSuccess)
         {
-            return OfficeLayout.Page(context, "Không có số liệu", Html.Of($"<section><h1>Không tìm thấy số liệu</h1><p>{read.Error!.Message}</p><p><a href=\"/office\">Về danh sách công văn</a></p></section>"), StatusCodes.Status404NotFound);
+            return OfficeLayout.NotFound(context, "Không tìm thấy số liệu", read.Error!.Message);
         }
 
         var report = read.Value;

@@ -21,7 +21,6 @@ public sealed class TableSubmissionStore(TableServiceClient tables, StorageNames
 {
     public const string TableName = "submissions";
 
-
     private TableClient Table => tables.GetTableClient(names.Table(TableName));
 
     public async Task<IReadOnlyList<SubmissionVersion>> ListAsync(DirectiveId directive, UnitId? unit, CancellationToken cancellationToken)

@@ -7,7 +7,7 @@ namespace ServerlessWorkflow.Tests.Domain.Statistics;
 
 public sealed class StatisticsParserTests
 {
-    private static byte[] Sample(string name) => File.ReadAllBytes(Path.Combine(Repository.Root, "..", "shared", "samples", name));
+    private static byte[] Sample(string name) => File.ReadAllBytes(Repository.SharedSample(name));
 
     private static StatisticsOutcome Parse(byte[] bytes) => StatisticsParser.Parse(bytes);
 
