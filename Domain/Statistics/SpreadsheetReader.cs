@@ -210,9 +210,9 @@ public static class SpreadsheetReader
             }
 
             var atoms = new Atoms();
-            var workbook = ReadSheets(zip.GetEntry("xl/workbook.xml")!, atoms, out var declaredSheets);
+            var (workbook, declaredSheets) = Read(zip.GetEntry("xl/workbook.xml")!, atoms, xml => ReadSheets(xml, atoms));
             var targets = DefaultTargets(zip, workbook, declaredSheets) ?? ReadRelationships(zip, "xl/_rels/workbook.xml.rels", atoms);
-            var shared = zip.GetEntry("xl/sharedStrings.xml") is { } sst ? ReadSharedStrings(sst, atoms) : [];
+            var shared = zip.GetEntry("xl/sharedStrings.xml") is { } sst ? Read(sst, atoms, xml => ReadSharedStrings(xml, atoms)) : [];
             var sheets = new List<SheetCells>();
             foreach (var (name, relationshipId) in workbook)
             {
@@ -224,7 +224,7 @@ public static class SpreadsheetReader
                 var path = target.StartsWith('/') ? target[1..] : "xl/" + target;
                 if (zip.GetEntry(path) is { } entry)
                 {
-                    sheets.Add(ReadSheet(name, entry, shared, atoms));
+                    sheets.Add(Read(entry, atoms, xml => ReadSheet(name, xml, shared, atoms)));
                 }
             }
 
@@ -253,6 +253,7 @@ public static class SpreadsheetReader
         public Atoms()
         {
             var names = new NameTable();
+            Names = names;
             Main = names.Add(SpreadsheetReader.Main);
             Relationships = names.Add(SpreadsheetReader.Relationships);
             Relationship = names.Add("Relationship");
@@ -278,6 +279,11 @@ public static class SpreadsheetReader
 
         public XmlReaderSettings Settings { get; }
 
+        public XmlNameTable Names { get; }
+
+        /// <summary>The fast reader's working arrays, shared by the file's parts (read one after another).</summary>
+        public Utf8XmlSubsetReader.Scratch Scratch { get; } = new();
+
         public string Main { get; }
 
         public string Relationships { get; }
@@ -301,27 +307,48 @@ public static class SpreadsheetReader
         public string InlineString { get; }
     }
 
-    private static XmlReader Xml(ZipArchiveEntry entry, Atoms atoms)
+    /// <summary>
+    /// Reads one part with <paramref name="read"/>. A small part (workbook, relationships, the template's
+    /// shared strings and sheet) is inflated whole and read first with <see cref="Utf8XmlSubsetReader"/>,
+    /// straight from its UTF-8 bytes; when the part is outside that reader's subset, or anything in it is
+    /// wrong, it is read again with <see cref="XmlReader"/>, whose answer — or error — stands. A large part
+    /// is streamed with <see cref="XmlReader"/>, its inflated size capped whatever the zip header says.
+    /// </summary>
+    private static T Read<T>(ZipArchiveEntry entry, Atoms atoms, Func<XmlReader, T> read)
     {
         CheckDeclaredSize(entry);
-        if (entry.Length is > 0 and <= SmallPart && InflateSmall(entry) is { } small)
+        if (entry.Length is > 0 and <= SmallPart && InflateSmall(entry) is { } part)
         {
-            return XmlReader.Create(small, atoms.Settings);
+            using (part)
+            {
+                try
+                {
+                    using var fast = new Utf8XmlSubsetReader(part.Buffer, part.Length, atoms.Names, atoms.Scratch);
+                    return read(fast);
+                }
+                catch (Exception ex) when (ex is Utf8XmlSubsetReader.OutsideSubsetException or XmlException or UnreadableSpreadsheetException)
+                {
+                    // Read it again below: XmlReader is the authority on what the part says and on what is wrong with it.
+                }
+
+                using var xml = XmlReader.Create(part.AsStream(), atoms.Settings);
+                return read(xml);
+            }
         }
 
-        // The inflated size is capped whatever the zip header says.
-        return XmlReader.Create(
+        using var streamed = XmlReader.Create(
             new Common.LimitedStream(entry.Open(), MaxInflatedBytesPerEntry, () => new UnreadableSpreadsheetException("Tệp có thành phần quá lớn khi giải nén (có thể là tệp nén độc hại).")),
             atoms.Settings);
+        return read(streamed);
     }
 
     /// <summary>
-    /// A small part (workbook, relationships, the template's shared strings and sheet) inflated whole
-    /// into a pooled buffer: an XmlReader over a stream of known length sizes its buffers to the part
-    /// rather than 12 KB each. Never more than the declared size plus one byte is inflated; a part that
-    /// inflates to more than it declares gets null, and is then streamed within the cap like a large one.
+    /// A small part inflated whole into a pooled buffer (an XmlReader over a stream of known length also
+    /// sizes its buffers to the part rather than 12 KB each). Never more than the declared size plus one
+    /// byte is inflated; a part that inflates to more than it declares gets null, and is then streamed
+    /// within the cap like a large one.
     /// </summary>
-    private static PooledStream? InflateSmall(ZipArchiveEntry entry)
+    private static InflatedPart? InflateSmall(ZipArchiveEntry entry)
     {
         var declared = (int)entry.Length;
         byte[]? buffer = ArrayPool<byte>.Shared.Rent(declared + 1);
@@ -340,7 +367,7 @@ public static class SpreadsheetReader
                 return null;
             }
 
-            var result = new PooledStream(buffer, length);
+            var result = new InflatedPart(buffer, length);
             buffer = null;
             return result;
         }
@@ -353,15 +380,20 @@ public static class SpreadsheetReader
         }
     }
 
-    /// <summary>A read-only stream over a pooled buffer, which it returns to the pool when disposed.</summary>
-    private sealed class PooledStream(byte[] buffer, int length) : MemoryStream(buffer, 0, length, writable: false)
+    /// <summary>An inflated part in a pooled buffer, which goes back to the pool when disposed.</summary>
+    private sealed class InflatedPart(byte[] buffer, int length) : IDisposable
     {
         private byte[]? _buffer = buffer;
 
-        protected override void Dispose(bool disposing)
+        public byte[] Buffer => _buffer ?? throw new ObjectDisposedException(nameof(InflatedPart));
+
+        public int Length => length;
+
+        public MemoryStream AsStream() => new(Buffer, 0, length, writable: false);
+
+        public void Dispose()
         {
-            base.Dispose(disposing);
-            if (disposing && Interlocked.Exchange(ref _buffer, null) is { } returned)
+            if (Interlocked.Exchange(ref _buffer, null) is { } returned)
             {
                 ArrayPool<byte>.Shared.Return(returned);
             }
@@ -414,13 +446,12 @@ public static class SpreadsheetReader
 
     private static Dictionary<string, string> ReadRelationships(ZipArchive zip, string path, Atoms atoms)
     {
-        var targets = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (zip.GetEntry(path) is not { } entry)
-        {
-            return targets;
-        }
+        return zip.GetEntry(path) is { } entry ? Read(entry, atoms, xml => ReadRelationships(xml, atoms)) : new Dictionary<string, string>(StringComparer.Ordinal);
+    }
 
-        using var xml = Xml(entry, atoms);
+    private static Dictionary<string, string> ReadRelationships(XmlReader xml, Atoms atoms)
+    {
+        var targets = new Dictionary<string, string>(StringComparer.Ordinal);
         while (xml.Read())
         {
             if (xml.NodeType == XmlNodeType.Element && ReferenceEquals(xml.LocalName, atoms.Relationship) && xml.GetAttribute("Id") is { } id && xml.GetAttribute("Target") is { } target)
@@ -432,12 +463,11 @@ public static class SpreadsheetReader
         return targets;
     }
 
-    /// <summary>The visible sheets, in order; <paramref name="declared"/> counts hidden ones too.</summary>
-    private static List<(string Name, string RelationshipId)> ReadSheets(ZipArchiveEntry workbook, Atoms atoms, out int declared)
+    /// <summary>The visible sheets, in order, and how many sheets are declared, hidden ones too.</summary>
+    private static (List<(string Name, string RelationshipId)> Visible, int Declared) ReadSheets(XmlReader xml, Atoms atoms)
     {
         var sheets = new List<(string, string)>();
-        declared = 0;
-        using var xml = Xml(workbook, atoms);
+        var declared = 0;
         while (xml.Read())
         {
             if (xml.NodeType == XmlNodeType.Element && ReferenceEquals(xml.LocalName, atoms.Sheet) && ReferenceEquals(xml.NamespaceURI, atoms.Main))
@@ -461,13 +491,12 @@ public static class SpreadsheetReader
             }
         }
 
-        return sheets;
+        return (sheets, declared);
     }
 
-    private static List<string> ReadSharedStrings(ZipArchiveEntry entry, Atoms atoms)
+    private static List<string> ReadSharedStrings(XmlReader xml, Atoms atoms)
     {
         var strings = new List<string>();
-        using var xml = Xml(entry, atoms);
         while (xml.Read())
         {
             if (xml.NodeType == XmlNodeType.Element && ReferenceEquals(xml.LocalName, atoms.Si))
@@ -522,10 +551,9 @@ public static class SpreadsheetReader
         return text?.ToString() ?? first ?? string.Empty;
     }
 
-    private static SheetCells ReadSheet(string name, ZipArchiveEntry entry, List<string> shared, Atoms atoms)
+    private static SheetCells ReadSheet(string name, XmlReader xml, List<string> shared, Atoms atoms)
     {
         var cells = new Dictionary<(int, int), CellValue>(64);
-        using var xml = Xml(entry, atoms);
         var row = 0;
         var column = 0;
         while (xml.Read())
