@@ -4,12 +4,17 @@
 # Not run by CI: CI machines may lack LibreOffice, and the tests read the committed files.
 # After running it, check `git diff --stat` and run the statistics parser tests; commit the files
 # only if the tests still pass (or explain in the commit what LibreOffice now writes differently).
+# A re-run rewrites every file, but with LibreOffice 7.4.7 only the zip entries' times change (the
+# parts inside are byte for byte the same, the .xls entirely): `git checkout` the ones you did not mean
+# to re-make.
 #
 #   libreoffice-resaved.xlsx     ../shared/samples/bao-cao-thong-ke-vi-du.xlsx opened and saved as .xlsx
 #   libreoffice.ods              the same sample saved as OpenDocument (.ods)
 #   libreoffice-excel97.xls      the same sample saved as Excel 97–2003 (.xls)
 #   libreoffice-formulas.xlsx    libreoffice-formulas.fods (hand-written, formulas without cached
 #                                values) saved as .xlsx: LibreOffice computes and caches the results
+#   libreoffice-rich-text.xlsx   libreoffice-rich-text.fods (hand-written: a bold run, a two-line label,
+#                                figures typed as text) saved as .xlsx
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
@@ -54,3 +59,4 @@ save_as "$work/in/sample.xlsx" xlsx libreoffice-resaved.xlsx
 save_as "$work/in/sample.xlsx" ods libreoffice.ods
 save_as "$work/in/sample.xlsx" "xls:MS Excel 97" libreoffice-excel97.xls
 save_as "$fixtures/libreoffice-formulas.fods" xlsx libreoffice-formulas.xlsx
+save_as "$fixtures/libreoffice-rich-text.fods" xlsx libreoffice-rich-text.xlsx

@@ -6,7 +6,7 @@ namespace ServerlessWorkflow.Tests.Domain.Statistics;
 
 /// <summary>
 /// Files written by LibreOffice Calc itself, not by our fixture code: the shared sample opened and
-/// saved again as .xlsx, as .ods and as .xls, and a sheet with formulas saved as .xlsx. They are
+/// saved again as .xlsx, as .ods and as .xls, and sheets with formulas and with rich text saved as .xlsx. They are
 /// committed under Fixtures/ and re-made by scripts/regenerate-libreoffice-fixtures.sh.
 /// </summary>
 public sealed class LibreOfficeStatisticsParserTests
@@ -26,6 +26,7 @@ public sealed class LibreOfficeStatisticsParserTests
     [Theory]
     [InlineData("libreoffice-resaved.xlsx", "docProps/app.xml")]
     [InlineData("libreoffice-formulas.xlsx", "docProps/app.xml")]
+    [InlineData("libreoffice-rich-text.xlsx", "docProps/app.xml")]
     [InlineData("libreoffice.ods", "meta.xml")]
     public void The_fixtures_were_written_by_LibreOffice_not_by_our_own_code(string name, string part)
     {
@@ -71,6 +72,24 @@ public sealed class LibreOfficeStatisticsParserTests
         Assert.Equal(3, outcome.Report![0, 2]);
         Assert.Equal(38, outcome.Report[3, 3]);
         Assert.Equal(SampleReport().ToRows(), outcome.Report.ToRows());
+        Assert.Equal("Đảng bộ Sở Tài chính", outcome.Report.UnitName);
+    }
+
+    [Fact]
+    public void Rich_text_a_two_line_label_and_figures_typed_as_text_as_LibreOffice_writes_them_read_as_the_sample()
+    {
+        var file = Fixture("libreoffice-rich-text.xlsx");
+        var strings = Part(file, "xl/sharedStrings.xml");
+        // What LibreOffice made of the typing: runs for the bold name, a character reference for the line break, text for the figure.
+        Assert.Contains("<si><r><rPr><sz val=\"10\"/><rFont val=\"Arial\"/><family val=\"2\"/></rPr><t xml:space=\"preserve\">Đơn vị: </t></r><r><rPr><b val=\"true\"/>", strings, StringComparison.Ordinal);
+        Assert.Contains("<t xml:space=\"preserve\">Số lượng tài khoản ngân hàng đã khai báo&#10;cho các tổ chức đảng</t>", strings, StringComparison.Ordinal);
+        Assert.Contains("<t xml:space=\"preserve\">  12 </t>", strings, StringComparison.Ordinal);
+        Assert.Contains("<t xml:space=\"preserve\">3.</t>", strings, StringComparison.Ordinal);
+
+        var outcome = StatisticsParser.Parse(file);
+
+        Assert.True(outcome.Accepted, string.Join("; ", outcome.Errors.Select(e => e.Message)));
+        Assert.Equal(SampleReport().ToRows(), outcome.Report!.ToRows());
         Assert.Equal("Đảng bộ Sở Tài chính", outcome.Report.UnitName);
     }
 }
