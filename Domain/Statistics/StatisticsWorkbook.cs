@@ -163,14 +163,27 @@ public static class StatisticsWorkbook
         writer.WriteEndDocument();
     }
 
-    /// <summary>XML cannot carry most control characters; they become spaces.</summary>
+    /// <summary>
+    /// Control characters (but line breaks and tabs) and whatever XML 1.0 cannot carry at all — U+FFFE,
+    /// U+FFFF, a surrogate without its pair — become spaces; a surrogate pair (an emoji) is kept.
+    /// Without this, one such character in a unit's name (U+FFFF passes <see cref="Common.Text.Clean"/>)
+    /// made <see cref="XmlWriter"/> throw and the whole export fail.
+    /// </summary>
     private static string Clean(string text) =>
         string.Create(text.Length, text, (span, source) =>
         {
             for (var i = 0; i < source.Length; i++)
             {
                 var c = source[i];
-                span[i] = char.IsControl(c) && c is not ('\n' or '\t') ? ' ' : c;
+                if (char.IsHighSurrogate(c) && i + 1 < source.Length && char.IsLowSurrogate(source[i + 1]))
+                {
+                    span[i] = c;
+                    span[i + 1] = source[i + 1];
+                    i++;
+                    continue;
+                }
+
+                span[i] = (char.IsControl(c) && c is not ('\n' or '\t')) || !XmlConvert.IsXmlChar(c) ? ' ' : c;
             }
         });
 

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Re-makes the LibreOffice-written spreadsheets under Tests/Domain/Statistics/Fixtures with headless
+# LibreOffice Calc (Debian's libreoffice-calc-nogui, installed when missing; needs root or sudo).
+# Not run by CI: CI machines may lack LibreOffice, and the tests read the committed files.
+# After running it, check `git diff --stat` and run the statistics parser tests; commit the files
+# only if the tests still pass (or explain in the commit what LibreOffice now writes differently).
+# A re-run rewrites every file, but with LibreOffice 7.4.7 only the zip entries' times change (the
+# parts inside are byte for byte the same, the .xls entirely): `git checkout` the ones you did not mean
+# to re-make.
+#
+#   libreoffice-resaved.xlsx     ../shared/samples/bao-cao-thong-ke-vi-du.xlsx opened and saved as .xlsx
+#   libreoffice.ods              the same sample saved as OpenDocument (.ods)
+#   libreoffice-excel97.xls      the same sample saved as Excel 97–2003 (.xls)
+#   libreoffice-formulas.xlsx    libreoffice-formulas.fods (hand-written, formulas without cached
+#                                values) saved as .xlsx: LibreOffice computes and caches the results
+#   libreoffice-rich-text.xlsx   libreoffice-rich-text.fods (hand-written: a bold run, a two-line label,
+#                                figures typed as text) saved as .xlsx
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+
+fixtures="$REPO_ROOT/Tests/Domain/Statistics/Fixtures"
+sample="$REPO_ROOT/../shared/samples/bao-cao-thong-ke-vi-du.xlsx"
+[[ -f "$sample" ]] || die "the shared sample is missing: $sample"
+
+if ! command -v soffice >/dev/null 2>&1; then
+  sudo=""; [[ $(id -u) -eq 0 ]] || sudo="sudo"
+  run_quiet apt-update $sudo apt-get update -qq
+  run_quiet apt-libreoffice env DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libreoffice-calc-nogui
+fi
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+# A throwaway LibreOffice profile, so the user's own settings play no part; thumbnails off keeps
+# the .ods small (LibreOffice otherwise adds a ~10 KB Thumbnails/thumbnail.png).
+mkdir -p "$work/profile/user"
+cat >"$work/profile/user/registrymodifications.xcu" <<'XCU'
+<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Common/Save/Document"><prop oor:name="GenerateThumbnail" oor:op="fuse"><value>false</value></prop></item>
+</oor:items>
+XCU
+
+# save_as SOURCE FILTER TARGET: soffice names its output after the source and may exit 0 without
+# writing it, so the output is looked for and moved to TARGET.
+save_as() {
+  local source=$1 filter=$2 target=$3 name
+  name="$(basename "${source%.*}").${filter%%:*}"
+  rm -rf "$work/out"
+  run_quiet soffice env HOME="$work" soffice "-env:UserInstallation=file://$work/profile" \
+    --headless --norestore --convert-to "$filter" --outdir "$work/out" "$source"
+  [[ -s "$work/out/$name" ]] || die "LibreOffice wrote no $name from $source"
+  mv "$work/out/$name" "$fixtures/$target"
+}
+
+mkdir -p "$work/in"
+cp "$sample" "$work/in/sample.xlsx"
+save_as "$work/in/sample.xlsx" xlsx libreoffice-resaved.xlsx
+save_as "$work/in/sample.xlsx" ods libreoffice.ods
+save_as "$work/in/sample.xlsx" "xls:MS Excel 97" libreoffice-excel97.xls
+save_as "$fixtures/libreoffice-formulas.fods" xlsx libreoffice-formulas.xlsx
+save_as "$fixtures/libreoffice-rich-text.fods" xlsx libreoffice-rich-text.xlsx
