@@ -13,6 +13,13 @@ public static class Text
     /// <summary>Cleans <paramref name="input"/> for <paramref name="field"/>; a missing required value, an overlong value or a control character is a field error.</summary>
     public static Result<string> Clean(string? input, string field, int maxLength, bool required = true, bool multiline = false)
     {
+        // Broken UTF-16 (a lone surrogate) and the non-characters U+FFFE/U+FFFF cannot be normalised,
+        // stored in XML or shown: refuse them like control characters rather than fail on them.
+        if (input is not null && HasInvalidCharacter(input))
+        {
+            return Error.Validation(field, "invalid-character", "Có ký tự không hợp lệ (không phải chữ, số hay dấu thông thường).");
+        }
+
         var value = (input ?? string.Empty).Normalize(NormalizationForm.FormC);
         value = multiline ? value.Replace("\r\n", "\n", StringComparison.Ordinal).Trim() : value.Trim();
         if (value.Length == 0)
@@ -36,6 +43,20 @@ public static class Text
         }
 
         return value;
+    }
+
+    private static bool HasInvalidCharacter(string input)
+    {
+        for (var i = 0; i < input.Length; i++)
+        {
+            var c = input[i];
+            if (c is '\uFFFE' or '\uFFFF' || char.IsLowSurrogate(c) || (char.IsHighSurrogate(c) && (++i == input.Length || !char.IsLowSurrogate(input[i]))))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -42,6 +42,22 @@ public sealed class SubmissionTests
     }
 
     [Fact]
+    public void Broken_UTF_16_and_non_characters_are_a_field_error_not_a_failure()
+    {
+        // Built here, not as theory data: a lone surrogate does not survive the test runner's serialisation.
+        foreach (var note in new[] { "a\uD800b", "a\uDC00", "a\uD800", "a\uFFFE", "a\uFFFF" })
+        {
+            Assert.Equal("invalid-character", SubmissionInput.Create("done", note).Error!.Fields[0].Code);
+        }
+    }
+
+    [Fact]
+    public void An_emoji_a_surrogate_pair_is_kept()
+    {
+        Assert.Equal("xong 👍", SubmissionInput.Create("done", "xong 👍").Value.Note);
+    }
+
+    [Fact]
     public void The_same_idempotency_key_derives_the_same_version_id_whatever_the_time_or_content()
     {
         var input = SubmissionInput.Create("done", "a").Value;
