@@ -45,15 +45,33 @@ public static class Text
         return value;
     }
 
+    /// <summary>
+    /// How many chars the character at <paramref name="i"/> of <paramref name="text"/> takes: 2 for a
+    /// surrogate pair (an emoji), 1 for any other character XML 1.0 can carry, 0 for one it cannot —
+    /// a control character other than tab, line feed and carriage return, U+FFFE, U+FFFF, or a
+    /// surrogate without its pair. The one rule for text that is checked here and written to XML.
+    /// </summary>
+    public static int XmlCharacterLength(string text, int i)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var c = text[i];
+        return char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]) ? 2
+            : System.Xml.XmlConvert.IsXmlChar(c) ? 1
+            : 0;
+    }
+
+    /// <summary>A character XML cannot carry other than a control character (those have their own error): U+FFFE, U+FFFF, a lone surrogate.</summary>
     private static bool HasInvalidCharacter(string input)
     {
-        for (var i = 0; i < input.Length; i++)
+        for (var i = 0; i < input.Length;)
         {
-            var c = input[i];
-            if (c is '\uFFFE' or '\uFFFF' || char.IsLowSurrogate(c) || (char.IsHighSurrogate(c) && (++i == input.Length || !char.IsLowSurrogate(input[i]))))
+            var length = XmlCharacterLength(input, i);
+            if (length == 0 && !char.IsControl(input[i]))
             {
                 return true;
             }
+
+            i += Math.Max(length, 1);
         }
 
         return false;

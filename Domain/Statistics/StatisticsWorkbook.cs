@@ -165,25 +165,26 @@ public static class StatisticsWorkbook
 
     /// <summary>
     /// Control characters (but line breaks and tabs) and whatever XML 1.0 cannot carry at all — U+FFFE,
-    /// U+FFFF, a surrogate without its pair — become spaces; a surrogate pair (an emoji) is kept.
-    /// Without this, one such character in a unit's name (U+FFFF passes <see cref="Common.Text.Clean"/>)
-    /// made <see cref="XmlWriter"/> throw and the whole export fail.
+    /// U+FFFF, a surrogate without its pair (<see cref="Common.Text.XmlCharacterLength"/>) — become spaces;
+    /// a surrogate pair (an emoji) is kept. Text.Clean refuses such characters in new input, but names
+    /// stored before it did must not make <see cref="XmlWriter"/> throw and the whole export fail.
     /// </summary>
     private static string Clean(string text) =>
         string.Create(text.Length, text, (span, source) =>
         {
             for (var i = 0; i < source.Length; i++)
             {
-                var c = source[i];
-                if (char.IsHighSurrogate(c) && i + 1 < source.Length && char.IsLowSurrogate(source[i + 1]))
+                var length = Common.Text.XmlCharacterLength(source, i);
+                if (length == 2)
                 {
-                    span[i] = c;
+                    span[i] = source[i];
                     span[i + 1] = source[i + 1];
                     i++;
                     continue;
                 }
 
-                span[i] = (char.IsControl(c) && c is not ('\n' or '\t')) || !XmlConvert.IsXmlChar(c) ? ' ' : c;
+                var c = source[i];
+                span[i] = length == 0 || (char.IsControl(c) && c is not ('\n' or '\t')) ? ' ' : c;
             }
         });
 
