@@ -273,15 +273,8 @@ internal sealed class Utf8XmlSubsetReader : XmlReader
             return _nodeType == XmlNodeType.Element && _isEmpty ? _emptyElementDefault : DefaultNamespace();
         }
 
-        for (var i = _bindingCount - 1; i >= 0; i--)
-        {
-            if (_bindings[i].Prefix == prefix)
-            {
-                return _bindings[i].Uri;
-            }
-        }
-
-        return null;
+        // A prefix the name table has never seen is bound nowhere.
+        return _names.Get(prefix) is { } atom ? LookupPrefix(atom) : null;
     }
 
     public override bool ReadAttributeValue() => throw new NotSupportedException("Read attribute values with GetAttribute or Value.");
@@ -444,23 +437,7 @@ internal sealed class Utf8XmlSubsetReader : XmlReader
 
             var attributeStart = p;
             var attributeLength = ReadName(ref p, out var attributeColon, out var attributeHash);
-            if (At(p) != '=')
-            {
-                SkipSpace(ref p);
-                if (At(p) != '=')
-                {
-                    throw new OutsideSubsetException();
-                }
-            }
-
-            p++;
-            if (At(p) is not ((byte)'"' or (byte)'\''))
-            {
-                SkipSpace(ref p);
-            }
-
-            var valueStart = p + 1;
-            var valueEnd = ReadAttributeValueEnd(ref p, out var entities);
+            var valueEnd = ReadEqualsAndValue(ref p, out var valueStart, out var entities);
             var xmlns = (attributeLength == 5 || attributeColon == 5) && _data.AsSpan(attributeStart, 5).SequenceEqual("xmlns"u8);
             declarations |= xmlns;
             prefixed |= attributeColon >= 0 && !xmlns;
@@ -526,6 +503,32 @@ internal sealed class Utf8XmlSubsetReader : XmlReader
         }
 
         _frames[_open++] = new Frame(nameStart, nameLength, local, prefix, ns, defaultNamespace, bindingsBefore, preserve);
+    }
+
+    /// <summary>
+    /// After an attribute's name (in a tag or the XML declaration): optional whitespace, '=', optional
+    /// whitespace and the quoted value; returns where the value ends, <paramref name="valueStart"/> where it starts.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int ReadEqualsAndValue(ref int p, out int valueStart, out bool entities)
+    {
+        if (At(p) != '=')
+        {
+            SkipSpace(ref p);
+            if (At(p) != '=')
+            {
+                throw new OutsideSubsetException();
+            }
+        }
+
+        p++;
+        if (At(p) is not ((byte)'"' or (byte)'\''))
+        {
+            SkipSpace(ref p);
+        }
+
+        valueStart = p + 1;
+        return ReadAttributeValueEnd(ref p, out entities);
     }
 
     /// <summary>Past an attribute's quoted value (p on its opening quote); returns where the value ends. Entities are checked, and noted.</summary>
@@ -728,16 +731,8 @@ internal sealed class Utf8XmlSubsetReader : XmlReader
 
             var nameStart = p;
             var name = _data.AsSpan(nameStart, ReadName(ref p, out _, out _));
-            SkipSpace(ref p);
-            if (At(p) != '=')
-            {
-                throw new OutsideSubsetException();
-            }
-
-            p++;
-            SkipSpace(ref p);
-            var valueStart = p + 1;
-            var value = _data.AsSpan(valueStart, ReadAttributeValueEnd(ref p, out var entities) - valueStart);
+            var valueEnd = ReadEqualsAndValue(ref p, out var valueStart, out var entities);
+            var value = _data.AsSpan(valueStart, valueEnd - valueStart);
             if (entities)
             {
                 throw new OutsideSubsetException();
