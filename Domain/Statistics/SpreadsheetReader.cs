@@ -253,7 +253,6 @@ public static class SpreadsheetReader
         public Atoms()
         {
             var names = new NameTable();
-            Names = names;
             Main = names.Add(SpreadsheetReader.Main);
             Relationships = names.Add(SpreadsheetReader.Relationships);
             Relationship = names.Add("Relationship");
@@ -279,7 +278,8 @@ public static class SpreadsheetReader
 
         public XmlReaderSettings Settings { get; }
 
-        public XmlNameTable Names { get; }
+        /// <summary>The name table every reader of the file shares (the settings carry it to XmlReader).</summary>
+        public XmlNameTable Names => Settings.NameTable!;
 
         /// <summary>The fast reader's working arrays, shared by the file's parts (read one after another).</summary>
         public Utf8XmlSubsetReader.Scratch Scratch { get; } = new();
