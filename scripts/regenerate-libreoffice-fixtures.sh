@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Re-makes the LibreOffice-written spreadsheets under Tests/Domain/Statistics/Fixtures with headless
+# Re-makes the LibreOffice-written spreadsheets under Tests/Fixtures/libreoffice with headless
 # LibreOffice Calc (Debian's libreoffice-calc-nogui, installed when missing; needs root or sudo).
 # Not run by CI: CI machines may lack LibreOffice, and the tests read the committed files.
 # After running it, check `git diff --stat` and run the statistics parser tests; commit the files
@@ -8,7 +8,7 @@
 # parts inside are byte for byte the same, the .xls entirely): `git checkout` the ones you did not mean
 # to re-make.
 #
-#   libreoffice-resaved.xlsx     ../shared/samples/bao-cao-thong-ke-vi-du.xlsx opened and saved as .xlsx
+#   libreoffice-resaved.xlsx     Tests/Fixtures/samples/bao-cao-thong-ke-vi-du.xlsx opened and saved as .xlsx
 #   libreoffice.ods              the same sample saved as OpenDocument (.ods)
 #   libreoffice-excel97.xls      the same sample saved as Excel 97–2003 (.xls)
 #   libreoffice-formulas.xlsx    libreoffice-formulas.fods (hand-written, formulas without cached
@@ -18,8 +18,8 @@
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
-fixtures="$REPO_ROOT/Tests/Domain/Statistics/Fixtures"
-sample="$REPO_ROOT/../shared/samples/bao-cao-thong-ke-vi-du.xlsx"
+fixtures="$REPO_ROOT/Tests/Fixtures/libreoffice"
+sample="$REPO_ROOT/Tests/Fixtures/samples/bao-cao-thong-ke-vi-du.xlsx"
 [[ -f "$sample" ]] || die "the shared sample is missing: $sample"
 
 if ! command -v soffice >/dev/null 2>&1; then

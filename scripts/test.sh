@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the project on a fresh machine: installs what is missing, starts its own
-# Azurite on free ports, runs all tests, stops what it started. Exits non-zero on any failure.
+# Azurite on free ports, runs all tests of the solution (Tests/Domain.Tests: the rules alone, no
+# storage; Tests/Handler.Tests: storage, end to end and browser, against that Azurite and Debian's
+# Chromium), stops what it started. Exits non-zero on any failure.
 # Extra arguments go to the test runner (e.g. --filter-class '*HealthTests').
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -17,7 +19,7 @@ run_quiet build dotnet build ServerlessWorkflow.sln -c Release --nologo -v q
 
 results="$LOCAL_DIR/logs/tests.log"
 set +e
-dotnet test --project Tests/Tests.csproj -c Release --no-build --no-progress --output Normal "$@" 2>&1 | tee "$results" | grep -E '^(failed|  (Assert|Expected|Actual|Xunit|System\.))' 
+dotnet test --solution ServerlessWorkflow.sln -c Release --no-build --no-progress --output Normal "$@" 2>&1 | tee "$results" | grep -E '^(failed|  (Assert|Expected|Actual|Xunit|System\.))' 
 status=${PIPESTATUS[0]}
 set -e
 

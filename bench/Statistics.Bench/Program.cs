@@ -81,7 +81,7 @@ public class LargeSheetParse
 
 internal static class Files
 {
-    public static string Sample => Path.Combine(FindRoot(), "..", "shared", "samples", "bao-cao-thong-ke-vi-du.xlsx");
+    public static string Sample => Path.Combine(FindRoot(), "Tests", "Fixtures", "samples", "bao-cao-thong-ke-vi-du.xlsx");
 
     /// <summary>An .xlsx with the template at the top and <paramref name="rows"/> rows of numbers below.</summary>
     public static byte[] Large(int rows)

@@ -17,7 +17,7 @@ namespace ServerlessWorkflow.Tests.Faults;
 /// change in one transaction conditional on the ETags read, the submission an accepted file
 /// counts as has an id derived from the upload, so the totals equal the sample's figures once per
 /// unit, each unit has one submission row, and every upload ends accepted.
-/// The file is the shared sample <c>../shared/samples/bao-cao-thong-ke-vi-du.xlsx</c>.
+/// The file is the shared sample <c>Tests/Fixtures/samples/bao-cao-thong-ke-vi-du.xlsx</c>.
 /// </summary>
 public sealed class ConcurrentBlobTests(StorageFixture storage) : IAsyncLifetime
 {

@@ -11,7 +11,7 @@ namespace ServerlessWorkflow.Tests.Domain.Statistics;
 /// </summary>
 public sealed class LibreOfficeStatisticsParserTests
 {
-    private static byte[] Fixture(string name) => File.ReadAllBytes(Repository.PathOf("Tests", "Domain", "Statistics", "Fixtures", name));
+    private static byte[] Fixture(string name) => File.ReadAllBytes(Repository.Fixture("libreoffice", name));
 
     private static StatisticsReport SampleReport() =>
         StatisticsParser.Parse(File.ReadAllBytes(Repository.SharedSample("bao-cao-thong-ke-vi-du.xlsx"))).Report!;

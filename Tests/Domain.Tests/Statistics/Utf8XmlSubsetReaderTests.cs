@@ -26,7 +26,7 @@ public sealed class Utf8XmlSubsetReaderTests
     [
         Repository.SharedSample("bao-cao-thong-ke-vi-du.xlsx"),
         Repository.SharedSample("bao-cao-thong-ke-mau.xlsx"),
-        .. Directory.GetFiles(Repository.PathOf("Tests", "Domain", "Statistics", "Fixtures"), "*.xlsx").Order(StringComparer.Ordinal),
+        .. Directory.GetFiles(Repository.Fixture("libreoffice"), "*.xlsx").Order(StringComparer.Ordinal),
     ];
 
     [Theory]

@@ -40,7 +40,7 @@ public sealed class HandlerProcess : IAsyncDisposable
         var dll = Repository.PathOf("Functions", "bin", configuration, "net10.0", "ServerlessWorkflow.Functions.dll");
         if (!File.Exists(dll))
         {
-            throw new InvalidOperationException($"No handler at {dll}: build Tests/Tests.csproj (it builds Functions) first.");
+            throw new InvalidOperationException($"No handler at {dll}: build Tests/Handler.Tests (it builds Functions) first.");
         }
 
         var port = FreePort.Next();

@@ -19,7 +19,7 @@ namespace ServerlessWorkflow.Tests.Faults;
 /// each submission whole (its note, its attachments, each attachment's blob) or not at all, and
 /// every one answered 201 is there. A CheckDeadlines run during the outage fails the invocation
 /// (non-2xx, so the host counts it failed) and the next run after the restart sends what fell due
-/// meanwhile, once. (Tests/Hosting/HealthTests.cs covers health and a read during an outage.)
+/// meanwhile, once. (Hosting/HealthTests.cs covers health and a read during an outage.)
 /// </summary>
 public sealed class StorageOutageTests
 {
