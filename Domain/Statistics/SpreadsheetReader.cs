@@ -278,12 +278,6 @@ public static class SpreadsheetReader
 
         public XmlReaderSettings Settings { get; }
 
-        /// <summary>The name table every reader of the file shares (the settings carry it to XmlReader).</summary>
-        public XmlNameTable Names => Settings.NameTable!;
-
-        /// <summary>The fast reader's working arrays, shared by the file's parts (read one after another).</summary>
-        public Utf8XmlSubsetReader.Scratch Scratch { get; } = new();
-
         public string Main { get; }
 
         public string Relationships { get; }
@@ -308,47 +302,27 @@ public static class SpreadsheetReader
     }
 
     /// <summary>
-    /// Reads one part with <paramref name="read"/>. A small part (workbook, relationships, the template's
-    /// shared strings and sheet) is inflated whole and read first with <see cref="Utf8XmlSubsetReader"/>,
-    /// straight from its UTF-8 bytes; when the part is outside that reader's subset, or anything in it is
-    /// wrong, it is read again with <see cref="XmlReader"/>, whose answer — or error — stands. A large part
-    /// is streamed with <see cref="XmlReader"/>, its inflated size capped whatever the zip header says.
+    /// Reads one part with <paramref name="read"/> through <see cref="XmlReader"/>. A small part (workbook,
+    /// relationships, the template's shared strings and sheet) is inflated whole first; a large one is
+    /// streamed, its inflated size capped whatever the zip header says.
     /// </summary>
     private static T Read<T>(ZipArchiveEntry entry, Atoms atoms, Func<XmlReader, T> read)
     {
         CheckDeclaredSize(entry);
-        if (entry.Length is > 0 and <= SmallPart && InflateSmall(entry) is { } part)
-        {
-            using (part)
-            {
-                try
-                {
-                    using var fast = new Utf8XmlSubsetReader(part.Buffer, part.Length, atoms.Names, atoms.Scratch);
-                    return read(fast);
-                }
-                catch (Exception ex) when (ex is Utf8XmlSubsetReader.OutsideSubsetException or XmlException or UnreadableSpreadsheetException)
-                {
-                    // Read it again below: XmlReader is the authority on what the part says and on what is wrong with it.
-                }
-
-                using var xml = XmlReader.Create(part.AsStream(), atoms.Settings);
-                return read(xml);
-            }
-        }
-
-        using var streamed = XmlReader.Create(
-            new Common.LimitedStream(entry.Open(), MaxInflatedBytesPerEntry, () => new UnreadableSpreadsheetException("Tệp có thành phần quá lớn khi giải nén (có thể là tệp nén độc hại).")),
-            atoms.Settings);
-        return read(streamed);
+        Stream part = entry.Length is > 0 and <= SmallPart && InflateSmall(entry) is { } small
+            ? small
+            : new Common.LimitedStream(entry.Open(), MaxInflatedBytesPerEntry, () => new UnreadableSpreadsheetException("Tệp có thành phần quá lớn khi giải nén (có thể là tệp nén độc hại)."));
+        using var xml = XmlReader.Create(part, atoms.Settings);
+        return read(xml);
     }
 
     /// <summary>
-    /// A small part inflated whole into a pooled buffer (an XmlReader over a stream of known length also
-    /// sizes its buffers to the part rather than 12 KB each). Never more than the declared size plus one
-    /// byte is inflated; a part that inflates to more than it declares gets null, and is then streamed
-    /// within the cap like a large one.
+    /// A small part inflated whole into a pooled buffer: an XmlReader over a stream of known length sizes
+    /// its buffers to the part rather than 12 KB each. Never more than the declared size plus one byte is
+    /// inflated; a part that inflates to more than it declares gets null, and is then streamed within the
+    /// cap like a large one.
     /// </summary>
-    private static InflatedPart? InflateSmall(ZipArchiveEntry entry)
+    private static PooledStream? InflateSmall(ZipArchiveEntry entry)
     {
         var declared = (int)entry.Length;
         byte[]? buffer = ArrayPool<byte>.Shared.Rent(declared + 1);
@@ -367,7 +341,7 @@ public static class SpreadsheetReader
                 return null;
             }
 
-            var result = new InflatedPart(buffer, length);
+            var result = new PooledStream(buffer, length);
             buffer = null;
             return result;
         }
@@ -380,20 +354,15 @@ public static class SpreadsheetReader
         }
     }
 
-    /// <summary>An inflated part in a pooled buffer, which goes back to the pool when disposed.</summary>
-    private sealed class InflatedPart(byte[] buffer, int length) : IDisposable
+    /// <summary>A read-only stream over a pooled buffer, which it returns to the pool when disposed.</summary>
+    private sealed class PooledStream(byte[] buffer, int length) : MemoryStream(buffer, 0, length, writable: false)
     {
         private byte[]? _buffer = buffer;
 
-        public byte[] Buffer => _buffer ?? throw new ObjectDisposedException(nameof(InflatedPart));
-
-        public int Length => length;
-
-        public MemoryStream AsStream() => new(Buffer, 0, length, writable: false);
-
-        public void Dispose()
+        protected override void Dispose(bool disposing)
         {
-            if (Interlocked.Exchange(ref _buffer, null) is { } returned)
+            base.Dispose(disposing);
+            if (disposing && Interlocked.Exchange(ref _buffer, null) is { } returned)
             {
                 ArrayPool<byte>.Shared.Return(returned);
             }
