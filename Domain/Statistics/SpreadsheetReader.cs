@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.IO.Compression;
 using System.Xml;
@@ -150,9 +149,6 @@ public static class SpreadsheetReader
     public const int MaxSharedStrings = 200_000;
     public const int MaxSheets = 50;
 
-    /// <summary>Parts up to this size are inflated whole before reading (see <see cref="InflateSmall"/>); larger ones are streamed.</summary>
-    private const int SmallPart = 64 * 1024;
-
     private const string Main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
     private const string Relationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
@@ -302,71 +298,17 @@ public static class SpreadsheetReader
     }
 
     /// <summary>
-    /// Reads one part with <paramref name="read"/> through <see cref="XmlReader"/>. A small part (workbook,
-    /// relationships, the template's shared strings and sheet) is inflated whole first; a large one is
-    /// streamed, its inflated size capped whatever the zip header says.
+    /// Reads one part with <paramref name="read"/>, streamed through <see cref="XmlReader"/> as it
+    /// inflates: its declared size is checked first, and the bytes actually inflated are capped
+    /// whatever the zip header says.
     /// </summary>
     private static T Read<T>(ZipArchiveEntry entry, Atoms atoms, Func<XmlReader, T> read)
     {
         CheckDeclaredSize(entry);
-        Stream part = entry.Length is > 0 and <= SmallPart && InflateSmall(entry) is { } small
-            ? small
-            : new Common.LimitedStream(entry.Open(), MaxInflatedBytesPerEntry, () => new UnreadableSpreadsheetException("Tệp có thành phần quá lớn khi giải nén (có thể là tệp nén độc hại)."));
-        using var xml = XmlReader.Create(part, atoms.Settings);
+        using var xml = XmlReader.Create(
+            new Common.LimitedStream(entry.Open(), MaxInflatedBytesPerEntry, () => new UnreadableSpreadsheetException("Tệp có thành phần quá lớn khi giải nén (có thể là tệp nén độc hại).")),
+            atoms.Settings);
         return read(xml);
-    }
-
-    /// <summary>
-    /// A small part inflated whole into a pooled buffer: an XmlReader over a stream of known length sizes
-    /// its buffers to the part rather than 12 KB each. Never more than the declared size plus one byte is
-    /// inflated; a part that inflates to more than it declares gets null, and is then streamed within the
-    /// cap like a large one.
-    /// </summary>
-    private static PooledStream? InflateSmall(ZipArchiveEntry entry)
-    {
-        var declared = (int)entry.Length;
-        byte[]? buffer = ArrayPool<byte>.Shared.Rent(declared + 1);
-        try
-        {
-            using var stream = entry.Open();
-            var length = 0;
-            int read;
-            while (length <= declared && (read = stream.Read(buffer, length, declared + 1 - length)) > 0)
-            {
-                length += read;
-            }
-
-            if (length > declared)
-            {
-                return null;
-            }
-
-            var result = new PooledStream(buffer, length);
-            buffer = null;
-            return result;
-        }
-        finally
-        {
-            if (buffer is not null)
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-        }
-    }
-
-    /// <summary>A read-only stream over a pooled buffer, which it returns to the pool when disposed.</summary>
-    private sealed class PooledStream(byte[] buffer, int length) : MemoryStream(buffer, 0, length, writable: false)
-    {
-        private byte[]? _buffer = buffer;
-
-        protected override void Dispose(bool disposing)
-        {
-            base.Dispose(disposing);
-            if (disposing && Interlocked.Exchange(ref _buffer, null) is { } returned)
-            {
-                ArrayPool<byte>.Shared.Return(returned);
-            }
-        }
     }
 
     private static void CheckDeclaredSize(ZipArchiveEntry entry)
