@@ -15,8 +15,8 @@ using ServerlessWorkflow.Functions.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 
-// Platform: custom-handler hosting (port, problem+json, office authentication), telemetry,
-// storage, email, and the development stand-in for the host's timer and blob triggers.
+// Platform: custom-handler hosting (port, wire format, problems, pages, office authentication),
+// telemetry, storage, email, and the development stand-in for the host's timer and blob triggers.
 builder.AddCustomHandlerHosting();
 builder.AddTelemetry();
 builder.AddStorage();
@@ -28,16 +28,17 @@ builder.Services
     .AddHealthFeature()
     .AddOpenApiFeature()
     .AddUnits()
-    .AddDirectives(builder.Configuration)
+    .AddDirectives()
     .AddSubmissions()
     .AddErrorReports()
-    .AddCheckDeadlines(builder.Configuration)
+    .AddCheckDeadlines()
     .AddStatistics()
     .AddOfficeLogin();
 
 var app = builder.Build();
 app.UseCustomHandlerHosting();
 
+// The JSON API (and, where people use the same address, its page twin).
 app.MapHealth();
 app.MapOpenApiDocument();
 app.MapUnits();
@@ -48,7 +49,7 @@ app.MapCheckDeadlines();
 app.MapEscalations();
 app.MapStatistics();
 
-// The office's pages (sign in once, then a cookie; every form carries its CSRF token).
+// The office's pages (sign in once, then a cookie; every form carries its antiforgery token).
 app.MapOfficeLogin();
 app.MapDirectivePages();
 app.MapStatisticsPage();

@@ -53,8 +53,6 @@ public enum TaskKind
 
 public static class TaskKinds
 {
-    public static string Wire(TaskKind kind) => kind == TaskKind.Statistics ? "statistics" : "confirmation";
-
     public static string Name(TaskKind kind) => kind == TaskKind.Statistics ? "Gửi báo cáo thống kê" : "Xác nhận thực hiện";
 
     public static Result<TaskKind> Parse(string? text, string field) => text switch

@@ -43,15 +43,6 @@ public enum ErrorReportStatus
 
 public static class ErrorReportStatuses
 {
-    public static string Wire(ErrorReportStatus status) => status switch
-    {
-        ErrorReportStatus.New => "new",
-        ErrorReportStatus.InProgress => "in-progress",
-        ErrorReportStatus.Resolved => "resolved",
-        ErrorReportStatus.Rejected => "rejected",
-        _ => throw new ArgumentOutOfRangeException(nameof(status)),
-    };
-
     public static string Name(ErrorReportStatus status) => status switch
     {
         ErrorReportStatus.New => "Mới tiếp nhận",
@@ -61,10 +52,15 @@ public static class ErrorReportStatuses
         _ => throw new ArgumentOutOfRangeException(nameof(status)),
     };
 
-    public static Result<ErrorReportStatus> Parse(string? text, string field = "status") =>
-        Enum.GetValues<ErrorReportStatus>().Where(s => Wire(s) == text?.Trim()).Select(s => (ErrorReportStatus?)s).FirstOrDefault() is { } status
-            ? status
-            : Error.Validation(field, "invalid-status", "Trạng thái phải là new, in-progress, resolved hoặc rejected.");
+    /// <summary>A status as the office's forms and programs name it (the names of the wire format).</summary>
+    public static Result<ErrorReportStatus> Parse(string? text, string field = "status") => text?.Trim() switch
+    {
+        "new" => ErrorReportStatus.New,
+        "in-progress" => ErrorReportStatus.InProgress,
+        "resolved" => ErrorReportStatus.Resolved,
+        "rejected" => ErrorReportStatus.Rejected,
+        _ => Error.Validation(field, "invalid-status", "Trạng thái phải là new, in-progress, resolved hoặc rejected."),
+    };
 }
 
 /// <summary>What a member reports: whose data, in which unit, which field, what it says and what it should say, and how to reach them.</summary>

@@ -2,21 +2,18 @@ using ServerlessWorkflow.Domain.Common;
 
 namespace ServerlessWorkflow.Domain.ErrorReports;
 
-/// <summary>A stored report with the storage version (ETag) it was read at.</summary>
-public sealed record VersionedReport(ErrorReport Report, string Version);
-
 /// <summary>Storage of data-error reports.</summary>
 public interface IErrorReportStore
 {
     /// <summary>Stores the report unless one with the same fold key exists; returns the report that stands for it, and whether it is this new one.</summary>
     Task<(ErrorReport Report, bool IsNew)> AddOrFoldAsync(ErrorReport report, string foldKey, CancellationToken cancellationToken);
 
-    Task<VersionedReport?> GetAsync(TrackingCode code, CancellationToken cancellationToken);
+    Task<Versioned<ErrorReport>?> GetAsync(TrackingCode code, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<ErrorReport>> ListAsync(ErrorReportStatus? status, CancellationToken cancellationToken);
 
     /// <summary>Replaces the report if it is still at <paramref name="expectedVersion"/>; otherwise Conflict.</summary>
-    Task<Result<ErrorReport>> ReplaceAsync(ErrorReport report, string expectedVersion, CancellationToken cancellationToken);
+    Task<Result<ErrorReport>> ReplaceAsync(ErrorReport report, StoredVersion? expectedVersion, CancellationToken cancellationToken);
 }
 
 /// <summary>The Party Building Board's desk for data-error reports: file, look up, list, move along the workflow.</summary>
@@ -34,7 +31,7 @@ public sealed class ErrorReportDesk(IErrorReportStore store, TimeProvider time)
     {
         var parsed = TrackingCode.Parse(code);
         return parsed.IsSuccess && await store.GetAsync(parsed.Value, cancellationToken) is { } found
-            ? found.Report
+            ? found.Value
             : Error.NotFound("report-not-found", "Không tìm thấy phản ánh với mã này.");
     }
 
@@ -55,7 +52,7 @@ public sealed class ErrorReportDesk(IErrorReportStore store, TimeProvider time)
             return Error.NotFound("report-not-found", "Không tìm thấy phản ánh với mã này.");
         }
 
-        var moved = current.Report.MoveTo(next.Value, note, time.GetUtcNow());
+        var moved = current.Value.MoveTo(next.Value, note, time.GetUtcNow());
         return moved.IsSuccess ? await store.ReplaceAsync(moved.Value, current.Version, cancellationToken) : moved;
     }
 }

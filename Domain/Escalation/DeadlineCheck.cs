@@ -54,7 +54,7 @@ public sealed class DeadlineCheck(
     }
 
     /// <summary>What the next run would send for one assignment, without recording anything (the office's preview).</summary>
-    public IReadOnlyList<(LadderStep Step, Recipients Recipients)> Preview(Directive directive, DirectiveTask task, Unit? unit, UnitChain chain, AssignmentStanding standing, LadderState ladder, DateTimeOffset now)
+    public IReadOnlyList<(LadderStep Step, Recipients Recipients)> Preview(DirectiveTask task, Unit? unit, UnitChain chain, AssignmentStanding standing, LadderState ladder, DateTimeOffset now)
     {
         var completed = standing.State is AssignmentState.SubmittedOnTime or AssignmentState.SubmittedLate;
         var decision = Ladder.Decide(policy, task.Deadline, completed, ladder.Recorded, now);
@@ -82,7 +82,7 @@ public sealed class DeadlineCheck(
         var standing = AssignmentStanding.Evaluate(task.Deadline, versions.Where(v => v.TaskId == key.TaskId), now);
         var completed = standing.State is AssignmentState.SubmittedOnTime or AssignmentState.SubmittedLate;
         var ladder = await store.LadderAsync(key, cancellationToken);
-        var decision = Ladder.Decide(policy, task.Deadline, completed, ladder.Recorded, now);
+        var decision = Ladder.Decide(policy, task.Deadline, completed, ladder.Value.Recorded, now);
         if (!decision.HasWork)
         {
             await store.RescheduleAsync(entry, decision.NextDueAt, cancellationToken);
@@ -94,10 +94,18 @@ public sealed class DeadlineCheck(
         var entries = decision.Send.Select(step =>
         {
             var recipients = Ladder.RecipientsFor(step, unit, chain, office);
-            return new OutboxEntry(
-                key.NotificationId(step), key.DirectiveId.Value, step.Name, key.TaskId.Value, key.UnitId.Value,
-                recipients.To, recipients.Cc, Emails.ForStep(step, directive, task, unit, chain, now, link),
-                OutboxState.Pending, 0, now, null, null, null, null);
+            return new OutboxEntry
+            {
+                Id = key.NotificationId(step),
+                Scope = key.DirectiveId.Value,
+                Step = step.Name,
+                TaskId = key.TaskId.Value,
+                UnitId = key.UnitId.Value,
+                To = recipients.To,
+                Cc = recipients.Cc,
+                Content = Emails.ForStep(step, directive, task, unit, chain, now, link),
+                CreatedAt = now,
+            };
         }).ToList();
         var steps = decision.Send.Concat(decision.Skip).Select(s => s.Name).ToList();
         var written = await store.RecordAsync(ladder, steps, entries, decision.NextDueAt, entry, cancellationToken);
@@ -107,7 +115,7 @@ public sealed class DeadlineCheck(
     private async Task<bool> DecideDigestAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var today = VietnamTime.DateOf(now);
-        if (now < policy.DigestAt(today) || string.IsNullOrEmpty(office.Office))
+        if (now < policy.DigestAt(today) || office.Office is not { } officeAddress)
         {
             return false;
         }
@@ -147,7 +155,15 @@ public sealed class DeadlineCheck(
             return false; // nothing overdue or late today: no email to read
         }
 
-        var entry = new OutboxEntry(id, OutboxEntry.OfficeScope, "digest", null, null, [office.Office], [], Emails.Digest(today, lines), OutboxState.Pending, 0, now, null, null, null, null);
+        var entry = new OutboxEntry
+        {
+            Id = id,
+            Scope = OutboxEntry.OfficeScope,
+            Step = "digest",
+            To = [officeAddress],
+            Content = Emails.Digest(today, lines),
+            CreatedAt = now,
+        };
         return await store.AddOfficeEntryAsync(entry, cancellationToken);
     }
 }

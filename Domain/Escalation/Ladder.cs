@@ -1,3 +1,4 @@
+using ServerlessWorkflow.Domain.Common;
 using System.Security.Cryptography;
 using System.Text;
 using ServerlessWorkflow.Domain.Directives;
@@ -73,14 +74,18 @@ public static class Ladder
     public static Recipients RecipientsFor(LadderStep step, Unit unit, UnitChain chain, OfficeAddresses office) => step.Rung switch
     {
         Rung.Reminder or Rung.Step1 => new Recipients([unit.Email], [], BrokenChain: false),
-        Rung.Step2 when !chain.IsBroken && chain.Parent is { } parent => new Recipients([parent.Email], office.Office.Length > 0 ? [office.Office] : [], BrokenChain: false),
-        Rung.Step2 => new Recipients(office.Office.Length > 0 ? [office.Office] : [], [], BrokenChain: chain.IsBroken),
-        Rung.Step3 => new Recipients(office.Escalation.Count > 0 ? office.Escalation : office.Office.Length > 0 ? [office.Office] : [], [], BrokenChain: chain.IsBroken),
+        Rung.Step2 when !chain.IsBroken && chain.Parent is { } parent => new Recipients([parent.Email], office.OfficeOnly, BrokenChain: false),
+        Rung.Step2 => new Recipients(office.OfficeOnly, [], BrokenChain: chain.IsBroken),
+        Rung.Step3 => new Recipients(office.Escalation.Count > 0 ? office.Escalation : office.OfficeOnly, [], BrokenChain: chain.IsBroken),
         _ => throw new ArgumentOutOfRangeException(nameof(step)),
     };
 }
 
 /// <summary>The office's addresses: its own (digests, copies, fallback) and the list for the standing and inspection committees.</summary>
-public sealed record OfficeAddresses(string Office, IReadOnlyList<string> Escalation);
+public sealed record OfficeAddresses(EmailAddress? Office, IReadOnlyList<EmailAddress> Escalation)
+{
+    /// <summary>The office's address as a list: empty when none is configured.</summary>
+    public IReadOnlyList<EmailAddress> OfficeOnly => Office is { } office ? [office] : [];
+}
 
-public sealed record Recipients(IReadOnlyList<string> To, IReadOnlyList<string> Cc, bool BrokenChain);
+public sealed record Recipients(IReadOnlyList<EmailAddress> To, IReadOnlyList<EmailAddress> Cc, bool BrokenChain);

@@ -23,7 +23,10 @@ public sealed record Upload(
     DateTimeOffset ReceivedAt,
     DateTimeOffset? ProcessedAt)
 {
-    /// <summary>The blob the file is kept in, named by the server: <c>{directiveId}/{unitId}/{uploadId}.xlsx</c> under <c>uploads/</c>.</summary>
+    /// <summary>Where uploaded files are kept: the one name of that container (ImportStatistics' function.json watches <c>uploads/{name}</c>).</summary>
+    public const string Container = "uploads";
+
+    /// <summary>The blob the file is kept in, named by the server: <c>{directiveId}/{unitId}/{uploadId}.xlsx</c> under <see cref="Container"/>.</summary>
     public string BlobName => $"{DirectiveId}/{UnitId}/{Id}.xlsx";
 
     /// <summary>Reads a blob name back into (directive, unit, upload); null for any name the server did not make.</summary>
@@ -61,10 +64,10 @@ public interface IStatisticsStore
     Task<IReadOnlyList<Upload>> UploadsAsync(DirectiveId directive, TaskId task, CancellationToken cancellationToken);
 
     /// <summary>The unit's figures in force and the totals, with the versions they were read at.</summary>
-    Task<(UnitFigures? Figures, string? FiguresVersion, Totals Totals, string? TotalsVersion)> ReadAsync(DirectiveId directive, TaskId task, UnitId unit, CancellationToken cancellationToken);
+    Task<(Versioned<UnitFigures?> Figures, Versioned<Totals> Totals)> ReadAsync(DirectiveId directive, TaskId task, UnitId unit, CancellationToken cancellationToken);
 
     /// <summary>Puts <paramref name="figures"/> in force and the new totals, atomically; Conflict when either changed since read.</summary>
-    Task<Result<bool>> ApplyAsync(DirectiveId directive, TaskId task, UnitFigures figures, string? figuresVersion, Totals totals, string? totalsVersion, CancellationToken cancellationToken);
+    Task<Result<bool>> ApplyAsync(DirectiveId directive, TaskId task, UnitFigures figures, StoredVersion? figuresVersion, Totals totals, StoredVersion? totalsVersion, CancellationToken cancellationToken);
 
     Task<(IReadOnlyList<UnitFigures> Figures, Totals Totals)> ConsolidatedAsync(DirectiveId directive, TaskId task, CancellationToken cancellationToken);
 }
@@ -132,7 +135,7 @@ public sealed class StatisticsImport(IStatisticsStore store, IDirectiveStore dir
             Submissions.SubmissionStatus.Done,
             "Đã gửi báo cáo thống kê theo mẫu (tệp được chấp nhận).",
             task.Deadline.HasPassed(upload.ReceivedAt),
-            [$"{StatisticsTemplate.UploadsContainer}/{upload.BlobName}"]);
+            [$"{Upload.Container}/{upload.BlobName}"]);
         await submissions.AddIfAbsentAsync(version, cancellationToken);
     }
 
@@ -140,14 +143,15 @@ public sealed class StatisticsImport(IStatisticsStore store, IDirectiveStore dir
     {
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
-            var (current, figuresVersion, totals, totalsVersion) = await store.ReadAsync(upload.DirectiveId, upload.TaskId, upload.UnitId, cancellationToken);
+            var (figures, totals) = await store.ReadAsync(upload.DirectiveId, upload.TaskId, upload.UnitId, cancellationToken);
+            var current = figures.Value;
             if (current is not null && !upload.Id.IsNewerThan(current.UploadId))
             {
                 return; // this upload, or a newer one, is already in force
             }
 
-            var next = totals.Replace(current?.Values, values);
-            var applied = await store.ApplyAsync(upload.DirectiveId, upload.TaskId, new UnitFigures(upload.UnitId, upload.Id, values), figuresVersion, next, totalsVersion, cancellationToken);
+            var next = totals.Value.Replace(current?.Values, values);
+            var applied = await store.ApplyAsync(upload.DirectiveId, upload.TaskId, new UnitFigures(upload.UnitId, upload.Id, values), figures.Version, next, totals.Version, cancellationToken);
             if (applied.IsSuccess)
             {
                 return;

@@ -34,14 +34,8 @@ public static partial class StatisticsParser
     public static readonly IReadOnlyList<int> BoundedByOrganisations = [1, 3, 4, 5];
 
     /// <summary>Why a file of this kind cannot be read as the template, or null for .xlsx: decided from the bytes at upload already.</summary>
-    public static string? FormatProblem(ReadOnlySpan<byte> file) => SpreadsheetReader.Detect(file) switch
-    {
-        SpreadsheetFormat.Empty => "Tệp rỗng: không có nội dung.",
-        SpreadsheetFormat.Xls => "Tệp là bảng tính Excel 97–2003 (.xls). Hãy mở bằng Excel hoặc LibreOffice và lưu lại dưới dạng Excel Workbook (.xlsx).",
-        SpreadsheetFormat.Ods => "Tệp là bảng tính OpenDocument (.ods). Hãy mở bằng LibreOffice hoặc Excel và lưu lại dưới dạng Excel Workbook (.xlsx).",
-        SpreadsheetFormat.Xlsx => null,
-        _ => "Tệp không phải bảng tính Excel (.xlsx). Hãy gửi đúng mẫu báo cáo thống kê dưới dạng .xlsx.",
-    };
+    public static string? FormatProblem(ReadOnlySpan<byte> file) =>
+        UploadRefusals.ForContent(file) is { } refusal ? UploadRefusals.Message(refusal) : null;
 
     public static StatisticsOutcome Parse(ReadOnlyMemory<byte> file)
     {

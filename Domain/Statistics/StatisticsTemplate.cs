@@ -35,9 +35,6 @@ public static class StatisticsTemplate
 
     public const string Title = "BÁO CÁO";
 
-    /// <summary>The blob container uploads are kept in (the ImportStatistics trigger's path).</summary>
-    public const string UploadsContainer = "uploads";
-
     public const string Subtitle = "Thống kê số tổ chức đảng, tài khoản ngân hàng và tài khoản người dùng trên Hệ thống thông tin giải quyết thủ tục hành chính của đảng";
 
     /// <summary>The row and column labels folded once, for comparison with cells.</summary>

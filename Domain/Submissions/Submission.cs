@@ -16,8 +16,6 @@ public enum SubmissionStatus
 
 public static class SubmissionStatuses
 {
-    public static string Wire(SubmissionStatus status) => status == SubmissionStatus.Done ? "done" : "in-progress";
-
     public static string Name(SubmissionStatus status) => status == SubmissionStatus.Done ? "Đã hoàn thành" : "Đang thực hiện";
 
     public static Result<SubmissionStatus> Parse(string? text, string field = "status") => text?.Trim() switch
@@ -81,7 +79,7 @@ public sealed record SubmissionVersion(
     {
         var material = idempotencyKey is not null
             ? $"key\n{directive}\n{task}\n{unit}\n{idempotencyKey}"
-            : $"content\n{directive}\n{task}\n{unit}\n{SubmissionStatuses.Wire(input.Status)}\n{input.Note}\n{at.ToUnixTimeSeconds() / (long)DuplicateWindow.TotalSeconds}";
+            : $"content\n{directive}\n{task}\n{unit}\n{(input.Status == SubmissionStatus.Done ? "done" : "in-progress")}\n{input.Note}\n{at.ToUnixTimeSeconds() / (long)DuplicateWindow.TotalSeconds}";
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(material)))[..32];
     }
 
@@ -115,15 +113,6 @@ public sealed record AssignmentStanding(AssignmentState State, DateTimeOffset? C
         AssignmentState.SubmittedOnTime => "Hoàn thành đúng hạn",
         AssignmentState.SubmittedLate => "Hoàn thành muộn",
         AssignmentState.Overdue => "Quá hạn",
-        _ => throw new ArgumentOutOfRangeException(nameof(state)),
-    };
-
-    public static string Wire(AssignmentState state) => state switch
-    {
-        AssignmentState.Pending => "pending",
-        AssignmentState.SubmittedOnTime => "submitted-on-time",
-        AssignmentState.SubmittedLate => "submitted-late",
-        AssignmentState.Overdue => "overdue",
         _ => throw new ArgumentOutOfRangeException(nameof(state)),
     };
 

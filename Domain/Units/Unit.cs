@@ -75,7 +75,7 @@ public static class UnitLevels
 }
 
 /// <summary>A party organisation that receives directives: its place in the tree and where its mail goes.</summary>
-public sealed record Unit(UnitId Id, string Name, UnitLevel Level, UnitId? ParentId, string Email)
+public sealed record Unit(UnitId Id, string Name, UnitLevel Level, UnitId? ParentId, EmailAddress Email)
 {
     public const int MaxNameLength = 200;
 
@@ -98,21 +98,7 @@ public sealed record Unit(UnitId Id, string Name, UnitLevel Level, UnitId? Paren
         var cleanEmail = validation.Take(EmailAddress.Parse(email, "email"), "email");
         return validation.HasErrors
             ? validation.ToError()
-            : new Unit(id, cleanName!, cleanLevel, parent, cleanEmail!);
+            : new Unit(id, cleanName!, cleanLevel, parent, cleanEmail);
     }
 }
 
-/// <summary>A plain email address: one local part, one domain, no spaces, quotes, angle brackets or line breaks (it goes into mail headers).</summary>
-public static partial class EmailAddress
-{
-    public static Result<string> Parse(string? text, string field)
-    {
-        var value = (text ?? string.Empty).Trim();
-        return value.Length is > 0 and <= 254 && Grammar().IsMatch(value)
-            ? value
-            : Error.Validation(field, "invalid-email", "Địa chỉ email không hợp lệ.");
-    }
-
-    [GeneratedRegex(@"^[A-Za-z0-9.!#$%&*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")]
-    private static partial Regex Grammar();
-}

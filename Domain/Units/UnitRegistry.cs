@@ -2,19 +2,16 @@ using ServerlessWorkflow.Domain.Common;
 
 namespace ServerlessWorkflow.Domain.Units;
 
-/// <summary>A unit with the storage version (ETag) it was read at.</summary>
-public sealed record VersionedUnit(Unit Unit, string Version);
-
 /// <summary>Storage of units. Writes are conditional: on a version that changed meanwhile they answer Conflict.</summary>
 public interface IUnitStore
 {
-    Task<IReadOnlyList<VersionedUnit>> ListAsync(CancellationToken cancellationToken);
+    Task<IReadOnlyList<Versioned<Unit>>> ListAsync(CancellationToken cancellationToken);
 
     /// <summary>One unit by id (a point read), or null.</summary>
     Task<Unit?> GetAsync(UnitId id, CancellationToken cancellationToken);
 
     /// <summary>Creates the unit (expected version null: only if absent) or replaces it (only if still at the expected version).</summary>
-    Task<Result<bool>> PutAsync(Unit unit, string? expectedVersion, CancellationToken cancellationToken);
+    Task<Result<bool>> PutAsync(Unit unit, StoredVersion? expectedVersion, CancellationToken cancellationToken);
 }
 
 /// <summary>Whether a PUT created the unit or replaced it.</summary>
@@ -34,7 +31,7 @@ public sealed class UnitRegistry(IUnitStore store)
     private const int Attempts = 4;
 
     public async Task<UnitTree> TreeAsync(CancellationToken cancellationToken) =>
-        new((await store.ListAsync(cancellationToken)).Select(v => v.Unit));
+        new((await store.ListAsync(cancellationToken)).Select(v => v.Value));
 
     /// <summary>One unit, without reading the tree.</summary>
     public Task<Unit?> FindAsync(UnitId id, CancellationToken cancellationToken) => store.GetAsync(id, cancellationToken);
@@ -44,13 +41,13 @@ public sealed class UnitRegistry(IUnitStore store)
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
             var current = await store.ListAsync(cancellationToken);
-            var placement = new UnitTree(current.Select(v => v.Unit)).CheckPlacement(unit);
+            var placement = new UnitTree(current.Select(v => v.Value)).CheckPlacement(unit);
             if (!placement.IsSuccess)
             {
                 return placement.Error!;
             }
 
-            var existing = current.FirstOrDefault(v => v.Unit.Id == unit.Id);
+            var existing = current.FirstOrDefault(v => v.Value.Id == unit.Id);
             var written = await store.PutAsync(unit, existing?.Version, cancellationToken);
             if (written.IsSuccess)
             {
@@ -70,14 +67,14 @@ public sealed class UnitRegistry(IUnitStore store)
     public async Task<Result<ImportPlan>> ImportAsync(string csv, bool apply, CancellationToken cancellationToken)
     {
         var current = await store.ListAsync(cancellationToken);
-        var plan = UnitImport.Plan(csv, current.Select(v => v.Unit));
+        var plan = UnitImport.Plan(csv, current.Select(v => v.Value));
         if (!plan.IsSuccess || !apply || !plan.Value.CanApply)
         {
             return plan;
         }
 
         // Parents first, so that every write leaves a valid tree behind it.
-        var versions = current.ToDictionary(v => v.Unit.Id, v => v.Version);
+        var versions = current.ToDictionary(v => v.Value.Id, v => v.Version);
         foreach (var unit in OrderParentsFirst(plan.Value.Changes))
         {
             var written = await store.PutAsync(unit, versions.GetValueOrDefault(unit.Id), cancellationToken);

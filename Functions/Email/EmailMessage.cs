@@ -8,13 +8,13 @@ namespace ServerlessWorkflow.Functions.Email;
 public sealed record EmailMessage
 {
     /// <summary>The sender; <see langword="null"/> means the configured <c>Email__From</c>.</summary>
-    public EmailAddress? From { get; init; }
+    public Mailbox? From { get; init; }
 
     /// <summary>The recipients; at least one.</summary>
-    public required IReadOnlyList<EmailAddress> To { get; init; }
+    public required IReadOnlyList<Mailbox> To { get; init; }
 
     /// <summary>Copies. An address that is also in <see cref="To"/> (or listed twice) is sent once: SendGrid refuses duplicates.</summary>
-    public IReadOnlyList<EmailAddress> Cc { get; init; } = [];
+    public IReadOnlyList<Mailbox> Cc { get; init; } = [];
 
     public required string Subject { get; init; }
 

@@ -15,10 +15,10 @@ public sealed class EmailOptions
     public string? Office { get; set; }
 
     /// <summary><see cref="From"/> parsed, or <see langword="null"/> when it is absent or not an address.</summary>
-    public EmailAddress? FromAddress => EmailAddressParser.TryParse(From);
+    public Mailbox? FromAddress => Mailbox.TryParse(From);
 
     /// <summary><see cref="Office"/> parsed, or <see langword="null"/> when it is absent or not an address.</summary>
-    public EmailAddress? OfficeAddress => EmailAddressParser.TryParse(Office);
+    public Mailbox? OfficeAddress => Mailbox.TryParse(Office);
 }
 
 /// <summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using ServerlessWorkflow.Functions.Hosting;
 
 namespace ServerlessWorkflow.Functions.Email;
 
@@ -14,16 +15,17 @@ public static class EmailServiceCollectionExtensions
     /// </summary>
     public static IHostApplicationBuilder AddEmail(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<SendGridOptions>()
-            .Bind(builder.Configuration.GetSection(SendGridOptions.Section))
-            .Validate(o => o.Host is { IsAbsoluteUri: true, Scheme: "https" or "http" }, "SendGrid__Host must be an absolute http(s) URL.")
-            .Validate(o => o.Timeout > TimeSpan.Zero && o.DefaultThrottleDelay > TimeSpan.Zero && o.MaxThrottleDelay >= o.DefaultThrottleDelay, "SendGrid timeouts and delays must be positive.")
-            .ValidateOnStart();
-        builder.Services.AddOptions<EmailOptions>()
-            .Bind(builder.Configuration.GetSection(EmailOptions.Section))
-            .Validate(o => string.IsNullOrWhiteSpace(o.From) || o.FromAddress is not null, "Email__From is not an email address.")
-            .Validate(o => string.IsNullOrWhiteSpace(o.Office) || o.OfficeAddress is not null, "Email__Office is not an email address.")
-            .ValidateOnStart();
+        builder.Services.AddSettings<SendGridOptions>(SendGridOptions.Section, (o, check) =>
+        {
+            check.That(o.Host is { IsAbsoluteUri: true, Scheme: "https" or "http" }, nameof(SendGridOptions.Host), "must be an absolute http(s) URL.");
+            check.That(o.Timeout > TimeSpan.Zero, nameof(SendGridOptions.Timeout), "must be a positive duration.");
+            check.That(o.DefaultThrottleDelay > TimeSpan.Zero && o.MaxThrottleDelay >= o.DefaultThrottleDelay, nameof(SendGridOptions.DefaultThrottleDelay), "must be positive and at most SendGrid__MaxThrottleDelay.");
+        });
+        builder.Services.AddSettings<EmailOptions>(EmailOptions.Section, (o, check) =>
+        {
+            check.That(string.IsNullOrWhiteSpace(o.From) || o.FromAddress is not null, nameof(EmailOptions.From), "is not an email address (write a@b or Name <a@b>).");
+            check.That(string.IsNullOrWhiteSpace(o.Office) || o.OfficeAddress is not null, nameof(EmailOptions.Office), "is not an email address (write a@b or Name <a@b>).");
+        });
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHttpClient(SendGridEmailTransport.HttpClientName, (sp, client) =>

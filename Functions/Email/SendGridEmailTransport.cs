@@ -30,7 +30,7 @@ public sealed partial class SendGridEmailTransport : IEmailTransport
 
     private readonly SendGridClient? _client;
     private readonly SendGridOptions _options;
-    private readonly EmailAddress? _defaultFrom;
+    private readonly Mailbox? _defaultFrom;
     private readonly TimeProvider _time;
     private readonly ILogger<SendGridEmailTransport> _logger;
     private int _notConfiguredLogged;
@@ -179,25 +179,16 @@ public sealed partial class SendGridEmailTransport : IEmailTransport
             return Invalid("no sender: neither the message nor Email__From names one");
         }
 
-        if (!EmailAddressParser.IsBare(from.Address))
-        {
-            return Invalid("the sender's address is not a valid address");
-        }
-
-        if (message.To.Concat(message.Cc).Any(a => !EmailAddressParser.IsBare(a.Address)))
-        {
-            return Invalid("a recipient's address is not a valid address");
-        }
-
-        var to = message.To.DistinctBy(a => a.Address, StringComparer.OrdinalIgnoreCase).ToList();
+        // Addresses are valid by their type (EmailAddress): nothing here can carry a second header.
+        var to = message.To.DistinctBy(a => a.Address.Value, StringComparer.OrdinalIgnoreCase).ToList();
         if (to.Count == 0)
         {
             return Invalid("no recipient");
         }
 
         var cc = message.Cc
-            .Where(c => !to.Any(t => string.Equals(t.Address, c.Address, StringComparison.OrdinalIgnoreCase)))
-            .DistinctBy(a => a.Address, StringComparer.OrdinalIgnoreCase)
+            .Where(c => !to.Any(t => string.Equals(t.Address.Value, c.Address.Value, StringComparison.OrdinalIgnoreCase)))
+            .DistinctBy(a => a.Address.Value, StringComparer.OrdinalIgnoreCase)
             .ToList();
 
         var subject = HeaderText.Clean(message.Subject);
@@ -239,10 +230,10 @@ public sealed partial class SendGridEmailTransport : IEmailTransport
         static (SendGridMessage?, EmailSendResult.Rejected?) Invalid(string reason) => (null, new EmailSendResult.Rejected(null, reason));
     }
 
-    private static SendGridAddress ToSendGrid(EmailAddress address)
+    private static SendGridAddress ToSendGrid(Mailbox mailbox)
     {
-        var name = HeaderText.Clean(address.DisplayName);
-        return new SendGridAddress(address.Address, name.Length == 0 ? null : name);
+        var name = HeaderText.Clean(mailbox.DisplayName);
+        return new SendGridAddress(mailbox.Address.Value, name.Length == 0 ? null : name);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "SendGrid__ApiKey is not set: emails are recorded but not sent (said once)")]

@@ -1,5 +1,7 @@
-using System.Text.Json.Serialization;
 using ServerlessWorkflow.Functions.Hosting.Security;
+using ServerlessWorkflow.Functions.Shared.Http;
+using ServerlessWorkflow.Functions.Shared.Pages;
+using ServerlessWorkflow.Functions.Shared.Wire;
 
 namespace ServerlessWorkflow.Functions.Hosting;
 
@@ -11,16 +13,19 @@ public static class HandlerHosting
 
     /// <summary>
     /// Listens on <c>FUNCTIONS_CUSTOMHANDLER_PORT</c> (set by the Functions host) or 7071, on the
-    /// loopback interface only: the host, or a developer, is the only caller. Errors are
-    /// problem+json; time comes from <see cref="TimeProvider"/>.
+    /// loopback interface only: the host, or a developer, is the only caller. JSON in the one wire
+    /// format (<see cref="WireFormat"/>); errors are problem+json in Vietnamese (a page for people);
+    /// pages are Razor components rendered on the server; time comes from <see cref="TimeProvider"/>.
     /// </summary>
     public static WebApplicationBuilder AddCustomHandlerHosting(this WebApplicationBuilder builder)
     {
         var port = builder.Configuration.GetValue<int?>("FUNCTIONS_CUSTOMHANDLER_PORT") ?? DefaultPort;
         builder.WebHost.UseUrls($"http://localhost:{port}");
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
-        builder.Services.AddProblemDetails();
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        builder.Services.ConfigureHttpJsonOptions(o => WireFormat.ConfigureResponses(o.SerializerOptions));
+        builder.Services.AddFrameworkProblems();
+        builder.Services.AddRepresentations();
+        builder.Services.AddPages();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddOfficeAuthentication();
         builder.AddOfficeForms();
@@ -72,6 +77,7 @@ public static class HandlerHosting
             await next(context);
         });
         app.UseStatusCodePages();
+        app.UsePageHeaders();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseOfficeForms();

@@ -13,13 +13,16 @@ public sealed partial class StorageNames
     public StorageNames(string? prefix)
     {
         prefix ??= string.Empty;
-        if (prefix.Length > 0 && !PrefixPattern().IsMatch(prefix))
+        if (!IsValidPrefix(prefix))
         {
             throw new ArgumentException("Storage prefix must be 1–20 lowercase letters or digits, starting with a letter.", nameof(prefix));
         }
 
         Prefix = prefix;
     }
+
+    /// <summary>Empty, or 1–20 lowercase letters and digits starting with a letter (valid in table and container names alike).</summary>
+    public static bool IsValidPrefix(string? prefix) => string.IsNullOrEmpty(prefix) || PrefixPattern().IsMatch(prefix);
 
     public string Prefix { get; }
 

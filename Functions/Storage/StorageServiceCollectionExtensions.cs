@@ -1,6 +1,8 @@
 using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
+using Microsoft.Extensions.Options;
+using ServerlessWorkflow.Functions.Hosting;
 
 namespace ServerlessWorkflow.Functions.Storage;
 
@@ -14,7 +16,8 @@ public static class StorageServiceCollectionExtensions
     {
         var connection = StorageConnection.FromConfiguration(builder.Configuration);
         builder.Services.AddSingleton(connection);
-        builder.Services.AddSingleton(new StorageNames(builder.Configuration["Storage:Prefix"]));
+        builder.Services.AddSettings<StorageOptions>(StorageOptions.Section, StorageOptions.Validate);
+        builder.Services.AddSingleton(sp => new StorageNames(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Prefix));
         builder.Services.AddSingleton(_ => connection.CreateTableServiceClient(Configure(new TableClientOptions())));
         builder.Services.AddSingleton(_ => connection.CreateBlobServiceClient(Configure(new BlobClientOptions())));
         builder.Services.AddSingleton<StorageInitializer>();
@@ -44,4 +47,15 @@ public static class StorageServiceCollectionExtensions
         options.Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
         return options;
     }
+}
+
+/// <summary>Section <c>Storage</c>: <c>Storage__Prefix</c>, put before every table and container name (tests and side-by-side environments; production leaves it empty).</summary>
+public sealed class StorageOptions
+{
+    public const string Section = "Storage";
+
+    public string? Prefix { get; set; }
+
+    public static void Validate(StorageOptions o, SettingsCheck check) =>
+        check.That(StorageNames.IsValidPrefix(o.Prefix), nameof(Prefix), "must be 1–20 lowercase letters or digits, starting with a letter.");
 }

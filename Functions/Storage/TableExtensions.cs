@@ -8,14 +8,14 @@ namespace ServerlessWorkflow.Functions.Storage;
 public static class TableExtensions
 {
     /// <summary>Adds the entity, or — when the version is given — replaces it only if it is still at that ETag. A lost race is a Conflict value.</summary>
-    public static async Task<Result<ETag>> WriteConditionallyAsync(this TableClient table, ITableEntity entity, string? expectedVersion, CancellationToken cancellationToken)
+    public static async Task<Result<bool>> WriteConditionallyAsync(this TableClient table, ITableEntity entity, StoredVersion? expectedVersion, CancellationToken cancellationToken)
     {
         try
         {
-            var response = expectedVersion is null
-                ? await table.AddEntityAsync(entity, cancellationToken)
-                : await table.UpdateEntityAsync(entity, new ETag(expectedVersion), TableUpdateMode.Replace, cancellationToken);
-            return response.Headers.ETag ?? ETag.All;
+            _ = expectedVersion is { } version
+                ? await table.UpdateEntityAsync(entity, new ETag(version.Token), TableUpdateMode.Replace, cancellationToken)
+                : await table.AddEntityAsync(entity, cancellationToken);
+            return true;
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
         {
@@ -24,10 +24,10 @@ public static class TableExtensions
     }
 
     /// <summary>A transaction action that adds <paramref name="entity"/> when it had no version (it must not exist yet) or replaces it only if still at that ETag.</summary>
-    public static TableTransactionAction Conditional(ITableEntity entity, string? expectedVersion) =>
-        expectedVersion is null
-            ? new TableTransactionAction(TableTransactionActionType.Add, entity)
-            : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, new ETag(expectedVersion));
+    public static TableTransactionAction Conditional(ITableEntity entity, StoredVersion? expectedVersion) =>
+        expectedVersion is { } version
+            ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, new ETag(version.Token))
+            : new TableTransactionAction(TableTransactionActionType.Add, entity);
 
     /// <summary>Every entity of a partition whose row key starts with <paramref name="rowKeyPrefix"/> (one range query; values escaped by the SDK).</summary>
     public static AsyncPageable<TableEntity> QueryPrefixAsync(this TableClient table, string partitionKey, string rowKeyPrefix, CancellationToken cancellationToken)

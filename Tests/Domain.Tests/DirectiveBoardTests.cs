@@ -81,7 +81,7 @@ public sealed class DirectiveBoardTests
     public void A_cell_shows_the_furthest_step_of_its_ladder()
     {
         var key = new AssignmentKey(Directive.Id, First.Id, Ids("dong-da").Single());
-        var board = Board(new BoardQuery(), new LadderState(key, new HashSet<string> { "reminder-3d", "reminder-1d", "step-1", "step-2" }, "v1"));
+        var board = Board(new BoardQuery(), new LadderState(key, new HashSet<string> { "reminder-3d", "reminder-1d", "step-1", "step-2" }));
 
         var cell = board.Rows.Single(r => r.UnitId.Value == "dong-da").Cells[0]!;
         Assert.Equal(Rung.Step2, cell.Reached!.Value.Rung);

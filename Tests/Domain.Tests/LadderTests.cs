@@ -1,3 +1,4 @@
+using ServerlessWorkflow.Domain.Common;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Escalation;
 using ServerlessWorkflow.Domain.Time;
@@ -105,7 +106,7 @@ public sealed class LadderTests
         var parent = UnitTreeTests.U("parent", 2);
         var child = UnitTreeTests.U("child", 4, "parent");
         var orphan = UnitTreeTests.U("orphan", 4, "gone");
-        var office = new OfficeAddresses("vp@example.invalid", ["btv@example.invalid", "ubkt@example.invalid"]);
+        var office = new OfficeAddresses(Address("vp@example.invalid"), [Address("btv@example.invalid"), Address("ubkt@example.invalid")]);
         var tree = new UnitTree([parent, child, orphan]);
         var step2 = new LadderStep(Rung.Step2, 0);
 
@@ -114,10 +115,10 @@ public sealed class LadderTests
         var step3 = Ladder.RecipientsFor(new LadderStep(Rung.Step3, 0), child, tree.ChainUpward(child.Id), office);
 
         Assert.Equal([parent.Email], normal.To);
-        Assert.Equal(["vp@example.invalid"], normal.Cc);
-        Assert.Equal(["vp@example.invalid"], broken.To);
+        Assert.Equal(["vp@example.invalid"], normal.Cc.Select(a => a.Value));
+        Assert.Equal(["vp@example.invalid"], broken.To.Select(a => a.Value));
         Assert.True(broken.BrokenChain);
-        Assert.Equal(["btv@example.invalid", "ubkt@example.invalid"], step3.To);
+        Assert.Equal(["btv@example.invalid", "ubkt@example.invalid"], step3.To.Select(a => a.Value));
     }
 
     [Fact]
@@ -135,4 +136,6 @@ public sealed class LadderTests
         Assert.Contains("&lt;b&gt;danh", email.Html, StringComparison.Ordinal);
         Assert.DoesNotContain("<b>danh", email.Html, StringComparison.Ordinal);
     }
+
+    private static EmailAddress Address(string text) => EmailAddress.Parse(text).Value;
 }

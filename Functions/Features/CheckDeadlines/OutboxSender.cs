@@ -38,7 +38,7 @@ public sealed partial class OutboxSender(
     public const string LocksContainer = "locks";
     public const int MaxAttempts = 8;
     private const string LeaseBlob = "outbox-sender";
-    private readonly TimeSpan _leaseDuration = TimeSpan.FromSeconds(Math.Clamp(options.Value.SenderLeaseSeconds, 15, 60));
+    private readonly TimeSpan _leaseDuration = TimeSpan.FromSeconds(options.Value.SenderLeaseSeconds);
 
     public RetryBackoff Backoff { get; init; } = RetryBackoff.Default;
 
@@ -82,7 +82,7 @@ public sealed partial class OutboxSender(
     {
         int sent = 0, deferred = 0, failed = 0, recorded = 0;
         var renewAt = time.GetUtcNow() + (_leaseDuration / 2);
-        foreach (var entry in await store.UnsentAsync(500, cancellationToken))
+        foreach (var (entry, version) in await store.UnsentAsync(500, cancellationToken))
         {
             var now = time.GetUtcNow();
             if (now >= renewAt)
@@ -101,7 +101,7 @@ public sealed partial class OutboxSender(
             var (updated, outcome) = Settle(entry, result, time.GetUtcNow());
             telemetry.Email(outcome);
             LogOutcome(logger, entry.Step, outcome, updated.Attempts);
-            await store.UpdateOutboxAsync(updated, cancellationToken);
+            await store.UpdateOutboxAsync(updated, version, cancellationToken);
             switch (updated.State)
             {
                 case OutboxState.Sent: sent++; break;
@@ -134,8 +134,8 @@ public sealed partial class OutboxSender(
 
     private static EmailMessage ToMessage(OutboxEntry entry) => new()
     {
-        To = entry.To.Select(a => new EmailAddress(a)).ToList(),
-        Cc = entry.Cc.Select(a => new EmailAddress(a)).ToList(),
+        To = entry.To.Select(a => new Mailbox(a)).ToList(),
+        Cc = entry.Cc.Select(a => new Mailbox(a)).ToList(),
         Subject = entry.Content.Subject,
         PlainText = entry.Content.Text,
         Html = entry.Content.Html,

@@ -51,10 +51,7 @@ public sealed class TableEscalationStore(TableServiceClient tables, StorageNames
         var due = new List<DueEntry>();
         await foreach (var row in Index.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {DuePartition} and RowKey lt {upper}"), maxPerPage: Math.Min(max, 1000), cancellationToken: cancellationToken))
         {
-            if (ParseDue(row.RowKey) is { } entry)
-            {
-                due.Add(entry);
-            }
+            due.Add(ParseDue(row));
 
             if (due.Count >= max)
             {
@@ -70,15 +67,15 @@ public sealed class TableEscalationStore(TableServiceClient tables, StorageNames
             entries.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(DuePartition, DueKey(e)))),
             cancellationToken);
 
-    public async Task<LadderState> LadderAsync(AssignmentKey key, CancellationToken cancellationToken)
+    public async Task<Versioned<LadderState>> LadderAsync(AssignmentKey key, CancellationToken cancellationToken)
     {
         var row = await Escalations.GetEntityIfExistsAsync<TableEntity>(key.DirectiveId.Value, LadderKey(key), cancellationToken: cancellationToken);
         return row.HasValue && row.Value is { } e
-            ? new LadderState(key, Steps(e), e.ETag.ToString())
-            : new LadderState(key, new HashSet<string>(), null);
+            ? new Versioned<LadderState>(new LadderState(key, Steps(e)), e.Version())
+            : new Versioned<LadderState>(LadderState.Empty(key), null);
     }
 
-    public async Task<Result<bool>> RecordAsync(LadderState state, IReadOnlyList<string> steps, IReadOnlyList<OutboxEntry> entries, DateTimeOffset? nextDueAt, DueEntry processed, CancellationToken cancellationToken)
+    public async Task<Result<bool>> RecordAsync(Versioned<LadderState> ladder, IReadOnlyList<string> steps, IReadOnlyList<OutboxEntry> entries, DateTimeOffset? nextDueAt, DueEntry processed, CancellationToken cancellationToken)
     {
         // 1. Hints first: the sender's index, and where the ladder goes next.
         foreach (var entry in entries)
@@ -86,17 +83,18 @@ public sealed class TableEscalationStore(TableServiceClient tables, StorageNames
             await Index.UpsertEntityAsync(new TableEntity(UnsentPartition, $"{entry.Scope}|{entry.Id}"), TableUpdateMode.Replace, cancellationToken);
         }
 
+        var state = ladder.Value;
         if (nextDueAt is { } next)
         {
             await Index.UpsertEntityAsync(new TableEntity(DuePartition, DueKey(new DueEntry(state.Key, next))), TableUpdateMode.Replace, cancellationToken);
         }
 
         // 2. The ladder and its emails, atomically.
-        var ladder = new TableEntity(state.Key.DirectiveId.Value, LadderKey(state.Key))
+        var row = new TableEntity(state.Key.DirectiveId.Value, LadderKey(state.Key))
         {
             ["Recorded"] = string.Join(',', state.Recorded.Concat(steps).Distinct().Order(StringComparer.Ordinal)),
         };
-        var actions = new List<TableTransactionAction> { TableExtensions.Conditional(ladder, state.Version) };
+        var actions = new List<TableTransactionAction> { TableExtensions.Conditional(row, ladder.Version) };
         actions.AddRange(entries.Select(e => new TableTransactionAction(TableTransactionActionType.Add, ToEntity(e))));
         try
         {
@@ -142,7 +140,12 @@ public sealed class TableEscalationStore(TableServiceClient tables, StorageNames
         await foreach (var row in Escalations.QueryPrefixAsync(directive.Value, LadderPrefix, cancellationToken))
         {
             var parts = row.RowKey.Split('|');
-            ladders.Add(new LadderState(new AssignmentKey(directive, TaskId.Parse(parts[1]).Value, UnitId.Parse(parts[2]).Value), Steps(row), row.ETag.ToString()));
+            if (parts.Length != 3)
+            {
+                throw CorruptRowException.For(row, "RowKey", "is not ladder|{task}|{unit}");
+            }
+
+            ladders.Add(new LadderState(new AssignmentKey(directive, row.Parsed("RowKey", parts[1], t => TaskId.Parse(t)), row.Parsed("RowKey", parts[2], u => UnitId.Parse(u))), Steps(row)));
         }
 
         return ladders;
@@ -159,16 +162,16 @@ public sealed class TableEscalationStore(TableServiceClient tables, StorageNames
         return entries.OrderBy(e => e.CreatedAt).ToList();
     }
 
-    public async Task<IReadOnlyList<OutboxEntry>> UnsentAsync(int max, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Versioned<OutboxEntry>>> UnsentAsync(int max, CancellationToken cancellationToken)
     {
-        var entries = new List<OutboxEntry>();
+        var entries = new List<Versioned<OutboxEntry>>();
         await foreach (var hint in Index.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {UnsentPartition}"), cancellationToken: cancellationToken))
         {
             var split = hint.RowKey.IndexOf('|', StringComparison.Ordinal);
             var row = await Escalations.GetEntityIfExistsAsync<TableEntity>(hint.RowKey[..split], OutboxPrefix + hint.RowKey[(split + 1)..], cancellationToken: cancellationToken);
             if (row.HasValue && row.Value is { } e && ToEntry(e) is { State: OutboxState.Pending } entry)
             {
-                entries.Add(entry);
+                entries.Add(new Versioned<OutboxEntry>(entry, e.Version()));
             }
             else
             {
@@ -182,18 +185,18 @@ public sealed class TableEscalationStore(TableServiceClient tables, StorageNames
             }
         }
 
-        return entries.OrderBy(e => e.CreatedAt).ToList();
+        return entries.OrderBy(e => e.Value.CreatedAt).ToList();
     }
 
-    public async Task<Result<bool>> UpdateOutboxAsync(OutboxEntry entry, CancellationToken cancellationToken)
+    public async Task<Result<bool>> UpdateOutboxAsync(OutboxEntry entry, StoredVersion? readAt, CancellationToken cancellationToken)
     {
-        var written = await Escalations.WriteConditionallyAsync(ToEntity(entry), entry.Version, cancellationToken);
+        var written = await Escalations.WriteConditionallyAsync(ToEntity(entry), readAt, cancellationToken);
         if (written.IsSuccess && entry.State != OutboxState.Pending)
         {
             await Index.DeleteEntityAsync(UnsentPartition, $"{entry.Scope}|{entry.Id}", ETag.All, cancellationToken);
         }
 
-        return written.IsSuccess ? true : written.Error!;
+        return written;
     }
 
     private async Task RemoveDueAsync(DueEntry processed, DateTimeOffset? nextDueAt, CancellationToken cancellationToken)
@@ -211,33 +214,32 @@ public sealed class TableEscalationStore(TableServiceClient tables, StorageNames
 
     private static string DueKey(DueEntry e) => $"{Stamp(e.DueAt)}|{e.Key.DirectiveId}|{e.Key.TaskId}|{e.Key.UnitId}";
 
-    private static DueEntry? ParseDue(string rowKey)
+    private static DueEntry ParseDue(TableEntity row)
     {
-        var parts = rowKey.Split('|');
+        var parts = row.RowKey.Split('|');
         if (parts.Length != 4
-            || !DateTimeOffset.TryParseExact(parts[0], StampFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
-            || DirectiveId.Parse(parts[1]) is not { IsSuccess: true } directive
-            || TaskId.Parse(parts[2]) is not { IsSuccess: true } task
-            || UnitId.Parse(parts[3]) is not { IsSuccess: true } unit)
+            || !DateTimeOffset.TryParseExact(parts[0], StampFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
         {
-            return null;
+            throw CorruptRowException.For(row, "RowKey", "is not {time}|{directive}|{task}|{unit}");
         }
 
-        return new DueEntry(new AssignmentKey(directive.Value, task.Value, unit.Value), at);
+        return new DueEntry(
+            new AssignmentKey(row.Parsed("RowKey", parts[1], DirectiveId.Parse), row.Parsed("RowKey", parts[2], TaskId.Parse), row.Parsed("RowKey", parts[3], u => UnitId.Parse(u))),
+            at);
     }
 
     private static string LadderKey(AssignmentKey key) => $"{LadderPrefix}{key.TaskId}|{key.UnitId}";
 
     private static HashSet<string> Steps(TableEntity e) =>
-        (e.GetString("Recorded") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+        e.RequiredString("Recorded").Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
 
     private static TableEntity ToEntity(OutboxEntry e) => new(e.Scope, OutboxPrefix + e.Id)
     {
         ["Step"] = e.Step,
         ["TaskId"] = e.TaskId,
         ["UnitId"] = e.UnitId,
-        ["To"] = JsonSerializer.Serialize(e.To, EscalationJson.Default.IReadOnlyListString),
-        ["Cc"] = JsonSerializer.Serialize(e.Cc, EscalationJson.Default.IReadOnlyListString),
+        ["To"] = JsonSerializer.Serialize(e.To.Select(a => a.Value).ToList(), EscalationJson.Default.ListString),
+        ["Cc"] = JsonSerializer.Serialize(e.Cc.Select(a => a.Value).ToList(), EscalationJson.Default.ListString),
         ["Subject"] = e.Content.Subject,
         ["Text"] = e.Content.Text,
         ["Html"] = e.Content.Html,
@@ -249,23 +251,29 @@ public sealed class TableEscalationStore(TableServiceClient tables, StorageNames
         ["Result"] = e.Result,
     };
 
-    private static OutboxEntry ToEntry(TableEntity e) => new(
-        e.RowKey[OutboxPrefix.Length..],
-        e.PartitionKey,
-        e.GetString("Step"),
-        e.GetString("TaskId"),
-        e.GetString("UnitId"),
-        JsonSerializer.Deserialize(e.GetString("To") ?? "[]", EscalationJson.Default.IReadOnlyListString) ?? [],
-        JsonSerializer.Deserialize(e.GetString("Cc") ?? "[]", EscalationJson.Default.IReadOnlyListString) ?? [],
-        new EmailContent(e.GetString("Subject") ?? string.Empty, e.GetString("Text") ?? string.Empty, e.GetString("Html") ?? string.Empty),
-        Enum.TryParse<OutboxState>(e.GetString("State"), out var state) ? state : OutboxState.Pending,
-        e.GetInt32("Attempts") ?? 0,
-        e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,
-        e.GetDateTimeOffset("NextAttemptAt"),
-        e.GetDateTimeOffset("SentAt"),
-        e.GetString("Result"),
-        e.ETag.ToString());
+    private static OutboxEntry ToEntry(TableEntity e) => new()
+    {
+        Id = e.RowKey[OutboxPrefix.Length..],
+        Scope = e.PartitionKey,
+        Step = e.RequiredString("Step"),
+        TaskId = e.OptionalString("TaskId"),
+        UnitId = e.OptionalString("UnitId"),
+        To = Addresses(e, "To"),
+        Cc = Addresses(e, "Cc"),
+        Content = new EmailContent(e.RequiredString("Subject"), e.RequiredString("Text"), e.RequiredString("Html")),
+        State = e.RequiredEnum<OutboxState>("State"),
+        Attempts = e.RequiredInt("Attempts"),
+        CreatedAt = e.RequiredInstant("CreatedAt"),
+        NextAttemptAt = e.OptionalInstant("NextAttemptAt"),
+        SentAt = e.OptionalInstant("SentAt"),
+        Result = e.OptionalString("Result"),
+    };
+
+    /// <summary>A stored list of addresses (JSON); every one must still be an address.</summary>
+    private static List<EmailAddress> Addresses(TableEntity e, string field) =>
+        e.RequiredJson(field, EscalationJson.Default.ListString).Select(a => e.Parsed(field, a, v => EmailAddress.Parse(v))).ToList();
 }
 
-[System.Text.Json.Serialization.JsonSerializable(typeof(IReadOnlyList<string>))]
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(List<string>))]
 internal sealed partial class EscalationJson : System.Text.Json.Serialization.JsonSerializerContext;

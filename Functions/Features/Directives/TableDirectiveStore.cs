@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Time;
 using ServerlessWorkflow.Domain.Units;
+using ServerlessWorkflow.Functions.Shared.Wire;
 using ServerlessWorkflow.Functions.Storage;
 
 namespace ServerlessWorkflow.Functions.Features.Directives;
@@ -75,13 +76,13 @@ public sealed class TableDirectiveStore(TableServiceClient tables, StorageNames 
         var units = new Dictionary<string, List<UnitId>>(StringComparer.Ordinal);
         await foreach (var row in Table.QueryPrefixAsync(id.Value, AssignmentPrefix, cancellationToken))
         {
-            var taskId = row.GetString("TaskId");
+            var taskId = row.RequiredString("TaskId");
             if (!units.TryGetValue(taskId, out var list))
             {
                 units[taskId] = list = [];
             }
 
-            list.Add(UnitId.Parse(row.GetString("UnitId")).Value);
+            list.Add(row.Required("UnitId", u => UnitId.Parse(u)));
         }
 
         return ToDirective(header.Value, units);
@@ -102,35 +103,41 @@ public sealed class TableDirectiveStore(TableServiceClient tables, StorageNames 
     {
         ["DirectiveId"] = d.Id.Value,
         ["Number"] = d.Number,
-        ["IssuedOn"] = d.IssuedOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        ["IssuedOn"] = WireFormat.Date(d.IssuedOn),
         ["Issuer"] = d.Issuer,
         ["Subject"] = d.Subject,
         ["RegisteredAt"] = d.RegisteredAt,
-        ["Tasks"] = JsonSerializer.Serialize(d.Tasks.Select(t => new StoredTask(t.Id.Value, t.Title, TaskKinds.Wire(t.Kind), t.Deadline.PassesAt, t.Units.Count)).ToList(), StoredTaskContext.Default.ListStoredTask),
+        ["Tasks"] = JsonSerializer.Serialize(d.Tasks.Select(t => new StoredTask(t.Id.Value, t.Title, WireFormat.Name(t.Kind), t.Deadline.PassesAt, t.Units.Count)).ToList(), StoredTaskContext.Default.ListStoredTask),
     };
 
     private static Directive ToDirective(TableEntity e, Dictionary<string, List<UnitId>>? units)
     {
-        var tasks = JsonSerializer.Deserialize(e.GetString("Tasks"), StoredTaskContext.Default.ListStoredTask)!
+        var tasks = e.RequiredJson("Tasks", StoredTaskContext.Default.ListStoredTask)
             .Select(t => new DirectiveTask(
-                TaskId.Parse(t.Id).Value,
+                e.Parsed("Tasks", t.Id, TaskId.Parse),
                 t.Title,
-                TaskKinds.Parse(t.Kind, "kind").Value,
+                e.Parsed("Tasks", t.Kind, k => TaskKinds.Parse(k, "kind")),
                 new Deadline(t.DeadlineAt),
                 units is null ? [] : units.GetValueOrDefault(t.Id) ?? []))
             .ToList();
         return new Directive(
-            DirectiveId.Parse(e.GetString("DirectiveId")).Value,
-            e.GetString("Number"),
-            DateOnly.ParseExact(e.GetString("IssuedOn"), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-            e.GetString("Issuer"),
-            e.GetString("Subject"),
+            e.Required("DirectiveId", DirectiveId.Parse),
+            e.RequiredString("Number"),
+            e.Parsed("IssuedOn", e.RequiredString("IssuedOn"), ParseDate),
+            e.RequiredString("Issuer"),
+            e.RequiredString("Subject"),
             tasks,
-            e.GetDateTimeOffset("RegisteredAt") ?? DateTimeOffset.MinValue);
+            e.RequiredInstant("RegisteredAt"));
     }
+
+    private static Domain.Common.Result<DateOnly> ParseDate(string text) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date)
+            ? date
+            : Domain.Common.Error.Validation("IssuedOn", "invalid-date", "Not an ISO date.");
 }
 
 internal sealed record StoredTask(string Id, string Title, string Kind, DateTimeOffset DeadlineAt, int UnitCount);
 
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(List<StoredTask>))]
 internal sealed partial class StoredTaskContext : System.Text.Json.Serialization.JsonSerializerContext;

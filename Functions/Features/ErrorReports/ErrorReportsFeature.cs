@@ -1,18 +1,20 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using ServerlessWorkflow.Domain.ErrorReports;
-using ServerlessWorkflow.Functions.Hosting.Http;
 using ServerlessWorkflow.Functions.Hosting.Security;
-using ServerlessWorkflow.Functions.Pages;
+using ServerlessWorkflow.Functions.Shared.Http;
+using ServerlessWorkflow.Functions.Shared.Pages;
 using ServerlessWorkflow.Functions.Storage;
 
 namespace ServerlessWorkflow.Functions.Features.ErrorReports;
 
 /// <summary>
 /// Data-error reports: the public form <c>GET /bao-sai-sot</c> (ErrorReportForm); filing
-/// <c>POST /api/error-reports</c> (FileErrorReport: form or JSON; 201 <c>{"code"}</c>, or 200 with the
-/// existing code when an exact duplicate was filed the same day); the reporter's status
-/// <c>GET /api/error-reports/{code}</c> (GetErrorReport); the office's queue
-/// <c>GET /api/error-reports?status=</c> (ListErrorReports) and
-/// <c>POST /api/error-reports/{code}/status</c> (MoveErrorReport).
+/// <c>POST /api/error-reports</c> (FileErrorReport: JSON or form, 201 <c>{"code"}</c>, or 200 with the
+/// existing code when an exact duplicate was filed the same day — and for the form, the report's
+/// page); the reporter's status <c>GET /api/error-reports/{code}</c> (GetErrorReport; a page for
+/// browsers); the office's <c>GET /api/error-reports?status=</c> (ListErrorReports) and
+/// <c>POST /api/error-reports/{code}/status</c> (MoveErrorReport). The office's queue page is
+/// <see cref="OfficeErrorReports"/>.
 /// </summary>
 public static class ErrorReportsFeature
 {
@@ -26,76 +28,71 @@ public static class ErrorReportsFeature
 
     public static IEndpointRouteBuilder MapErrorReports(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/bao-sai-sot", () => PageLayout.Page(ErrorReportPages.Title, ErrorReportPages.Form(null, null)))
-            .WithName("ErrorReportForm").ExcludeFromDescription();
+        app.MapGet("/bao-sai-sot", () => FormPage(null, null, StatusCodes.Status200OK)).WithName("ErrorReportForm").AsPage(byDefault: true);
+
         var reports = app.MapGroup("/api/error-reports").WithTags("Error reports");
-        reports.MapPost("/", FileAsync).WithName("FileErrorReport").DisableAntiforgery();
-        reports.MapGet("/{code}", GetAsync).WithName("GetErrorReport");
-        reports.MapGet("/", ListAsync).WithName("ListErrorReports").RequireAuthorization(OfficeAuthentication.Policy);
-        reports.MapPost("/{code}/status", MoveAsync).WithName("MoveErrorReport").RequireAuthorization(OfficeAuthentication.Policy).DisableAntiforgery();
+        reports.MapPost("/", FileAsync).WithName("FileErrorReport").WithBody<FileErrorReportRequest>(MaxReportBody).ProducesValidationProblem();
+        reports.MapPost("/", FileFromPageAsync).WithName("FileErrorReportPage").WithFormBody<FileErrorReportRequest>(MaxReportBody).AsPage();
+        reports.MapGet("/{code}", GetAsync).WithName("GetErrorReport").ProducesProblem(StatusCodes.Status404NotFound);
+        reports.MapGet("/{code}", ShowAsync).WithName("GetErrorReportPage").AsPage();
+
+        reports.MapGet("/", ListAsync).WithName("ListErrorReports").RequireAuthorization(OfficeAuthentication.Policy).ProducesValidationProblem();
+        reports.MapPost("/{code}/status", MoveAsync).WithName("MoveErrorReport").RequireAuthorization(OfficeAuthentication.Policy).WithBody<MoveErrorReportRequest>(MaxReportBody)
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 
-    private static async Task<IResult> FileAsync(HttpRequest request, ErrorReportDesk desk, CancellationToken cancellationToken)
+    private static async Task<Results<Created<ErrorReportFiled>, Ok<ErrorReportFiled>, ApiProblem>> FileAsync(
+        Body<FileErrorReportRequest> body, ErrorReportDesk desk, CancellationToken cancellationToken)
     {
-        var html = SubmittedForm.WantsHtml(request);
-        var read = await SubmittedForm.ReadAsync(request, MaxReportBody, cancellationToken);
-        if (!read.Succeeded)
-        {
-            return Problems.For(read);
-        }
-
-        var f = read.Form!;
-        var input = ErrorReportInput.Create(f["memberName"], f["unitName"], f["field"], f["currentValue"], f["correctValue"], f["contact"]);
+        var input = body.Value.Validate();
         if (!input.IsSuccess)
         {
-            return html
-                ? PageLayout.Page(ErrorReportPages.Title, ErrorReportPages.Form(f.Fields, input.Error), StatusCodes.Status400BadRequest)
-                : Problems.For(input.Error!);
+            return Problems.For(input.Error!);
         }
 
         var (report, isNew) = await desk.FileAsync(input.Value, cancellationToken);
-        if (html)
-        {
-            return new SeeOther($"/api/error-reports/{report.Code}?moi=1");
-        }
-
-        var body = new { code = report.Code.Value, status = ErrorReportStatuses.Wire(report.Status), folded = !isNew };
-        return isNew ? TypedResults.Created($"/api/error-reports/{report.Code}", body) : TypedResults.Ok(body);
+        var filed = new ErrorReportFiled(report.Code.Value, report.Status, Folded: !isNew);
+        return isNew ? TypedResults.Created($"/api/error-reports/{report.Code}", filed) : TypedResults.Ok(filed);
     }
 
-    private static async Task<IResult> GetAsync(string code, string? moi, HttpRequest request, ErrorReportDesk desk, CancellationToken cancellationToken)
+    /// <summary>The public form's post: the report's page (post/redirect/get), or the form again with every problem and what was typed.</summary>
+    private static async Task<Results<SeeOther, RazorComponentResult<ErrorReportFormPage>>> FileFromPageAsync(
+        Body<FileErrorReportRequest> body, ErrorReportDesk desk, CancellationToken cancellationToken)
     {
-        var html = SubmittedForm.Accepts(request, "text/html");
-        var lookup = code == LookupSegment ? request.Query["code"].ToString() : code;
-        var report = await desk.FindAsync(lookup, cancellationToken);
-        if (!report.IsSuccess)
+        if (body.Refusal is { } refused)
         {
-            return html
-                ? PageLayout.Page(ErrorReportPages.Title, Html.Of($"<section><h1>Không tìm thấy phản ánh</h1><p>Không có phản ánh nào với mã này. Xin kiểm tra lại mã theo dõi.</p><p><a href=\"/bao-sai-sot\">Quay lại</a></p></section>"), StatusCodes.Status404NotFound)
-                : Problems.For(report.Error!);
+            return FormPage(null, refused.AsError(), refused.Status);
         }
 
-        if (html)
+        var input = body.Value.Validate();
+        if (!input.IsSuccess)
         {
-            return PageLayout.Page(ErrorReportPages.Title, ErrorReportPages.Status(report.Value, moi == "1"));
+            return FormPage(body.Value, input.Error, StatusCodes.Status400BadRequest);
         }
 
-        // The reporter's view: the report's progress, not the member's personal data.
-        var r = report.Value;
-        return TypedResults.Ok(new
-        {
-            code = r.Code.Value,
-            field = r.Input.Field,
-            status = ErrorReportStatuses.Wire(r.Status),
-            statusName = ErrorReportStatuses.Name(r.Status),
-            filedAt = r.FiledAt,
-            updatedAt = r.UpdatedAt,
-            note = r.ResolutionNote,
-        });
+        var (report, _) = await desk.FileAsync(input.Value, cancellationToken);
+        return new SeeOther($"/api/error-reports/{report.Code}?moi=1");
     }
 
-    private static async Task<IResult> ListAsync(string? status, ErrorReportDesk desk, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ErrorReportProgress>, ApiProblem>> GetAsync(string code, HttpRequest request, ErrorReportDesk desk, CancellationToken cancellationToken)
+    {
+        var report = await desk.FindAsync(Lookup(code, request), cancellationToken);
+        return report.IsSuccess ? TypedResults.Ok(ErrorReportProgress.Of(report.Value)) : Problems.For(report.Error!);
+    }
+
+    private static async Task<Results<RazorComponentResult<ErrorReportStatusPage>, RazorComponentResult<MessagePage>>> ShowAsync(
+        string code, string? moi, HttpRequest request, ErrorReportDesk desk, CancellationToken cancellationToken)
+    {
+        var report = await desk.FindAsync(Lookup(code, request), cancellationToken);
+        return report.IsSuccess
+            ? PageResults.Render<ErrorReportStatusPage, ErrorReportStatusModel>(new(report.Value, JustFiled: moi == "1"))
+            : PageResults.Render<MessagePage, Message>(
+                new Message("Không tìm thấy phản ánh", "Không có phản ánh nào với mã này. Xin kiểm tra lại mã theo dõi.", new Link("/bao-sai-sot", "Quay lại")),
+                StatusCodes.Status404NotFound);
+    }
+
+    private static async Task<Results<Ok<List<OfficeErrorReport>>, ApiProblem>> ListAsync(string? status, ErrorReportDesk desk, CancellationToken cancellationToken)
     {
         ErrorReportStatus? filter = null;
         if (!string.IsNullOrEmpty(status))
@@ -109,33 +106,19 @@ public static class ErrorReportsFeature
             filter = parsed.Value;
         }
 
-        return TypedResults.Ok((await desk.ListAsync(filter, cancellationToken)).Select(ToOfficeJson));
+        return TypedResults.Ok((await desk.ListAsync(filter, cancellationToken)).Select(OfficeErrorReport.Of).ToList());
     }
 
-    private static async Task<IResult> MoveAsync(string code, HttpRequest request, ErrorReportDesk desk, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<OfficeErrorReport>, ApiProblem>> MoveAsync(
+        string code, Body<MoveErrorReportRequest> body, ErrorReportDesk desk, CancellationToken cancellationToken)
     {
-        var read = await SubmittedForm.ReadAsync(request, MaxReportBody, cancellationToken);
-        if (!read.Succeeded)
-        {
-            return Problems.For(read);
-        }
-
-        var moved = await desk.MoveAsync(code, read.Form!["status"], read.Form["note"], cancellationToken);
-        return moved.Match(r => TypedResults.Ok(ToOfficeJson(r)), Problems.For);
+        var moved = await desk.MoveAsync(code, body.Value.Status, body.Value.Note, cancellationToken);
+        return moved.IsSuccess ? TypedResults.Ok(OfficeErrorReport.Of(moved.Value)) : Problems.For(moved.Error!);
     }
 
-    private static object ToOfficeJson(ErrorReport r) => new
-    {
-        code = r.Code.Value,
-        memberName = r.Input.MemberName,
-        unitName = r.Input.UnitName,
-        field = r.Input.Field,
-        currentValue = r.Input.CurrentValue,
-        correctValue = r.Input.CorrectValue,
-        contact = r.Input.Contact,
-        status = ErrorReportStatuses.Wire(r.Status),
-        note = r.ResolutionNote,
-        filedAt = r.FiledAt,
-        updatedAt = r.UpdatedAt,
-    };
+    /// <summary>The code of the address, or — from the lookup form, <c>/api/error-reports/tra-cuu?code=</c> — of the query.</summary>
+    private static string Lookup(string code, HttpRequest request) => code == LookupSegment ? request.Query["code"].ToString() : code;
+
+    private static RazorComponentResult<ErrorReportFormPage> FormPage(FileErrorReportRequest? typed, Domain.Common.Error? error, int status) =>
+        PageResults.Render<ErrorReportFormPage, ErrorReportFormModel>(new(typed, error), status);
 }

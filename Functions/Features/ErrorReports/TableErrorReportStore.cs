@@ -2,6 +2,7 @@ using Azure;
 using Azure.Data.Tables;
 using ServerlessWorkflow.Domain.Common;
 using ServerlessWorkflow.Domain.ErrorReports;
+using ServerlessWorkflow.Functions.Shared.Wire;
 using ServerlessWorkflow.Functions.Storage;
 
 namespace ServerlessWorkflow.Functions.Features.ErrorReports;
@@ -33,13 +34,13 @@ public sealed class TableErrorReportStore(TableServiceClient tables, StorageName
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
             var fold = await Table.GetEntityAsync<TableEntity>(FoldPartition, foldKey, cancellationToken: cancellationToken);
-            var code = TrackingCode.Parse(fold.Value.GetString("Code")).Value;
+            var code = fold.Value.Required("Code", TrackingCode.Parse);
             // The first filer may not have written its report yet: wait for it briefly.
             for (var attempt = 0; attempt < 20; attempt++)
             {
                 if (await GetAsync(code, cancellationToken) is { } existing)
                 {
-                    return (existing.Report, false);
+                    return (existing.Value, false);
                 }
 
                 await Task.Delay(50, cancellationToken);
@@ -52,16 +53,16 @@ public sealed class TableErrorReportStore(TableServiceClient tables, StorageName
         return (report, true);
     }
 
-    public async Task<VersionedReport?> GetAsync(TrackingCode code, CancellationToken cancellationToken)
+    public async Task<Versioned<ErrorReport>?> GetAsync(TrackingCode code, CancellationToken cancellationToken)
     {
         var row = await Table.GetEntityIfExistsAsync<TableEntity>(ReportPartition, code.Value, cancellationToken: cancellationToken);
-        return row.HasValue && row.Value is { } e ? new VersionedReport(ToReport(e), e.ETag.ToString()) : null;
+        return row.HasValue && row.Value is { } e ? new Versioned<ErrorReport>(ToReport(e), e.Version()) : null;
     }
 
     public async Task<IReadOnlyList<ErrorReport>> ListAsync(ErrorReportStatus? status, CancellationToken cancellationToken)
     {
         var filter = status is { } s
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {ReportPartition} and Status eq {ErrorReportStatuses.Wire(s)}")
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {ReportPartition} and Status eq {WireFormat.Name(s)}")
             : TableClient.CreateQueryFilter($"PartitionKey eq {ReportPartition}");
         var reports = new List<ErrorReport>();
         await foreach (var e in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
@@ -72,7 +73,7 @@ public sealed class TableErrorReportStore(TableServiceClient tables, StorageName
         return reports.OrderByDescending(r => r.FiledAt).ToList();
     }
 
-    public async Task<Result<ErrorReport>> ReplaceAsync(ErrorReport report, string expectedVersion, CancellationToken cancellationToken)
+    public async Task<Result<ErrorReport>> ReplaceAsync(ErrorReport report, StoredVersion? expectedVersion, CancellationToken cancellationToken)
     {
         var written = await Table.WriteConditionallyAsync(ToEntity(report), expectedVersion, cancellationToken);
         return written.IsSuccess ? report : written.Error!;
@@ -87,16 +88,22 @@ public sealed class TableErrorReportStore(TableServiceClient tables, StorageName
         ["CorrectValue"] = r.Input.CorrectValue,
         ["Contact"] = r.Input.Contact,
         ["FiledAt"] = r.FiledAt,
-        ["Status"] = ErrorReportStatuses.Wire(r.Status),
+        ["Status"] = WireFormat.Name(r.Status),
         ["ResolutionNote"] = r.ResolutionNote,
         ["UpdatedAt"] = r.UpdatedAt,
     };
 
     private static ErrorReport ToReport(TableEntity e) => new(
-        TrackingCode.Parse(e.RowKey).Value,
-        new ErrorReportInput(e.GetString("MemberName"), e.GetString("UnitName"), e.GetString("Field"), e.GetString("CurrentValue") ?? string.Empty, e.GetString("CorrectValue"), e.GetString("Contact")),
-        e.GetDateTimeOffset("FiledAt") ?? DateTimeOffset.MinValue,
-        ErrorReportStatuses.Parse(e.GetString("Status")).Value,
-        e.GetString("ResolutionNote") ?? string.Empty,
-        e.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.MinValue);
+        e.Parsed("RowKey", e.RowKey, TrackingCode.Parse),
+        new ErrorReportInput(
+            e.RequiredString("MemberName"),
+            e.RequiredString("UnitName"),
+            e.RequiredString("Field"),
+            e.OptionalString("CurrentValue") ?? string.Empty,
+            e.RequiredString("CorrectValue"),
+            e.RequiredString("Contact")),
+        e.RequiredInstant("FiledAt"),
+        e.Required("Status", s => ErrorReportStatuses.Parse(s)),
+        e.OptionalString("ResolutionNote") ?? string.Empty,
+        e.RequiredInstant("UpdatedAt"));
 }

@@ -1,10 +1,10 @@
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using ServerlessWorkflow.Functions.Shared.Http;
 
 namespace ServerlessWorkflow.Functions.Features.Health;
 
-/// <summary><c>GET /api/health</c> (function <c>Health</c>): 200 <c>{"status":"ok"}</c> when storage answers, else 503 problem+json.</summary>
+/// <summary><c>GET /api/health</c> (function <c>Health</c>): 200 <c>{"status":"ok"}</c> when storage answers, else 503 problem+json (with Retry-After).</summary>
 public static class HealthEndpoint
 {
     public const string Route = "/api/health";
@@ -17,32 +17,25 @@ public static class HealthEndpoint
 
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapHealthChecks(Route, new HealthCheckOptions
-        {
-            AllowCachingResponses = false,
-            ResponseWriter = WriteAsync,
-        })
-        .WithName("Health")
-        .WithDisplayName("Health")
-        .DisableHttpMetrics();
+        app.MapGet(Route, CheckAsync).WithName("Health").WithTags("Health").ProducesProblem(StatusCodes.Status503ServiceUnavailable).DisableHttpMetrics();
         return app;
     }
 
-    private static Task WriteAsync(HttpContext context, HealthReport report)
+    private static async Task<Results<Ok<HealthResponse>, ApiProblem>> CheckAsync(HttpResponse response, HealthCheckService health, CancellationToken cancellationToken)
     {
-        context.Response.Headers.CacheControl = "no-store";
+        response.Headers.CacheControl = "no-store";
+        var report = await health.CheckHealthAsync(cancellationToken);
         if (report.Status == HealthStatus.Healthy)
         {
-            return TypedResults.Json(new { status = "ok" }).ExecuteAsync(context);
+            return TypedResults.Ok(new HealthResponse("ok"));
         }
 
-        context.Response.Headers.RetryAfter = "5";
-        var reason = report.Entries.Values.Select(e => e.Description).FirstOrDefault(d => d is not null);
-        ProblemHttpResult problem = TypedResults.Problem(
-            title: "Storage is unavailable",
-            detail: reason,
-            statusCode: StatusCodes.Status503ServiceUnavailable,
-            type: "https://httpstatuses.io/503");
-        return problem.ExecuteAsync(context);
+        response.Headers.RetryAfter = "5";
+        var problem = Problems.Problem(StatusCodes.Status503ServiceUnavailable, "storage-unavailable", "Hệ thống lưu trữ không phản hồi.");
+        problem.Value.Detail = report.Entries.Values.Select(e => e.Description).FirstOrDefault(d => d is not null);
+        return problem;
     }
 }
+
+/// <summary>The handler and its storage answer.</summary>
+public sealed record HealthResponse(string Status);

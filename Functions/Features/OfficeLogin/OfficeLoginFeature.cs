@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
-using ServerlessWorkflow.Functions.Hosting.Http;
 using ServerlessWorkflow.Functions.Hosting.Security;
-using ServerlessWorkflow.Functions.Pages;
+using ServerlessWorkflow.Functions.Shared.Http;
+using ServerlessWorkflow.Functions.Shared.Pages;
 
 namespace ServerlessWorkflow.Functions.Features.OfficeLogin;
 
@@ -15,39 +17,44 @@ namespace ServerlessWorkflow.Functions.Features.OfficeLogin;
 /// </summary>
 public static class OfficeLoginFeature
 {
-    public const string Title = "Đăng nhập văn phòng";
+    public const long MaxLoginBody = 16 * 1024;
 
     public static IServiceCollection AddOfficeLogin(this IServiceCollection services) => services.AddSingleton<LoginThrottle>();
 
     public static IEndpointRouteBuilder MapOfficeLogin(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/office/login", (HttpContext context, string? returnUrl) => Form(context, returnUrl, null, StatusCodes.Status200OK))
-            .WithName("OfficeLogin").ExcludeFromDescription();
-        app.MapPost("/office/login", SignInAsync).WithName("OfficeLoginPost").RequireFormToken().ExcludeFromDescription();
-        app.MapPost("/office/logout", (Delegate)SignOutAsync).WithName("OfficeLogout").RequireAuthorization(OfficeAuthentication.Policy).ExcludeFromDescription();
+        app.MapGet("/office/login", (string? returnUrl, [FromQuery(Name = "da-dang-xuat")] string? signedOut) =>
+            Form(new LoginModel(LocalReturnUrl(returnUrl), null, SignedOut: signedOut is not null), StatusCodes.Status200OK)).WithName("OfficeLogin").AsPage();
+        app.MapPost("/office/login", SignInAsync).WithName("OfficeLoginPost").RequireFormToken().WithFormBody<LoginRequest>(MaxLoginBody).AsPage();
+        app.MapPost("/office/logout", (Delegate)SignOutAsync).WithName("OfficeLogout").RequireAuthorization(OfficeAuthentication.Policy).AsPage();
         return app;
     }
 
-    private static async Task<IResult> SignInAsync(HttpContext context, IOptionsMonitor<OfficeOptions> office, LoginThrottle throttle)
+    private static async Task<Results<SeeOther, RazorComponentResult<LoginPage>>> SignInAsync(
+        Body<LoginRequest> body, HttpContext context, IOptionsMonitor<OfficeOptions> office, LoginThrottle throttle)
     {
-        var form = await context.Request.ReadFormAsync(context.RequestAborted);
-        var returnUrl = form["returnUrl"].ToString();
-        if (!throttle.MayTry())
+        if (body.Refusal is { } refused)
         {
-            return Form(context, returnUrl, "Có quá nhiều lần nhập sai mã. Xin chờ một phút rồi thử lại.", StatusCodes.Status429TooManyRequests);
+            return Form(new LoginModel("/office", refused.Message, SignedOut: false), refused.Status);
         }
 
-        if (!OfficeAuthentication.IsOfficeKey(office.CurrentValue.ApiKey, form["key"].ToString().Trim()))
+        var returnUrl = LocalReturnUrl(body.Value.ReturnUrl);
+        if (!throttle.MayTry())
+        {
+            return Form(new LoginModel(returnUrl, "Có quá nhiều lần nhập sai mã. Xin chờ một phút rồi thử lại.", SignedOut: false), StatusCodes.Status429TooManyRequests);
+        }
+
+        if (!OfficeAuthentication.IsOfficeKey(office.CurrentValue.ApiKey, body.Value.Key?.Trim()))
         {
             throttle.Failed();
-            return Form(context, returnUrl, "Mã truy cập không đúng. Xin kiểm tra lại (phân biệt chữ hoa, chữ thường).", StatusCodes.Status401Unauthorized);
+            return Form(new LoginModel(returnUrl, "Mã truy cập không đúng. Xin kiểm tra lại (phân biệt chữ hoa, chữ thường).", SignedOut: false), StatusCodes.Status401Unauthorized);
         }
 
         await context.SignInAsync(OfficeAuthentication.CookieScheme, OfficeAuthentication.OfficePrincipal(OfficeAuthentication.CookieScheme));
-        return new SeeOther(LocalReturnUrl(returnUrl));
+        return new SeeOther(returnUrl);
     }
 
-    private static async Task<IResult> SignOutAsync(HttpContext context)
+    private static async Task<SeeOther> SignOutAsync(HttpContext context)
     {
         await context.SignOutAsync(OfficeAuthentication.CookieScheme);
         return new SeeOther("/office/login?da-dang-xuat=1");
@@ -61,25 +68,23 @@ public static class OfficeLoginFeature
             ? url
             : "/office";
 
-    private static IResult Form(HttpContext context, string? returnUrl, string? error, int status)
-    {
-        var signedOut = context.Request.Query.ContainsKey("da-dang-xuat");
-        return PageLayout.Page(Title, Html.Of($"""
-            <section>
-            <h1>{Title}</h1>
-            {Html.When(signedOut && error is null, Html.Of($"<p class=\"notice\" role=\"status\">Đã đăng xuất.</p>"))}
-            {Html.When(error is not null, Html.Of($"<p class=\"errors\" role=\"alert\">{error}</p>"))}
-            <form method="post" action="/office/login">
-            {OfficeForms.Field(context)}
-            <input type="hidden" name="returnUrl" value="{LocalReturnUrl(returnUrl)}">
-            <label for="key">Mã truy cập của văn phòng</label>
-            <input id="key" name="key" type="password" autocomplete="current-password" required autofocus>
-            <button type="submit">Đăng nhập</button>
-            </form>
-            <p class="muted">Mã do quản trị hệ thống cấp (cấu hình <code>Office__ApiKey</code>). Phiên đăng nhập kéo dài 12 giờ kể từ lần thao tác cuối.</p>
-            </section>
-            """), status);
-    }
+    private static RazorComponentResult<LoginPage> Form(LoginModel model, int status) => PageResults.Render<LoginPage, LoginModel>(model, status);
+}
+
+/// <summary>The sign-in form: the office key and where to go after.</summary>
+public sealed record LoginRequest(string? Key, string? ReturnUrl) : IRequestBody<LoginRequest>
+{
+    public static bool ReadsJson => false;
+
+    public static bool ReadsForm => true;
+
+    public static LoginRequest FromForm(IFormCollection form) => new(form["key"], form["returnUrl"]);
+}
+
+/// <summary>The sign-in page: where to go after, the problem if any, and whether the office has just signed out.</summary>
+public sealed record LoginModel(string ReturnUrl, string? Error, bool SignedOut)
+{
+    public const string Title = "Đăng nhập văn phòng";
 }
 
 /// <summary>Counts wrong keys per minute for the whole handler (the key is shared, so per-client counting adds nothing).</summary>

@@ -1,7 +1,6 @@
 using ServerlessWorkflow.Domain.Statistics;
 using ServerlessWorkflow.Functions.Hosting.Invocations;
 using ServerlessWorkflow.Functions.Hosting.Telemetry;
-using ServerlessWorkflow.Functions.Storage;
 
 namespace ServerlessWorkflow.Functions.Features.Statistics;
 
@@ -15,9 +14,6 @@ public sealed partial class ImportStatisticsFunction(StatisticsImport import, Ap
 {
     public const string FunctionName = "ImportStatistics";
     public const string BindingName = "blob";
-
-    /// <summary>The container the trigger watches (logical name; see <see cref="StorageNames"/>).</summary>
-    public const string UploadsContainer = "uploads";
 
     public async Task RunAsync(BlobTriggerInput blob, CancellationToken cancellationToken)
     {

@@ -1,12 +1,16 @@
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Microsoft.AspNetCore.Http.HttpResults;
 using ServerlessWorkflow.Domain.Common;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Statistics;
 using ServerlessWorkflow.Domain.Submissions;
-using ServerlessWorkflow.Functions.Hosting.Http;
+using ServerlessWorkflow.Domain.Units;
 using ServerlessWorkflow.Functions.Hosting.Invocations;
 using ServerlessWorkflow.Functions.Hosting.Security;
+using ServerlessWorkflow.Functions.Shared.Http;
+using ServerlessWorkflow.Functions.Shared.Pages;
+using ServerlessWorkflow.Functions.Shared.Wire;
 using ServerlessWorkflow.Functions.Storage;
 
 namespace ServerlessWorkflow.Functions.Features.Statistics;
@@ -14,15 +18,16 @@ namespace ServerlessWorkflow.Functions.Features.Statistics;
 /// <summary>
 /// Statistics spreadsheets: <c>POST /u/{token}/tasks/{taskId}/statistics</c> (UploadStatistics:
 /// multipart, the file kept as blob <c>uploads/{directiveId}/{unitId}/{uploadId}.xlsx</c>, named by
-/// the server; 202), the blob trigger <c>ImportStatistics</c>, and the office's
-/// <c>GET /api/directives/{id}/statistics</c> (GetStatistics: totals and per-unit state).
+/// the server; 202 for programs, back to the unit's page for people), the blob trigger
+/// <c>ImportStatistics</c>, and the office's <c>GET /api/directives/{id}/statistics</c>
+/// (GetStatistics: totals and per-unit state) and <c>…/statistics.xlsx</c> (ExportStatistics).
 /// </summary>
 public static class StatisticsFeature
 {
-    public const long MaxUploadBytes = 5 * 1024 * 1024;
+    public const string SpreadsheetContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
     public static IServiceCollection AddStatistics(this IServiceCollection services) =>
-        services.AddContainer(StatisticsTemplate.UploadsContainer)
+        services.AddContainer(Upload.Container)
             .AddTable(TableStatisticsStore.UploadsTable)
             .AddTable(TableStatisticsStore.StatisticsTable)
             .AddSingleton<IStatisticsStore, TableStatisticsStore>()
@@ -32,75 +37,110 @@ public static class StatisticsFeature
     public static IEndpointRouteBuilder MapStatistics(this IEndpointRouteBuilder app)
     {
         app.MapBlobTrigger<ImportStatisticsFunction>(ImportStatisticsFunction.FunctionName, ImportStatisticsFunction.BindingName);
-        app.MapPost("/u/{token}/tasks/{taskId}/statistics", UploadAsync).WithName("UploadStatistics").WithTags("Units' pages").DisableAntiforgery();
-        app.MapGet("/api/directives/{id}/statistics", GetAsync).WithName("GetStatistics").WithTags("Statistics").RequireAuthorization(OfficeAuthentication.Policy);
-        app.MapGet("/api/directives/{id}/statistics.xlsx", ExportAsync).WithName("ExportStatistics").WithTags("Statistics").RequireAuthorization(OfficeAuthentication.Policy);
+
+        var upload = "/u/{token}/tasks/{taskId}/statistics";
+        app.MapPost(upload, UploadAsync).WithName("UploadStatistics").WithTags("Units' pages").WithBody<UploadStatisticsRequest>(UploadRefusals.MaxBytes)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        app.MapPost(upload, UploadFromPageAsync).WithName("UploadStatisticsPage").WithFormBody<UploadStatisticsRequest>(UploadRefusals.MaxBytes).AsPage();
+
+        var office = app.MapGroup("/api/directives/{id}").WithTags("Statistics").RequireAuthorization(OfficeAuthentication.Policy);
+        office.MapGet("/statistics", GetAsync).WithName("GetStatistics").ProducesProblem(StatusCodes.Status404NotFound);
+        office.MapGet("/statistics.xlsx", ExportAsync).WithName("ExportStatistics")
+            .Produces<byte[]>(StatusCodes.Status200OK, SpreadsheetContentType).ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
-    private static async Task<IResult> UploadAsync(
-        string token, string taskId, HttpRequest request, UnitWorkspace workspace, IStatisticsStore store, BlobServiceClient blobs, StorageNames names, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Accepted<UploadReceived>, ApiProblem>> UploadAsync(
+        string token, string taskId, Body<UploadStatisticsRequest> body, UnitWorkspace workspace, IStatisticsStore store, BlobServiceClient blobs, StorageNames names, TimeProvider time,
+        CancellationToken cancellationToken)
     {
-        var html = SubmittedForm.WantsHtml(request);
-        // The link and the task are all an upload needs: no history, no unit row.
+        var target = await StatisticsTaskAsync(workspace, token, taskId, cancellationToken);
+        if (!target.IsSuccess)
+        {
+            return Problems.For(target.Error!);
+        }
+
+        var received = await ReceiveAsync(target.Value, body.Value.File, store, blobs, names, time, cancellationToken);
+        if (!received.IsSuccess)
+        {
+            return Problems.Problem(
+                received.Refusal == UploadRefusal.TooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest,
+                received.Refusal == UploadRefusal.TooLarge ? "too-large" : "invalid-file",
+                UploadRefusals.Message(received.Refusal!.Value));
+        }
+
+        var page = $"/u/{token}";
+        return TypedResults.Accepted(page, new UploadReceived(received.Upload!.Id.Value, received.Upload.State, target.Value.Task.Id.Value, page));
+    }
+
+    /// <summary>The unit page's form: back to the page, at the task, with the file's fate (or why it was refused).</summary>
+    private static async Task<Results<SeeOther, RazorComponentResult<MessagePage>>> UploadFromPageAsync(
+        string token, string taskId, Body<UploadStatisticsRequest> body, UnitWorkspace workspace, IStatisticsStore store, BlobServiceClient blobs, StorageNames names, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var target = await StatisticsTaskAsync(workspace, token, taskId, cancellationToken);
+        if (!target.IsSuccess)
+        {
+            return PageResults.Render<MessagePage, Message>(Message.UnitLinkNotFound, StatusCodes.Status404NotFound);
+        }
+
+        var task = target.Value.Task.Id;
+        var received = body.Refusal is { } refused
+            ? new Received(null, refused.Status == StatusCodes.Status413PayloadTooLarge ? UploadRefusal.TooLarge : UploadRefusal.Unreadable)
+            : await ReceiveAsync(target.Value, body.Value.File, store, blobs, names, time, cancellationToken);
+        return new SeeOther(received.IsSuccess
+            ? $"/u/{token}?tai-len={task}#task-{task}"
+            : $"/u/{token}?loi-tep={WireFormat.Name(received.Refusal!.Value)}&tai-len={task}#task-{task}");
+    }
+
+    /// <summary>The link and the task are all an upload needs: no history, no unit row.</summary>
+    private static async Task<Result<UnitTask>> StatisticsTaskAsync(UnitWorkspace workspace, string token, string taskId, CancellationToken cancellationToken)
+    {
         var resolved = await workspace.ResolveAsync(token, taskId, cancellationToken);
-        if (!resolved.IsSuccess || resolved.Value.Task.Kind != TaskKind.Statistics)
-        {
-            return Problems.For(Error.NotFound("task-not-found", "Không tìm thấy nhiệm vụ báo cáo thống kê."));
-        }
+        return resolved is { IsSuccess: true, Value.Task.Kind: TaskKind.Statistics }
+            ? resolved
+            : Error.NotFound("task-not-found", "Không tìm thấy nhiệm vụ báo cáo thống kê.");
+    }
 
-        var target = resolved.Value;
+    /// <summary>An upload taken (recorded as processing, its file kept for ImportStatistics), or why not.</summary>
+    private sealed record Received(Upload? Upload, UploadRefusal? Refusal)
+    {
+        public bool IsSuccess => Upload is not null;
+    }
 
-        var read = await SubmittedForm.ReadAsync(request, MaxUploadBytes, cancellationToken);
-        if (!read.Succeeded)
-        {
-            return Refuse(html, token, target.Task.Id, read.Status, read.Status == StatusCodes.Status413PayloadTooLarge ? "too-large" : "unreadable");
-        }
-
-        var file = read.Form!.Files.FirstOrDefault(f => f.Content.Length > 0);
+    /// <summary>Keeps the file if its bytes say it is an .xlsx workbook: the upload row first, then the blob that triggers the import.</summary>
+    private static async Task<Received> ReceiveAsync(
+        UnitTask target, IFormFile? file, IStatisticsStore store, BlobServiceClient blobs, StorageNames names, TimeProvider time, CancellationToken cancellationToken)
+    {
         if (file is null)
         {
-            return Refuse(html, token, target.Task.Id, StatusCodes.Status400BadRequest, "no-file");
+            return new(null, UploadRefusal.NoFile);
         }
 
-        if (StatisticsParser.FormatProblem(file.Content.Span) is not null)
+        var content = await BinaryData.FromStreamAsync(file.OpenReadStream(), cancellationToken);
+        if (UploadRefusals.ForContent(content.ToMemory().Span) is { } refusal)
         {
-            return Refuse(html, token, target.Task.Id, StatusCodes.Status400BadRequest, SpreadsheetReader.Detect(file.Content.Span).ToString().ToLowerInvariant());
+            return new(null, refusal);
         }
 
         var now = time.GetUtcNow();
         var upload = new Upload(UploadId.New(now), target.Directive.Id, target.Task.Id, target.UnitId, UploadState.Processing, null, [], now, null);
         await store.AddUploadAsync(upload, cancellationToken);
-        await blobs.GetBlobContainerClient(names.Container(StatisticsTemplate.UploadsContainer)).GetBlobClient(upload.BlobName).UploadAsync(
-            BinaryData.FromBytes(file.Content),
-            new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" } },
+        await blobs.GetBlobContainerClient(names.Container(Upload.Container)).GetBlobClient(upload.BlobName).UploadAsync(
+            content,
+            new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = SpreadsheetContentType } },
             cancellationToken);
-
-        var page = $"/u/{token}";
-        return html
-            ? new SeeOther($"{page}?tai-len={target.Task.Id}#task-{target.Task.Id}")
-            : TypedResults.Accepted(page, new { uploadId = upload.Id.Value, state = "processing", taskId = target.Task.Id.Value, status = page });
+        return new(upload, null);
     }
 
-    /// <summary>Why an upload is refused at once, by code: a browser is sent back to its page with the code (never free text), a program gets problem+json.</summary>
-    public static readonly IReadOnlyDictionary<string, string> UploadProblems = new Dictionary<string, string>(StringComparer.Ordinal)
+    private static async Task<Results<Ok<StatisticsResponse>, ApiProblem>> GetAsync(string id, string? taskId, IDirectiveStore directives, IStatisticsStore store, CancellationToken cancellationToken)
     {
-        ["too-large"] = $"Tệp quá lớn (tối đa {MaxUploadBytes / (1024 * 1024)} MB). Mẫu báo cáo thường chỉ vài chục KB.",
-        ["unreadable"] = "Không đọc được tệp gửi lên; hãy thử lại.",
-        ["no-file"] = "Hãy chọn tệp bảng tính (.xlsx) để gửi.",
-        ["empty"] = StatisticsParser.FormatProblem([])!,
-        ["xls"] = StatisticsParser.FormatProblem(new byte[] { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1 })!,
-        ["ods"] = "Tệp là bảng tính OpenDocument (.ods). Hãy mở bằng LibreOffice hoặc Excel và lưu lại dưới dạng Excel Workbook (.xlsx).",
-        ["unknown"] = StatisticsParser.FormatProblem("?"u8)!,
-        ["zipbutnotspreadsheet"] = StatisticsParser.FormatProblem("?"u8)!,
-    };
+        var read = await ConsolidatedReport.ReadAsync(id, taskId, directives, store, cancellationToken);
+        return read.IsSuccess ? TypedResults.Ok(StatisticsResponse.Of(read.Value)) : Problems.For(read.Error!);
+    }
 
-    private static IResult Refuse(bool html, string token, TaskId task, int status, string code) =>
-        html
-            ? new SeeOther($"/u/{token}?loi-tep={code}&tai-len={task}#task-{task}")
-            : Problems.Problem(status, status == StatusCodes.Status413PayloadTooLarge ? "too-large" : "invalid-file", UploadProblems[code]);
-
-    private static async Task<IResult> ExportAsync(string id, string? taskId, IDirectiveStore directives, IStatisticsStore store, Domain.Units.UnitRegistry units, CancellationToken cancellationToken)
+    private static async Task<Results<FileContentHttpResult, ApiProblem>> ExportAsync(
+        string id, string? taskId, IDirectiveStore directives, IStatisticsStore store, UnitRegistry units, CancellationToken cancellationToken)
     {
         var read = await ConsolidatedReport.ReadAsync(id, taskId, directives, store, cancellationToken);
         if (!read.IsSuccess)
@@ -119,48 +159,14 @@ public static class StatisticsFeature
                 UnitReportState.Rejected => "Tệp bị từ chối, chưa gửi lại",
                 _ => "Chưa báo cáo",
             };
-            return new ExportUnit(unit?.Name ?? u.UnitId.Value, unit is null ? string.Empty : Domain.Units.UnitLevels.Name(unit.Level), state, u.Values);
+            return new ExportUnit(unit?.Name ?? u.UnitId.Value, unit is null ? string.Empty : UnitLevels.Name(unit.Level), state, u.Values);
         }).OrderBy(r => r.Name, VietnameseCollation.Instance).ToList();
         var directive = report.Directive;
         var workbook = StatisticsWorkbook.Write(new StatisticsExport(directive.Number, directive.IssuedOn, directive.Issuer, report.Task.Title, report.Totals, rows));
-        return TypedResults.File(workbook, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ExportFileName(directive));
+        return TypedResults.File(workbook, SpreadsheetContentType, ExportFileName(directive));
     }
 
     /// <summary>The download's file name: ASCII letters and digits of the directive's number, the rest as dashes.</summary>
     public static string ExportFileName(Directive directive) =>
         "tong-hop-" + new string(Text.Fold(directive.Number).Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray()) + ".xlsx";
-
-    private static async Task<IResult> GetAsync(string id, string? taskId, IDirectiveStore directives, IStatisticsStore store, CancellationToken cancellationToken)
-    {
-        var read = await ConsolidatedReport.ReadAsync(id, taskId, directives, store, cancellationToken);
-        if (!read.IsSuccess)
-        {
-            return Problems.For(read.Error!);
-        }
-
-        var report = read.Value;
-        return TypedResults.Ok(new
-        {
-            directiveId = report.Directive.Id.Value,
-            taskId = report.Task.Id.Value,
-            totals = new { reported = report.Totals.Reported, values = report.Totals.ToRows() },
-            units = report.Units.Select(u =>
-            {
-                var last = u.Latest;
-                return new
-                {
-                    unitId = u.UnitId.Value,
-                    state = u.State.ToString().ToLowerInvariant(),
-                    values = u.Values is { } values ? new StatisticsReport(values, null).ToRows() : null,
-                    errors = (last?.State == UploadState.Rejected ? last.Errors : []).Select(e => new { cell = e.Cell, message = e.Message }),
-                    latestUpload = last is null ? null : new
-                    {
-                        id = last.Id.Value,
-                        state = last.State.ToString().ToLowerInvariant(),
-                        receivedAt = last.ReceivedAt,
-                    },
-                };
-            }),
-        });
-    }
 }

@@ -53,19 +53,17 @@ public sealed class TableStatisticsStore(TableServiceClient tables, StorageNames
         return uploads;
     }
 
-    public async Task<(UnitFigures? Figures, string? FiguresVersion, Totals Totals, string? TotalsVersion)> ReadAsync(DirectiveId directive, TaskId task, UnitId unit, CancellationToken cancellationToken)
+    public async Task<(Versioned<UnitFigures?> Figures, Versioned<Totals> Totals)> ReadAsync(DirectiveId directive, TaskId task, UnitId unit, CancellationToken cancellationToken)
     {
         var partition = Partition(directive, task);
         var figures = await Statistics.GetEntityIfExistsAsync<TableEntity>(partition, UnitPrefix + unit.Value, cancellationToken: cancellationToken);
         var totals = await Statistics.GetEntityIfExistsAsync<TableEntity>(partition, TotalsRow, cancellationToken: cancellationToken);
         return (
-            figures.HasValue && figures.Value is { } f ? ToFigures(f) : null,
-            figures.HasValue ? figures.Value?.ETag.ToString() : null,
-            totals.HasValue && totals.Value is { } t ? new Totals(t.GetInt32("Reported") ?? 0, Values(t.GetString("Values"))) : Totals.Empty,
-            totals.HasValue ? totals.Value?.ETag.ToString() : null);
+            figures.HasValue && figures.Value is { } f ? new Versioned<UnitFigures?>(ToFigures(f), f.Version()) : new Versioned<UnitFigures?>(null, null),
+            totals.HasValue && totals.Value is { } t ? new Versioned<Totals>(ToTotals(t), t.Version()) : new Versioned<Totals>(Totals.Empty, null));
     }
 
-    public async Task<Result<bool>> ApplyAsync(DirectiveId directive, TaskId task, UnitFigures figures, string? figuresVersion, Totals totals, string? totalsVersion, CancellationToken cancellationToken)
+    public async Task<Result<bool>> ApplyAsync(DirectiveId directive, TaskId task, UnitFigures figures, StoredVersion? figuresVersion, Totals totals, StoredVersion? totalsVersion, CancellationToken cancellationToken)
     {
         var partition = Partition(directive, task);
         var unitRow = new TableEntity(partition, UnitPrefix + figures.UnitId.Value) { ["UploadId"] = figures.UploadId.Value, ["Values"] = Serialize(figures.Values) };
@@ -89,7 +87,7 @@ public sealed class TableStatisticsStore(TableServiceClient tables, StorageNames
         {
             if (e.RowKey == TotalsRow)
             {
-                totals = new Totals(e.GetInt32("Reported") ?? 0, Values(e.GetString("Values")));
+                totals = ToTotals(e);
             }
             else
             {
@@ -104,20 +102,32 @@ public sealed class TableStatisticsStore(TableServiceClient tables, StorageNames
 
     private static string Serialize(int[,] values) => string.Join(',', values.Cast<int>().Select(v => v.ToString(CultureInfo.InvariantCulture)));
 
-    private static int[,] Values(string? text)
+    /// <summary>The 7 × 4 figures as stored: comma-separated, row by row; anything else is a corrupt row.</summary>
+    private static int[,] Values(TableEntity e, string field)
     {
         var values = new int[StatisticsTemplate.RowCount, StatisticsTemplate.ColumnCount];
-        var parts = (text ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries);
-        for (var i = 0; i < parts.Length && i < values.Length; i++)
+        var parts = e.RequiredString(field).Split(',');
+        if (parts.Length != values.Length)
         {
-            values[i / StatisticsTemplate.ColumnCount, i % StatisticsTemplate.ColumnCount] = int.Parse(parts[i], CultureInfo.InvariantCulture);
+            throw CorruptRowException.For(e, field, $"holds {parts.Length} figures, not {values.Length}");
+        }
+
+        for (var i = 0; i < parts.Length; i++)
+        {
+            values[i / StatisticsTemplate.ColumnCount, i % StatisticsTemplate.ColumnCount] =
+                int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : throw CorruptRowException.For(e, field, $"holds '{parts[i]}', not a count");
         }
 
         return values;
     }
 
+    private static Totals ToTotals(TableEntity e) => new(e.RequiredInt("Reported"), Values(e, "Values"));
+
     private static UnitFigures ToFigures(TableEntity e) =>
-        new(UnitId.Parse(e.RowKey[UnitPrefix.Length..]).Value, UploadId.Parse(e.GetString("UploadId"))!.Value, Values(e.GetString("Values")));
+        new(e.Parsed("RowKey", e.RowKey[UnitPrefix.Length..], u => UnitId.Parse(u)), e.Required("UploadId", ParseUploadId), Values(e, "Values"));
+
+    private static Result<UploadId> ParseUploadId(string text) =>
+        UploadId.Parse(text) is { } id ? id : Error.Validation("UploadId", "invalid-upload-id", "Not an upload id.");
 
     private static TableEntity ToEntity(Upload u) => new(u.DirectiveId.Value, u.Id.Value)
     {
@@ -131,16 +141,22 @@ public sealed class TableStatisticsStore(TableServiceClient tables, StorageNames
     };
 
     private static Upload ToUpload(TableEntity e) => new(
-        UploadId.Parse(e.RowKey)!.Value,
-        DirectiveId.Parse(e.PartitionKey).Value,
-        TaskId.Parse(e.GetString("TaskId")).Value,
-        UnitId.Parse(e.GetString("UnitId")).Value,
-        Enum.TryParse<UploadState>(e.GetString("State"), out var state) ? state : UploadState.Processing,
-        e.GetString("Values") is { } v ? Values(v) : null,
-        (JsonSerializer.Deserialize(e.GetString("Errors") ?? "[]", StatisticsJson.Default.ListStringArray) ?? []).Select(p => new CellError(p[0], p[1])).ToList(),
-        e.GetDateTimeOffset("ReceivedAt") ?? DateTimeOffset.MinValue,
-        e.GetDateTimeOffset("ProcessedAt"));
+        e.Parsed("RowKey", e.RowKey, ParseUploadId),
+        e.Parsed("PartitionKey", e.PartitionKey, DirectiveId.Parse),
+        e.Required("TaskId", TaskId.Parse),
+        e.Required("UnitId", u => UnitId.Parse(u)),
+        e.RequiredEnum<UploadState>("State"),
+        e.OptionalString("Values") is null ? null : Values(e, "Values"),
+        Errors(e),
+        e.RequiredInstant("ReceivedAt"),
+        e.OptionalInstant("ProcessedAt"));
+
+    private static List<CellError> Errors(TableEntity e) =>
+        e.RequiredJson("Errors", StatisticsJson.Default.ListStringArray)
+            .Select(p => p is [var cell, var message] ? new CellError(cell, message) : throw CorruptRowException.For(e, "Errors", "holds an entry that is not [cell, message]"))
+            .ToList();
 }
 
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(List<string[]>))]
 internal sealed partial class StatisticsJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -4,6 +4,7 @@ using Azure.Data.Tables;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Submissions;
 using ServerlessWorkflow.Domain.Units;
+using ServerlessWorkflow.Functions.Shared.Wire;
 using ServerlessWorkflow.Functions.Storage;
 
 namespace ServerlessWorkflow.Functions.Features.Submissions;
@@ -55,7 +56,7 @@ public sealed class TableSubmissionStore(TableServiceClient tables, StorageNames
                     ["TaskId"] = version.TaskId.Value,
                     ["UnitId"] = version.UnitId.Value,
                     ["At"] = version.At,
-                    ["Status"] = SubmissionStatuses.Wire(version.Status),
+                    ["Status"] = WireFormat.Name(version.Status),
                     ["Note"] = version.Note,
                     ["Late"] = version.Late,
                     ["Attachments"] = JsonSerializer.Serialize(version.Attachments, AttachmentsContext.Default.IReadOnlyListString),
@@ -73,16 +74,18 @@ public sealed class TableSubmissionStore(TableServiceClient tables, StorageNames
     private static string RowKey(UnitId unit, TaskId task, string versionId) => $"{unit}|{task}|{versionId}";
 
     private static SubmissionVersion ToVersion(TableEntity e) => new(
-        e.GetString("VersionId"),
-        DirectiveId.Parse(e.PartitionKey).Value,
-        TaskId.Parse(e.GetString("TaskId")).Value,
-        UnitId.Parse(e.GetString("UnitId")).Value,
-        e.GetDateTimeOffset("At") ?? DateTimeOffset.MinValue,
-        SubmissionStatuses.Parse(e.GetString("Status")).Value,
-        e.GetString("Note") ?? string.Empty,
-        e.GetBoolean("Late") ?? false,
-        JsonSerializer.Deserialize(e.GetString("Attachments") ?? "[]", AttachmentsContext.Default.IReadOnlyListString) ?? []);
+        e.RequiredString("VersionId"),
+        e.Parsed("PartitionKey", e.PartitionKey, DirectiveId.Parse),
+        e.Required("TaskId", TaskId.Parse),
+        e.Required("UnitId", u => UnitId.Parse(u)),
+        e.RequiredInstant("At"),
+        e.Required("Status", s => SubmissionStatuses.Parse(s)),
+        e.OptionalString("Note") ?? string.Empty,
+        e.RequiredBool("Late"),
+        e.RequiredJson("Attachments", AttachmentsContext.Default.IReadOnlyListString));
+
 }
 
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(IReadOnlyList<string>))]
 internal sealed partial class AttachmentsContext : System.Text.Json.Serialization.JsonSerializerContext;

@@ -10,7 +10,7 @@ namespace ServerlessWorkflow.Functions.Features.Units;
 /// safe key: lowercase letters, digits, hyphens). One partition holds the whole tree, so building
 /// it — for placement checks, "unit and everything under it", escalation chains — is one query.
 /// That suits an office's tree (tens to a few thousand units); a national tree would partition by
-/// its top-level branch. Writes are conditional on the ETag read.
+/// its top-level branch. Writes are conditional on the version read.
 /// </summary>
 public sealed class TableUnitStore(TableServiceClient tables, StorageNames names) : IUnitStore
 {
@@ -19,12 +19,12 @@ public sealed class TableUnitStore(TableServiceClient tables, StorageNames names
 
     private TableClient Table => tables.GetTableClient(names.Table(TableName));
 
-    public async Task<IReadOnlyList<VersionedUnit>> ListAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Versioned<Unit>>> ListAsync(CancellationToken cancellationToken)
     {
-        var units = new List<VersionedUnit>();
+        var units = new List<Versioned<Unit>>();
         await foreach (var e in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), cancellationToken: cancellationToken))
         {
-            units.Add(new VersionedUnit(ToUnit(e), e.ETag.ToString()));
+            units.Add(new Versioned<Unit>(ToUnit(e), e.Version()));
         }
 
         return units;
@@ -36,27 +36,22 @@ public sealed class TableUnitStore(TableServiceClient tables, StorageNames names
         return row.HasValue && row.Value is { } e ? ToUnit(e) : null;
     }
 
-    private static Unit ToUnit(TableEntity e)
-    {
-        var parent = e.GetString("ParentId");
-        return new Unit(
-            UnitId.Parse(e.RowKey).Value,
-            e.GetString("Name"),
-            (UnitLevel)(e.GetInt32("Level") ?? 0),
-            string.IsNullOrEmpty(parent) ? null : UnitId.Parse(parent).Value,
-            e.GetString("Email"));
-    }
+    public Task<Result<bool>> PutAsync(Unit unit, StoredVersion? expectedVersion, CancellationToken cancellationToken) =>
+        Table.WriteConditionallyAsync(
+            new TableEntity(Partition, unit.Id.Value)
+            {
+                ["Name"] = unit.Name,
+                ["Level"] = (int)unit.Level,
+                ["ParentId"] = unit.ParentId?.Value,
+                ["Email"] = unit.Email.Value,
+            },
+            expectedVersion,
+            cancellationToken);
 
-    public async Task<Result<bool>> PutAsync(Unit unit, string? expectedVersion, CancellationToken cancellationToken)
-    {
-        var entity = new TableEntity(Partition, unit.Id.Value)
-        {
-            ["Name"] = unit.Name,
-            ["Level"] = (int)unit.Level,
-            ["ParentId"] = unit.ParentId?.Value,
-            ["Email"] = unit.Email,
-        };
-        var written = await Table.WriteConditionallyAsync(entity, expectedVersion, cancellationToken);
-        return written.IsSuccess ? expectedVersion is null : written.Error!;
-    }
+    private static Unit ToUnit(TableEntity e) => new(
+        e.Parsed("RowKey", e.RowKey, id => UnitId.Parse(id)),
+        e.RequiredString("Name"),
+        e.Parsed("Level", e.RequiredInt("Level").ToString(System.Globalization.CultureInfo.InvariantCulture), l => UnitLevels.Parse(l)),
+        e.OptionalString("ParentId") is { Length: > 0 } parent ? e.Parsed("ParentId", parent, p => UnitId.Parse(p)) : null,
+        e.Required("Email", a => EmailAddress.Parse(a)));
 }

@@ -18,4 +18,10 @@ public sealed class LocalTriggerOptions
 
     /// <summary>Optional comma-separated function names to fire; empty means every timer and blob function.</summary>
     public string? Functions { get; set; }
+
+    public static void Validate(LocalTriggerOptions o, SettingsCheck check)
+    {
+        check.That(o.BlobPollInterval > TimeSpan.Zero, nameof(BlobPollInterval), "must be a positive duration, e.g. 00:00:02.");
+        check.That(o.MaxBlobAttempts >= 1, nameof(MaxBlobAttempts), $"must be 1 or more (is {o.MaxBlobAttempts}).");
+    }
 }

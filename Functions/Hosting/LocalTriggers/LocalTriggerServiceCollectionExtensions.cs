@@ -8,13 +8,13 @@ public static class LocalTriggerServiceCollectionExtensions
     public static IHostApplicationBuilder AddLocalTriggers(this IHostApplicationBuilder builder)
     {
         var section = builder.Configuration.GetSection(LocalTriggerOptions.Section);
-        builder.Services.Configure<LocalTriggerOptions>(section);
-        builder.Services.AddSingleton<FunctionCatalog>();
+        builder.Services.AddSettings<LocalTriggerOptions>(LocalTriggerOptions.Section, LocalTriggerOptions.Validate);
         if (!section.GetValue<bool>(nameof(LocalTriggerOptions.Enabled)))
         {
             return builder;
         }
 
+        builder.Services.AddSingleton<FunctionCatalog>();
         builder.Services.AddTable(TriggerReceipts.TableName);
         builder.Services.AddSingleton<TriggerReceipts>();
         builder.Services.AddHttpClient<SelfInvoker>(c => c.Timeout = TimeSpan.FromMinutes(10));

@@ -24,7 +24,7 @@ public static partial class OfficeAuthentication
 
     public static IHostApplicationBuilder AddOfficeAuthentication(this IHostApplicationBuilder builder)
     {
-        builder.Services.Configure<OfficeOptions>(builder.Configuration.GetSection(OfficeOptions.Section));
+        builder.Services.AddSettings<OfficeOptions>(OfficeOptions.Section, OfficeOptions.Validate);
         builder.Services.AddAuthentication(HeaderScheme)
             .AddScheme<AuthenticationSchemeOptions, OfficeKeyHandler>(HeaderScheme, null)
             .AddCookie(CookieScheme, o =>
@@ -115,5 +115,11 @@ public sealed class OfficeOptions
 {
     public const string Section = "Office";
 
+    /// <summary>A key shorter than this is refused at start: it could be guessed.</summary>
+    public const int MinimumKeyLength = 16;
+
     public string? ApiKey { get; set; }
+
+    public static void Validate(OfficeOptions o, SettingsCheck check) =>
+        check.That(string.IsNullOrEmpty(o.ApiKey) || o.ApiKey.Trim().Length >= MinimumKeyLength, nameof(ApiKey), $"must be at least {MinimumKeyLength} characters.");
 }

@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Features;
-using ServerlessWorkflow.Functions.Hosting.Http;
-using ServerlessWorkflow.Functions.Pages;
+using ServerlessWorkflow.Functions.Shared.Http;
+using ServerlessWorkflow.Functions.Shared.Pages;
 
 namespace ServerlessWorkflow.Functions.Hosting.Security;
 
@@ -40,13 +40,6 @@ public static partial class OfficeForms
     public static TBuilder RequireFormToken<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new FormTokenRequired()).DisableAntiforgery();
-
-    /// <summary>The hidden field every office form carries.</summary>
-    public static Markup Field(HttpContext context)
-    {
-        var tokens = context.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(context);
-        return Html.Of($"<input type=\"hidden\" name=\"{FieldName}\" value=\"{tokens.RequestToken}\">");
-    }
 
     /// <summary>Runs after authorization, so the token is checked against the user the cookie names.</summary>
     public static IApplicationBuilder UseOfficeForms(this IApplicationBuilder app) => app.Use(async (context, next) =>
@@ -112,8 +105,8 @@ public static partial class OfficeForms
 
     private static Task Refuse(HttpContext context, int status, string code, string message)
     {
-        var result = SubmittedForm.WantsHtml(context.Request)
-            ? PageLayout.Page("Không gửi được biểu mẫu", Html.Of($"<section><h1>Không gửi được biểu mẫu</h1><p>{message}</p><p><a class=\"button\" href=\"/office\">Về trang công văn</a></p></section>"), status)
+        IResult result = Representations.WantsPage(context.Request, byDefault: false)
+            ? PageResults.Render<MessagePage, Message>(new Message("Không gửi được biểu mẫu", message, new Link("/office", "Về trang công văn", AsButton: true)), status)
             : Problems.Problem(status, code, message);
         return result.ExecuteAsync(context);
     }

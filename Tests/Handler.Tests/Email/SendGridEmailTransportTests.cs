@@ -20,8 +20,8 @@ public sealed class SendGridEmailTransportTests
 
     private static EmailMessage Reminder(string key = "outbox-d1-u7-step1") => new()
     {
-        To = [new EmailAddress(UnitAddress, "Chi bộ 7")],
-        Cc = [new EmailAddress(ParentAddress, "Đảng bộ Khối 3")],
+        To = [Box(UnitAddress, "Chi bộ 7")],
+        Cc = [Box(ParentAddress, "Đảng bộ Khối 3")],
         Subject = Subject,
         PlainText = PlainText,
         Html = Html,
@@ -56,9 +56,9 @@ public sealed class SendGridEmailTransportTests
         await using var host = await TransportHost.StartAsync(TransportHost.SettingsFor(stub));
         var message = Reminder() with
         {
-            From = new EmailAddress("hethong@example.org", "Hệ thống nhắc việc"),
-            To = [new EmailAddress(ParentAddress), new EmailAddress(ParentAddress.ToUpperInvariant())],
-            Cc = [new EmailAddress(ParentAddress.ToUpperInvariant()), new EmailAddress(OfficeAddress), new EmailAddress(OfficeAddress)],
+            From = Box("hethong@example.org", "Hệ thống nhắc việc"),
+            To = [Box(ParentAddress), Box(ParentAddress.ToUpperInvariant())],
+            Cc = [Box(ParentAddress.ToUpperInvariant()), Box(OfficeAddress), Box(OfficeAddress)],
         };
 
         var result = await host.Transport.SendAsync(message, Ct);
@@ -215,9 +215,9 @@ public sealed class SendGridEmailTransportTests
         await using var host = await TransportHost.StartAsync(TransportHost.SettingsFor(stub));
         var message = Reminder("outbox-1\r\nBcc: attacker@example.com") with
         {
-            From = new EmailAddress(OfficeAddress, "Văn phòng\r\nReply-To: attacker@example.com"),
-            To = [new EmailAddress(UnitAddress, "Chi bộ 7\nX-Evil: 1")],
-            Cc = [new EmailAddress(ParentAddress, "Đảng bộ\u2028Khối 3\u0000")],
+            From = Box(OfficeAddress, "Văn phòng\r\nReply-To: attacker@example.com"),
+            To = [Box(UnitAddress, "Chi bộ 7\nX-Evil: 1")],
+            Cc = [Box(ParentAddress, "Đảng bộ\u2028Khối 3\u0000")],
             Subject = "Nhắc hạn\r\nBcc: attacker@example.com\t\u0085báo cáo\u202E",
         };
 
@@ -242,16 +242,10 @@ public sealed class SendGridEmailTransportTests
     [InlineData("Chi bộ 7 <bithu@example.vn>")]
     [InlineData("bithu@example.vn, attacker@example.com")]
     [InlineData("not an address")]
-    public async Task A_recipient_that_is_not_one_bare_address_is_rejected_before_anything_is_sent(string address)
+    public void A_recipient_that_is_not_one_bare_address_cannot_become_an_address_so_nothing_can_be_sent_to_it(string address)
     {
-        await using var stub = await SendGridStub.StartAsync();
-        await using var host = await TransportHost.StartAsync(TransportHost.SettingsFor(stub));
-
-        var result = await host.Transport.SendAsync(Reminder() with { To = [new EmailAddress(address)] }, Ct);
-
-        var rejected = Assert.IsType<EmailSendResult.Rejected>(result);
-        Assert.Null(rejected.StatusCode);
-        Assert.Empty(stub.Requests);
+        // The transport takes only EmailAddress values: what is not one bare address never reaches it.
+        Assert.False(ServerlessWorkflow.Domain.Common.EmailAddress.Parse(address).IsSuccess);
     }
 
     [Fact]
@@ -261,7 +255,7 @@ public sealed class SendGridEmailTransportTests
         var settings = TransportHost.SettingsFor(stub);
         settings.Remove("Email:From");
         await using var host = await TransportHost.StartAsync(settings);
-        var sender = new EmailAddress(OfficeAddress);
+        var sender = Box(OfficeAddress);
 
         var results = new[]
         {
@@ -336,8 +330,10 @@ public sealed class SendGridEmailTransportTests
     {
         var options = new EmailOptions { From = "Văn phòng Đảng ủy <vanphong@example.org>", Office = "vanphong@example.org" };
 
-        Assert.Equal(new EmailAddress("vanphong@example.org", "Văn phòng Đảng ủy"), options.FromAddress);
-        Assert.Equal(new EmailAddress("vanphong@example.org"), options.OfficeAddress);
+        Assert.Equal(Box("vanphong@example.org", "Văn phòng Đảng ủy"), options.FromAddress);
+        Assert.Equal(Box("vanphong@example.org"), options.OfficeAddress);
         Assert.Null(new EmailOptions().FromAddress);
     }
+
+    private static Mailbox Box(string address, string? name = null) => new(ServerlessWorkflow.Domain.Common.EmailAddress.Parse(address).Value, name);
 }

@@ -45,7 +45,7 @@ public sealed class FunctionManifestTests(StorageFixture storage)
         Assert.True(function.IsBlob);
         Assert.Equal(ImportStatisticsFunction.BindingName, function.Trigger.Name);
         Assert.Equal("binary", function.Trigger.DataType);
-        Assert.Equal(new BlobPathPattern(ImportStatisticsFunction.UploadsContainer, "", "name", ""), BlobPathPattern.Parse(function.Trigger.Path!));
+        Assert.Equal(new BlobPathPattern(ServerlessWorkflow.Domain.Statistics.Upload.Container, "", "name", ""), BlobPathPattern.Parse(function.Trigger.Path!));
     }
 
     [Fact]

@@ -1,0 +1,93 @@
+using Microsoft.Extensions.Options;
+using ServerlessWorkflow.Domain.Common;
+using ServerlessWorkflow.Domain.Directives;
+using ServerlessWorkflow.Domain.Escalation;
+using ServerlessWorkflow.Functions.Email;
+using ServerlessWorkflow.Functions.Hosting;
+using ServerlessWorkflow.Functions.Hosting.Invocations;
+using ServerlessWorkflow.Functions.Storage;
+
+namespace ServerlessWorkflow.Functions.Features.CheckDeadlines;
+
+/// <summary>
+/// Section <c>Escalation</c>: the ladder's timing, the step-3 list (comma-separated; default:
+/// <c>Email__Office</c>), the outbox sender's lease, and the schedule CheckDeadlines runs on (the
+/// same NCRONTAB as its function.json, which the host reads; the office's pages read this one).
+/// </summary>
+public sealed class EscalationOptions
+{
+    public const string Section = "Escalation";
+
+    /// <summary>The schedule in CheckDeadlines' function.json; a test keeps the two equal.</summary>
+    public const string DefaultSchedule = "0 */5 * * * *";
+
+    public int[] RemindersDaysBefore { get; set; } = [3, 1];
+
+    public int Step2DaysOverdue { get; set; } = 2;
+
+    public int Step3DaysOverdue { get; set; } = 5;
+
+    public int SendHour { get; set; } = 7;
+
+    public string? Recipients { get; set; }
+
+    /// <summary>
+    /// How long the outbox sender's blob lease lasts, in seconds (15–60, the range blob leases
+    /// allow; default 60). It is renewed at half-time while sending; a run that dies holding it
+    /// delays sending by at most this long.
+    /// </summary>
+    public int SenderLeaseSeconds { get; set; } = 60;
+
+    /// <summary>When CheckDeadlines runs (six-field NCRONTAB, UTC, or an interval): for telling the office when the next run is.</summary>
+    public string Schedule { get; set; } = DefaultSchedule;
+
+    /// <summary>The step-3 list as configured, each entry as written.</summary>
+    public IEnumerable<string> RecipientList =>
+        (Recipients ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public static void Validate(EscalationOptions o, SettingsCheck check)
+    {
+        check.That(o.RemindersDaysBefore.All(d => d is >= 1 and <= 30), nameof(RemindersDaysBefore), "must be days before the last day, each from 1 to 30.");
+        check.That(o.Step2DaysOverdue is >= 1 and <= 60, nameof(Step2DaysOverdue), $"must be from 1 to 60 days (is {o.Step2DaysOverdue}).");
+        check.That(o.Step3DaysOverdue > o.Step2DaysOverdue && o.Step3DaysOverdue <= 90, nameof(Step3DaysOverdue), $"must be after step 2 ({o.Step2DaysOverdue}) and at most 90 days (is {o.Step3DaysOverdue}).");
+        check.That(o.SendHour is >= 0 and <= 23, nameof(SendHour), $"must be an hour from 0 to 23 (is {o.SendHour}).");
+        foreach (var address in o.RecipientList.Where(a => !EmailAddress.Parse(a).IsSuccess))
+        {
+            check.That(false, nameof(Recipients), $"holds '{address}', which is not an email address.");
+        }
+
+        check.That(o.SenderLeaseSeconds is >= 15 and <= 60, nameof(SenderLeaseSeconds), $"must be from 15 to 60 seconds, as blob leases allow (is {o.SenderLeaseSeconds}).");
+        check.That(TimerSchedule.TryParse(o.Schedule, out _), nameof(Schedule), $"is not a six-field NCRONTAB expression or an interval (is '{o.Schedule}').");
+    }
+}
+
+public static class CheckDeadlinesFeature
+{
+    public static IServiceCollection AddCheckDeadlines(this IServiceCollection services)
+    {
+        services.AddSettings<EscalationOptions>(EscalationOptions.Section, EscalationOptions.Validate);
+        return services
+            .AddTable(TableEscalationStore.EscalationsTable)
+            .AddTable(TableEscalationStore.IndexTable)
+            .AddContainer(OutboxSender.LocksContainer)
+            .AddSingleton<IEscalationStore, TableEscalationStore>()
+            .AddSingleton(sp =>
+            {
+                var o = sp.GetRequiredService<IOptions<EscalationOptions>>().Value;
+                return new EscalationPolicy { RemindersDaysBefore = o.RemindersDaysBefore, Step2DaysOverdue = o.Step2DaysOverdue, Step3DaysOverdue = o.Step3DaysOverdue, SendHour = o.SendHour };
+            })
+            .AddSingleton(sp => new OfficeAddresses(
+                sp.GetRequiredService<IOptions<EmailOptions>>().Value.OfficeAddress?.Address,
+                sp.GetRequiredService<IOptions<EscalationOptions>>().Value.RecipientList.Select(a => EmailAddress.Parse(a).Value).ToList()))
+            .AddSingleton<IUnitLinks>(sp => sp.GetRequiredService<DirectiveRegistry>())
+            .AddSingleton<DeadlineCheck>()
+            .AddSingleton<OutboxSender>()
+            .AddScoped<CheckDeadlinesFunction>();
+    }
+
+    public static IEndpointRouteBuilder MapCheckDeadlines(this IEndpointRouteBuilder app)
+    {
+        app.MapTimerTrigger<CheckDeadlinesFunction>(CheckDeadlinesFunction.FunctionName, CheckDeadlinesFunction.BindingName);
+        return app;
+    }
+}

@@ -1,0 +1,72 @@
+using ServerlessWorkflow.Domain.Directives;
+using ServerlessWorkflow.Domain.Submissions;
+using ServerlessWorkflow.Functions.Shared.Http;
+using ServerlessWorkflow.Functions.Shared.Wire;
+
+namespace ServerlessWorkflow.Functions.Features.Directives;
+
+/// <summary>
+/// <c>POST /api/directives</c>: a dispatch with its tasks, as JSON. Dates as ISO dates or as people
+/// write them (dd/MM/yyyy, "trước ngày 26/02/2026"); a unit reference <c>id/*</c> names the unit and
+/// everything under it.
+/// </summary>
+public sealed record RegisterDirectiveRequest(string? Number, string? IssuedOn, string? Issuer, string? Subject, IReadOnlyList<TaskRequest>? Tasks)
+    : IRequestBody<RegisterDirectiveRequest>
+{
+    public DirectiveInput ToInput() =>
+        new(Number, IssuedOn, Issuer, Subject, Tasks?.Select(t => new TaskInput(t?.Title, t?.Kind, t?.Deadline, t?.Units)).ToList());
+}
+
+/// <summary>One task of a directive being registered: what, of which kind (<c>confirmation</c> or <c>statistics</c>), by when, for which units.</summary>
+public sealed record TaskRequest(string? Title, string? Kind, string? Deadline, IReadOnlyList<string>? Units);
+
+/// <summary>A directive just registered: its ids, and one link per assigned unit to hand out.</summary>
+public sealed record RegisteredDirective(
+    string Id, string Number, string IssuedOn, string Issuer, string Subject, IReadOnlyList<RegisteredTask> Tasks, IReadOnlyList<UnitLinkResponse> Links);
+
+/// <summary>A task as registered: its deadline as an ISO date (the end of that Vietnam day) and as the instant it passes.</summary>
+public sealed record RegisteredTask(string Id, string Title, TaskKind Kind, string Deadline, DateTimeOffset DeadlineAt, IReadOnlyList<string> Units)
+{
+    public static RegisteredTask Of(DirectiveTask t) =>
+        new(t.Id.Value, t.Title, t.Kind, WireFormat.Deadline(t.Deadline), t.Deadline.PassesAt, t.Units.Select(u => u.Value).ToList());
+}
+
+/// <summary>A unit's own link to its page for the directive.</summary>
+public sealed record UnitLinkResponse(string UnitId, string Url);
+
+/// <summary>A directive in the office's list.</summary>
+public sealed record DirectiveSummary(string Id, string Number, string IssuedOn, string Issuer, string Subject, DateTimeOffset RegisteredAt, string LastDeadline)
+{
+    public static DirectiveSummary Of(Directive d) =>
+        new(d.Id.Value, d.Number, WireFormat.Date(d.IssuedOn), d.Issuer, d.Subject, d.RegisteredAt, WireFormat.Deadline(d.LastDeadline));
+}
+
+/// <summary>A directive and, per task and unit, where it stands now: counts by state, then every assignment.</summary>
+public sealed record DirectiveResponse(
+    string Id,
+    string Number,
+    string IssuedOn,
+    string Issuer,
+    string Subject,
+    DateTimeOffset RegisteredAt,
+    IReadOnlyDictionary<AssignmentState, int> Summary,
+    IReadOnlyList<DirectiveTaskResponse> Tasks);
+
+public sealed record DirectiveTaskResponse(string Id, string Title, TaskKind Kind, string Deadline, DateTimeOffset DeadlineAt, IReadOnlyList<AssignmentResponse> Units);
+
+/// <summary>
+/// A unit's standing on a task: its state, when it completed, how many days overdue, how many
+/// versions it sent and the latest, and its escalation ladder — the steps recorded, each with what
+/// became of its email.
+/// </summary>
+public sealed record AssignmentResponse(
+    string UnitId,
+    string? UnitName,
+    AssignmentState State,
+    DateTimeOffset? CompletedAt,
+    int DaysOverdue,
+    int Versions,
+    LatestSubmission? Latest,
+    IReadOnlyList<EscalationStepResponse> Escalation);
+
+public sealed record LatestSubmission(SubmissionStatus Status, string Note, DateTimeOffset At, bool Late);

@@ -1,0 +1,199 @@
+using System.Globalization;
+using ServerlessWorkflow.Domain.Common;
+using ServerlessWorkflow.Domain.Directives;
+using ServerlessWorkflow.Domain.Submissions;
+using ServerlessWorkflow.Domain.Time;
+using ServerlessWorkflow.Domain.Units;
+using ServerlessWorkflow.Functions.Shared.Http;
+using ServerlessWorkflow.Functions.Shared.Wire;
+
+namespace ServerlessWorkflow.Functions.Features.Directives;
+
+/// <summary>The office's list of directives, newest first, each with its overall progress.</summary>
+public sealed record DirectiveListModel(IReadOnlyList<DirectiveListRow> Rows);
+
+public sealed record DirectiveListRow(Directive Directive, ProgressRates Rates);
+
+/// <summary>A unit's link as the board lists it for the office to hand out.</summary>
+public sealed record UnitLinkLine(string Name, string Url);
+
+/// <summary>A directive's board: the rows the query asks for, the rates, and the units' links; <see cref="Created"/> right after it was registered.</summary>
+public sealed record BoardModel(DirectiveBoard Board, BoardQuery Query, IReadOnlyList<UnitLinkLine> Links, bool Created)
+{
+    /// <summary>The states the board filters by, with their query value (tt) and label.</summary>
+    public static readonly IReadOnlyList<(string Key, AssignmentState State, string Name)> StateFilters =
+    [
+        ("qua-han", AssignmentState.Overdue, "Có nhiệm vụ quá hạn"),
+        ("muon", AssignmentState.SubmittedLate, "Có nhiệm vụ hoàn thành muộn"),
+        ("dung-han", AssignmentState.SubmittedOnTime, "Có nhiệm vụ hoàn thành đúng hạn"),
+        ("chua-den-han", AssignmentState.Pending, "Có nhiệm vụ chưa đến hạn"),
+    ];
+
+    /// <summary>The orders of the board, with their query value (sx) and label.</summary>
+    public static readonly IReadOnlyList<(string Key, BoardSort Sort, string Name)> Sorts =
+    [
+        ("ten", BoardSort.Name, "Theo tên đơn vị (A–Z)"),
+        ("cap", BoardSort.Level, "Theo cấp, rồi tên"),
+        ("tre", BoardSort.Lateness, "Chậm nhất lên đầu"),
+    ];
+
+    /// <summary>The board's query string: q (name), cap (level 1–4), tt (state), sx (order). Unknown values are ignored, not errors.</summary>
+    public static BoardQuery ReadQuery(string? q, string? cap, string? tt, string? sx)
+    {
+        var search = (q ?? string.Empty).Trim();
+        UnitLevel? level = UnitLevels.Parse(cap) is { IsSuccess: true } l ? l.Value : null;
+        var state = StateFilters.FirstOrDefault(s => s.Key == tt);
+        var sort = Sorts.FirstOrDefault(s => s.Key == sx);
+        return new BoardQuery(search.Length is > 0 and <= 100 ? search : null, level, state.Key is null ? null : state.State, sort.Key is null ? BoardSort.Name : sort.Sort);
+    }
+
+    /// <summary>A task's title cut to a column head's length at a word boundary (the full title is in the list above and the tooltip).</summary>
+    public static string Shorten(string title) =>
+        title.Length <= 60 ? title : title[..(title.LastIndexOf(' ', 60) is > 20 and var cut ? cut : 60)] + "…";
+
+    /// <summary>A cell's state in words and its style: on time, late N days, overdue N days, not yet due.</summary>
+    public static (string Css, string Text) Describe(BoardCell cell)
+    {
+        var s = cell.Standing;
+        var days = Shared.Pages.Format.Count(s.DaysOverdue);
+        return s.State switch
+        {
+            AssignmentState.SubmittedOnTime => ("ok", $"Đúng hạn{(s.CompletedAt is { } at ? " · " + VietnamTime.FormatDate(at) : string.Empty)}"),
+            AssignmentState.SubmittedLate => ("lateok", $"Muộn {days} ngày"),
+            AssignmentState.Overdue => ("late", $"Quá hạn {days} ngày"),
+            _ => ("wait", s.Latest?.Status == SubmissionStatus.InProgress ? "Đang thực hiện" : "Chưa đến hạn"),
+        };
+    }
+}
+
+/// <summary>One task row of the new-directive form, as typed.</summary>
+public sealed record TaskRow(string Title, string Kind, string Deadline, IReadOnlyList<string> Units, string Source)
+{
+    public static readonly TaskRow Empty = new(string.Empty, WireFormat.Name(TaskKind.Confirmation), string.Empty, [], string.Empty);
+
+    public bool IsEmpty => Title.Length == 0 && Deadline.Length == 0 && Units.Count == 0;
+}
+
+/// <summary>The new-directive form as typed (kept when it comes back with errors): the pasted dispatch, the directive's fields, its task rows (<c>tasks[i].title</c> …).</summary>
+public sealed record DirectiveForm(string Action, string Dispatch, string Number, string IssuedOn, string Issuer, string Subject, IReadOnlyList<TaskRow> Tasks)
+    : IRequestBody<DirectiveForm>
+{
+    public const int MaxTasks = 20;
+    public const string SuggestAction = "suggest";
+
+    public static readonly DirectiveForm Empty = new(string.Empty, string.Empty, string.Empty, string.Empty, "Văn phòng Đảng ủy", string.Empty, []);
+
+    public static bool ReadsJson => false;
+
+    public static bool ReadsForm => true;
+
+    public static DirectiveForm FromForm(IFormCollection form)
+    {
+        var tasks = new List<TaskRow>();
+        for (var i = 0; i < MaxTasks; i++)
+        {
+            var p = $"tasks[{i.ToString(CultureInfo.InvariantCulture)}].";
+            if (form.ContainsKey(p + "title"))
+            {
+                tasks.Add(new TaskRow(
+                    form[p + "title"].ToString().Trim(),
+                    form[p + "kind"].ToString(),
+                    form[p + "deadline"].ToString().Trim(),
+                    form[p + "units"].Where(u => !string.IsNullOrEmpty(u)).Select(u => u!).ToList(),
+                    form[p + "source"].ToString()));
+            }
+        }
+
+        return new DirectiveForm(form["action"].ToString(), form["dispatch"].ToString(), form["number"].ToString(), form["issuedOn"].ToString(), form["issuer"].ToString(), form["subject"].ToString(), tasks);
+    }
+
+    /// <summary>The rows typed so far, then the tasks found in the dispatch, deadlines written dd/MM/yyyy.</summary>
+    public DirectiveForm WithSuggestions(IEnumerable<SuggestedTask> suggested) => this with
+    {
+        Tasks = [.. Tasks.Where(t => !t.IsEmpty), .. suggested.Take(MaxTasks).Select(s => new TaskRow(s.Title, WireFormat.Name(s.Kind), VietnamTime.Format(s.Deadline.LastDay), [], s.Source))],
+    };
+
+    /// <summary>What the registry validates; empty task rows are left out, the rest (even half-filled) go in so their problems are shown.</summary>
+    public DirectiveInput ToInput() => new(
+        Number,
+        IssuedOn,
+        Issuer,
+        Subject,
+        Tasks.Where(t => !t.IsEmpty).Select(t => new TaskInput(t.Title, t.Kind, t.Deadline, t.Units)).ToList());
+}
+
+/// <summary>The new-directive form: what was typed, the unit tree to choose from, the problems, and a note (how many tasks were suggested).</summary>
+public sealed record NewDirectiveModel(DirectiveForm Form, UnitTree Tree, Error? Error, string? Note)
+{
+    public const string Title = "Tạo công văn";
+
+    /// <summary>The task rows shown: the non-empty ones typed, then empty ones up to three.</summary>
+    public IReadOnlyList<TaskRow> Rows
+    {
+        get
+        {
+            var rows = Form.Tasks.Where(t => !t.IsEmpty).ToList();
+            rows.AddRange(Enumerable.Repeat(TaskRow.Empty, Math.Max(1, 3 - rows.Count)));
+            return rows;
+        }
+    }
+
+    /// <summary>Every unit in tree order, indented by depth; a unit with units under it is offered a second time as "and all under it" (<c>id/*</c>).</summary>
+    public IReadOnlyList<(string Value, string Label)> UnitOptions
+    {
+        get
+        {
+            var options = new List<(string, string)>();
+            var children = Tree.All.Where(u => u.ParentId is not null).ToLookup(u => u.ParentId!.Value);
+            void Add(Unit unit, int depth)
+            {
+                // Option text collapses ordinary spaces: indent with no-break spaces.
+                var indent = new string('\u00A0', depth * 4);
+                var below = children[unit.Id].OrderBy(u => u.Name, VietnameseCollation.Instance).ToList();
+                if (below.Count > 0)
+                {
+                    options.Add(($"{unit.Id.Value}{DirectiveRegistration.DescendantsSuffix}", $"{indent}{unit.Name} và các đơn vị trực thuộc"));
+                }
+
+                options.Add((unit.Id.Value, $"{indent}{unit.Name}"));
+                foreach (var child in below)
+                {
+                    Add(child, depth + 1);
+                }
+            }
+
+            foreach (var top in Tree.All.Where(u => u.ParentId is null || Tree.Find(u.ParentId.Value) is null).OrderBy(u => u.Name, VietnameseCollation.Instance))
+            {
+                Add(top, 0);
+            }
+
+            return options;
+        }
+    }
+
+    private static readonly Dictionary<string, string> FieldNames = new(StringComparer.Ordinal)
+    {
+        ["number"] = "Số công văn",
+        ["issuedOn"] = "Ngày ban hành",
+        ["issuer"] = "Cơ quan ban hành",
+        ["subject"] = "Trích yếu",
+        ["tasks"] = "Nhiệm vụ",
+        ["title"] = "nội dung",
+        ["kind"] = "loại",
+        ["deadline"] = "hạn",
+        ["units"] = "đơn vị",
+    };
+
+    /// <summary>"tasks[1].deadline" → "Nhiệm vụ 2, hạn".</summary>
+    public static string FieldName(string field)
+    {
+        if (field.StartsWith("tasks[", StringComparison.Ordinal) && field.IndexOf(']', StringComparison.Ordinal) is > 6 and var close
+            && int.TryParse(field.AsSpan(6, close - 6), NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+        {
+            var part = field[(close + 1)..].TrimStart('.').Split('[')[0];
+            return $"Nhiệm vụ {(index + 1).ToString(CultureInfo.InvariantCulture)}" + (part.Length > 0 ? ", " + FieldNames.GetValueOrDefault(part, part) : string.Empty);
+        }
+
+        return FieldNames.GetValueOrDefault(field, field);
+    }
+}

@@ -1,0 +1,54 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace ServerlessWorkflow.Functions.Shared.Pages;
+
+/// <summary>
+/// The look of every page: Vietnamese, readable on a 360 px phone, no JavaScript, one small
+/// inline style sheet allowed by its hash in the Content-Security-Policy (nothing else may run).
+/// </summary>
+public static class PageStyle
+{
+    /// <summary>The style sheet: large touch targets, system fonts (which carry Vietnamese), no web fonts.</summary>
+    public const string Css = """
+        :root{--ink:#1b1f23;--muted:#57606a;--line:#d0d7de;--accent:#b3261e;--ok:#1a7f37;--warn:#9a6700;--bg:#f6f8fa}
+        *{box-sizing:border-box}
+        body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",Arial,sans-serif;color:var(--ink);background:var(--bg)}
+        header{background:var(--accent);color:#fff;padding:.75rem 1rem}
+        header a{color:#fff}
+        main{max-width:60rem;margin:0 auto;padding:1rem} main.wide{max-width:84rem}
+        h1{font-size:1.35rem;margin:.25rem 0}
+        h2{font-size:1.15rem;margin:1.25rem 0 .5rem}
+        section,.card{background:#fff;border:1px solid var(--line);border-radius:.5rem;padding:1rem;margin:0 0 1rem}
+        label{display:block;font-weight:600;margin:.75rem 0 .25rem}
+        input,select,textarea,button{font:inherit;width:100%;min-height:2.75rem;padding:.5rem .75rem;border:1px solid var(--line);border-radius:.4rem;background:#fff}
+        textarea{min-height:6rem}
+        button,.button{display:inline-block;width:auto;min-width:10rem;background:var(--accent);color:#fff;border:0;font-weight:600;cursor:pointer;text-align:center;text-decoration:none;padding:.65rem 1.25rem;margin-top:1rem}
+        .muted{color:var(--muted)}
+        .ok{color:var(--ok)} .late,.error{color:var(--accent)} .warn{color:var(--warn)}
+        .notice{border-left:4px solid var(--ok);background:#eef8f1;padding:.75rem 1rem;margin:0 0 1rem}
+        .errors{border-left:4px solid var(--accent);background:#fdf0ef;padding:.75rem 1rem;margin:0 0 1rem}
+        table{border-collapse:collapse;width:100%}
+        th,td{border-bottom:1px solid var(--line);padding:.5rem;text-align:left;vertical-align:top}
+        .scroll{overflow-x:auto}
+        a{color:#0b57d0}
+        nav.office{display:flex;flex-wrap:wrap;gap:.25rem 1rem;align-items:center}
+        nav.office a{display:inline-block;padding:.5rem 0}
+        nav.office form{margin:0 0 0 auto}
+        button.link{background:none;border:1px solid #fff;min-width:0;margin:0;padding:.4rem .9rem}
+        button.secondary{background:#fff;color:var(--accent);border:1px solid var(--accent)}
+        fieldset{border:1px solid var(--line);border-radius:.5rem;margin:1rem 0;padding:.25rem 1rem 1rem}
+        legend{font-weight:600;padding:0 .25rem}
+        .tabs a,.tabs strong{display:inline-block;padding:.5rem .75rem}
+        .filters{display:grid;grid-template-columns:repeat(auto-fit,minmax(12rem,1fr));gap:0 1rem;align-items:end}
+        .matrix th[scope=row]{position:sticky;left:0;background:#fff;min-width:11rem}
+        .cell{white-space:nowrap} .cell.ok{background:#eef8f1} .cell.late{background:#fdf0ef;font-weight:600} .cell.lateok{background:#fff8e6} .na{color:var(--muted)}
+        .badge{display:inline-block;font-size:.8rem;font-weight:400;background:var(--warn);color:#fff;border-radius:.25rem;padding:0 .4rem;margin-top:.25rem}
+        .num{text-align:right;font-variant-numeric:tabular-nums}
+        figure.chart{margin:0} figure.chart figcaption{font-weight:600;margin-bottom:.25rem} .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr));gap:1.25rem}
+        """;
+
+    /// <summary>The Content-Security-Policy of every page: no scripts, this style sheet only, forms post back here.</summary>
+    public static readonly string ContentSecurityPolicy =
+        $"default-src 'none'; style-src 'sha256-{Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(Css)))}'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+}
