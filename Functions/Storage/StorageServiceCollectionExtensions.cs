@@ -22,6 +22,7 @@ public static class StorageServiceCollectionExtensions
         builder.Services.AddSingleton(_ => connection.CreateBlobServiceClient(Configure(new BlobClientOptions())));
         builder.Services.AddSingleton<StorageInitializer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());
+        builder.Services.AddSingleton<IStartupFilter, WaitForStorageLayout>();
         return builder;
     }
 
@@ -58,4 +59,23 @@ public sealed class StorageOptions
 
     public static void Validate(StorageOptions o, SettingsCheck check) =>
         check.That(StorageNames.IsValidPrefix(o.Prefix), nameof(Prefix), "must be 1–20 lowercase letters or digits, starting with a letter.");
+}
+
+/// <summary>First in the pipeline: a request waits for the start's first attempt to create the tables and containers (at once, after it).</summary>
+internal sealed class WaitForStorageLayout(StorageInitializer initializer) : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use(async (context, nextMiddleware) =>
+        {
+            var attempt = initializer.FirstAttempt;
+            if (!attempt.IsCompleted)
+            {
+                await attempt.WaitAsync(context.RequestAborted);
+            }
+
+            await nextMiddleware(context);
+        });
+        next(app);
+    };
 }
