@@ -29,6 +29,7 @@ public static class HandlerHosting
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddOfficeAuthentication();
         builder.AddOfficeForms();
+        builder.Services.AddSharedDataProtectionKeys();
         return builder;
     }
 

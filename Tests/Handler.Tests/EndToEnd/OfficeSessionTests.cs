@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using ServerlessWorkflow.Functions.Features.OfficeLogin;
 using ServerlessWorkflow.Tests.Infrastructure;
 
@@ -13,7 +12,7 @@ namespace ServerlessWorkflow.Tests.EndToEnd;
 /// login throttle, and the return address after sign-in. Cookies are handled by hand so that
 /// each request says exactly what it carries.
 /// </summary>
-public sealed partial class OfficeSessionTests(StorageFixture storage) : IAsyncLifetime
+public sealed class OfficeSessionTests(StorageFixture storage) : IAsyncLifetime
 {
     private HandlerApp _app = null!;
     private HttpClient _http = null!;
@@ -24,7 +23,7 @@ public sealed partial class OfficeSessionTests(StorageFixture storage) : IAsyncL
     {
         _app = new HandlerApp(storage.ConnectionString, StorageFixture.NewPrefix());
         _app.Start().Dispose();
-        _http = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = _app.BaseAddress };
+        _http = Visitor.Client(_app.BaseAddress);
         await new OfficeClient(_http).SeedUnitsAsync();
     }
 
@@ -34,60 +33,8 @@ public sealed partial class OfficeSessionTests(StorageFixture storage) : IAsyncL
         await _app.DisposeAsync();
     }
 
-    /// <summary>A browser's view of one visitor: its cookies and the token of the last form it was shown.</summary>
-    private sealed class Visitor
-    {
-        public Dictionary<string, string> Cookies { get; } = new(StringComparer.Ordinal);
-
-        public string? FormToken { get; set; }
-
-        public void Remember(HttpResponseMessage response)
-        {
-            foreach (var header in response.Headers.TryGetValues("Set-Cookie", out var values) ? values : [])
-            {
-                var pair = header.Split(';')[0].Split('=', 2);
-                if (pair[1].Length == 0)
-                {
-                    Cookies.Remove(pair[0]);
-                }
-                else
-                {
-                    Cookies[pair[0]] = pair[1];
-                }
-            }
-        }
-
-        public HttpRequestMessage Request(HttpMethod method, string path, Dictionary<string, string>? form = null)
-        {
-            var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
-            request.Headers.Accept.ParseAdd("text/html");
-            if (Cookies.Count > 0)
-            {
-                request.Headers.Add("Cookie", string.Join("; ", Cookies.Select(c => $"{c.Key}={c.Value}")));
-            }
-
-            if (form is not null)
-            {
-                request.Content = new FormUrlEncodedContent(form);
-            }
-
-            return request;
-        }
-    }
-
-    private async Task<HttpResponseMessage> SendAsync(Visitor visitor, HttpMethod method, string path, Dictionary<string, string>? form = null)
-    {
-        using var request = visitor.Request(method, path, form);
-        var response = await _http.SendAsync(request, Ct);
-        visitor.Remember(response);
-        var html = await response.Content.ReadAsStringAsync(Ct);
-        if (FormTokenField().Match(html) is { Success: true } token)
-        {
-            visitor.FormToken = WebUtility.HtmlDecode(token.Groups[1].Value);
-        }
-
-        return response;
-    }
+    private Task<HttpResponseMessage> SendAsync(Visitor visitor, HttpMethod method, string path, Dictionary<string, string>? form = null) =>
+        visitor.SendAsync(_http, method, path, form);
 
     private async Task<Visitor> SignedInAsync()
     {
@@ -298,7 +245,4 @@ public sealed partial class OfficeSessionTests(StorageFixture storage) : IAsyncL
     {
         Assert.Equal(expected, OfficeLoginFeature.LocalReturnUrl(returnUrl));
     }
-
-    [GeneratedRegex("name=\"csrf\" value=\"([^\"]+)\"")]
-    private static partial Regex FormTokenField();
 }
