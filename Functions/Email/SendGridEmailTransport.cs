@@ -1,19 +1,19 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
-using SendGrid;
-using SendGrid.Helpers.Mail;
-using SendGridAddress = SendGrid.Helpers.Mail.EmailAddress;
 
 namespace ServerlessWorkflow.Functions.Email;
 
 /// <summary>
-/// Sends through SendGrid's v3 mail API (<c>POST {SendGrid__Host}/v3/mail/send</c>) with one
-/// <see cref="SendGridClient"/> over one pooled <see cref="HttpClient"/> for the life of the app.
-/// It sends each email once and reports the outcome as an <see cref="EmailSendResult"/>: retrying is
-/// the caller's decision (the SDK's own retry handler is not used). Logs carry status codes, delays
-/// and the caller's idempotency key; never an address, a subject or a body.
+/// Sends through SendGrid's v3 mail API (<c>POST {SendGrid__Host}/v3/mail/send</c>, a JSON body with
+/// bearer authentication) over one pooled <see cref="HttpClient"/> for the life of the app. The
+/// request is written here (<see cref="MailSend"/>) rather than by SendGrid's C# SDK, which would
+/// bring Newtonsoft.Json and the dynamic runtime into the package for this one call. It sends each
+/// email once and reports the outcome as an <see cref="EmailSendResult"/>: retrying is the caller's
+/// decision. Logs carry status codes, delays and the caller's idempotency key; never an address, a
+/// subject or a body.
 /// </summary>
 public sealed partial class SendGridEmailTransport : IEmailTransport
 {
@@ -28,7 +28,9 @@ public sealed partial class SendGridEmailTransport : IEmailTransport
     private const int MaxErrorBodyChars = 16_384;
     private static readonly TimeSpan MinThrottleDelay = TimeSpan.FromSeconds(1);
 
-    private readonly SendGridClient? _client;
+    private readonly HttpClient? _client;
+    private readonly Uri _endpoint;
+    private readonly AuthenticationHeaderValue? _authorization;
     private readonly SendGridOptions _options;
     private readonly Mailbox? _defaultFrom;
     private readonly TimeProvider _time;
@@ -46,11 +48,11 @@ public sealed partial class SendGridEmailTransport : IEmailTransport
         _defaultFrom = emailOptions.Value.FromAddress;
         _time = time;
         _logger = logger;
+        _endpoint = new Uri(_options.Host.ToString().TrimEnd('/') + "/v3/mail/send");
         if (_options.HasApiKey)
         {
-            _client = new SendGridClient(
-                httpClientFactory.CreateClient(HttpClientName),
-                new SendGridClientOptions { ApiKey = _options.ApiKey!.Trim(), Host = _options.Host.ToString() });
+            _client = httpClientFactory.CreateClient(HttpClientName);
+            _authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey!.Trim());
         }
     }
 
@@ -75,10 +77,13 @@ public sealed partial class SendGridEmailTransport : IEmailTransport
             return new EmailSendResult.NotConfigured();
         }
 
-        Response response;
+        HttpResponseMessage response;
         try
         {
-            response = await _client.SendEmailAsync(mail!, cancellationToken);
+            using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = JsonContent.Create(mail!, MailSendJson.Default.MailSend) };
+            request.Headers.Authorization = _authorization;
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            response = await _client.SendAsync(request, cancellationToken);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -93,11 +98,13 @@ public sealed partial class SendGridEmailTransport : IEmailTransport
             return new EmailSendResult.TransientFailure(reason, ex.StatusCode);
         }
 
-        using var body = response.Body;
-        return await InterpretAsync(response, key, cancellationToken);
+        using (response)
+        {
+            return await InterpretAsync(response, key, cancellationToken);
+        }
     }
 
-    private async Task<EmailSendResult> InterpretAsync(Response response, string key, CancellationToken cancellationToken)
+    private async Task<EmailSendResult> InterpretAsync(HttpResponseMessage response, string key, CancellationToken cancellationToken)
     {
         var status = response.StatusCode;
         var code = (int)status;
@@ -117,7 +124,7 @@ public sealed partial class SendGridEmailTransport : IEmailTransport
 
         if (code is >= 400 and < 500 && status != HttpStatusCode.RequestTimeout)
         {
-            var reason = await ErrorReasonAsync(response.Body, code, cancellationToken);
+            var reason = await ErrorReasonAsync(response.Content, code, cancellationToken);
             LogRejected(_logger, key, code, reason);
             return new EmailSendResult.Rejected(status, reason);
         }
@@ -171,7 +178,7 @@ public sealed partial class SendGridEmailTransport : IEmailTransport
     }
 
     /// <summary>Builds SendGrid's message, or says why the message cannot be sent. Every header-bound value goes through <see cref="HeaderText"/>.</summary>
-    private (SendGridMessage? Mail, EmailSendResult.Rejected? Invalid) Compose(EmailMessage message, string key)
+    private (MailSend? Mail, EmailSendResult.Rejected? Invalid) Compose(EmailMessage message, string key)
     {
         var from = message.From ?? _defaultFrom;
         if (from is null)
@@ -202,38 +209,33 @@ public sealed partial class SendGridEmailTransport : IEmailTransport
             return Invalid("no body: neither plain text nor HTML");
         }
 
-        var mail = new SendGridMessage { From = ToSendGrid(from), Subject = subject };
+        List<MailContent> content = [];
         if (!string.IsNullOrWhiteSpace(message.PlainText))
         {
-            mail.PlainTextContent = message.PlainText;
+            content.Add(new("text/plain", message.PlainText));
         }
 
         if (!string.IsNullOrWhiteSpace(message.Html))
         {
-            mail.HtmlContent = message.Html;
+            content.Add(new("text/html", message.Html));
         }
 
-        mail.AddTos(to.Select(ToSendGrid).ToList());
-        if (cc.Count > 0)
-        {
-            mail.AddCcs(cc.Select(ToSendGrid).ToList());
-        }
-
-        if (key.Length > 0)
-        {
-            mail.AddGlobalCustomArg(IdempotencyKeyArgument, key);
-            mail.AddGlobalHeader(IdempotencyKeyHeader, key);
-        }
-
+        var mail = new MailSend(
+            [new MailPersonalization([.. to.Select(ToSendGrid)], cc.Count > 0 ? [.. cc.Select(ToSendGrid)] : null)],
+            ToSendGrid(from),
+            subject,
+            content,
+            key.Length > 0 ? new Dictionary<string, string> { [IdempotencyKeyHeader] = key } : null,
+            key.Length > 0 ? new Dictionary<string, string> { [IdempotencyKeyArgument] = key } : null);
         return (mail, null);
 
-        static (SendGridMessage?, EmailSendResult.Rejected?) Invalid(string reason) => (null, new EmailSendResult.Rejected(null, reason));
+        static (MailSend?, EmailSendResult.Rejected?) Invalid(string reason) => (null, new EmailSendResult.Rejected(null, reason));
     }
 
-    private static SendGridAddress ToSendGrid(Mailbox mailbox)
+    private static MailAddress ToSendGrid(Mailbox mailbox)
     {
         var name = HeaderText.Clean(mailbox.DisplayName);
-        return new SendGridAddress(mailbox.Address.Value, name.Length == 0 ? null : name);
+        return new MailAddress(mailbox.Address.Value, name.Length == 0 ? null : name);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "SendGrid__ApiKey is not set: emails are recorded but not sent (said once)")]
@@ -254,3 +256,24 @@ public sealed partial class SendGridEmailTransport : IEmailTransport
     [LoggerMessage(Level = LogLevel.Warning, Message = "Email {IdempotencyKey} cannot be sent: {Reason}")]
     private static partial void LogInvalid(ILogger logger, string idempotencyKey, string reason);
 }
+
+/// <summary>The body of SendGrid's <c>POST /v3/mail/send</c>: one personalization (to, cc), the sender, subject, plain and HTML content, headers and custom arguments.</summary>
+internal sealed record MailSend(
+    [property: JsonPropertyName("personalizations")] IReadOnlyList<MailPersonalization> Personalizations,
+    [property: JsonPropertyName("from")] MailAddress From,
+    [property: JsonPropertyName("subject")] string Subject,
+    [property: JsonPropertyName("content")] IReadOnlyList<MailContent> Content,
+    [property: JsonPropertyName("headers")] IReadOnlyDictionary<string, string>? Headers,
+    [property: JsonPropertyName("custom_args")] IReadOnlyDictionary<string, string>? CustomArgs);
+
+internal sealed record MailPersonalization(
+    [property: JsonPropertyName("to")] IReadOnlyList<MailAddress> To,
+    [property: JsonPropertyName("cc")] IReadOnlyList<MailAddress>? Cc);
+
+internal sealed record MailAddress([property: JsonPropertyName("email")] string Email, [property: JsonPropertyName("name")] string? Name);
+
+internal sealed record MailContent([property: JsonPropertyName("type")] string Type, [property: JsonPropertyName("value")] string Value);
+
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(MailSend))]
+internal sealed partial class MailSendJson : JsonSerializerContext;
