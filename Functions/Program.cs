@@ -13,7 +13,8 @@ using ServerlessWorkflow.Functions.Hosting.LocalTriggers;
 using ServerlessWorkflow.Functions.Hosting.Telemetry;
 using ServerlessWorkflow.Functions.Storage;
 
-var builder = WebApplication.CreateBuilder(args);
+// The slim builder: no HTTPS, HTTP/3 or hosting-startup scanning (the host calls the handler over loopback HTTP), so a cold start is shorter.
+var builder = WebApplication.CreateSlimBuilder(args);
 
 // Platform: custom-handler hosting (port, wire format, problems, pages, office authentication),
 // telemetry, storage, email, and the development stand-in for the host's timer and blob triggers.

@@ -30,7 +30,7 @@ public static class OutboxPageEndpoint
         return app;
     }
 
-    private static async Task<RazorComponentResult<OutboxPage>> ShowAsync(
+    private static async Task<RazorComponentResult> ShowAsync(
         string? state, IDirectiveStore directives, DirectiveRegistry registry, UnitRegistry units, IEscalationStore store, DeadlineCheck check,
         IOptions<EscalationOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {

@@ -30,7 +30,7 @@ public static class DirectivePages
         return app;
     }
 
-    private static async Task<RazorComponentResult<DirectiveListPage>> ListAsync(IDirectiveStore store, DirectiveRegistry registry, UnitRegistry units, CancellationToken cancellationToken)
+    private static async Task<RazorComponentResult> ListAsync(IDirectiveStore store, DirectiveRegistry registry, UnitRegistry units, CancellationToken cancellationToken)
     {
         var tree = await units.TreeAsync(cancellationToken);
         var rows = new List<DirectiveListRow>();
@@ -43,7 +43,7 @@ public static class DirectivePages
         return PageResults.Render<DirectiveListPage, DirectiveListModel>(new DirectiveListModel(rows));
     }
 
-    private static async Task<Results<RazorComponentResult<BoardPage>, RazorComponentResult<MessagePage>>> BoardAsync(
+    private static async Task<RazorComponentResult> BoardAsync(
         string id, string? q, string? cap, string? tt, string? sx, string? moi, HttpRequest request,
         DirectiveRegistry registry, UnitRegistry units, IEscalationStore escalations, IOptions<UnitLinkOptions> links, CancellationToken cancellationToken)
     {
@@ -63,11 +63,11 @@ public static class DirectivePages
         return PageResults.Render<BoardPage, BoardModel>(new BoardModel(board, query, unitLinks, Created: moi is not null));
     }
 
-    private static async Task<RazorComponentResult<NewDirectivePage>> NewAsync(UnitRegistry units, CancellationToken cancellationToken) =>
+    private static async Task<RazorComponentResult> NewAsync(UnitRegistry units, CancellationToken cancellationToken) =>
         PageResults.Render<NewDirectivePage, NewDirectiveModel>(new NewDirectiveModel(DirectiveForm.Empty, await units.TreeAsync(cancellationToken), null, null));
 
     /// <summary>"Gợi ý": the form again with the tasks found in the pasted text; "Tạo": the board of the new directive, or the form again with every problem and everything typed.</summary>
-    private static async Task<Results<SeeOther, RazorComponentResult<NewDirectivePage>>> CreateAsync(
+    private static async Task<Results<SeeOther, RazorComponentResult>> CreateAsync(
         Body<DirectiveForm> body, DirectiveRegistry registry, UnitRegistry units, CancellationToken cancellationToken)
     {
         var tree = await units.TreeAsync(cancellationToken);

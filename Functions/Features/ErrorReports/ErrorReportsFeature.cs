@@ -57,7 +57,7 @@ public static class ErrorReportsFeature
     }
 
     /// <summary>The public form's post: the report's page (post/redirect/get), or the form again with every problem and what was typed.</summary>
-    private static async Task<Results<SeeOther, RazorComponentResult<ErrorReportFormPage>>> FileFromPageAsync(
+    private static async Task<Results<SeeOther, RazorComponentResult>> FileFromPageAsync(
         Body<FileErrorReportRequest> body, ErrorReportDesk desk, CancellationToken cancellationToken)
     {
         if (body.Refusal is { } refused)
@@ -81,7 +81,7 @@ public static class ErrorReportsFeature
         return report.IsSuccess ? TypedResults.Ok(ErrorReportProgress.Of(report.Value)) : Problems.For(report.Error!);
     }
 
-    private static async Task<Results<RazorComponentResult<ErrorReportStatusPage>, RazorComponentResult<MessagePage>>> ShowAsync(
+    private static async Task<RazorComponentResult> ShowAsync(
         string code, string? moi, HttpRequest request, ErrorReportDesk desk, CancellationToken cancellationToken)
     {
         var report = await desk.FindAsync(Lookup(code, request), cancellationToken);
@@ -119,6 +119,6 @@ public static class ErrorReportsFeature
     /// <summary>The code of the address, or — from the lookup form, <c>/api/error-reports/tra-cuu?code=</c> — of the query.</summary>
     private static string Lookup(string code, HttpRequest request) => code == LookupSegment ? request.Query["code"].ToString() : code;
 
-    private static RazorComponentResult<ErrorReportFormPage> FormPage(FileErrorReportRequest? typed, Domain.Common.Error? error, int status) =>
+    private static RazorComponentResult FormPage(FileErrorReportRequest? typed, Domain.Common.Error? error, int status) =>
         PageResults.Render<ErrorReportFormPage, ErrorReportFormModel>(new(typed, error), status);
 }

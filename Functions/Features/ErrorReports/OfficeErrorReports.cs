@@ -30,7 +30,7 @@ public static class OfficeErrorReports
         return app;
     }
 
-    private static async Task<Results<SeeOther, RazorComponentResult<ErrorReportQueuePage>>> MoveAsync(
+    private static async Task<Results<SeeOther, RazorComponentResult>> MoveAsync(
         string code, Body<MoveErrorReportRequest> body, ErrorReportDesk desk, CancellationToken cancellationToken)
     {
         var request = body.Value;
@@ -41,7 +41,7 @@ public static class OfficeErrorReports
             : await ShowAsync(back, null, (code, moved.Error!), desk, cancellationToken);
     }
 
-    private static async Task<RazorComponentResult<ErrorReportQueuePage>> ShowAsync(
+    private static async Task<RazorComponentResult> ShowAsync(
         string? status, string? moved, (string Code, Error Error)? failed, ErrorReportDesk desk, CancellationToken cancellationToken)
     {
         var filter = ErrorReportStatuses.Parse(status);

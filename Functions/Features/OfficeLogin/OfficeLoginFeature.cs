@@ -30,7 +30,7 @@ public static class OfficeLoginFeature
         return app;
     }
 
-    private static async Task<Results<SeeOther, RazorComponentResult<LoginPage>>> SignInAsync(
+    private static async Task<Results<SeeOther, RazorComponentResult>> SignInAsync(
         Body<LoginRequest> body, HttpContext context, IOptionsMonitor<OfficeOptions> office, LoginThrottle throttle)
     {
         if (body.Refusal is { } refused)
@@ -68,7 +68,7 @@ public static class OfficeLoginFeature
             ? url
             : "/office";
 
-    private static RazorComponentResult<LoginPage> Form(LoginModel model, int status) => PageResults.Render<LoginPage, LoginModel>(model, status);
+    private static RazorComponentResult Form(LoginModel model, int status) => PageResults.Render<LoginPage, LoginModel>(model, status);
 }
 
 /// <summary>The sign-in form: the office key and where to go after.</summary>

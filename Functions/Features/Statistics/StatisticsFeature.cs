@@ -74,7 +74,7 @@ public static class StatisticsFeature
     }
 
     /// <summary>The unit page's form: back to the page, at the task, with the file's fate (or why it was refused).</summary>
-    private static async Task<Results<SeeOther, RazorComponentResult<MessagePage>>> UploadFromPageAsync(
+    private static async Task<Results<SeeOther, RazorComponentResult>> UploadFromPageAsync(
         string token, string taskId, Body<UploadStatisticsRequest> body, UnitWorkspace workspace, IStatisticsStore store, BlobServiceClient blobs, StorageNames names, TimeProvider time,
         CancellationToken cancellationToken)
     {

@@ -21,7 +21,7 @@ public static class StatisticsPageEndpoint
         return app;
     }
 
-    private static async Task<Results<RazorComponentResult<StatisticsPage>, RazorComponentResult<MessagePage>>> ShowAsync(
+    private static async Task<RazorComponentResult> ShowAsync(
         string id, string? taskId, IDirectiveStore directives, IStatisticsStore store, UnitRegistry units, CancellationToken cancellationToken)
     {
         var read = await ConsolidatedReport.ReadAsync(id, taskId, directives, store, cancellationToken);

@@ -19,11 +19,16 @@ public static class PageResults
         return services;
     }
 
-    /// <summary>The page <typeparamref name="TPage"/> showing <paramref name="model"/>.</summary>
-    public static RazorComponentResult<TPage> Render<TPage, TModel>(TModel model, int statusCode = StatusCodes.Status200OK)
+    /// <summary>
+    /// The page <typeparamref name="TPage"/> showing <paramref name="model"/>. Handlers declare it as
+    /// the non-generic <see cref="RazorComponentResult"/>: the request delegate generator, which
+    /// builds every endpoint at compile time (no reflection at the first request of a cold start),
+    /// cannot see the component types the Razor generator makes.
+    /// </summary>
+    public static RazorComponentResult Render<TPage, TModel>(TModel model, int statusCode = StatusCodes.Status200OK)
         where TPage : PageComponent<TModel>
         where TModel : class =>
-        new(new Dictionary<string, object?> { [nameof(PageComponent<TModel>.Model)] = model }) { StatusCode = statusCode };
+        new RazorComponentResult<TPage>(new Dictionary<string, object?> { [nameof(PageComponent<TModel>.Model)] = model }) { StatusCode = statusCode };
 
     /// <summary>Every HTML answer carries the Content-Security-Policy (no script, the inline style by its hash), nosniff, no-store and no referrer.</summary>
     public static IApplicationBuilder UsePageHeaders(this IApplicationBuilder app) => app.Use(async (context, next) =>
