@@ -18,8 +18,11 @@ export TEST_STORAGE_CONNECTION_STRING="$AZURITE_CONNECTION_STRING"
 run_quiet build dotnet build ServerlessWorkflow.sln -c Release --nologo -v q
 
 results="$LOCAL_DIR/logs/tests.log"
+# A filter (extra arguments) may leave one of the two test projects with nothing to run: that is not a failure then.
+filtered=()
+[[ $# -eq 0 ]] || filtered=(--ignore-exit-code 8)
 set +e
-dotnet test --solution ServerlessWorkflow.sln -c Release --no-build --no-progress --output Normal "$@" 2>&1 | tee "$results" | grep -E '^(failed|  (Assert|Expected|Actual|Xunit|System\.))' 
+dotnet test --solution ServerlessWorkflow.sln -c Release --no-build --no-progress --output Normal "${filtered[@]}" "$@" 2>&1 | tee "$results" | grep -E '^(failed|  (Assert|Expected|Actual|Xunit|System\.))' 
 status=${PIPESTATUS[0]}
 set -e
 

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
+using ServerlessWorkflow.Functions.Hosting.Invocations;
 using ServerlessWorkflow.Functions.Hosting;
 using ServerlessWorkflow.Tests.Infrastructure;
 
@@ -43,50 +45,150 @@ public sealed class PackageTests(StorageFixture storage, PackageTests.Package pa
     [Fact]
     public async Task The_packaged_handler_started_as_the_host_starts_it_answers_health_on_FUNCTIONS_CUSTOMHANDLER_PORT()
     {
-        using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(_output, "host.json")));
-        var executable = Path.Combine(_output, host.RootElement.GetProperty("customHandler").GetProperty("description").GetProperty("defaultExecutablePath").GetString()!);
-        var port = FreePort.Next();
-        var start = new ProcessStartInfo(executable)
+        // StartPackageAsync runs host.json's executable from the package root and waits for a 200 on /api/health.
+        await using var handler = await HandlerProcess.StartPackageAsync(_output, new Dictionary<string, string>
         {
-            WorkingDirectory = _output,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment =
+            ["AzureWebJobsStorage"] = storage.ConnectionString,
+            ["Storage__Prefix"] = StorageFixture.NewPrefix(),
+        });
+
+        using var client = handler.CreateClient();
+        using var health = await client.GetAsync(new Uri("api/health", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
+    /// <summary>
+    /// The package is trimmed and compiled ahead of time: what reflection reaches in the build the
+    /// other tests run might be gone from it. So the packaged executable goes once through every kind
+    /// of work the app does — the OpenAPI document, JSON in and out, a unit's page and form, the
+    /// office's sign-in (Data Protection and its key ring in blob storage), an office page, a
+    /// spreadsheet imported by the blob trigger and exported again, a data-error report, and the timer.
+    /// </summary>
+    [Fact]
+    public async Task The_packaged_handler_serves_the_whole_story_as_the_build_the_tests_run_does()
+    {
+        await using var handler = await HandlerProcess.StartPackageAsync(_output, new Dictionary<string, string>
+        {
+            ["AzureWebJobsStorage"] = storage.ConnectionString,
+            ["Storage__Prefix"] = StorageFixture.NewPrefix(),
+            ["Office__ApiKey"] = HandlerApp.OfficeKey,
+            ["Links__SigningKey"] = "test-signing-key-0123456789abcdef",
+            ["LocalTriggers__Enabled"] = "true",
+            ["LocalTriggers__BlobPollInterval"] = "00:00:00.200",
+            ["LocalTriggers__Functions"] = "ImportStatistics",
+        });
+        using var http = Visitor.Client(handler.BaseAddress);
+        var office = new OfficeClient(http);
+
+        using (var openApi = await http.GetAsync(new Uri("api/openapi.json", UriKind.Relative), Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, openApi.StatusCode);
+            Assert.True((await openApi.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("paths").EnumerateObject().Any());
+        }
+
+        await office.SeedUnitsAsync();
+        using var registered = await office.SendAsync(HttpMethod.Post, "api/directives", new
+        {
+            number = "643-CV/ĐU",
+            issuedOn = "2026-02-05",
+            issuer = "Đảng ủy UBND tỉnh",
+            subject = "Triển khai dịch vụ công của Đảng",
+            tasks = new object[]
             {
-                ["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["FUNCTIONS_WORKER_RUNTIME"] = "Custom",
-                ["AzureWebJobsStorage"] = storage.ConnectionString,
-                ["Storage__Prefix"] = StorageFixture.NewPrefix(),
+                new { title = "Gửi danh sách cán bộ quản trị", kind = "confirmation", deadline = "2099-12-31", units = new[] { "dang-bo-a" } },
+                new { title = "Báo cáo thống kê theo mẫu", kind = "statistics", deadline = "2099-12-31", units = new[] { "dang-bo-a" } },
             },
-        };
-        using var handler = Process.Start(start)!;
-        handler.BeginOutputReadLine();
-        handler.BeginErrorReadLine();
-        try
+        });
+        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        var directive = await registered.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var id = directive.GetProperty("id").GetString()!;
+        var token = OfficeClient.TokenFor(directive, "dang-bo-a");
+
+        // The unit's page, a form post (post/redirect/get) and a JSON post.
+        using (var page = await SendAsync(http, HttpMethod.Get, $"u/{token}", "text/html"))
         {
-            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
-            HttpStatusCode? status = null;
-            Assert.True(await Eventually.TrueAsync(
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            Assert.Contains("Gửi danh sách cán bộ quản trị", await page.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+
+        using (var form = await SendAsync(http, HttpMethod.Post, $"u/{token}/tasks/t1", "text/html", new FormUrlEncodedContent(new Dictionary<string, string> { ["status"] = "in-progress", ["note"] = "Đang lập danh sách" })))
+        {
+            Assert.Equal(HttpStatusCode.SeeOther, form.StatusCode);
+        }
+
+        using (var json = await SendAsync(http, HttpMethod.Post, $"u/{token}/tasks/t1", "application/json", JsonContent.Create(new { status = "done", note = "Đã gửi" })))
+        {
+            Assert.True(json.IsSuccessStatusCode, $"{(int)json.StatusCode}: {await json.Content.ReadAsStringAsync(Ct)}");
+            Assert.Equal("application/json", json.Content.Headers.ContentType?.MediaType);
+        }
+
+        // The statistics spreadsheet: uploaded, imported by the (locally fired) blob trigger, exported.
+        var sample = await File.ReadAllBytesAsync(Repository.SharedSample("bao-cao-thong-ke-vi-du.xlsx"), Ct);
+        using (var upload = await SendAsync(http, HttpMethod.Post, $"u/{token}/tasks/t2/statistics", "application/json", new MultipartFormDataContent { { new ByteArrayContent(sample), "file", "bao-cao.xlsx" } }))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, upload.StatusCode);
+        }
+
+        string? state = null;
+        Assert.True(
+            await Eventually.TrueAsync(
                 () =>
                 {
-                    try
-                    {
-                        using var response = client.GetAsync(new Uri("api/health", UriKind.Relative)).GetAwaiter().GetResult();
-                        status = response.StatusCode;
-                    }
-                    catch (HttpRequestException)
-                    {
-                    }
-
-                    return status == HttpStatusCode.OK;
+                    using var statistics = office.SendAsync(HttpMethod.Get, $"api/directives/{id}/statistics").GetAwaiter().GetResult();
+                    var units = statistics.Content.ReadFromJsonAsync<JsonElement>(Ct).GetAwaiter().GetResult().GetProperty("units");
+                    state = units.EnumerateArray().Single(u => u.GetProperty("unitId").GetString() == "dang-bo-a").GetProperty("state").GetString();
+                    return state != "missing";
                 },
-                TimeSpan.FromSeconds(30)), $"last status: {status}");
-        }
-        finally
+                TimeSpan.FromSeconds(30)),
+            $"the upload was not imported: {handler.Output}");
+        Assert.Equal("accepted", state);
+        using (var export = await office.SendAsync(HttpMethod.Get, $"api/directives/{id}/statistics.xlsx"))
         {
-            handler.Kill(entireProcessTree: true);
-            await handler.WaitForExitAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+            Assert.Equal("PK"u8.ToArray(), (await export.Content.ReadAsByteArrayAsync(Ct))[..2]);
         }
+
+        // The office signs in with its form (antiforgery, Data Protection) and opens the board.
+        var clerk = new Visitor();
+        using (var login = await clerk.SendAsync(http, HttpMethod.Get, "office/login"))
+        using (var signIn = await clerk.SendAsync(http, HttpMethod.Post, "office/login", new() { ["csrf"] = clerk.FormToken!, ["key"] = HandlerApp.OfficeKey, ["returnUrl"] = "/office" }))
+        {
+            Assert.Equal(HttpStatusCode.SeeOther, signIn.StatusCode);
+        }
+
+        using (var board = await clerk.SendAsync(http, HttpMethod.Get, $"office/directives/{id}"))
+        {
+            Assert.Equal(HttpStatusCode.OK, board.StatusCode);
+            Assert.Contains("Đảng bộ Sở Tài chính", await board.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+
+        // A member's data-error report, then the timer's run as the host invokes it.
+        using (var report = await SendAsync(http, HttpMethod.Post, "api/error-reports", "application/json", JsonContent.Create(new
+        {
+            memberName = "Nguyễn Văn A",
+            unitName = "Chi bộ Văn phòng",
+            field = "Ngày vào Đảng",
+            currentValue = "01/01/2000",
+            correctValue = "02/01/2000",
+            contact = "0900000000",
+        })))
+        {
+            Assert.Equal(HttpStatusCode.Created, report.StatusCode);
+        }
+
+        using (var timer = await http.PostAsJsonAsync("CheckDeadlines", InvocationPayloads.ForTimer("CheckDeadlines", "timer", null, DateTimeOffset.UtcNow.AddMinutes(5), false, DateTimeOffset.UtcNow), Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, timer.StatusCode);
+        }
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string path, string accept, HttpContent? content = null)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = content };
+        request.Headers.Accept.ParseAdd(accept);
+        return await http.SendAsync(request, Ct);
     }
 
     /// <summary>The package, built once for all tests of this class.</summary>

@@ -30,7 +30,7 @@ public sealed class HandlerProcess : IAsyncDisposable
     public string Output => string.Join('\n', _output);
 
     /// <summary>Starts the handler with <paramref name="environment"/> (names as the host sets them, e.g. <c>SendGrid__Host</c>) and waits until /api/health answers 200.</summary>
-    public static async Task<HandlerProcess> StartAsync(IReadOnlyDictionary<string, string> environment)
+    public static Task<HandlerProcess> StartAsync(IReadOnlyDictionary<string, string> environment)
     {
 #if DEBUG
         const string configuration = "Debug";
@@ -43,15 +43,25 @@ public sealed class HandlerProcess : IAsyncDisposable
             throw new InvalidOperationException($"No handler at {dll}: build Tests/Handler.Tests (it builds Functions) first.");
         }
 
-        var port = FreePort.Next();
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(dll)! };
         start.ArgumentList.Add(dll);
+        return StartAsync(start, environment);
+    }
+
+    /// <summary>Starts the executable of a package built by scripts/package.sh, from the package's root, as the Functions host does (host.json's <c>defaultExecutablePath</c>).</summary>
+    public static Task<HandlerProcess> StartPackageAsync(string packageDirectory, IReadOnlyDictionary<string, string> environment)
+    {
+        using var host = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(packageDirectory, "host.json")));
+        var executable = host.RootElement.GetProperty("customHandler").GetProperty("description").GetProperty("defaultExecutablePath").GetString()!;
+        return StartAsync(new ProcessStartInfo(Path.Combine(packageDirectory, executable)) { WorkingDirectory = packageDirectory }, environment);
+    }
+
+    private static async Task<HandlerProcess> StartAsync(ProcessStartInfo start, IReadOnlyDictionary<string, string> environment)
+    {
+        var port = FreePort.Next();
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
         start.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(CultureInfo.InvariantCulture);
         start.Environment["FUNCTIONS_WORKER_RUNTIME"] = "Custom";
         foreach (var (name, value) in environment)
