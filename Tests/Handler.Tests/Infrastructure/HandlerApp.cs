@@ -45,11 +45,17 @@ public sealed class HandlerApp : WebApplicationFactory<Program>
 
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
 
-    /// <summary>Starts the handler and returns a client for its real address.</summary>
+    /// <summary>
+    /// Starts the handler and returns a client for its real address, once a first request has been
+    /// answered: the tables and containers are created beside the start and requests wait for them,
+    /// so a test that then reads storage directly finds them in place.
+    /// </summary>
     public HttpClient Start()
     {
         StartServer();
-        return new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        client.GetAsync(new Uri("api/health", UriKind.Relative)).GetAwaiter().GetResult().Dispose();
+        return client;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

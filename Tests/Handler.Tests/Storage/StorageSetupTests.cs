@@ -83,7 +83,7 @@ public sealed class StorageSetupTests(StorageFixture storage)
     }
 
     [Fact]
-    public async Task Starting_the_handler_creates_every_declared_table_and_container()
+    public async Task Starting_the_handler_creates_every_declared_table_and_container_before_it_answers_a_request()
     {
         var prefix = StorageFixture.NewPrefix();
         await using var app = new HandlerApp(storage.ConnectionString, prefix, new Dictionary<string, string?>
@@ -92,8 +92,12 @@ public sealed class StorageSetupTests(StorageFixture storage)
             ["LocalTriggers:Functions"] = "none",
             ["AzureWebJobsScriptRoot"] = Repository.Root,
         });
-        app.Start().Dispose();
         var ct = TestContext.Current.CancellationToken;
+        using (var client = app.Start())
+        {
+            // The first attempt runs beside the rest of the start; a request waits for it.
+            using var health = await client.GetAsync(new Uri("api/health", UriKind.Relative), ct);
+        }
 
         var uploads = await new BlobServiceClient(storage.ConnectionString).GetBlobContainerClient(prefix + "uploads").ExistsAsync(ct);
         var tables = new List<string>();
