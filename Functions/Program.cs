@@ -5,6 +5,7 @@ using ServerlessWorkflow.Functions.Features.ErrorReports;
 using ServerlessWorkflow.Functions.Features.Health;
 using ServerlessWorkflow.Functions.Features.OfficeLogin;
 using ServerlessWorkflow.Functions.Features.OpenApi;
+using ServerlessWorkflow.Functions.Features.Progress;
 using ServerlessWorkflow.Functions.Features.Statistics;
 using ServerlessWorkflow.Functions.Features.Submissions;
 using ServerlessWorkflow.Functions.Features.Units;
@@ -31,6 +32,7 @@ builder.Services
     .AddUnits()
     .AddDirectives()
     .AddSubmissions()
+    .AddProgress()
     .AddErrorReports()
     .AddCheckDeadlines()
     .AddStatistics()
@@ -47,6 +49,7 @@ app.MapDirectives();
 app.MapSubmissions();
 app.MapErrorReports();
 app.MapCheckDeadlines();
+app.MapProgress();
 app.MapEscalations();
 app.MapStatistics();
 

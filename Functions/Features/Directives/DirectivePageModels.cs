@@ -17,9 +17,55 @@ public sealed record DirectiveListRow(Directive Directive, ProgressRates Rates);
 /// <summary>A unit's link as the board lists it for the office to hand out.</summary>
 public sealed record UnitLinkLine(string Name, string Url);
 
-/// <summary>A directive's board: the rows the query asks for, the rates, and the units' links; <see cref="Created"/> right after it was registered.</summary>
-public sealed record BoardModel(DirectiveBoard Board, BoardQuery Query, IReadOnlyList<UnitLinkLine> Links, bool Created)
+/// <summary>
+/// A directive's board: the rows the query asks for (<see cref="Shown"/>: those of page <see cref="Page"/>),
+/// the rates, and the links of the units shown; <see cref="Created"/> right after it was registered.
+/// </summary>
+public sealed record BoardModel(DirectiveBoard Board, BoardQuery Query, IReadOnlyList<BoardRow> Shown, int Page, IReadOnlyList<UnitLinkLine> Links, bool Created)
 {
+    /// <summary>Rows per page: a province's board has thousands of units.</summary>
+    public const int PageSize = 100;
+
+    public int Pages => Math.Max(1, (Board.Rows.Count + PageSize - 1) / PageSize);
+
+    /// <summary>The page asked for (trang, from 1), kept within the pages there are.</summary>
+    public static int PageOf(string? trang, int rows) =>
+        int.TryParse(trang, NumberStyles.None, CultureInfo.InvariantCulture, out var page) && page >= 1
+            ? Math.Min(page, Math.Max(1, (rows + PageSize - 1) / PageSize))
+            : 1;
+
+    /// <summary>The board's query string as it is now (filters and order), with <paramref name="page"/> when it is not the first.</summary>
+    public string QueryString(int page = 1)
+    {
+        var parts = new List<string>();
+        if (Query.Search is { } q)
+        {
+            parts.Add("q=" + Uri.EscapeDataString(q));
+        }
+
+        if (Query.Level is { } level)
+        {
+            parts.Add("cap=" + ((int)level).ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (StateFilters.FirstOrDefault(f => f.State == Query.State && Query.State is not null).Key is { } state)
+        {
+            parts.Add("tt=" + state);
+        }
+
+        if (Query.Sort != BoardSort.Name)
+        {
+            parts.Add("sx=" + Sorts.First(s => s.Sort == Query.Sort).Key);
+        }
+
+        if (page > 1)
+        {
+            parts.Add("trang=" + page.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return parts.Count == 0 ? string.Empty : "?" + string.Join('&', parts);
+    }
+
     /// <summary>The states the board filters by, with their query value (tt) and label.</summary>
     public static readonly IReadOnlyList<(string Key, AssignmentState State, string Name)> StateFilters =
     [
@@ -61,7 +107,7 @@ public sealed record BoardModel(DirectiveBoard Board, BoardQuery Query, IReadOnl
             AssignmentState.SubmittedOnTime => ("ok", $"Đúng hạn{(s.CompletedAt is { } at ? " · " + VietnamTime.FormatDate(at) : string.Empty)}"),
             AssignmentState.SubmittedLate => ("lateok", $"Muộn {days} ngày"),
             AssignmentState.Overdue => ("late", $"Quá hạn {days} ngày"),
-            _ => ("wait", s.Latest?.Status == SubmissionStatus.InProgress ? "Đang thực hiện" : "Chưa đến hạn"),
+            _ => ("wait", s.LatestStatus == SubmissionStatus.InProgress ? "Đang thực hiện" : "Chưa đến hạn"),
         };
     }
 }

@@ -31,6 +31,7 @@ public static class DirectivesFeature
                 sp.GetRequiredService<Domain.Links.UnitLinkSigner>(),
                 sp.GetRequiredService<IEscalationStore>(),
                 sp.GetRequiredService<EscalationPolicy>(),
+                sp.GetRequiredService<Domain.Progress.ProgressProjector>(),
                 sp.GetRequiredService<TimeProvider>())
             {
                 LinkLifetime = sp.GetRequiredService<IOptions<UnitLinkOptions>>().Value.LifetimeAfterLastDeadline,

@@ -26,7 +26,7 @@ public static class SubmissionsFeature
     public static IServiceCollection AddSubmissions(this IServiceCollection services) =>
         services.AddTable(TableSubmissionStore.TableName)
             .AddContainer(AttachmentStore.Container)
-            .AddSingleton<ISubmissionStore, TableSubmissionStore>()
+            .AddSingleton<Domain.Progress.ISubmissionLedger, TableSubmissionStore>()
             .AddSingleton<AttachmentStore>()
             .AddSingleton<UnitWorkspace>();
 

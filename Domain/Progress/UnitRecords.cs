@@ -1,0 +1,146 @@
+using ServerlessWorkflow.Domain.Directives;
+using ServerlessWorkflow.Domain.Submissions;
+using ServerlessWorkflow.Domain.Time;
+using ServerlessWorkflow.Domain.Units;
+
+namespace ServerlessWorkflow.Domain.Progress;
+
+/// <summary>
+/// A unit's tasks due in one month, over every directive, as a read model: how many, how many it
+/// completed on time and late (and the days late, summed), and those still open, counted by
+/// deadline — so whether they are overdue can be told at any later instant.
+/// </summary>
+public sealed record UnitMonthRecord(int Assigned, int OnTime, int Late, int DaysLate, IReadOnlyList<OpenTasks> Open)
+{
+    public static readonly UnitMonthRecord Empty = new(0, 0, 0, 0, []);
+}
+
+/// <summary>How many of a unit's tasks with this deadline are still open (nothing sent, or in progress).</summary>
+public readonly record struct OpenTasks(Deadline Deadline, int Count);
+
+/// <summary>
+/// One shard of the units' records for one month: each unit of the shard with a task due that month.
+/// Built whole from the boards of the directives with a task due that month, so building it again is always right.
+/// </summary>
+public sealed record UnitMonthShard(Month Month, UnitShard Shard, IReadOnlyDictionary<UnitId, UnitMonthRecord> Units)
+{
+    public bool HasSameRecords(UnitMonthShard other) =>
+        Units.Count == other.Units.Count && Units.All(u => other.Units.TryGetValue(u.Key, out var r) && r.Assigned == u.Value.Assigned && r.OnTime == u.Value.OnTime
+            && r.Late == u.Value.Late && r.DaysLate == u.Value.DaysLate && r.Open.SequenceEqual(u.Value.Open));
+
+    /// <summary>From each directive with a task due in <paramref name="month"/>: its tasks and its board's shard <paramref name="shard"/>.</summary>
+    public static UnitMonthShard Build(Month month, UnitShard shard, IEnumerable<(IReadOnlyList<DirectiveTask> Tasks, BoardShard Board)> sources)
+    {
+        var records = new Dictionary<UnitId, Tally>();
+        foreach (var (tasks, board) in sources)
+        {
+            var due = tasks.Select((t, i) => (Task: t, Index: i)).Where(x => Month.Of(x.Task.Deadline) == month).ToList();
+            if (due.Count == 0)
+            {
+                continue;
+            }
+
+            foreach (var (unit, cells) in board.Units)
+            {
+                foreach (var (task, i) in due)
+                {
+                    if (i < cells.Count && cells[i] is { } mark)
+                    {
+                        if (!records.TryGetValue(unit, out var tally))
+                        {
+                            records[unit] = tally = new Tally();
+                        }
+
+                        tally.Add(task.Deadline, mark);
+                    }
+                }
+            }
+        }
+
+        return new UnitMonthShard(month, shard, records.ToDictionary(r => r.Key, r => r.Value.ToRecord()));
+    }
+
+    private sealed class Tally
+    {
+        private readonly SortedDictionary<Deadline, int> _open = [];
+        private int _assigned, _onTime, _late, _daysLate;
+
+        public void Add(Deadline deadline, AssignmentMark mark)
+        {
+            _assigned++;
+            if (mark.CompletedAt is not { } done)
+            {
+                _open[deadline] = _open.GetValueOrDefault(deadline) + 1;
+            }
+            else if (deadline.HasPassed(done))
+            {
+                _late++;
+                _daysLate += deadline.DaysOverdue(done);
+            }
+            else
+            {
+                _onTime++;
+            }
+        }
+
+        public UnitMonthRecord ToRecord() => new(_assigned, _onTime, _late, _daysLate, _open.Select(o => new OpenTasks(o.Key, o.Value)).ToList());
+    }
+}
+
+/// <summary>
+/// A unit's record over a period, told at one instant: tasks assigned, completed on time, completed
+/// late (days late summed), open past their deadline (overdue: how many, days summed, the most) and
+/// open before it (pending).
+/// </summary>
+public sealed record UnitRecord(int Assigned, int OnTime, int Late, int DaysLate, int Overdue, int DaysOverdue, int MaxDaysOverdue, int Pending)
+{
+    public static readonly UnitRecord Empty = new(0, 0, 0, 0, 0, 0, 0, 0);
+
+    public int Completed => OnTime + Late;
+
+    /// <summary>Whether anything went wrong: a task completed late or left overdue.</summary>
+    public bool HasLateness => Late > 0 || Overdue > 0;
+
+    public static UnitRecord operator +(UnitRecord a, UnitRecord b) => new(
+        a.Assigned + b.Assigned, a.OnTime + b.OnTime, a.Late + b.Late, a.DaysLate + b.DaysLate,
+        a.Overdue + b.Overdue, a.DaysOverdue + b.DaysOverdue, Math.Max(a.MaxDaysOverdue, b.MaxDaysOverdue), a.Pending + b.Pending);
+
+    /// <summary>One month's record, told at <paramref name="now"/>.</summary>
+    public static UnitRecord Of(UnitMonthRecord month, DateTimeOffset now)
+    {
+        int overdue = 0, days = 0, most = 0, pending = 0;
+        foreach (var open in month.Open)
+        {
+            if (open.Deadline.HasPassed(now))
+            {
+                var d = open.Deadline.DaysOverdue(now);
+                overdue += open.Count;
+                days += open.Count * d;
+                most = Math.Max(most, d);
+            }
+            else
+            {
+                pending += open.Count;
+            }
+        }
+
+        return new UnitRecord(month.Assigned, month.OnTime, month.Late, month.DaysLate, overdue, days, most, pending);
+    }
+
+    /// <summary>One assignment's record, told at <paramref name="now"/>.</summary>
+    public static UnitRecord Of(Deadline deadline, AssignmentMark mark, DateTimeOffset now)
+    {
+        var days = mark.DaysOverdue(deadline, now);
+        return mark.StateAt(deadline, now) switch
+        {
+            AssignmentState.SubmittedOnTime => Empty with { Assigned = 1, OnTime = 1 },
+            AssignmentState.SubmittedLate => Empty with { Assigned = 1, Late = 1, DaysLate = days },
+            AssignmentState.Overdue => Empty with { Assigned = 1, Overdue = 1, DaysOverdue = days, MaxDaysOverdue = days },
+            _ => Empty with { Assigned = 1, Pending = 1 },
+        };
+    }
+
+    /// <summary>Latest first: more tasks overdue, then more days overdue, then more tasks late, then more days late.</summary>
+    public static readonly IComparer<UnitRecord> LatestFirst = Comparer<UnitRecord>.Create((a, b) =>
+        (b.Overdue, b.DaysOverdue, b.Late, b.DaysLate).CompareTo((a.Overdue, a.DaysOverdue, a.Late, a.DaysLate)));
+}
