@@ -1,4 +1,5 @@
 using ServerlessWorkflow.Functions.Email;
+using ServerlessWorkflow.Functions.Features.Assignments;
 using ServerlessWorkflow.Functions.Features.CheckDeadlines;
 using ServerlessWorkflow.Functions.Features.Directives;
 using ServerlessWorkflow.Functions.Features.ErrorReports;
@@ -8,6 +9,7 @@ using ServerlessWorkflow.Functions.Features.OpenApi;
 using ServerlessWorkflow.Functions.Features.Progress;
 using ServerlessWorkflow.Functions.Features.Statistics;
 using ServerlessWorkflow.Functions.Features.Submissions;
+using ServerlessWorkflow.Functions.Features.UnitRecords;
 using ServerlessWorkflow.Functions.Features.Units;
 using ServerlessWorkflow.Functions.Hosting;
 using ServerlessWorkflow.Functions.Hosting.LocalTriggers;
@@ -56,6 +58,8 @@ app.MapStatistics();
 // The office's pages (sign in once, then a cookie; every form carries its antiforgery token).
 app.MapOfficeLogin();
 app.MapDirectivePages();
+app.MapAssignmentPages();
+app.MapUnitRecordPages();
 app.MapStatisticsPage();
 app.MapErrorReportQueue();
 app.MapOutboxPage();

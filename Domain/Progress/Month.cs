@@ -76,6 +76,17 @@ public sealed record Period(Month From, Month To)
     /// <summary>"tháng 02/2026" or "từ tháng 01/2026 đến tháng 03/2026".</summary>
     public string Display => From == To ? $"tháng {From.Display}" : $"từ tháng {From.Display} đến tháng {To.Display}";
 
+    /// <summary>
+    /// The months a person may pick: from the first month any task of <paramref name="directives"/>
+    /// counts in to the last, and at least the whole year of <paramref name="now"/>.
+    /// </summary>
+    public static IReadOnlyList<Month> Choices(IEnumerable<Directives.Directive> directives, DateTimeOffset now)
+    {
+        var year = YearOf(now);
+        var months = directives.SelectMany(d => d.Tasks).Select(t => Month.Of(t.Deadline)).Append(year.From).Append(year.To).ToList();
+        return new Period(months.Min(), months.Max()).Months.ToList();
+    }
+
     /// <summary>The year of <paramref name="now"/> in Vietnam, January to December: what the office sees first.</summary>
     public static Period YearOf(DateTimeOffset now)
     {
@@ -83,7 +94,21 @@ public sealed record Period(Month From, Month To)
         return new Period(new Month(year, 1), new Month(year, 12));
     }
 
-    /// <summary>A period as the office chose it (<c>tu</c>, <c>den</c>: months); either missing: the current year's end of it.</summary>
+    /// <summary>
+    /// A period as the office chose it (<c>tu</c>, <c>den</c>: months); either missing: the current
+    /// year's end of it. A choice that makes no period gives the current year, and the problem to show
+    /// beside the months as chosen (<see cref="PeriodChoice"/>).
+    /// </summary>
+    public static PeriodChoice Choose(string? from, string? to, DateTimeOffset now)
+    {
+        var parsed = Parse(from, to, now);
+        var year = YearOf(now);
+        return parsed.IsSuccess
+            ? new PeriodChoice(parsed.Value, parsed.Value.From, parsed.Value.To, null)
+            : new PeriodChoice(year, Month.Parse(from, "tu") is { IsSuccess: true } f ? f.Value : year.From, Month.Parse(to, "den") is { IsSuccess: true } t ? t.Value : year.To, parsed.Error);
+    }
+
+    /// <summary>A period from <c>tu</c> and <c>den</c> (months); either missing: the current year's end of it.</summary>
     public static Result<Period> Parse(string? from, string? to, DateTimeOffset now)
     {
         var year = YearOf(now);
@@ -105,4 +130,11 @@ public sealed record Period(Month From, Month To)
             ? Error.Validation("den", "period-too-long", $"Mỗi lần xem tối đa {MaxMonths} tháng.")
             : period;
     }
+}
+
+/// <summary>The period shown (<see cref="Period"/>), the months as the person chose them, and what was wrong with the choice.</summary>
+public sealed record PeriodChoice(Period Period, Month From, Month To, Error? Error)
+{
+    /// <summary>The period's query string: <c>tu=yyyyMM&amp;den=yyyyMM</c>.</summary>
+    public string Query => $"tu={Period.From.Key}&den={Period.To.Key}";
 }

@@ -127,18 +127,17 @@ public sealed record UnitRecord(int Assigned, int OnTime, int Late, int DaysLate
         return new UnitRecord(month.Assigned, month.OnTime, month.Late, month.DaysLate, overdue, days, most, pending);
     }
 
-    /// <summary>One assignment's record, told at <paramref name="now"/>.</summary>
-    public static UnitRecord Of(Deadline deadline, AssignmentMark mark, DateTimeOffset now)
+    /// <summary>One assignment's record, from where it stands.</summary>
+    public static UnitRecord Of(AssignmentStanding standing) => standing.State switch
     {
-        var days = mark.DaysOverdue(deadline, now);
-        return mark.StateAt(deadline, now) switch
-        {
-            AssignmentState.SubmittedOnTime => Empty with { Assigned = 1, OnTime = 1 },
-            AssignmentState.SubmittedLate => Empty with { Assigned = 1, Late = 1, DaysLate = days },
-            AssignmentState.Overdue => Empty with { Assigned = 1, Overdue = 1, DaysOverdue = days, MaxDaysOverdue = days },
-            _ => Empty with { Assigned = 1, Pending = 1 },
-        };
-    }
+        AssignmentState.SubmittedOnTime => Empty with { Assigned = 1, OnTime = 1 },
+        AssignmentState.SubmittedLate => Empty with { Assigned = 1, Late = 1, DaysLate = standing.DaysOverdue },
+        AssignmentState.Overdue => Empty with { Assigned = 1, Overdue = 1, DaysOverdue = standing.DaysOverdue, MaxDaysOverdue = standing.DaysOverdue },
+        _ => Empty with { Assigned = 1, Pending = 1 },
+    };
+
+    /// <summary>The sum of the records of <paramref name="standings"/>.</summary>
+    public static UnitRecord Of(IEnumerable<AssignmentStanding> standings) => standings.Aggregate(Empty, (sum, s) => sum + Of(s));
 
     /// <summary>Latest first: more tasks overdue, then more days overdue, then more tasks late, then more days late.</summary>
     public static readonly IComparer<UnitRecord> LatestFirst = Comparer<UnitRecord>.Create((a, b) =>

@@ -28,6 +28,7 @@ public static class SubmissionsFeature
             .AddContainer(AttachmentStore.Container)
             .AddSingleton<Domain.Progress.ISubmissionLedger, TableSubmissionStore>()
             .AddSingleton<AttachmentStore>()
+            .AddSingleton<IStoredFiles, StoredFiles>()
             .AddSingleton<UnitWorkspace>();
 
     public static IEndpointRouteBuilder MapSubmissions(this IEndpointRouteBuilder app)

@@ -48,7 +48,7 @@ public static class PageStyle
         figure.chart{margin:0} figure.chart figcaption{font-weight:600;margin-bottom:.25rem} .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr));gap:1.25rem}
         .actions{display:flex;flex-wrap:wrap;gap:.5rem 1.25rem;align-items:center} .actions .button{margin-top:0}
         .pager{display:flex;flex-wrap:wrap;gap:.5rem 1.25rem;align-items:center;margin:.75rem 0} .pager a{display:inline-block;padding:.5rem 0}
-        th.sort a{color:inherit} .nowrap{white-space:nowrap}
+        .nowrap{white-space:nowrap} td.note{white-space:pre-line;overflow-wrap:anywhere} ul.files{margin:0;padding-left:1.1rem} ul.files a{overflow-wrap:anywhere}
         .doc{font-family:"Times New Roman",Times,serif;font-size:1.05rem;max-width:46rem;margin:0 auto}
         .doc .heading{display:grid;grid-template-columns:1fr 1.3fr;gap:1rem;text-align:center;margin-bottom:1.5rem}
         .doc .heading p{margin:0} .doc .motto{font-weight:700;text-decoration:underline} .doc .place{font-style:italic;margin-top:.5rem}

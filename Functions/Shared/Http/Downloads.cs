@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ServerlessWorkflow.Functions.Shared.Http;
+
+/// <summary>
+/// Files the office downloads — what units attached, the board's workbook, the report — always as
+/// attachments: <c>Content-Disposition: attachment</c> with the given (already safe) name, never
+/// sniffed (<c>nosniff</c>), never run or shown in the page (a sandbox with nothing allowed), not cached.
+/// </summary>
+public static class Downloads
+{
+    public const string Binary = "application/octet-stream";
+    public const string Spreadsheet = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    public const string WordDocument = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+    public static FileStreamHttpResult Stream(HttpResponse response, Stream content, string contentType, string fileName)
+    {
+        Protect(response);
+        return TypedResults.Stream(content, contentType, fileName);
+    }
+
+    public static FileContentHttpResult Bytes(HttpResponse response, byte[] content, string contentType, string fileName)
+    {
+        Protect(response);
+        return TypedResults.File(content, contentType, fileName);
+    }
+
+    private static void Protect(HttpResponse response)
+    {
+        response.Headers.XContentTypeOptions = "nosniff";
+        response.Headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
+        response.Headers.CacheControl = "no-store";
+    }
+}
