@@ -7,6 +7,7 @@ using ServerlessWorkflow.Functions.Features.Health;
 using ServerlessWorkflow.Functions.Features.OfficeLogin;
 using ServerlessWorkflow.Functions.Features.OpenApi;
 using ServerlessWorkflow.Functions.Features.Progress;
+using ServerlessWorkflow.Functions.Features.Reports;
 using ServerlessWorkflow.Functions.Features.Statistics;
 using ServerlessWorkflow.Functions.Features.Submissions;
 using ServerlessWorkflow.Functions.Features.UnitRecords;
@@ -38,6 +39,7 @@ builder.Services
     .AddErrorReports()
     .AddCheckDeadlines()
     .AddStatistics()
+    .AddReports()
     .AddOfficeLogin();
 
 var app = builder.Build();
@@ -58,8 +60,10 @@ app.MapStatistics();
 // The office's pages (sign in once, then a cookie; every form carries its antiforgery token).
 app.MapOfficeLogin();
 app.MapDirectivePages();
+app.MapBoardExport();
 app.MapAssignmentPages();
 app.MapUnitRecordPages();
+app.MapReports();
 app.MapStatisticsPage();
 app.MapErrorReportQueue();
 app.MapOutboxPage();

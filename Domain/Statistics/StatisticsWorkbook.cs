@@ -134,7 +134,7 @@ public static class StatisticsWorkbook
                     writer.WriteStartElement("is", Main);
                     writer.WriteStartElement("t", Main);
                     writer.WriteAttributeString("xml", "space", null, "preserve");
-                    writer.WriteString(Clean(value.ToString() ?? string.Empty));
+                    writer.WriteString(Common.Text.ForXml(value.ToString() ?? string.Empty));
                     writer.WriteEndElement();
                     writer.WriteEndElement();
                 }
@@ -162,31 +162,6 @@ public static class StatisticsWorkbook
         writer.WriteEndElement();
         writer.WriteEndDocument();
     }
-
-    /// <summary>
-    /// Control characters (but line breaks and tabs) and whatever XML 1.0 cannot carry at all — U+FFFE,
-    /// U+FFFF, a surrogate without its pair (<see cref="Common.Text.XmlCharacterLength"/>) — become spaces;
-    /// a surrogate pair (an emoji) is kept. Text.Clean refuses such characters in new input, but names
-    /// stored before it did must not make <see cref="XmlWriter"/> throw and the whole export fail.
-    /// </summary>
-    private static string Clean(string text) =>
-        string.Create(text.Length, text, (span, source) =>
-        {
-            for (var i = 0; i < source.Length; i++)
-            {
-                var length = Common.Text.XmlCharacterLength(source, i);
-                if (length == 2)
-                {
-                    span[i] = source[i];
-                    span[i + 1] = source[i + 1];
-                    i++;
-                    continue;
-                }
-
-                var c = source[i];
-                span[i] = length == 0 || (char.IsControl(c) && c is not ('\n' or '\t')) ? ' ' : c;
-            }
-        });
 
     private static void Part(ZipArchive zip, string path, string content)
     {

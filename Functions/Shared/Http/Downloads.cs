@@ -13,6 +13,10 @@ public static class Downloads
     public const string Spreadsheet = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
     public const string WordDocument = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
+    /// <summary>A download's name from a directive's number or a period: "bao-cao-643-CV-DU.docx" — ASCII letters and digits, the rest dashes.</summary>
+    public static string Name(string prefix, string text, string extension) =>
+        prefix + "-" + new string(Domain.Common.Text.Fold(text).Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray()).Trim('-') + extension;
+
     public static FileStreamHttpResult Stream(HttpResponse response, Stream content, string contentType, string fileName)
     {
         Protect(response);

@@ -56,7 +56,7 @@ public static class PageStyle
         .doc h2{font-size:1.05rem;text-transform:uppercase} .doc p.body{text-indent:2.5rem;text-align:justify}
         .doc .closing{display:grid;grid-template-columns:1fr 1fr;gap:1rem;margin-top:1.5rem} .doc .sign{text-align:center;font-weight:700}
         .doc .recipients p{margin:0;font-size:.9rem} .doc .recipients .label{font-weight:700;font-style:italic;text-decoration:underline}
-        @media (max-width:40rem){
+        @media screen and (max-width:40rem){
         main{padding:.5rem} section,.card{padding:.75rem}
         table.cards thead{display:none}
         table.cards,table.cards tbody,table.cards tr,table.cards td,table.cards tr>th{display:block;width:100%}
