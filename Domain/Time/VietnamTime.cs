@@ -29,6 +29,24 @@ public static class VietnamTime
 
     public static string Format(DateOnly date) => date.ToString(DateFormat, CultureInfo.InvariantCulture);
 
+    /// <summary>dd/MM, for dates whose year goes without saying.</summary>
+    public static string FormatDayMonth(DateOnly date) => date.ToString("dd/MM", CultureInfo.InvariantCulture);
+
+    /// <summary>The weekday as Vietnamese write it: "thứ Hai" … "thứ Bảy", "Chủ nhật".</summary>
+    public static string WeekdayName(DateOnly date) => date.DayOfWeek switch
+    {
+        DayOfWeek.Monday => "thứ Hai",
+        DayOfWeek.Tuesday => "thứ Ba",
+        DayOfWeek.Wednesday => "thứ Tư",
+        DayOfWeek.Thursday => "thứ Năm",
+        DayOfWeek.Friday => "thứ Sáu",
+        DayOfWeek.Saturday => "thứ Bảy",
+        _ => "Chủ nhật",
+    };
+
+    /// <summary>The instant <paramref name="hour"/>:00 of <paramref name="date"/> in Vietnam.</summary>
+    public static DateTimeOffset AtHour(DateOnly date, int hour) => StartOf(date).AddHours(hour);
+
     /// <summary>dd/MM/yyyy of the Vietnam day at <paramref name="instant"/>.</summary>
     public static string FormatDate(DateTimeOffset instant) => Format(DateOf(instant));
 

@@ -45,6 +45,9 @@ public static class PageStyle
         .cell{white-space:nowrap} .cell.ok{background:#eef8f1} .cell.late{background:#fdf0ef;font-weight:600} .cell.lateok{background:#fff8e6} .na{color:var(--muted)}
         .badge{display:inline-block;font-size:.8rem;font-weight:400;background:var(--warn);color:#fff;border-radius:.25rem;padding:0 .4rem;margin-top:.25rem}
         .num{text-align:right;font-variant-numeric:tabular-nums}
+        .months{display:grid;grid-template-columns:repeat(auto-fill,minmax(15rem,1fr));gap:1rem} table.cal caption{font-weight:600;text-align:left}
+        table.cal th,table.cal td{border:0;padding:.2rem;text-align:center} .date{white-space:nowrap}
+        .holiday td,td.holiday,.key.holiday{background:#fdf0ef;color:var(--accent);font-weight:600} .off td,td.off,.key.off{background:#fff8e6} .makeup td,td.makeup,.key.makeup{background:#eef8f1;font-weight:600} td.rest,.key.rest{color:var(--muted);background:var(--bg)} .key{padding:0 .4rem;border-radius:.25rem}
         figure.chart{margin:0} figure.chart figcaption{font-weight:600;margin-bottom:.25rem} .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr));gap:1.25rem}
         """;
 
