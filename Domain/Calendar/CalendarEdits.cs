@@ -177,9 +177,11 @@ public static class CalendarEdits
             return null;
         }
 
-        var from = v.Take(ParseDate(fromText, "tetFrom", year), "tetFrom");
-        var to = v.Take(ParseDate(toText, "tetTo", year), "tetTo");
-        if (v.HasErrors)
+        var fromDate = ParseDate(fromText, "tetFrom", year);
+        var toDate = ParseDate(toText, "tetTo", year);
+        var from = v.Take(fromDate, "tetFrom");
+        var to = v.Take(toDate, "tetTo");
+        if (!fromDate.IsSuccess || !toDate.IsSuccess)
         {
             return null;
         }

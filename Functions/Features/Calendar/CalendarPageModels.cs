@@ -94,7 +94,7 @@ public sealed record CalendarPageModel(YearView View, CalendarForm Form, Error? 
     /// <summary>The choices for the day beside 02/09: the usual one (empty value), 01/09, 03/09.</summary>
     public IReadOnlyList<(string Value, string Label)> NationalDayOptions =>
     [
-        (string.Empty, $"Theo cách thường chọn: {CalendarNames.Neighbour(Year.Year, YearCalendar.DefaultNationalDayNeighbour(Year.Year))}"),
+        (string.Empty, $"{CalendarNames.Neighbour(Year.Year, YearCalendar.DefaultNationalDayNeighbour(Year.Year))} — theo cách thường chọn"),
         (WireFormat.Name(NationalDayNeighbour.Before), CalendarNames.Neighbour(Year.Year, NationalDayNeighbour.Before)),
         (WireFormat.Name(NationalDayNeighbour.After), CalendarNames.Neighbour(Year.Year, NationalDayNeighbour.After)),
     ];
