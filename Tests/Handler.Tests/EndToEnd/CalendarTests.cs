@@ -124,6 +124,45 @@ public sealed class CalendarTests(StorageFixture storage) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_deadline_moved_earlier_by_a_change_gets_an_entry_in_the_deadline_checks_index_at_its_new_first_step()
+    {
+        var registered = await RegisterAsync(new { title = "Báo cáo", kind = "confirmation", deadline = "05 ngày làm việc kể từ ngày 13/02/2026", units = new[] { "chi-bo-b" } });
+        var id = registered.GetProperty("id").GetString()!;
+        var index = new TableServiceClient(storage.ConnectionString).GetTableClient(_prefix + "duequeue");
+        async Task<List<string>> DueAsync()
+        {
+            var keys = new List<string>();
+            await foreach (var row in index.QueryAsync<TableEntity>(e => e.PartitionKey == "due", cancellationToken: Ct))
+            {
+                keys.Add(row.RowKey);
+            }
+
+            return keys.Where(k => k.Contains(id, StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        }
+
+        // Reminder 3 days before the last day (27/02), at 07:00 Vietnam time.
+        Assert.Equal([$"20260224000000|{id}|t1|chi-bo-b"], await DueAsync());
+
+        // A later deadline needs no entry (the one it has comes early and is put off by the check).
+        using (var later = await _office.SendAsync(HttpMethod.Put, "api/calendar/2026", new { overrides = new[] { new { date = "2026-02-26", change = "day-off", reason = "Nghỉ thêm" } } }))
+        {
+            Assert.Equal(HttpStatusCode.OK, later.StatusCode);
+        }
+
+        Assert.Equal([$"20260224000000|{id}|t1|chi-bo-b"], await DueAsync());
+
+        // The year replaced: 26/02 a working day again and Saturday 21/02 a make-up day, so the last day is 26/02,
+        // earlier than 02/03: its reminder is due on 23/02 at 07:00, before the entry the index holds.
+        using (var earlier = await _office.SendAsync(HttpMethod.Put, "api/calendar/2026", new { overrides = new[] { new { date = "2026-02-21", change = "working-day", reason = "Làm bù" } } }))
+        {
+            Assert.Equal(HttpStatusCode.OK, earlier.StatusCode);
+        }
+
+        Assert.Equal("2026-02-26", (await GetAsync($"api/directives/{id}")).GetProperty("tasks")[0].GetProperty("deadline").GetString());
+        Assert.Equal([$"20260223000000|{id}|t1|chi-bo-b", $"20260224000000|{id}|t1|chi-bo-b"], await DueAsync());
+    }
+
+    [Fact]
     public async Task With_calendar_days_chosen_lateness_counts_calendar_days()
     {
         await using var app = App(_clock, new() { ["Calendar:CountDaysIn"] = "calendar-days" });
