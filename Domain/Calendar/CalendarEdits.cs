@@ -211,7 +211,7 @@ public static class CalendarEdits
             return Error.Validation(field, "required", "Hãy ghi ngày (dd/MM/yyyy).");
         }
 
-        if (!DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) && !VietnamTime.TryParseDate(value, out date))
+        if (!VietnamTime.TryParseIsoOrWritten(value, out var date))
         {
             return Error.Validation(field, "invalid-date", "Ngày phải viết dạng dd/MM/yyyy, ví dụ 02/01/2026.");
         }

@@ -56,9 +56,7 @@ public sealed partial record WorkingDaysTerm
         }
 
         var date = match.Groups["date"].Value;
-        var parsed = DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var from)
-            || VietnamTime.TryParseDate(date.Replace('-', '/').Replace('.', '/'), out from);
-        if (!parsed)
+        if (!VietnamTime.TryParseIsoOrWritten(date, out var from))
         {
             return Error.Validation(field, "invalid-date", "Ngày bắt đầu tính phải viết dạng dd/MM/yyyy, ví dụ: 05 ngày làm việc kể từ ngày 13/02/2026.");
         }

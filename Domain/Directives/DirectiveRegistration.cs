@@ -121,18 +121,12 @@ public static class DirectiveRegistration
 
     private static DateOnly ParseDate(string? text, string field, Validation v, string message)
     {
-        var value = (text ?? string.Empty).Trim();
-        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var iso))
+        if (VietnamTime.TryParseIsoOrWritten(text, out var date))
         {
-            return iso;
+            return date;
         }
 
-        if (VietnamTime.TryParseDate(value, out var written))
-        {
-            return written;
-        }
-
-        v.Add(field, value.Length == 0 ? "required" : "invalid-date", message);
+        v.Add(field, string.IsNullOrWhiteSpace(text) ? "required" : "invalid-date", message);
         return default;
     }
 

@@ -53,6 +53,10 @@ public static class VietnamTime
     /// <summary>HH:mm dd/MM/yyyy in Vietnam time.</summary>
     public static string FormatDateTime(DateTimeOffset instant) => ToVietnam(instant).ToString("HH:mm dd/MM/yyyy", CultureInfo.InvariantCulture);
 
+    /// <summary>A date as the API (ISO, <c>2026-02-13</c>) or people (<see cref="TryParseDate"/>) write it.</summary>
+    public static bool TryParseIsoOrWritten(string? text, out DateOnly date) =>
+        DateOnly.TryParseExact((text ?? string.Empty).Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date) || TryParseDate(text, out date);
+
     /// <summary>Parses a date as people write it: d/M/yyyy or dd/MM/yyyy (also with '-' or '.').</summary>
     public static bool TryParseDate(string? text, out DateOnly date) =>
         DateOnly.TryParseExact(

@@ -120,8 +120,7 @@ public static class WorkingDaysCount
         }
 
         var value = (from ?? string.Empty).Trim();
-        if (!DateOnly.TryParseExact(value, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var start)
-            && !Domain.Time.VietnamTime.TryParseDate(value, out start))
+        if (!Domain.Time.VietnamTime.TryParseIsoOrWritten(value, out var start))
         {
             v.Add("from", value.Length == 0 ? "required" : "invalid-date", "Ngày bắt đầu tính phải viết dạng dd/MM/yyyy, ví dụ 13/02/2026.");
         }

@@ -120,9 +120,7 @@ public sealed record DirectiveForm(string Action, string Dispatch, string Number
 
     /// <summary>The day the office typed as the dispatch's date, if it reads as one.</summary>
     public DateOnly? IssuedDate =>
-        DateOnly.TryParseExact(IssuedOn.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var iso) ? iso
-        : VietnamTime.TryParseDate(IssuedOn, out var written) ? written
-        : null;
+        VietnamTime.TryParseIsoOrWritten(IssuedOn, out var date) ? date : null;
 
     /// <summary>What the registry validates; empty task rows are left out, the rest (even half-filled) go in so their problems are shown.</summary>
     public DirectiveInput ToInput() => new(
