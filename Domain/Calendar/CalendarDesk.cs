@@ -20,11 +20,10 @@ public sealed class CalendarDesk(ICalendarStore store, WorkingCalendars calendar
 
     public async Task<YearView> ViewAsync(int year, CancellationToken cancellationToken)
     {
-        var calendar = await calendars.CurrentAsync(cancellationToken);
         var snapshot = await store.LoadAsync(cancellationToken);
         var stored = snapshot.Years.FirstOrDefault(y => y.Value.Settings.Year == year)?.Value;
         var changes = await store.ChangesAsync(year, cancellationToken);
-        var current = stored is null ? calendar.Year(year) : YearCalendar.Compute(stored.Settings);
+        var current = YearCalendar.Compute(stored?.Settings ?? YearSettings.Default(year));
         return new YearView(current, stored, changes, VietnamTime.DateOf(time.GetUtcNow()));
     }
 

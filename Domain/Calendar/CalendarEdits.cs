@@ -71,9 +71,8 @@ public static class CalendarEdits
             return day.Error!;
         }
 
-        return current.Overrides.Any(e => e.Date == day.Value)
-            ? current with { Overrides = current.Overrides.Where(e => e.Date != day.Value).ToList() }
-            : Error.Validation("date", "not-listed", $"Ngày {VietnamTime.Format(day.Value)} không có trong danh sách ngày nghỉ thêm, ngày làm bù.");
+        // A day no longer listed (the same form posted twice) is already removed: nothing to do.
+        return current with { Overrides = current.Overrides.Where(e => e.Date != day.Value).ToList() };
     }
 
     /// <summary>The whole year at once (the API): settings and the complete list of days decided otherwise.</summary>
