@@ -1,4 +1,5 @@
 using ServerlessWorkflow.Functions.Email;
+using ServerlessWorkflow.Functions.Features.Calendar;
 using ServerlessWorkflow.Functions.Features.CheckDeadlines;
 using ServerlessWorkflow.Functions.Features.Directives;
 using ServerlessWorkflow.Functions.Features.ErrorReports;
@@ -29,6 +30,7 @@ builder.Services
     .AddHealthFeature()
     .AddOpenApiFeature()
     .AddUnits()
+    .AddCalendar()
     .AddDirectives()
     .AddSubmissions()
     .AddErrorReports()
@@ -43,6 +45,7 @@ app.UseCustomHandlerHosting();
 app.MapHealth();
 app.MapOpenApiDocument();
 app.MapUnits();
+app.MapCalendar();
 app.MapDirectives();
 app.MapSubmissions();
 app.MapErrorReports();
@@ -56,6 +59,7 @@ app.MapDirectivePages();
 app.MapStatisticsPage();
 app.MapErrorReportQueue();
 app.MapOutboxPage();
+app.MapCalendarPages();
 
 app.Run();
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using ServerlessWorkflow.Domain.Calendar;
 using ServerlessWorkflow.Domain.Common;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Time;
@@ -120,20 +121,23 @@ public sealed record AssignmentStanding(AssignmentState State, DateTimeOffset? C
     /// The standing from every version the unit sent. The latest version counts: if it says done,
     /// the task was completed when the unit first said done after its last "in progress"; that
     /// instant decides on time or late. Re-sending "done" to correct a note does not make it late.
+    /// Days overdue (or late) are counted as <paramref name="overdue"/> says: in working days with the
+    /// calendar, or — when none is given — in calendar days.
     /// </summary>
-    public static AssignmentStanding Evaluate(Deadline deadline, IEnumerable<SubmissionVersion> versions, DateTimeOffset now) =>
-        From(deadline, AssignmentSummary.Of(versions), now);
+    public static AssignmentStanding Evaluate(Deadline deadline, IEnumerable<SubmissionVersion> versions, DateTimeOffset now, DayCount? overdue = null) =>
+        From(deadline, AssignmentSummary.Of(versions), now, overdue);
 
     /// <summary>The standing from an assignment's summary (what <see cref="Evaluate"/> folds the versions into).</summary>
-    public static AssignmentStanding From(Deadline deadline, AssignmentSummary summary, DateTimeOffset now)
+    public static AssignmentStanding From(Deadline deadline, AssignmentSummary summary, DateTimeOffset now, DayCount? overdue = null)
     {
+        var count = overdue ?? DayCount.InCalendarDays;
         if (summary.CompletedAt is { } done)
         {
-            return new AssignmentStanding(deadline.HasPassed(done) ? AssignmentState.SubmittedLate : AssignmentState.SubmittedOnTime, done, summary.Latest, summary.Versions, deadline.DaysOverdue(done));
+            return new AssignmentStanding(deadline.HasPassed(done) ? AssignmentState.SubmittedLate : AssignmentState.SubmittedOnTime, done, summary.Latest, summary.Versions, count.DaysOverdue(deadline, done));
         }
 
         return deadline.HasPassed(now)
-            ? new AssignmentStanding(AssignmentState.Overdue, null, summary.Latest, summary.Versions, deadline.DaysOverdue(now))
+            ? new AssignmentStanding(AssignmentState.Overdue, null, summary.Latest, summary.Versions, count.DaysOverdue(deadline, now))
             : new AssignmentStanding(AssignmentState.Pending, null, summary.Latest, summary.Versions, 0);
     }
 }

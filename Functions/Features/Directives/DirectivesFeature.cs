@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using ServerlessWorkflow.Domain.Calendar;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Escalation;
 using ServerlessWorkflow.Domain.Submissions;
@@ -23,7 +24,9 @@ public static class DirectivesFeature
     public static IServiceCollection AddDirectives(this IServiceCollection services) =>
         services.AddTable(TableDirectiveStore.TableName)
             .AddUnitLinks()
-            .AddSingleton<IDirectiveStore, TableDirectiveStore>()
+            .AddSingleton<TableDirectiveStore>()
+            .AddSingleton<IDirectiveStore>(sp => new WorkingDayDeadlines(sp.GetRequiredService<TableDirectiveStore>(), sp.GetRequiredService<ICalendarSource>()))
+            .AddSingleton<ICalendarChangeListener>(sp => sp.GetRequiredService<DirectiveRegistry>())
             .AddSingleton(sp => new DirectiveRegistry(
                 sp.GetRequiredService<IDirectiveStore>(),
                 sp.GetRequiredService<ISubmissionStore>(),
@@ -31,6 +34,7 @@ public static class DirectivesFeature
                 sp.GetRequiredService<Domain.Links.UnitLinkSigner>(),
                 sp.GetRequiredService<IEscalationStore>(),
                 sp.GetRequiredService<EscalationPolicy>(),
+                sp.GetRequiredService<ICalendarSource>(),
                 sp.GetRequiredService<TimeProvider>())
             {
                 LinkLifetime = sp.GetRequiredService<IOptions<UnitLinkOptions>>().Value.LifetimeAfterLastDeadline,
@@ -47,7 +51,7 @@ public static class DirectivesFeature
     }
 
     private static async Task<Results<Created<RegisteredDirective>, ApiProblem>> RegisterAsync(
-        Body<RegisterDirectiveRequest> body, HttpRequest request, DirectiveRegistry registry, IOptions<UnitLinkOptions> links, CancellationToken cancellationToken)
+        Body<RegisterDirectiveRequest> body, HttpRequest request, DirectiveRegistry registry, IOptions<UnitLinkOptions> links, ICalendarSource calendars, CancellationToken cancellationToken)
     {
         var registered = await registry.RegisterAsync(body.Value.ToInput(), cancellationToken);
         if (!registered.IsSuccess)
@@ -62,7 +66,7 @@ public static class DirectivesFeature
             WireFormat.Date(d.IssuedOn),
             d.Issuer,
             d.Subject,
-            d.Tasks.Select(RegisteredTask.Of).ToList(),
+            d.Tasks.Select(t => RegisteredTask.Of(t, registered.Value.Calendar)).ToList(),
             registered.Value.Links.Select(l => new UnitLinkResponse(l.UnitId.Value, UnitLinks.UnitUrl(request, links.Value, l.Token))).ToList()));
     }
 
@@ -95,6 +99,7 @@ public static class DirectivesFeature
                 t.Kind,
                 WireFormat.Deadline(t.Deadline),
                 t.Deadline.PassesAt,
+                t.Term is { } term ? DeadlineTerm.Of(term, view.Value.Calendar) : null,
                 byTask[t.Id].Select(a =>
                 {
                     var key = new AssignmentKey(d.Id, t.Id, a.UnitId);
@@ -105,6 +110,7 @@ public static class DirectivesFeature
                         a.Standing.State,
                         a.Standing.CompletedAt,
                         a.Standing.DaysOverdue,
+                        view.Value.Days.Unit,
                         a.Standing.Versions,
                         a.Standing.Latest is { } latest ? new LatestSubmission(latest.Status, latest.Note, latest.At, latest.Late) : null,
                         EscalationHistory.Of(ladder, emails[(t.Id.Value, a.UnitId.Value)]).Select(EscalationStepResponse.Of).ToList());

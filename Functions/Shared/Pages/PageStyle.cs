@@ -45,6 +45,11 @@ public static class PageStyle
         .cell{white-space:nowrap} .cell.ok{background:#eef8f1} .cell.late{background:#fdf0ef;font-weight:600} .cell.lateok{background:#fff8e6} .na{color:var(--muted)}
         .badge{display:inline-block;font-size:.8rem;font-weight:400;background:var(--warn);color:#fff;border-radius:.25rem;padding:0 .4rem;margin-top:.25rem}
         .num{text-align:right;font-variant-numeric:tabular-nums}
+        .months{display:grid;grid-template-columns:repeat(auto-fill,minmax(15rem,1fr));gap:1rem} table.cal caption{font-weight:600;text-align:left}
+        table.cal th,table.cal td{border:0;padding:.2rem;text-align:center} .date{white-space:nowrap}
+        .holiday td,.off td,.makeup td{background:#fdf0ef} .off td{background:#fff8e6} .makeup td{background:#eef8f1}
+        td.holiday,.key.holiday{background:#fdf0ef;color:var(--accent);font-weight:600} td.off,.key.off{background:#fff8e6} td.makeup,.key.makeup{background:#eef8f1;font-weight:600} td.rest,.key.rest{color:var(--muted);background:var(--bg)} .key{padding:0 .4rem;border-radius:.25rem}
+        ul.days{list-style:none;padding:0;margin:0} ul.days li{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;justify-content:space-between;border-bottom:1px solid var(--line);padding:.5rem 0} ul.days form{margin:0} ul.days button{margin:0}
         figure.chart{margin:0} figure.chart figcaption{font-weight:600;margin-bottom:.25rem} .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr));gap:1.25rem}
         """;
 

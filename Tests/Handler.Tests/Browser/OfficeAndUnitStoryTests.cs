@@ -136,7 +136,7 @@ public sealed class OfficeAndUnitStoryTests(StorageFixture storage, BrowserFixtu
         Assert.EndsWith("?sx=tre", office.Url, StringComparison.Ordinal);
         var late = office.Locator("table.matrix tbody tr").First;
         await Assertions.Expect(late.GetByRole(AriaRole.Rowheader)).ToContainTextAsync("Chi bộ Văn phòng");
-        await Assertions.Expect(late.Locator("td").Nth(0)).ToContainTextAsync("Quá hạn 8 ngày");
+        await Assertions.Expect(late.Locator("td").Nth(0)).ToContainTextAsync("Quá hạn 6 ngày làm việc"); // 8 calendar days, 6 working days (issue 19)
         await Assertions.Expect(late.Locator("td").Nth(0)).ToContainTextAsync("Bước 3: báo Ban Thường vụ, UBKT");
         await Assertions.Expect(office.Locator("main")).ToContainTextAsync("quá hạn chưa làm 4");
         await BrowserFixture.ScreenshotAsync(office, "07-bang-qua-han");

@@ -96,7 +96,11 @@ public sealed class AttackTests(StorageFixture storage) : IAsyncLifetime
     [InlineData("office/directives/new")]
     [InlineData("office/error-reports")]
     [InlineData("office/outbox")]
+    [InlineData("office/calendar")]
+    [InlineData("office/calendar/2026")]
     [InlineData("api/directives")]
+    [InlineData("api/calendar/2026")]
+    [InlineData("api/working-days?days=5&from=2026-02-13")]
     [InlineData("api/error-reports")]
     [InlineData("api/outbox")]
     public async Task Office_pages_and_APIs_answer_401_without_the_key_and_with_a_wrong_one(string path)

@@ -60,8 +60,8 @@ public sealed class PackageTests(StorageFixture storage, PackageTests.Package pa
     /// <summary>
     /// The package is trimmed and compiled ahead of time: what reflection reaches in the build the
     /// other tests run might be gone from it. So the packaged executable goes once through every kind
-    /// of work the app does — the OpenAPI document, JSON in and out, a unit's page and form, the
-    /// office's sign-in (Data Protection and its key ring in blob storage), an office page, a
+    /// of work the app does — the OpenAPI document, JSON in and out, a deadline in working days and a
+    /// change of the calendar, a unit's page and form, the office's sign-in (Data Protection and its key ring in blob storage), an office page, a
     /// spreadsheet imported by the blob trigger and exported again, a data-error report, and the timer.
     /// </summary>
     [Fact]
@@ -95,7 +95,7 @@ public sealed class PackageTests(StorageFixture storage, PackageTests.Package pa
             subject = "Triển khai dịch vụ công của Đảng",
             tasks = new object[]
             {
-                new { title = "Gửi danh sách cán bộ quản trị", kind = "confirmation", deadline = "2099-12-31", units = new[] { "dang-bo-a" } },
+                new { title = "Gửi danh sách cán bộ quản trị", kind = "confirmation", deadline = "05 ngày làm việc kể từ ngày 01/12/2099", units = new[] { "dang-bo-a" } },
                 new { title = "Báo cáo thống kê theo mẫu", kind = "statistics", deadline = "2099-12-31", units = new[] { "dang-bo-a" } },
             },
         });
@@ -103,6 +103,19 @@ public sealed class PackageTests(StorageFixture storage, PackageTests.Package pa
         var directive = await registered.Content.ReadFromJsonAsync<JsonElement>(Ct);
         var id = directive.GetProperty("id").GetString()!;
         var token = OfficeClient.TokenFor(directive, "dang-bo-a");
+        Assert.Equal("2099-12-08", directive.GetProperty("tasks")[0].GetProperty("term").GetProperty("lastDay").GetString());
+
+        // The working-day calendar: a day off added (its store's JSON and transaction), and the deadline in working days follows it.
+        using (var calendar = await office.SendAsync(HttpMethod.Put, "api/calendar/2099", new { overrides = new[] { new { date = "2099-12-02", change = "day-off", reason = "Nghỉ thêm" } } }))
+        {
+            Assert.True(calendar.IsSuccessStatusCode, $"{(int)calendar.StatusCode}: {await calendar.Content.ReadAsStringAsync(Ct)}");
+            Assert.Equal("office", (await calendar.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("changedBy").GetString());
+        }
+
+        using (var followed = await office.SendAsync(HttpMethod.Get, $"api/directives/{id}"))
+        {
+            Assert.Equal("2099-12-09", (await followed.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("tasks")[0].GetProperty("deadline").GetString());
+        }
 
         // The unit's page, a form post (post/redirect/get) and a JSON post.
         using (var page = await SendAsync(http, HttpMethod.Get, $"u/{token}", "text/html"))

@@ -25,6 +25,8 @@ public sealed class SettingsTests(StorageFixture storage)
     [InlineData("SendGrid:Host", "ftp://api.sendgrid.com", "SendGrid__Host")]
     [InlineData("LocalTriggers:BlobPollInterval", "00:00:00", "LocalTriggers__BlobPollInterval")]
     [InlineData("Storage:Prefix", "Not-Valid", "Storage__Prefix")]
+    [InlineData("Calendar:CountDaysIn", "weeks", "Calendar__CountDaysIn")]
+    [InlineData("Calendar:CheckEverySeconds", "0", "Calendar__CheckEverySeconds")]
     public async Task A_bad_value_stops_the_start_with_a_message_naming_the_setting(string key, string value, string named)
     {
         var (exitCode, output) = await StartWithAsync(key, value);
