@@ -8,7 +8,7 @@ public sealed class ErrorReportTests
     private static readonly DateTimeOffset Morning = new(2026, 2, 20, 8, 0, 0, TimeSpan.FromHours(7));
 
     private static ErrorReportInput Input(string correct = "12/03/1980") =>
-        ErrorReportInput.Create("Nguyễn Văn A", "Chi bộ 1", "Ngày sinh", "12/03/1908", correct, "0900000000").Value;
+        ErrorReportInput.Create("Nguyễn Văn A", "Chi bộ 1", "Ngày sinh", "12/03/1908", correct, "0900000000", "yes").Value;
 
     [Fact]
     public void Tracking_codes_are_eight_unambiguous_characters_and_typed_back_in_any_case()
@@ -31,9 +31,9 @@ public sealed class ErrorReportTests
     [Fact]
     public void Required_fields_missing_are_all_reported()
     {
-        var result = ErrorReportInput.Create("", "", "", "", "", "");
+        var result = ErrorReportInput.Create("", "", "", "", "", "", null);
 
-        Assert.Equal(["memberName", "unitName", "field", "correctValue", "contact"], result.Error!.Fields.Select(f => f.Field));
+        Assert.Equal(["consent", "memberName", "unitName", "field", "correctValue", "contact"], result.Error!.Fields.Select(f => f.Field));
     }
 
     [Fact]

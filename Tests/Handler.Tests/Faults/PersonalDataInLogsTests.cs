@@ -84,7 +84,7 @@ public sealed partial class PersonalDataInLogsTests(StorageFixture storage) : IA
         // Members file error reports: JSON, a browser form, and one the desk refuses (no correct value).
         using var filed = await _office.Http.PostAsJsonAsync(
             "api/error-reports",
-            new { memberName = "Nguyễn Thị Hồng Nhung", unitName = "Chi bộ Văn phòng", field = "Số thẻ đảng viên", currentValue = "79.123.456", correctValue = "79.123.465", contact = "0912 345 678" },
+            new { memberName = "Nguyễn Thị Hồng Nhung", unitName = "Chi bộ Văn phòng", field = "Số thẻ đảng viên", currentValue = "79.123.456", correctValue = "79.123.465", contact = "0912 345 678", consent = true },
             Ct);
         Assert.Equal(HttpStatusCode.Created, filed.StatusCode);
         var code = (await filed.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("code").GetString()!;
@@ -96,6 +96,7 @@ public sealed partial class PersonalDataInLogsTests(StorageFixture storage) : IA
             ["currentValue"] = "12/03/1980",
             ["correctValue"] = "21/03/1980",
             ["contact"] = "bao.tran@example.invalid",
+            ["consent"] = "yes",
         }))
         {
             Assert.True(form.IsSuccessStatusCode, $"filing by form: {(int)form.StatusCode}"); // 303 to the status page, followed
