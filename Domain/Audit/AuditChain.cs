@@ -113,24 +113,12 @@ public static class AuditChain
     public static bool IsSelfConsistent(AuditEntry entry) => HashOf(entry.Chain, entry.Sequence, entry.Event, entry.PreviousHash) == entry.Hash;
 
     /// <summary>
-    /// Walks a chain's rows in the order of their places: each must be the next place, hash to its
+    /// Walks a chain's entries in the order of their places: each must be the next place, hash to its
     /// own hash, carry the sequence of its place and link to the entry before; the last must be the
-    /// head. Copies of entries kept for searching (<paramref name="copies"/>, each at the place of the
-    /// entry it copies) must be that entry. Reports the first place where any of that fails.
+    /// head. Reports the first place where that fails.
     /// </summary>
-    public static ChainReport Verify(string chain, IEnumerable<StoredAuditRow> rows, ChainHead? head, IEnumerable<StoredAuditRow>? copies = null)
+    public static ChainReport Verify(string chain, IEnumerable<StoredAuditRow> rows, ChainHead? head)
     {
-        var report = VerifyEntries(chain, rows, head, out var byPosition);
-        var badCopy = (copies ?? []).Where(c => c.Entry is not { } copy || !byPosition.TryGetValue(c.Position, out var hash) || copy.Hash != hash || copy.Sequence != c.Position || !IsSelfConsistent(copy))
-            .Select(c => (long?)c.Position).Min();
-        return badCopy is { } position && (report.FirstBreak is null || position < report.FirstBreak.Sequence)
-            ? report with { FirstBreak = new ChainBreak(position, ChainBreakKind.Changed) }
-            : report;
-    }
-
-    private static ChainReport VerifyEntries(string chain, IEnumerable<StoredAuditRow> rows, ChainHead? head, out Dictionary<long, string> byPosition)
-    {
-        byPosition = rows.Where(r => r.Entry is not null).GroupBy(r => r.Position).ToDictionary(g => g.Key, g => g.First().Entry!.Hash);
         var ordered = rows.OrderBy(r => r.Position).ToList();
         var hashes = ordered.Where(r => r.Entry is not null).Select(r => r.Entry!.Hash).ToHashSet(StringComparer.Ordinal);
         var expected = 1L;

@@ -12,7 +12,7 @@ namespace ServerlessWorkflow.Tests.Storage;
 /// The audit trail in Azurite: many requests and two instances appending at once each get their
 /// entry stored once, in unbroken chains; an entry edited, deleted or moved directly in the table —
 /// as someone with access to the storage account could — is found by verification at that entry;
-/// the trail of a directive, a unit or a person reads its copies.
+/// the trail of a directive, a unit or a person finds theirs by the blocks' markers.
 /// </summary>
 public sealed class AuditTrailTests(StorageFixture storage) : IAsyncLifetime
 {
@@ -30,7 +30,7 @@ public sealed class AuditTrailTests(StorageFixture storage) : IAsyncLifetime
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    private TableAuditTrail NewAppender() => new(new TableServiceClient(storage.ConnectionString), new StorageNames(_prefix), NullLogger<TableAuditTrail>.Instance);
+    private TableAuditTrail NewAppender(int firstChain = 0) => new(new TableServiceClient(storage.ConnectionString), new StorageNames(_prefix), NullLogger<TableAuditTrail>.Instance, firstChain);
 
     private AuditReader Reader => new(new TableServiceClient(storage.ConnectionString), new StorageNames(_prefix));
 
@@ -72,20 +72,43 @@ public sealed class AuditTrailTests(StorageFixture storage) : IAsyncLifetime
 
     private async Task<ChainReport> ReportAsync(string chain) => (await Reader.VerifyAsync(Ct)).Single(r => r.Chain == chain);
 
-    private static string EntryKey(long sequence) => "e|" + TableAuditTrail.Sequence(sequence);
+    private static string BlockKey(long first) => TableAuditTrail.BlockPrefix + TableAuditTrail.Sequence(first);
+
+    /// <summary>Changes the stored JSON of entry <paramref name="sequence"/> in its block, as someone editing the table would.</summary>
+    private async Task EditEntryAsync(string chain, long sequence, Action<System.Text.Json.Nodes.JsonObject> edit)
+    {
+        TableEntity? block = null;
+        await foreach (var row in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {chain} and First le {sequence} and Last ge {sequence}"), cancellationToken: Ct))
+        {
+            block = row;
+        }
+
+        var json = string.Concat(Enumerable.Range(0, 40).Select(i => block!.GetString("E" + i)).TakeWhile(c => c is not null));
+        var entries = System.Text.Json.Nodes.JsonNode.Parse(json)!.AsArray();
+        edit(entries.Single(e => (long)e!["sequence"]! == sequence)!.AsObject());
+        var edited = entries.ToJsonString();
+        for (var i = 0; block!.ContainsKey("E" + i); i++)
+        {
+            block.Remove("E" + i);
+        }
+
+        block["E0"] = edited;
+        await _table.UpdateEntityAsync(block, ETag.All, TableUpdateMode.Replace, Ct);
+    }
 
     [Fact]
-    public async Task Many_appends_at_once_from_two_instances_are_each_stored_once_in_unbroken_chains()
+    public async Task Many_appends_at_once_from_two_instances_starting_on_one_chain_are_each_stored_once_in_unbroken_chains()
     {
-        await using var first = NewAppender();
-        await using var second = NewAppender();
+        // Both start on chain 0: they race for its head, and the loser moves to another chain.
+        await using var first = NewAppender(firstChain: 0);
+        await using var second = NewAppender(firstChain: 0);
         await Task.WhenAll(Enumerable.Range(1, 300).Select(i => (i % 2 == 0 ? first : second).AppendAsync(Event(i, "don-vi-" + (i % 7)), Ct)));
 
         var reports = await Reader.VerifyAsync(Ct);
         var subjects = new List<string>();
-        await foreach (var row in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey ge {"e|"} and RowKey lt {"e}"}"), cancellationToken: Ct))
+        await foreach (var row in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey ge {"b|"} and RowKey lt {"b}"}"), cancellationToken: Ct))
         {
-            subjects.Add(row.GetString("Subject"));
+            subjects.AddRange(TableAuditTrail.ReadBlock(row).Select(e => e.Event.Subject!));
         }
 
         Assert.All(reports, r => Assert.True(r.Intact, $"{r.Chain}: {r.FirstBreak?.Message}"));
@@ -99,9 +122,7 @@ public sealed class AuditTrailTests(StorageFixture storage) : IAsyncLifetime
         var chain = await AppendAsync(6);
         Assert.True((await ReportAsync(chain)).Intact);
 
-        var row = (await _table.GetEntityAsync<TableEntity>(chain, EntryKey(4), cancellationToken: Ct)).Value;
-        row["Summary"] = "Lần 4 (đã sửa)";
-        await _table.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Replace, Ct);
+        await EditEntryAsync(chain, 4, entry => entry["summary"] = "Lần 4 (đã sửa)");
 
         Assert.Equal(new ChainBreak(4, ChainBreakKind.Changed), (await ReportAsync(chain)).FirstBreak);
     }
@@ -111,11 +132,11 @@ public sealed class AuditTrailTests(StorageFixture storage) : IAsyncLifetime
     {
         var chain = await AppendAsync(6);
 
-        await _table.DeleteEntityAsync(chain, EntryKey(3), ETag.All, Ct);
+        await _table.DeleteEntityAsync(chain, BlockKey(3), ETag.All, Ct);
         Assert.Equal(new ChainBreak(3, ChainBreakKind.Removed), (await ReportAsync(chain)).FirstBreak);
 
         var other = await AppendOnAnotherPrefixAsync();
-        await other.Table.DeleteEntityAsync(other.Chain, EntryKey(6), ETag.All, Ct);
+        await other.Table.DeleteEntityAsync(other.Chain, BlockKey(6), ETag.All, Ct);
         Assert.Equal(new ChainBreak(6, ChainBreakKind.Removed), (await other.Reader.VerifyAsync(Ct)).Single(r => r.Chain == other.Chain).FirstBreak);
     }
 
@@ -123,24 +144,36 @@ public sealed class AuditTrailTests(StorageFixture storage) : IAsyncLifetime
     public async Task Two_entries_swapped_in_the_table_are_reported_as_reordered_at_the_first_of_them()
     {
         var chain = await AppendAsync(6);
-        var second = (await _table.GetEntityAsync<TableEntity>(chain, EntryKey(2), cancellationToken: Ct)).Value;
-        var fifth = (await _table.GetEntityAsync<TableEntity>(chain, EntryKey(5), cancellationToken: Ct)).Value;
+        var second = (await _table.GetEntityAsync<TableEntity>(chain, BlockKey(2), cancellationToken: Ct)).Value;
+        var fifth = (await _table.GetEntityAsync<TableEntity>(chain, BlockKey(5), cancellationToken: Ct)).Value;
 
-        await _table.UpdateEntityAsync(new TableEntity(fifth) { PartitionKey = chain, RowKey = EntryKey(2) }, ETag.All, TableUpdateMode.Replace, Ct);
-        await _table.UpdateEntityAsync(new TableEntity(second) { PartitionKey = chain, RowKey = EntryKey(5) }, ETag.All, TableUpdateMode.Replace, Ct);
+        await _table.UpdateEntityAsync(new TableEntity(fifth) { PartitionKey = chain, RowKey = BlockKey(2) }, ETag.All, TableUpdateMode.Replace, Ct);
+        await _table.UpdateEntityAsync(new TableEntity(second) { PartitionKey = chain, RowKey = BlockKey(5) }, ETag.All, TableUpdateMode.Replace, Ct);
 
         Assert.Equal(new ChainBreak(2, ChainBreakKind.Reordered), (await ReportAsync(chain)).FirstBreak);
     }
 
     [Fact]
-    public async Task A_copy_kept_for_searching_that_is_edited_is_reported_at_its_entry()
+    public async Task One_entry_edited_inside_a_block_of_many_is_reported_at_that_entry()
     {
-        var chain = await AppendAsync(6);
-        var copy = (await _table.GetEntityAsync<TableEntity>(chain, "u|chi-bo-a|" + TableAuditTrail.Sequence(5), cancellationToken: Ct)).Value;
-        copy["Summary"] = "Không có gì";
-        await _table.UpdateEntityAsync(copy, ETag.All, TableUpdateMode.Replace, Ct);
+        await using (var trail = NewAppender())
+        {
+            await Task.WhenAll(Enumerable.Range(1, 60).Select(i => trail.AppendAsync(Event(i), Ct)));
+        }
 
-        Assert.Equal(new ChainBreak(5, ChainBreakKind.Changed), (await ReportAsync(chain)).FirstBreak);
+        var chain = Assert.Single(await ChainsInUseAsync());
+        var blocks = new List<TableEntity>();
+        await foreach (var row in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {chain} and RowKey ge {"b|"} and RowKey lt {"b}"}"), cancellationToken: Ct))
+        {
+            blocks.Add(row);
+        }
+
+        var big = blocks.OrderByDescending(b => b.GetInt32("Count")).First();
+        Assert.True(big.GetInt32("Count") > 1, "concurrent appends were written one by one");
+        var middle = big.GetInt64("First")!.Value + 1;
+        await EditEntryAsync(chain, middle, entry => entry["unitId"] = "don-vi-khac");
+
+        Assert.Equal(new ChainBreak(middle, ChainBreakKind.Changed), (await ReportAsync(chain)).FirstBreak);
     }
 
     [Fact]
