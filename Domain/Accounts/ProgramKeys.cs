@@ -50,7 +50,7 @@ public interface IProgramKeyStore
 /// </summary>
 public sealed class ProgramKeyRing(IProgramKeyStore store, TimeProvider time)
 {
-    public const string ConfiguredName = "Khóa trong cấu hình (Office__ApiKey)";
+    public const string ConfiguredName = "Khóa đặt khi triển khai";
 
     /// <summary>What the configured key may do: everything scripts did before roles existed; not administration.</summary>
     public static readonly IReadOnlyList<OfficeRole> ConfiguredRoles = [OfficeRole.VanPhong, OfficeRole.BanXayDungDang, OfficeRole.ThuongTruc];

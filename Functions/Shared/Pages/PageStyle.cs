@@ -49,7 +49,7 @@ public static class PageStyle
         .check input{width:2.75rem;height:2.75rem;min-height:2.75rem;margin:0;flex:none}
         .privacy{border:1px solid var(--line);border-radius:.5rem;background:var(--bg);padding:0 1rem .5rem;margin-top:1rem} .privacy h2{font-size:1rem} .privacy ul{padding-left:1.25rem;margin:.25rem 0}
         .actions{display:flex;flex-wrap:wrap;gap:0 .75rem} .actions form{margin:0}
-        code.secret{font-size:1.2rem;letter-spacing:.05em;background:#fff8e6;padding:.1rem .4rem;word-break:break-all}
+        code.secret{font-size:1.2rem;letter-spacing:.05em;background:#fff8e6;padding:.1rem .4rem;overflow-wrap:anywhere}
         figure.qr{margin:.5rem 0} figure.qr svg{width:12rem;max-width:100%;height:auto}
         nav.office a.me{margin-left:auto;font-weight:600}
         figure.chart{margin:0} figure.chart figcaption{font-weight:600;margin-bottom:.25rem} .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr));gap:1.25rem}
