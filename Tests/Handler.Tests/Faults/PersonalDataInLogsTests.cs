@@ -14,7 +14,7 @@ namespace ServerlessWorkflow.Tests.Faults;
 /// <summary>
 /// Personal data never reaches the logs, at any level: a whole flow — members filing error reports
 /// (name, phone, email, the value on record and the right one; by JSON, by form, and one refused),
-/// the office working them, units submitting with notes, escalation emails including one SendGrid
+/// the office working them, one member's data exported and erased (by API and from the signed-in page), units submitting with notes, escalation emails including one SendGrid
 /// refuses with the recipient's address in its error — runs with every category at Trace and a
 /// provider that keeps every entry, its exception and its scopes. None of those values, and no email
 /// address at all, appears in any of them.
@@ -123,6 +123,22 @@ public sealed partial class PersonalDataInLogsTests(StorageFixture storage) : IA
             Assert.Equal(HttpStatusCode.OK, lookup.StatusCode);
         }
 
+        // A member asks for their data, then for its erasure: by API and from the Board's page (signed in).
+        using (var export = await _office.SendAsync(HttpMethod.Post, "api/member-data/export", new { memberName = "Trần Quốc Bảo", contact = "bao.tran@example.invalid" }))
+        {
+            Assert.Contains("21/03/1980", await export.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+
+        await _app.AddAccountAsync("bxdd", ServerlessWorkflow.Domain.Accounts.OfficeRole.BanXayDungDang);
+        var board = new Visitor();
+        using var http = Visitor.Client(_app.BaseAddress);
+        await board.SignInAsync(http, "bxdd");
+        using (var search = await board.SendAsync(http, HttpMethod.Get, "office/member-data"))
+        using (var erase = await board.SendAsync(http, HttpMethod.Post, "office/member-data", new() { ["csrf"] = board.FormToken!, ["memberName"] = "Trần Quốc Bảo", ["contact"] = "bao.tran@example.invalid", ["action"] = "erase", ["confirm"] = "yes" }))
+        {
+            Assert.Contains("Đã xóa thông tin cá nhân trong 1 phản ánh", await erase.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+
         // Units submit: one by JSON with a note, one by form with a note and a file, one refused (unknown status).
         using (var json = await _office.Http.PostAsJsonAsync($"u/{OfficeClient.TokenFor(directive, "dang-bo-a")}/tasks/t1", new { status = "done", note = "Đã họp chi bộ ngày 20/2, đồng chí Lê Thị Mai (0987654321) phụ trách" }, Ct))
         {
@@ -172,6 +188,14 @@ public sealed partial class PersonalDataInLogsTests(StorageFixture storage) : IA
         Assert.Contains(_logs.Entries, e => e.Category.Contains("OutboxSender", StringComparison.Ordinal) && e.Text.Contains("rejected", StringComparison.Ordinal));
         Assert.Contains(_logs.Entries, e => e.Text.Contains("/api/error-reports", StringComparison.Ordinal));
         Assert.Contains(_logs.Entries, e => e.Text.Contains(id, StringComparison.Ordinal) || e.Text.Contains("/u/", StringComparison.Ordinal));
+
+        // Nor does the audit trail (it cannot be erased): it names reports by their codes.
+        using (var trail = await _office.SendAsync(HttpMethod.Get, "api/audit"))
+        {
+            var text = await trail.Content.ReadAsStringAsync(Ct);
+            Assert.Contains("member-data-erased", text, StringComparison.Ordinal);
+            Assert.All(Secrets, secret => Assert.DoesNotContain(secret, text, StringComparison.OrdinalIgnoreCase));
+        }
 
         var leaks = _logs.Entries
             .SelectMany(e => Secrets.Where(s => e.Text.Contains(s, StringComparison.OrdinalIgnoreCase)).Select(s => $"'{s}' in [{e.Level} {e.Category}] {e.Text}")
