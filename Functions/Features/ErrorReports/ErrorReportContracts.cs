@@ -28,28 +28,7 @@ public sealed record MemberDataRequest(string? MemberName, string? Contact, stri
 }
 
 /// <summary>One member's data as exported on request: when, and every report about them with all it holds.</summary>
-public sealed record MemberDataExport(DateTimeOffset ExportedAt, string MemberName, List<ExportedErrorReport> Reports);
-
-/// <summary>A report as exported to the member: everything stored about it, consent included.</summary>
-public sealed record ExportedErrorReport(
-    string Code,
-    string MemberName,
-    string UnitName,
-    string Field,
-    string CurrentValue,
-    string CorrectValue,
-    string Contact,
-    ErrorReportStatus Status,
-    string Note,
-    DateTimeOffset FiledAt,
-    DateTimeOffset UpdatedAt,
-    DateTimeOffset? ConsentAt,
-    string? ConsentNotice)
-{
-    public static ExportedErrorReport Of(ErrorReport r) => new(
-        r.Code.Value, r.Input.MemberName, r.Input.UnitName, r.Input.Field, r.Input.CurrentValue, r.Input.CorrectValue, r.Input.Contact,
-        r.Status, r.ResolutionNote, r.FiledAt, r.UpdatedAt, r.ConsentAt, r.ConsentNotice);
-}
+public sealed record MemberDataExport(DateTimeOffset ExportedAt, string MemberName, List<OfficeErrorReport> Reports);
 
 /// <summary>What an erasure did: the reports whose member details were erased.</summary>
 public sealed record MemberDataErased(List<string> Codes);
@@ -72,7 +51,7 @@ public sealed record ErrorReportProgress(string Code, string Field, ErrorReportS
         new(r.Code.Value, r.Input.Field, r.Status, ErrorReportStatuses.Name(r.Status), r.FiledAt, r.UpdatedAt, r.ResolutionNote);
 }
 
-/// <summary>A report as the office handles it, with the member's details.</summary>
+/// <summary>A report as the Party Building Board handles it (and as a member's export gives it): everything stored, the member's details and consent included.</summary>
 public sealed record OfficeErrorReport(
     string Code,
     string MemberName,
@@ -84,9 +63,12 @@ public sealed record OfficeErrorReport(
     ErrorReportStatus Status,
     string Note,
     DateTimeOffset FiledAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? ConsentAt,
+    string? ConsentNotice,
+    DateTimeOffset? AnonymisedAt)
 {
     public static OfficeErrorReport Of(ErrorReport r) => new(
         r.Code.Value, r.Input.MemberName, r.Input.UnitName, r.Input.Field, r.Input.CurrentValue, r.Input.CorrectValue, r.Input.Contact,
-        r.Status, r.ResolutionNote, r.FiledAt, r.UpdatedAt);
+        r.Status, r.ResolutionNote, r.FiledAt, r.UpdatedAt, r.ConsentAt, r.ConsentNotice, r.AnonymisedAt);
 }

@@ -102,7 +102,7 @@ public static class MemberDataPages
     {
         await audit.RecordAsync(user, AuditAction.MemberDataExported, cancellationToken,
             summary: found.Count == 0 ? "Không có phản ánh nào." : $"{found.Count} phản ánh: {string.Join(", ", found.Select(r => r.Code.Value))}");
-        return new MemberDataExport(time.GetUtcNow(), request.MemberName?.Trim() ?? string.Empty, found.Select(ExportedErrorReport.Of).ToList());
+        return new MemberDataExport(time.GetUtcNow(), request.MemberName?.Trim() ?? string.Empty, found.Select(OfficeErrorReport.Of).ToList());
     }
 
     private static async Task<Result<IReadOnlyList<ErrorReport>>> EraseAndRecordAsync(
