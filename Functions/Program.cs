@@ -1,5 +1,7 @@
 using ServerlessWorkflow.Functions.Email;
 using ServerlessWorkflow.Functions.Features.Calendar;
+using ServerlessWorkflow.Functions.Features.Accounts;
+using ServerlessWorkflow.Functions.Features.AuditTrail;
 using ServerlessWorkflow.Functions.Features.CheckDeadlines;
 using ServerlessWorkflow.Functions.Features.Directives;
 using ServerlessWorkflow.Functions.Features.ErrorReports;
@@ -12,16 +14,19 @@ using ServerlessWorkflow.Functions.Features.Units;
 using ServerlessWorkflow.Functions.Hosting;
 using ServerlessWorkflow.Functions.Hosting.LocalTriggers;
 using ServerlessWorkflow.Functions.Hosting.Telemetry;
+using ServerlessWorkflow.Functions.Shared.Audit;
 using ServerlessWorkflow.Functions.Storage;
 
 // The slim builder: no HTTPS, HTTP/3 or hosting-startup scanning (the host calls the handler over loopback HTTP), so a cold start is shorter.
 var builder = WebApplication.CreateSlimBuilder(args);
 
-// Platform: custom-handler hosting (port, wire format, problems, pages, office authentication),
-// telemetry, storage, email, and the development stand-in for the host's timer and blob triggers.
+// Platform: custom-handler hosting (port, wire format, problems, pages, office accounts and roles,
+// CSRF, rate limits), telemetry, storage, the audit trail, email, and the development stand-in for
+// the host's timer and blob triggers.
 builder.AddCustomHandlerHosting();
 builder.AddTelemetry();
 builder.AddStorage();
+builder.Services.AddAuditTrail();
 builder.AddEmail();
 builder.AddLocalTriggers();
 
@@ -36,7 +41,8 @@ builder.Services
     .AddErrorReports()
     .AddCheckDeadlines()
     .AddStatistics()
-    .AddOfficeLogin();
+    .AddOfficeLogin()
+    .AddAccounts();
 
 var app = builder.Build();
 app.UseCustomHandlerHosting();
@@ -53,13 +59,18 @@ app.MapCheckDeadlines();
 app.MapEscalations();
 app.MapStatistics();
 
-// The office's pages (sign in once, then a cookie; every form carries its antiforgery token).
+// The office's pages (each person signs in with their own account; every page and endpoint
+// declares the roles it needs; every form carries its antiforgery token).
 app.MapOfficeLogin();
+app.MapMyAccount();
+app.MapAccounts();
 app.MapDirectivePages();
 app.MapStatisticsPage();
 app.MapErrorReportQueue();
+app.MapMemberData();
 app.MapOutboxPage();
 app.MapCalendarPages();
+app.MapAuditTrail();
 
 app.Run();
 

@@ -6,6 +6,9 @@ namespace ServerlessWorkflow.Domain.Calendar;
 /// <summary>A year as the office sees it: its days, whether (and by whom, when) it was decided, its history, and today (Vietnam).</summary>
 public sealed record YearView(YearCalendar Calendar, StoredYear? Stored, IReadOnlyList<CalendarChange> Changes, DateOnly Today);
 
+/// <summary>A change saved (or not, when it changed nothing): the year as it now is and what changed, in the office's words (empty: nothing was saved).</summary>
+public sealed record CalendarEdit(YearCalendar Year, IReadOnlyList<string> What);
+
 /// <summary>
 /// The office's calendar desk: shows a year and saves the office's changes to it. A change is
 /// read–modified–written on the year's stored version (a concurrent change is retried on), refused
@@ -27,8 +30,8 @@ public sealed class CalendarDesk(ICalendarStore store, WorkingCalendars calendar
         return new YearView(current, stored, changes, VietnamTime.DateOf(time.GetUtcNow()));
     }
 
-    /// <summary>Applies <paramref name="edit"/> to the stored year; the year as it now is, or the edit's (or the past-day check's) problems.</summary>
-    public async Task<Result<YearCalendar>> ChangeAsync(int year, Func<YearSettings, Result<YearSettings>> edit, string by, CancellationToken cancellationToken)
+    /// <summary>Applies <paramref name="edit"/> to the stored year; the year as it now is and what changed, or the edit's (or the past-day check's) problems.</summary>
+    public async Task<Result<CalendarEdit>> ChangeAsync(int year, Func<YearSettings, Result<YearSettings>> edit, string by, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
@@ -46,7 +49,7 @@ public sealed class CalendarDesk(ICalendarStore store, WorkingCalendars calendar
             var after = before.With(edited.Value);
             if (what.Count == 0)
             {
-                return after.Year(year);
+                return new CalendarEdit(after.Year(year), []);
             }
 
             var now = time.GetUtcNow();
@@ -65,7 +68,7 @@ public sealed class CalendarDesk(ICalendarStore store, WorkingCalendars calendar
                     await listener.CalendarChangedAsync(before, after, cancellationToken);
                 }
 
-                return after.Year(year);
+                return new CalendarEdit(after.Year(year), what);
             }
 
             if (saved.Error!.Kind != ErrorKind.Conflict)

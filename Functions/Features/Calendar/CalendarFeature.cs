@@ -1,10 +1,12 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using ServerlessWorkflow.Domain.Accounts;
 using ServerlessWorkflow.Domain.Calendar;
 using ServerlessWorkflow.Domain.Common;
 using ServerlessWorkflow.Functions.Hosting;
 using ServerlessWorkflow.Functions.Hosting.Security;
+using ServerlessWorkflow.Functions.Shared.Audit;
 using ServerlessWorkflow.Functions.Shared.Http;
 using ServerlessWorkflow.Functions.Storage;
 
@@ -64,16 +66,17 @@ public static class CalendarFeature
 
     public static IEndpointRouteBuilder MapCalendar(this IEndpointRouteBuilder app)
     {
-        var office = app.MapGroup("/api").RequireAuthorization(OfficeAuthentication.Policy).WithTags("Calendar");
-        office.MapGet("/calendar/{year}", GetAsync).WithName("GetCalendarYear").ProducesProblem(StatusCodes.Status404NotFound);
-        office.MapPut("/calendar/{year}", PutAsync).WithName("PutCalendarYear").WithBody<PutCalendarYearRequest>(MaxCalendarBody)
+        var office = app.MapGroup("/api").WithTags("Calendar");
+        office.MapGet("/calendar/{year}", GetAsync).WithName("GetCalendarYear").RequireOfficeRole(OfficeRole.VanPhong, OfficeRole.ThuongTruc).ProducesProblem(StatusCodes.Status404NotFound);
+        office.MapPut("/calendar/{year}", PutAsync).WithName("PutCalendarYear").RequireOfficeRole(OfficeRole.VanPhong).WithBody<PutCalendarYearRequest>(MaxCalendarBody)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        office.MapGet("/working-days", CountAsync).WithName("CountWorkingDays").ProducesValidationProblem();
+        office.MapGet("/working-days", CountAsync).WithName("CountWorkingDays").RequireOfficeRole(OfficeRole.VanPhong, OfficeRole.ThuongTruc).ProducesValidationProblem();
         return app;
     }
 
-    /// <summary>Who made a change, as the authentication names them (today the one principal "office"; named accounts will fill it in).</summary>
-    public static string ChangedBy(ClaimsPrincipal user) => user.Identity?.Name is { Length: > 0 } name ? name : "office";
+    /// <summary>Who made a change, as the calendar's history shows it: the account's (or the program key's) display name.</summary>
+    public static string ChangedBy(ClaimsPrincipal user) =>
+        user.FindFirstValue(OfficeAuthentication.DisplayNameClaim) ?? user.Identity?.Name ?? "office";
 
     private static async Task<Results<Ok<CalendarYearResponse>, ApiProblem>> GetAsync(string year, CalendarDesk desk, CancellationToken cancellationToken)
     {
@@ -84,7 +87,7 @@ public static class CalendarFeature
     }
 
     private static async Task<Results<Ok<CalendarYearResponse>, ApiProblem>> PutAsync(
-        string year, Body<PutCalendarYearRequest> body, ClaimsPrincipal user, CalendarDesk desk, CancellationToken cancellationToken)
+        string year, Body<PutCalendarYearRequest> body, ClaimsPrincipal user, CalendarDesk desk, OfficeAudit audit, CancellationToken cancellationToken)
     {
         var parsed = CalendarEdits.ParseYear(year);
         if (!parsed.IsSuccess)
@@ -94,6 +97,11 @@ public static class CalendarFeature
 
         var request = body.Value;
         var changed = await desk.ChangeAsync(parsed.Value, _ => CalendarEdits.Replace(parsed.Value, request.Settings, request.OverrideInputs), ChangedBy(user), cancellationToken);
+        if (changed.IsSuccess)
+        {
+            await audit.RecordCalendarAsync(user, parsed.Value, changed.Value.What, cancellationToken);
+        }
+
         return changed.IsSuccess
             ? TypedResults.Ok(CalendarYearResponse.Of(await desk.ViewAsync(parsed.Value, cancellationToken)))
             : Problems.For(changed.Error!);

@@ -1,10 +1,12 @@
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ServerlessWorkflow.Domain.Accounts;
 using ServerlessWorkflow.Domain.Calendar;
 using ServerlessWorkflow.Domain.Common;
 using ServerlessWorkflow.Domain.Time;
 using ServerlessWorkflow.Functions.Hosting.Security;
+using ServerlessWorkflow.Functions.Shared.Audit;
 using ServerlessWorkflow.Functions.Shared.Http;
 using ServerlessWorkflow.Functions.Shared.Pages;
 
@@ -21,7 +23,7 @@ public static class CalendarPages
 {
     public static IEndpointRouteBuilder MapCalendarPages(this IEndpointRouteBuilder app)
     {
-        var office = app.MapGroup("/office/calendar").RequireAuthorization(OfficeAuthentication.Policy);
+        var office = app.MapGroup("/office/calendar").RequireOfficeRole(OfficeRole.VanPhong);
         office.MapGet("/", ThisYearAsync).WithName("OfficeCalendar").AsPage();
         office.MapGet("/{year}", ShowAsync).WithName("OfficeCalendarYear").AsPage();
         office.MapPost("/{year}", ChangeAsync).WithName("OfficeCalendarYearPost").WithFormBody<CalendarForm>(CalendarFeature.MaxCalendarBody).AsPage();
@@ -58,7 +60,7 @@ public static class CalendarPages
 
     /// <summary>Saves one change (the settings, a day added, a day removed) and shows the year again, or the form with its problem and what was typed.</summary>
     private static async Task<Results<SeeOther, RazorComponentResult>> ChangeAsync(
-        string year, Body<CalendarForm> body, ClaimsPrincipal user, CalendarDesk desk, CancellationToken cancellationToken)
+        string year, Body<CalendarForm> body, ClaimsPrincipal user, CalendarDesk desk, OfficeAudit audit, CancellationToken cancellationToken)
     {
         var parsed = CalendarEdits.ParseYear(year);
         if (!parsed.IsSuccess)
@@ -67,11 +69,12 @@ public static class CalendarPages
         }
 
         var form = body.Refusal is null ? body.Value : CalendarForm.Empty;
-        Result<YearCalendar> changed = body.Refusal is { } refused
+        Result<CalendarEdit> changed = body.Refusal is { } refused
             ? refused.AsError()
             : await desk.ChangeAsync(parsed.Value, settings => form.Apply(settings), CalendarFeature.ChangedBy(user), cancellationToken);
         if (changed.IsSuccess)
         {
+            await audit.RecordCalendarAsync(user, parsed.Value, changed.Value.What, cancellationToken);
             return new SeeOther($"/office/calendar/{parsed.Value.ToString(CultureInfo.InvariantCulture)}?luu=1#{form.Anchor}");
         }
 

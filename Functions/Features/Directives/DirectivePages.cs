@@ -1,12 +1,15 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using System.Security.Claims;
 using Microsoft.Extensions.Options;
 using ServerlessWorkflow.Domain.Calendar;
+using ServerlessWorkflow.Domain.Accounts;
 using ServerlessWorkflow.Domain.Common;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Escalation;
 using ServerlessWorkflow.Domain.Time;
 using ServerlessWorkflow.Domain.Units;
 using ServerlessWorkflow.Functions.Hosting.Security;
+using ServerlessWorkflow.Functions.Shared.Audit;
 using ServerlessWorkflow.Functions.Shared.Http;
 using ServerlessWorkflow.Functions.Shared.Links;
 using ServerlessWorkflow.Functions.Shared.Pages;
@@ -24,11 +27,11 @@ public static class DirectivePages
 {
     public static IEndpointRouteBuilder MapDirectivePages(this IEndpointRouteBuilder app)
     {
-        var office = app.MapGroup("/office").RequireAuthorization(OfficeAuthentication.Policy);
-        office.MapGet("/", ListAsync).WithName("OfficeDirectives").AsPage();
-        office.MapGet("/directives/{id}", BoardAsync).WithName("OfficeDirective").AsPage();
-        office.MapGet("/directives/new", NewAsync).WithName("NewDirective").AsPage();
-        office.MapPost("/directives/new", CreateAsync).WithName("NewDirectivePost").WithFormBody<DirectiveForm>(DirectivesFeature.MaxDirectiveBody).AsPage();
+        var office = app.MapGroup("/office");
+        office.MapGet("/", ListAsync).WithName("OfficeDirectives").RequireOfficeRole(OfficeRole.VanPhong, OfficeRole.ThuongTruc).AsPage();
+        office.MapGet("/directives/{id}", BoardAsync).WithName("OfficeDirective").RequireOfficeRole(OfficeRole.VanPhong, OfficeRole.ThuongTruc).AsPage();
+        office.MapGet("/directives/new", NewAsync).WithName("NewDirective").RequireOfficeRole(OfficeRole.VanPhong).AsPage();
+        office.MapPost("/directives/new", CreateAsync).WithName("NewDirectivePost").RequireOfficeRole(OfficeRole.VanPhong).WithFormBody<DirectiveForm>(DirectivesFeature.MaxDirectiveBody).AsPage();
         return app;
     }
 
@@ -74,7 +77,7 @@ public static class DirectivePages
     /// again with every problem and everything typed.
     /// </summary>
     private static async Task<Results<SeeOther, RazorComponentResult>> CreateAsync(
-        Body<DirectiveForm> body, DirectiveRegistry registry, UnitRegistry units, ICalendarSource calendars, TimeProvider time, CancellationToken cancellationToken)
+        Body<DirectiveForm> body, ClaimsPrincipal user, DirectiveRegistry registry, UnitRegistry units, ICalendarSource calendars, OfficeAudit audit, TimeProvider time, CancellationToken cancellationToken)
     {
         var tree = await units.TreeAsync(cancellationToken);
         var calendar = await calendars.CurrentAsync(cancellationToken);
@@ -99,6 +102,11 @@ public static class DirectivePages
         }
 
         var registered = await registry.RegisterAsync(form.ToInput(), cancellationToken);
+        if (registered.IsSuccess)
+        {
+            await audit.RecordDirectiveAsync(user, registered.Value.Directive, cancellationToken);
+        }
+
         return registered.IsSuccess
             ? new SeeOther($"/office/directives/{registered.Value.Directive.Id.Value}?moi=1")
             : PageResults.Render<NewDirectivePage, NewDirectiveModel>(new NewDirectiveModel(form, tree, registered.Error, null, calendar), StatusCodes.Status400BadRequest);

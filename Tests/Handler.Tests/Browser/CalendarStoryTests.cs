@@ -20,6 +20,7 @@ public sealed class CalendarStoryTests(StorageFixture storage, BrowserFixture br
     {
         _app = new HandlerApp(storage.ConnectionString, StorageFixture.NewPrefix(), services: s => s.AddSingleton<TimeProvider>(_clock));
         await new OfficeClient(_app.Start()).SeedUnitsAsync();
+        await _app.AddAccountAsync("vanphong", ServerlessWorkflow.Domain.Accounts.OfficeRole.VanPhong);
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
@@ -32,7 +33,7 @@ public sealed class CalendarStoryTests(StorageFixture storage, BrowserFixture br
         await using var desk = await browser.NewContextAsync(BrowserFixture.Desktop);
         var office = await desk.NewPageAsync();
         await office.GotoAsync(Url("office/calendar"));
-        await BrowserFixture.SignInAsync(office);
+        await BrowserFixture.SignInAsync(office, "vanphong");
 
         // This year's calendar, by the Labour Code: Tết Bính Ngọ, Giỗ Tổ on a Sunday given back on the Monday.
         await Assertions.Expect(office.GetByRole(AriaRole.Heading, new() { Name = "Lịch làm việc năm 2026" })).ToBeVisibleAsync();
@@ -56,7 +57,7 @@ public sealed class CalendarStoryTests(StorageFixture storage, BrowserFixture br
         await Assertions.Expect(office.GetByRole(AriaRole.Status)).ToContainTextAsync("Đã lưu lịch");
         await Assertions.Expect(office.Locator("#ngay-quyet-dinh ul.days")).ToContainTextAsync("Nghỉ thêm sau Tết theo Thông báo 20-TB/VPĐU");
         await Assertions.Expect(days).ToContainTextAsync("Làm việc: Làm bù cho ngày 23/02");
-        await Assertions.Expect(office.Locator("main")).ToContainTextAsync("office: Thêm ngày làm bù 07/03/2026: Làm bù cho ngày 23/02");
+        await Assertions.Expect(office.Locator("main")).ToContainTextAsync("Cán bộ vanphong: Thêm ngày làm bù 07/03/2026: Làm bù cho ngày 23/02");
 
         // The calculator counts with it: five working days from 13/02 step over Tết and 23/02.
         await office.GetByLabel("Số ngày làm việc").FillAsync("5");
@@ -90,7 +91,7 @@ public sealed class CalendarStoryTests(StorageFixture storage, BrowserFixture br
         await office.ReloadAsync();
         if (office.Url.Contains("/office/login", StringComparison.Ordinal))
         {
-            await BrowserFixture.SignInAsync(office);
+            await BrowserFixture.SignInAsync(office, "vanphong");
         }
 
         await Assertions.Expect(office.Locator("table.matrix tbody tr").First.Locator("td").First).ToContainTextAsync("Quá hạn 3 ngày làm việc"); // 26, 27/02 and 02/03
@@ -100,7 +101,7 @@ public sealed class CalendarStoryTests(StorageFixture storage, BrowserFixture br
         await using var phoneContext = await browser.NewContextAsync(BrowserFixture.Phone);
         var phone = await phoneContext.NewPageAsync();
         await phone.GotoAsync(Url("office/calendar/2026"));
-        await BrowserFixture.SignInAsync(phone);
+        await BrowserFixture.SignInAsync(phone, "vanphong");
         await Assertions.Expect(phone.GetByRole(AriaRole.Heading, new() { Name = "Lịch làm việc năm 2026" })).ToBeVisibleAsync();
         await BrowserFixture.ScreenshotAsync(phone, "12-lich-lam-viec-dien-thoai");
         await AssertFitsSignedInPhoneAsync("office/calendar/2026");
@@ -122,7 +123,7 @@ public sealed class CalendarStoryTests(StorageFixture storage, BrowserFixture br
         await using var measuring = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 360, Height = 740 }, IsMobile = true });
         var page = await measuring.NewPageAsync();
         await page.GotoAsync(Url(path));
-        await BrowserFixture.SignInAsync(page);
+        await BrowserFixture.SignInAsync(page, "vanphong");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
         await page.Locator("details summary").ClickAsync();
         Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 360, "The page scrolls sideways on a 360 px phone.");

@@ -64,7 +64,7 @@ public sealed class AttackTests(StorageFixture storage) : IAsyncLifetime
     {
         // Something that a filter broken open would reveal.
         var registered = await _office.RegisterAsync();
-        using var filed = await _office.SendAsync(HttpMethod.Post, "api/error-reports", new { memberName = "Nguyễn Văn An", unitName = "Chi bộ A", field = "Ngày sinh", currentValue = "1", correctValue = "2", contact = "0912345678" });
+        using var filed = await _office.SendAsync(HttpMethod.Post, "api/error-reports", new { memberName = "Nguyễn Văn An", unitName = "Chi bộ A", field = "Ngày sinh", currentValue = "1", correctValue = "2", contact = "0912345678", consent = true });
         Assert.Equal(HttpStatusCode.Created, filed.StatusCode);
         var escaped = Uri.EscapeDataString(hostile);
 

@@ -54,10 +54,17 @@ public sealed class CalendarTests(StorageFixture storage) : IAsyncLifetime
         Assert.True(after.GetProperty("decided").GetBoolean());
         Assert.Equal(("2026-02-17", "2026-02-14", "2026-02-22", false), Tet(after));
         Assert.Equal("2026-09-03", after.GetProperty("nationalDay").GetProperty("date").GetString());
-        Assert.Equal("office", after.GetProperty("changedBy").GetString());
+        Assert.Equal("Khóa đặt khi triển khai", after.GetProperty("changedBy").GetString());
         var change = Assert.Single(after.GetProperty("changes").EnumerateArray());
-        Assert.Equal("office", change.GetProperty("by").GetString());
+        Assert.Equal("Khóa đặt khi triển khai", change.GetProperty("by").GetString());
         Assert.Contains("Thêm ngày nghỉ 02/03/2026: Nghỉ theo Thông báo 15-TB/ĐU", change.GetProperty("what").EnumerateArray().Select(w => w.GetString()));
+
+        // The audit trail has it too, with every change.
+        using var audit = await _office.SendAsync(HttpMethod.Get, "api/audit");
+        var trail = await audit.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var recorded = Assert.Single(trail.GetProperty("entries").EnumerateArray(), e => e.GetProperty("action").GetString() == "calendar-changed");
+        Assert.Equal("Năm 2026", recorded.GetProperty("subject").GetString());
+        Assert.Contains(recorded.GetProperty("changes").EnumerateArray(), c => c.GetProperty("after").GetString() == "Thêm ngày nghỉ 02/03/2026: Nghỉ theo Thông báo 15-TB/ĐU");
 
         // The same again changes nothing and records nothing.
         using var again = await _office.SendAsync(HttpMethod.Put, "api/calendar/2026", new
@@ -68,6 +75,9 @@ public sealed class CalendarTests(StorageFixture storage) : IAsyncLifetime
             overrides = new[] { new { date = "02/03/2026", change = "day-off", reason = "Nghỉ theo Thông báo 15-TB/ĐU" } },
         });
         Assert.Single((await again.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("changes").EnumerateArray());
+        using var auditAfter = await _office.SendAsync(HttpMethod.Get, "api/audit");
+        var trailAfter = await auditAfter.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Single(trailAfter.GetProperty("entries").EnumerateArray(), e => e.GetProperty("action").GetString() == "calendar-changed");
     }
 
     [Fact]
