@@ -1,5 +1,8 @@
 using ServerlessWorkflow.Functions.Email;
+using ServerlessWorkflow.Functions.Features.Accounts;
 using ServerlessWorkflow.Functions.Features.Assignments;
+using ServerlessWorkflow.Functions.Features.AuditTrail;
+using ServerlessWorkflow.Functions.Features.Calendar;
 using ServerlessWorkflow.Functions.Features.CheckDeadlines;
 using ServerlessWorkflow.Functions.Features.Directives;
 using ServerlessWorkflow.Functions.Features.ErrorReports;
@@ -15,16 +18,19 @@ using ServerlessWorkflow.Functions.Features.Units;
 using ServerlessWorkflow.Functions.Hosting;
 using ServerlessWorkflow.Functions.Hosting.LocalTriggers;
 using ServerlessWorkflow.Functions.Hosting.Telemetry;
+using ServerlessWorkflow.Functions.Shared.Audit;
 using ServerlessWorkflow.Functions.Storage;
 
 // The slim builder: no HTTPS, HTTP/3 or hosting-startup scanning (the host calls the handler over loopback HTTP), so a cold start is shorter.
 var builder = WebApplication.CreateSlimBuilder(args);
 
-// Platform: custom-handler hosting (port, wire format, problems, pages, office authentication),
-// telemetry, storage, email, and the development stand-in for the host's timer and blob triggers.
+// Platform: custom-handler hosting (port, wire format, problems, pages, office accounts and roles,
+// CSRF, rate limits), telemetry, storage, the audit trail, email, and the development stand-in for
+// the host's timer and blob triggers.
 builder.AddCustomHandlerHosting();
 builder.AddTelemetry();
 builder.AddStorage();
+builder.Services.AddAuditTrail();
 builder.AddEmail();
 builder.AddLocalTriggers();
 
@@ -33,6 +39,7 @@ builder.Services
     .AddHealthFeature()
     .AddOpenApiFeature()
     .AddUnits()
+    .AddCalendar()
     .AddDirectives()
     .AddSubmissions()
     .AddProgress()
@@ -40,7 +47,8 @@ builder.Services
     .AddCheckDeadlines()
     .AddStatistics()
     .AddReports()
-    .AddOfficeLogin();
+    .AddOfficeLogin()
+    .AddAccounts();
 
 var app = builder.Build();
 app.UseCustomHandlerHosting();
@@ -49,6 +57,7 @@ app.UseCustomHandlerHosting();
 app.MapHealth();
 app.MapOpenApiDocument();
 app.MapUnits();
+app.MapCalendar();
 app.MapDirectives();
 app.MapSubmissions();
 app.MapErrorReports();
@@ -57,8 +66,11 @@ app.MapProgress();
 app.MapEscalations();
 app.MapStatistics();
 
-// The office's pages (sign in once, then a cookie; every form carries its antiforgery token).
+// The office's pages (each person signs in with their own account; every page and endpoint
+// declares the roles it needs; every form carries its antiforgery token).
 app.MapOfficeLogin();
+app.MapMyAccount();
+app.MapAccounts();
 app.MapDirectivePages();
 app.MapBoardExport();
 app.MapAssignmentPages();
@@ -66,7 +78,10 @@ app.MapUnitRecordPages();
 app.MapReports();
 app.MapStatisticsPage();
 app.MapErrorReportQueue();
+app.MapMemberData();
 app.MapOutboxPage();
+app.MapCalendarPages();
+app.MapAuditTrail();
 
 app.Run();
 

@@ -1,6 +1,7 @@
 // The follow-up system on Azure: a Flex Consumption function app running the C# custom handler,
-// its storage account reached with managed identity, Application Insights, and (second run) the
-// Event Grid subscription that feeds the ImportStatistics blob trigger. See infra/README.md.
+// its storage account reached with managed identity, its secrets in Key Vault (read through Key
+// Vault references), Application Insights, and (second run) the Event Grid subscription that feeds
+// the ImportStatistics blob trigger. See infra/README.md.
 
 targetScope = 'resourceGroup'
 
@@ -41,6 +42,13 @@ param officeApiKey string
 @description('Key that signs unit links (at least 16 bytes).')
 param linksSigningKey string
 
+@description('Account name of the first administrator, created at its first sign-in.')
+param firstAdministrator string = 'quantri'
+
+@secure()
+@description('The first administrator\'s password (at least 10 characters); change it after the first sign-in.')
+param firstAdministratorPassword string
+
 @description('Public base URL written into unit links (emails from the timer have no request to take it from).')
 param publicBaseUrl string = 'https://${appName}.azurewebsites.net'
 
@@ -70,6 +78,20 @@ module monitoring 'modules/monitoring.bicep' = {
   }
 }
 
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  params: {
+    name: appName
+    location: location
+    tags: tags
+    sendGridConfigured: !empty(sendGridApiKey)
+    sendGridApiKey: sendGridApiKey
+    linksSigningKey: linksSigningKey
+    officeApiKey: officeApiKey
+    firstAdministratorPassword: firstAdministratorPassword
+  }
+}
+
 module functionApp 'modules/functionapp.bicep' = {
   name: 'functionapp'
   params: {
@@ -87,10 +109,13 @@ module functionApp 'modules/functionapp.bicep' = {
     emailFrom: emailFrom
     emailOffice: emailOffice
     sendGridHost: sendGridHost
-    sendGridApiKey: sendGridApiKey
-    officeApiKey: officeApiKey
-    linksSigningKey: linksSigningKey
     publicBaseUrl: publicBaseUrl
+    firstAdministrator: firstAdministrator
+    referenceIdentityId: keyVault.outputs.identityId
+    sendGridSetting: keyVault.outputs.sendGridSetting
+    linksSetting: keyVault.outputs.linksSetting
+    officeSetting: keyVault.outputs.officeSetting
+    administratorSetting: keyVault.outputs.administratorSetting
   }
 }
 
@@ -116,3 +141,4 @@ module blobEvents 'modules/blobEvents.bicep' = if (deployBlobEventSubscription) 
 output functionAppName string = functionApp.outputs.name
 output defaultHostName string = functionApp.outputs.defaultHostName
 output storageAccountName string = storage.outputs.name
+output keyVaultName string = keyVault.outputs.vaultName

@@ -9,12 +9,18 @@ cd "$REPO_ROOT"
 require_dotnet
 ensure_node_tools
 
-# Development secrets: generated once, kept in the git-ignored .local folder.
+# Development secrets: generated once, kept in the git-ignored .local folder (the first
+# administrator's too, added to a file made before accounts existed).
 secrets="$LOCAL_DIR/dev-secrets.env"
+umask 077
 if [[ ! -f "$secrets" ]]; then
-  umask 077
   printf 'Office__ApiKey=%s\nLinks__SigningKey=%s\n' "$(random_key)" "$(random_key)" >"$secrets"
 fi
+if ! grep -q '^Office__FirstAdministratorPassword=' "$secrets"; then
+  password=$(random_key)
+  printf 'Office__FirstAdministrator=quantri\nOffice__FirstAdministratorPassword=%s\n' "${password:0:16}" >>"$secrets"
+fi
+umask 022
 set -a; source "$secrets"; set +a
 
 # Storage: the emulator on its usual ports, unless one is already listening there.
@@ -45,14 +51,26 @@ curl -fsS "$base/api/health" >/dev/null || die "the handler did not become healt
 
 bash "$REPO_ROOT/scripts/demo/load.sh" "$base" "$Office__ApiKey"
 
+# The first administrator: created from the settings above at its first sign-in, which this does
+# through the sign-in form (its page, its token, its cookie), so the account is there and the
+# credentials printed below are known to work.
+jar="$LOCAL_DIR/admin-cookies.txt"; rm -f "$jar"
+token=$(curl -fsS -c "$jar" "$base/office/login" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)
+status=$(curl -sS -o /dev/null -w '%{http_code}' -b "$jar" -c "$jar" -X POST "$base/office/login" \
+  --data-urlencode "csrf=$token" --data-urlencode "name=$Office__FirstAdministrator" --data-urlencode "password=$Office__FirstAdministratorPassword")
+rm -f "$jar"
+[[ "$status" == 303 ]] || die "the first administrator could not sign in (answered $status; log: $LOCAL_DIR/logs/handler.log)"
+
 cat <<INFO
 
   The app is running.
-    Office:          $base/office         (sign in with the office key below)
+    Office:          $base/office         (sign in with the administrator below)
+    Administrator:   $Office__FirstAdministrator / $Office__FirstAdministratorPassword
+                     (adds the staff's accounts — văn phòng, ban xây dựng đảng, thường trực — at $base/office/accounts)
     Error reports:   $base/bao-sai-sot    (the public form for members)
     Health:          $base/api/health
     API (OpenAPI):   $base/api/openapi.json
-    Office key:      $Office__ApiKey      (header X-Office-Key)
+    Program key:     $Office__ApiKey      (header X-Office-Key; more keys at $base/office/keys)
     Storage:         Azurite on 127.0.0.1:10000 (blob), 10002 (table); data in .local/azurite
     Handler log:     .local/logs/handler.log
   Local triggers are on: CheckDeadlines runs on its schedule; uploads under 'uploads/' are imported.

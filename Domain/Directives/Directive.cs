@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
+using ServerlessWorkflow.Domain.Calendar;
 using ServerlessWorkflow.Domain.Common;
 using ServerlessWorkflow.Domain.Time;
 using ServerlessWorkflow.Domain.Units;
@@ -63,8 +64,13 @@ public static class TaskKinds
     };
 }
 
-/// <summary>One task of a directive: what, of which kind, by when, and which units must do it.</summary>
-public sealed record DirectiveTask(TaskId Id, string Title, TaskKind Kind, Deadline Deadline, IReadOnlyList<UnitId> Units);
+/// <summary>
+/// One task of a directive: what, of which kind, by when, and which units must do it. A deadline in
+/// working days keeps its <see cref="Term"/> ("05 ngày làm việc kể từ ngày 13/02/2026"): its
+/// <see cref="Deadline"/> is then the term's last day counted with the calendar in force
+/// (<see cref="Directive.WithDeadlinesFrom"/>).
+/// </summary>
+public sealed record DirectiveTask(TaskId Id, string Title, TaskKind Kind, Deadline Deadline, IReadOnlyList<UnitId> Units, WorkingDaysTerm? Term = null);
 
 /// <summary>A registered directive (công văn): its number, date, issuer, subject and tasks.</summary>
 public sealed record Directive(
@@ -81,4 +87,13 @@ public sealed record Directive(
     public IEnumerable<UnitId> AssignedUnits => Tasks.SelectMany(t => t.Units).Distinct();
 
     public DirectiveTask? FindTask(TaskId id) => Tasks.FirstOrDefault(t => t.Id == id);
+
+    /// <summary>Whether a task's deadline is counted in working days.</summary>
+    public bool HasWorkingDayTerms => Tasks.Any(t => t.Term is not null);
+
+    /// <summary>This directive with the deadlines in working days counted with <paramref name="calendar"/> (itself when it has none).</summary>
+    public Directive WithDeadlinesFrom(WorkingCalendar calendar) =>
+        HasWorkingDayTerms
+            ? this with { Tasks = Tasks.Select(t => t.Term is { } term ? t with { Deadline = term.DeadlineIn(calendar) } : t).ToList() }
+            : this;
 }

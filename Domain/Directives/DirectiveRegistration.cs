@@ -1,32 +1,36 @@
 using System.Globalization;
+using ServerlessWorkflow.Domain.Calendar;
 using ServerlessWorkflow.Domain.Common;
 using ServerlessWorkflow.Domain.Time;
 using ServerlessWorkflow.Domain.Units;
 
 namespace ServerlessWorkflow.Domain.Directives;
 
-public sealed record TaskInput(string? Title, string? Kind, string? Deadline, IReadOnlyList<string>? Units);
+/// <summary>A task as typed: its deadline written (<see cref="Deadline"/>), or — for programs — in working days as <see cref="WorkingDays"/> from <see cref="CountFrom"/>.</summary>
+public sealed record TaskInput(string? Title, string? Kind, string? Deadline, IReadOnlyList<string>? Units, string? WorkingDays = null, string? CountFrom = null);
 
 public sealed record DirectiveInput(string? Number, string? IssuedOn, string? Issuer, string? Subject, IReadOnlyList<TaskInput>? Tasks);
 
 /// <summary>
 /// Registers a directive from the office's input, validating every field at once (paths such as
 /// <c>tasks[0].deadline</c>). A unit reference <c>id</c> names that unit; <c>id/*</c> names it and
-/// every unit under it. Deadlines: ISO dates or date-times with offset (the API), or dd/MM/yyyy
-/// and the dispatch's own words ("trước ngày 26/02/2026").
+/// every unit under it. Deadlines: ISO dates or date-times with offset (the API), dd/MM/yyyy
+/// and the dispatch's own words ("trước ngày 26/02/2026"), or working days ("05 ngày làm việc kể từ
+/// ngày 13/02/2026", or <c>workingDays</c> and <c>countFrom</c>), whose last day is counted with
+/// the calendar in force.
 /// </summary>
 public static class DirectiveRegistration
 {
     public const int MaxTasks = 50;
     public const string DescendantsSuffix = "/*";
 
-    public static Result<Directive> Register(DirectiveInput input, UnitTree units, DirectiveId id, DateTimeOffset now)
+    public static Result<Directive> Register(DirectiveInput input, UnitTree units, DirectiveId id, DateTimeOffset now, WorkingCalendar calendar)
     {
         var v = new Validation();
         var number = v.Take(Text.Clean(input.Number, "number", 60), "number");
         var issuer = v.Take(Text.Clean(input.Issuer, "issuer", 200), "issuer");
         var subject = v.Take(Text.Clean(input.Subject, "subject", 500), "subject");
-        var issuedOn = ParseDate(input.IssuedOn, "issuedOn", v);
+        var issuedOn = ParseDate(input.IssuedOn, "issuedOn", v, "Ngày ban hành phải là ngày dạng yyyy-MM-dd hoặc dd/MM/yyyy.");
 
         var tasks = new List<DirectiveTask>();
         if (input.Tasks is not { Count: > 0 })
@@ -45,11 +49,11 @@ public static class DirectiveRegistration
                 var task = input.Tasks[i];
                 var title = v.Take(Text.Clean(task.Title, $"{path}.title", 300), $"{path}.title");
                 var kind = v.Take(TaskKinds.Parse(task.Kind, $"{path}.kind"), $"{path}.kind");
-                var deadline = v.Take(ParseDeadline(task.Deadline, $"{path}.deadline"), $"{path}.deadline");
+                var due = v.Take(ParseDue(task, path, calendar), $"{path}.deadline");
                 var assigned = ResolveUnits(task.Units, units, $"{path}.units", v);
-                if (title is not null && deadline != default && assigned.Count > 0)
+                if (title is not null && due is not null && assigned.Count > 0)
                 {
-                    tasks.Add(new DirectiveTask(TaskId.ForIndex(i), title, kind, deadline, assigned));
+                    tasks.Add(new DirectiveTask(TaskId.ForIndex(i), title, kind, due.Deadline, assigned, due.Term));
                 }
             }
         }
@@ -59,28 +63,70 @@ public static class DirectiveRegistration
             : new Directive(id, number!, issuedOn, issuer!, subject!, tasks, now);
     }
 
-    /// <summary>An API deadline (ISO) or a written one (dd/MM/yyyy, "trước ngày …").</summary>
-    public static Result<Deadline> ParseDeadline(string? text, string field)
+    /// <summary>
+    /// A task's deadline: an API deadline (ISO), a written one (dd/MM/yyyy, "trước ngày …"), or a term
+    /// in working days — written ("05 ngày làm việc kể từ ngày 13/02/2026") or as <c>workingDays</c>
+    /// and <c>countFrom</c> — whose last day <paramref name="calendar"/> counts.
+    /// </summary>
+    public static Result<TaskDue> ParseDue(TaskInput task, string path, WorkingCalendar calendar)
     {
-        var iso = Deadline.ParseIso(text, field);
-        return iso.IsSuccess ? iso : Deadline.ParseWritten(text, field).Match(d => d, _ => Result<Deadline>.Failure(Error.Validation(field, "invalid-deadline",
-            "Hạn phải là ngày dạng yyyy-MM-dd (API) hoặc dd/MM/yyyy, ví dụ 2026-02-25, 25/02/2026 hoặc \"trước ngày 26/02/2026\".")));
+        var field = $"{path}.deadline";
+        if (task.WorkingDays is not null || task.CountFrom is not null)
+        {
+            return string.IsNullOrWhiteSpace(task.Deadline)
+                ? ParseStructuredTerm(task, path, calendar)
+                : Error.Validation(field, "deadline-twice", "Chỉ ghi hạn (deadline) hoặc số ngày làm việc (workingDays, countFrom), không ghi cả hai.");
+        }
+
+        var iso = Deadline.ParseIso(task.Deadline, field);
+        if (iso.IsSuccess)
+        {
+            return new TaskDue(iso.Value, null);
+        }
+
+        if (WorkingDaysTerm.ParseWritten(task.Deadline, field) is { } term)
+        {
+            return term.IsSuccess ? TaskDue.Of(term.Value, calendar) : term.Error!;
+        }
+
+        if (WorkingDaysTerm.MentionsWorkingDays(task.Deadline))
+        {
+            return Error.Validation(field, "invalid-working-days", "Hạn theo ngày làm việc viết như: 05 ngày làm việc kể từ ngày 13/02/2026.");
+        }
+
+        var written = Deadline.ParseWritten(task.Deadline, field);
+        return written.IsSuccess
+            ? new TaskDue(written.Value, null)
+            : Error.Validation(field, "invalid-deadline",
+                "Hạn phải là ngày dạng yyyy-MM-dd (API) hoặc dd/MM/yyyy, ví dụ 2026-02-25, 25/02/2026, \"trước ngày 26/02/2026\" hoặc \"05 ngày làm việc kể từ ngày 13/02/2026\".");
     }
 
-    private static DateOnly ParseDate(string? text, string field, Validation v)
+    private static Result<TaskDue> ParseStructuredTerm(TaskInput task, string path, WorkingCalendar calendar)
     {
-        var value = (text ?? string.Empty).Trim();
-        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var iso))
+        var v = new Validation();
+        if (!int.TryParse(task.WorkingDays, NumberStyles.None, CultureInfo.InvariantCulture, out var days))
         {
-            return iso;
+            v.Add($"{path}.workingDays", "invalid-working-days", $"Số ngày làm việc phải là số nguyên từ 1 đến {WorkingDaysTerm.MaxDays}.");
         }
 
-        if (VietnamTime.TryParseDate(value, out var written))
+        var from = ParseDate(task.CountFrom, $"{path}.countFrom", v, "Ngày bắt đầu tính phải là ngày dạng yyyy-MM-dd hoặc dd/MM/yyyy.");
+        if (v.HasErrors)
         {
-            return written;
+            return v.ToError();
         }
 
-        v.Add(field, value.Length == 0 ? "required" : "invalid-date", "Ngày ban hành phải là ngày dạng yyyy-MM-dd hoặc dd/MM/yyyy.");
+        var term = WorkingDaysTerm.Create(days, from, $"{path}.workingDays");
+        return term.IsSuccess ? TaskDue.Of(term.Value, calendar) : term.Error!;
+    }
+
+    private static DateOnly ParseDate(string? text, string field, Validation v, string message)
+    {
+        if (VietnamTime.TryParseIsoOrWritten(text, out var date))
+        {
+            return date;
+        }
+
+        v.Add(field, string.IsNullOrWhiteSpace(text) ? "required" : "invalid-date", message);
         return default;
     }
 
@@ -118,4 +164,10 @@ public static class DirectiveRegistration
 
         return resolved;
     }
+}
+
+/// <summary>A task's deadline and, when it is counted in working days, its term.</summary>
+public sealed record TaskDue(Deadline Deadline, WorkingDaysTerm? Term)
+{
+    public static TaskDue Of(WorkingDaysTerm term, WorkingCalendar calendar) => new(term.DeadlineIn(calendar), term);
 }

@@ -1,3 +1,4 @@
+using ServerlessWorkflow.Domain.Calendar;
 using ServerlessWorkflow.Domain.Common;
 using ServerlessWorkflow.Domain.Escalation;
 using ServerlessWorkflow.Domain.Links;
@@ -20,16 +21,23 @@ public interface IDirectiveStore
 /// <summary>A unit's link for a directive.</summary>
 public sealed record IssuedLink(UnitId UnitId, string Token);
 
-/// <summary>A registered directive with one link per assigned unit.</summary>
-public sealed record Registered(Directive Directive, IReadOnlyList<IssuedLink> Links);
+/// <summary>A registered directive with one link per assigned unit, and the calendar its deadlines in working days were counted with.</summary>
+public sealed record Registered(Directive Directive, IReadOnlyList<IssuedLink> Links, WorkingCalendar Calendar);
 
 /// <summary>One unit's standing on one task.</summary>
 public sealed record AssignmentView(DirectiveTask Task, Unit? Unit, UnitId UnitId, AssignmentStanding Standing);
 
-/// <summary>A directive as the office follows it: every task × unit with its standing now.</summary>
-public sealed record DirectiveView(Directive Directive, IReadOnlyList<AssignmentView> Assignments);
+/// <summary>A directive as the office follows it: every task × unit with its standing now, days overdue counted as <see cref="Days"/> says, with the calendar its deadlines were counted with.</summary>
+public sealed record DirectiveView(Directive Directive, IReadOnlyList<AssignmentView> Assignments, DayCount Days)
+{
+    public WorkingCalendar Calendar => Days.Calendar;
+}
 
-/// <summary>Registers directives and answers where each unit stands. Links expire <see cref="LinkLifetime"/> after the last deadline.</summary>
+/// <summary>
+/// Registers directives and answers where each unit stands. Links expire <see cref="LinkLifetime"/>
+/// after the last deadline. Deadlines in working days are counted with the calendar in force
+/// (<see cref="ICalendarSource"/>), and so are days overdue when the office counts them in working days.
+/// </summary>
 public sealed class DirectiveRegistry(
     IDirectiveStore directives,
     ISubmissionStore submissions,
@@ -38,14 +46,16 @@ public sealed class DirectiveRegistry(
     IEscalationStore escalations,
     EscalationPolicy policy,
     ProgressProjector progress,
-    TimeProvider time) : IUnitLinks
+    ICalendarSource calendars,
+    TimeProvider time) : IUnitLinks, ICalendarChangeListener
 {
     public TimeSpan LinkLifetime { get; init; } = UnitLinkSigner.DefaultLifetimeAfterLastDeadline;
 
     public async Task<Result<Registered>> RegisterAsync(DirectiveInput input, CancellationToken cancellationToken)
     {
         var tree = await units.TreeAsync(cancellationToken);
-        var directive = DirectiveRegistration.Register(input, tree, DirectiveId.New(), time.GetUtcNow());
+        var calendar = await calendars.CurrentAsync(cancellationToken);
+        var directive = DirectiveRegistration.Register(input, tree, DirectiveId.New(), time.GetUtcNow(), calendar);
         if (!directive.IsSuccess)
         {
             return directive.Error!;
@@ -61,7 +71,7 @@ public sealed class DirectiveRegistry(
             directive.Value.Tasks.SelectMany(t => t.Units.Select(u => new DueEntry(new AssignmentKey(directive.Value.Id, t.Id, u), policy.DueAt(firstStep, t.Deadline)))),
             cancellationToken);
         await progress.RegisteredAsync(directive.Value, cancellationToken);
-        return new Registered(directive.Value, LinksFor(directive.Value));
+        return new Registered(directive.Value, LinksFor(directive.Value), calendar);
     }
 
     /// <summary>
@@ -98,9 +108,38 @@ public sealed class DirectiveRegistry(
         var tree = await units.TreeAsync(cancellationToken);
         var versions = (await submissions.ListAsync(directive.Id, null, cancellationToken)).ToLookup(v => (v.TaskId, v.UnitId));
         var now = time.GetUtcNow();
+        var overdue = await calendars.DayCountAsync(cancellationToken);
+        directive = directive.WithDeadlinesFrom(overdue.Calendar);
         var assignments = directive.Tasks
-            .SelectMany(t => t.Units.Select(u => new AssignmentView(t, tree.Find(u), u, AssignmentStanding.Evaluate(t.Deadline, versions[(t.Id, u)], now))))
+            .SelectMany(t => t.Units.Select(u => new AssignmentView(t, tree.Find(u), u, AssignmentStanding.Evaluate(t.Deadline, versions[(t.Id, u)], now, overdue))))
             .ToList();
-        return new DirectiveView(directive, assignments);
+        return new DirectiveView(directive, assignments, overdue);
+    }
+
+    /// <summary>
+    /// After a change of the calendar: a deadline in working days that moved EARLIER (a day off made a
+    /// working day) may now be due before the deadline check's index expects it, so each of its
+    /// assignments gets an index entry at the ladder's first step for the new deadline (an entry that
+    /// finds nothing to do is dropped by the check). A deadline that moved later needs nothing: the
+    /// entries it has come early and are put off by the check. Deadlines already passed never move
+    /// (the past days of the calendar cannot change).
+    /// </summary>
+    public async Task CalendarChangedAsync(WorkingCalendar before, WorkingCalendar after, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var firstStep = policy.Steps.First();
+        foreach (var header in await directives.ListAsync(cancellationToken))
+        {
+            var moved = header.Tasks.Where(t => t.Term is { } term && !term.DeadlineIn(before).HasPassed(now) && term.DeadlineIn(after) < term.DeadlineIn(before)).Select(t => t.Id).ToHashSet();
+            if (moved.Count == 0 || await directives.GetAsync(header.Id, cancellationToken) is not { } directive)
+            {
+                continue;
+            }
+
+            await escalations.ScheduleAsync(
+                directive.Tasks.Where(t => moved.Contains(t.Id)).SelectMany(t => t.Units.Select(u =>
+                    new DueEntry(new AssignmentKey(directive.Id, t.Id, u), policy.DueAt(firstStep, t.Term!.DeadlineIn(after))))),
+                cancellationToken);
+        }
     }
 }

@@ -66,9 +66,19 @@ public static class ErrorReportStatuses
 /// <summary>What a member reports: whose data, in which unit, which field, what it says and what it should say, and how to reach them.</summary>
 public sealed record ErrorReportInput(string MemberName, string UnitName, string Field, string CurrentValue, string CorrectValue, string Contact)
 {
-    public static Result<ErrorReportInput> Create(string? memberName, string? unitName, string? field, string? currentValue, string? correctValue, string? contact)
+    /// <summary>
+    /// The report as filed, with the reporter's consent to the notice the form shows (the lawful
+    /// basis for processing a member's data, Decree 13/2023/NĐ-CP): without it nothing is stored.
+    /// <paramref name="consent"/> is the form's box (<c>on</c>, <c>yes</c>) or JSON's <c>true</c>.
+    /// </summary>
+    public static Result<ErrorReportInput> Create(string? memberName, string? unitName, string? field, string? currentValue, string? correctValue, string? contact, string? consent)
     {
         var v = new Validation();
+        if (!ErrorReportConsent.Given(consent))
+        {
+            v.Add("consent", "consent-required", "Cần đồng ý để Ban Xây dựng Đảng dùng thông tin này xử lý phản ánh.");
+        }
+
         var member = v.Take(Text.Clean(memberName, "memberName", 100), "memberName");
         var unit = v.Take(Text.Clean(unitName, "unitName", 200), "unitName");
         var which = v.Take(Text.Clean(field, "field", 100), "field");
@@ -76,6 +86,23 @@ public sealed record ErrorReportInput(string MemberName, string UnitName, string
         var correct = v.Take(Text.Clean(correctValue, "correctValue", 500), "correctValue");
         var reach = v.Take(Text.Clean(contact, "contact", 200), "contact");
         return v.HasErrors ? v.ToError() : new ErrorReportInput(member!, unit!, which!, current!, correct!, reach!);
+    }
+
+    /// <summary>Whether this report is about <paramref name="memberName"/> (and, when given, reached at <paramref name="contact"/>): names compare without case, diacritics or extra spaces, contacts without spaces, dots or dashes.</summary>
+    public bool Concerns(string memberName, string? contact) =>
+        Text.Fold(MemberName) == Text.Fold(memberName)
+        && (string.IsNullOrWhiteSpace(contact) || ContactKey(Contact) == ContactKey(contact));
+
+    private static string ContactKey(string contact)
+    {
+        var key = new string(contact.Trim().ToLowerInvariant().Where(c => !char.IsWhiteSpace(c) && c is not '-' and not '(' and not ')').ToArray());
+        var phone = key.Replace(".", string.Empty, StringComparison.Ordinal);
+        if (phone.Length > 0 && phone.TrimStart('+').All(char.IsAsciiDigit))
+        {
+            return phone.StartsWith("+84", StringComparison.Ordinal) ? "0" + phone[3..] : phone;
+        }
+
+        return key;
     }
 
     /// <summary>
@@ -90,9 +117,67 @@ public sealed record ErrorReportInput(string MemberName, string UnitName, string
     }
 }
 
-/// <summary>A stored data-error report and where it stands.</summary>
+/// <summary>The reporter's consent to the form's notice: given or not, and which notice it was.</summary>
+public static class ErrorReportConsent
+{
+    /// <summary>The notice's version, kept with each report (raise it when the notice's substance changes).</summary>
+    public const string NoticeVersion = "1";
+
+    public static bool Given(string? answer) => answer?.Trim().ToLowerInvariant() is "true" or "on" or "yes" or "1";
+}
+
+/// <summary>
+/// A stored data-error report and where it stands. <see cref="ConsentAt"/> is when the reporter agreed
+/// to the notice (<see cref="ConsentNotice"/> its version); <see cref="AnonymisedAt"/> is when the
+/// member's details were erased — after the retention period of a closed report, or at the member's
+/// request — keeping what the office needs for its figures (unit, field, status, dates).
+/// </summary>
 public sealed record ErrorReport(TrackingCode Code, ErrorReportInput Input, DateTimeOffset FiledAt, ErrorReportStatus Status, string ResolutionNote, DateTimeOffset UpdatedAt)
 {
+    /// <summary>What takes the place of erased details.</summary>
+    public const string Erased = "(đã xóa)";
+
+    public DateTimeOffset? ConsentAt { get; init; }
+
+    public string? ConsentNotice { get; init; }
+
+    public DateTimeOffset? AnonymisedAt { get; init; }
+
+    /// <summary>The fold key the report was filed under (<see cref="ErrorReportInput.FoldKey"/>): a hash of its details, forgotten with them.</summary>
+    public string? FoldKey { get; init; }
+
+    public bool IsClosed => Status is ErrorReportStatus.Resolved or ErrorReportStatus.Rejected;
+
+    public bool IsAnonymised => AnonymisedAt is not null;
+
+    /// <summary>A closed report whose retention period has run out since it was closed, not yet anonymised.</summary>
+    public bool IsDueForAnonymisation(DateTimeOffset now, TimeSpan retention) => IsClosed && !IsAnonymised && UpdatedAt + retention <= now;
+
+    /// <summary>
+    /// The report without the member's details: name, values, contact and the office's note are
+    /// erased; unit, field, status and dates stay. At the member's request an open report is also
+    /// closed (nothing is left to work on).
+    /// </summary>
+    public ErrorReport Anonymise(DateTimeOffset now, bool onRequest)
+    {
+        var erased = this with
+        {
+            Input = Input with
+            {
+                MemberName = Erased,
+                CurrentValue = Input.CurrentValue.Length > 0 ? Erased : string.Empty,
+                CorrectValue = Erased,
+                Contact = Erased,
+            },
+            ResolutionNote = ResolutionNote.Length > 0 ? Erased : string.Empty,
+            AnonymisedAt = now,
+            FoldKey = null,
+        };
+        return onRequest && !IsClosed
+            ? erased with { Status = ErrorReportStatus.Rejected, ResolutionNote = "Dữ liệu đã được xóa theo yêu cầu.", UpdatedAt = now }
+            : erased;
+    }
+
     /// <summary>
     /// The Party Building Board's workflow: new → in progress → resolved or rejected; a new report
     /// may be rejected at once (spam, not ours). Rejecting needs a note that says why.

@@ -1,3 +1,4 @@
+using ServerlessWorkflow.Domain.Audit;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Submissions;
 using ServerlessWorkflow.Domain.Time;
@@ -19,7 +20,8 @@ public interface IUnitLinks
 /// ladder from stored state and now (never from when the timer last ran), and records each decision
 /// with its emails atomically. The office's digest is decided once per Vietnam day. Sending is
 /// separate (the outbox sender), so a crash here loses nothing: an undecided step is decided by the
-/// next run, a decided one is in the outbox.
+/// next run, a decided one is in the outbox. Each decision recorded is appended to the audit trail
+/// (once: a run that loses the race to record it appends nothing).
 /// </summary>
 public sealed class DeadlineCheck(
     IEscalationStore store,
@@ -29,6 +31,7 @@ public sealed class DeadlineCheck(
     IUnitLinks links,
     EscalationPolicy policy,
     OfficeAddresses office,
+    IAuditTrail trail,
     TimeProvider time)
 {
     public const int MaxPerRun = 2000;
@@ -109,6 +112,22 @@ public sealed class DeadlineCheck(
         }).ToList();
         var steps = decision.Send.Concat(decision.Skip).Select(s => s.Name).ToList();
         var written = await store.RecordAsync(ladder, steps, entries, decision.NextDueAt, entry, cancellationToken);
+        if (written.IsSuccess)
+        {
+            await trail.AppendAsync(
+                new AuditEvent
+                {
+                    At = now,
+                    Actor = AuditActor.System,
+                    Action = AuditAction.EscalationDecided,
+                    DirectiveId = key.DirectiveId.Value,
+                    UnitId = key.UnitId.Value,
+                    Subject = key.TaskId.Value,
+                    Summary = string.Join("; ", decision.Send.Select(s => s.DisplayName).Concat(decision.Skip.Select(s => s.DisplayName + " (bỏ qua: đã có bước sau)"))),
+                },
+                cancellationToken);
+        }
+
         return written.IsSuccess;
     }
 

@@ -1,3 +1,4 @@
+using ServerlessWorkflow.Domain.Calendar;
 using ServerlessWorkflow.Domain.Common;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Submissions;
@@ -24,8 +25,11 @@ public sealed record UnitTaskLine(Directive Directive, DirectiveTask Task, Assig
 /// — a directive registered before read models existed, or one whose building was cut short, until
 /// the repair sweep builds it — the answer is computed from the versions, as it was before.
 /// </summary>
-public sealed class OfficeDesk(IDirectiveStore directives, IProgressStore progress, ISubmissionLedger ledger, DirectiveRegistry registry, TimeProvider time)
+public sealed class OfficeDesk(IDirectiveStore directives, IProgressStore progress, ISubmissionLedger ledger, DirectiveRegistry registry, ICalendarSource calendars, TimeProvider time)
 {
+    /// <summary>The unit days late and overdue are counted in (the office's choice).</summary>
+    public DayUnit CountDaysIn => calendars.CountDaysIn;
+
     /// <summary>Points reads of one page run at most this many at once.</summary>
     private const int Parallel = 16;
 
@@ -81,24 +85,26 @@ public sealed class OfficeDesk(IDirectiveStore directives, IProgressStore progre
         }
 
         var now = time.GetUtcNow();
+        var days = await calendars.DayCountAsync(cancellationToken);
         var assignments = directive.Tasks.SelectMany((task, i) => task.Units.Select(unit =>
         {
             var mark = shards[UnitShard.Of(unit)].Units.TryGetValue(unit, out var cells) && i < cells.Count ? cells[i] : null;
-            return new AssignmentView(task, tree.Find(unit), unit, AssignmentStanding.Of(task.Deadline, mark ?? AssignmentMark.None, now));
+            return new AssignmentView(task, tree.Find(unit), unit, AssignmentStanding.Of(task.Deadline, mark ?? AssignmentMark.None, now, days));
         })).ToList();
-        return new DirectiveView(directive, assignments);
+        return new DirectiveView(directive, assignments, days);
     }
 
-    /// <summary>Every unit of the tree (and any unit with tasks that left it) with its record over <paramref name="period"/>, told now.</summary>
+    /// <summary>Every unit of the tree (and any unit with tasks that left it) with its record over <paramref name="period"/>, told now (days counted as the office chose).</summary>
     public async Task<IReadOnlyList<UnitStanding>> UnitsAsync(Period period, UnitTree tree, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        var days = await calendars.DayCountAsync(cancellationToken);
         var records = new Dictionary<UnitId, UnitRecord>();
         foreach (var month in await progress.UnitMonthsAsync(period, cancellationToken))
         {
             foreach (var (unit, record) in month.Units)
             {
-                records[unit] = records.GetValueOrDefault(unit, UnitRecord.Empty) + UnitRecord.Of(record, now);
+                records[unit] = records.GetValueOrDefault(unit, UnitRecord.Empty) + UnitRecord.Of(record, now, days);
             }
         }
 
@@ -111,6 +117,7 @@ public sealed class OfficeDesk(IDirectiveStore directives, IProgressStore progre
     public async Task<IReadOnlyList<UnitTaskLine>> UnitTasksAsync(UnitId unit, Period period, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        var days = await calendars.DayCountAsync(cancellationToken);
         var shard = UnitShard.Of(unit);
         var due = (await directives.ListAsync(cancellationToken)).Where(h => h.Tasks.Any(t => period.Contains(t.Deadline))).ToList();
         var lines = new System.Collections.Concurrent.ConcurrentBag<UnitTaskLine>();
@@ -125,7 +132,7 @@ public sealed class OfficeDesk(IDirectiveStore directives, IProgressStore progre
             {
                 if (cells[i] is { } mark && period.Contains(header.Tasks[i].Deadline))
                 {
-                    lines.Add(new UnitTaskLine(header, header.Tasks[i], AssignmentStanding.Of(header.Tasks[i].Deadline, mark, now)));
+                    lines.Add(new UnitTaskLine(header, header.Tasks[i], AssignmentStanding.Of(header.Tasks[i].Deadline, mark, now, days)));
                 }
             }
         });

@@ -1,3 +1,4 @@
+using ServerlessWorkflow.Domain.Calendar;
 using ServerlessWorkflow.Domain.Directives;
 
 namespace ServerlessWorkflow.Domain.Progress;
@@ -20,8 +21,10 @@ public sealed record RepairOutcome(int Rebuilt, int Followed);
 /// the hint is cleared only once its shard has followed. A crash in between leaves the hint, and the
 /// repair sweep (<see cref="RepairAsync"/>) follows it; a directive without complete counts (registered
 /// before the read models existed, or cut short) is built again from its versions.
+/// A change of the working-day calendar moves deadlines counted in working days that have not passed
+/// (<see cref="CalendarChangedAsync"/>): the units' months of such tasks, before and after the move, are built again.
 /// </summary>
-public sealed class ProgressProjector(IDirectiveStore directives, ISubmissionLedger ledger, IProgressStore store, TimeProvider time)
+public sealed class ProgressProjector(IDirectiveStore directives, ISubmissionLedger ledger, IProgressStore store, TimeProvider time) : ICalendarChangeListener
 {
     /// <summary>How often a write is tried again when another writer got there first, before giving up (the hint stays for the sweep).</summary>
     private const int Attempts = 8;
@@ -103,6 +106,26 @@ public sealed class ProgressProjector(IDirectiveStore directives, ISubmissionLed
         }
 
         return new RepairOutcome(rebuilt, followed);
+    }
+
+    /// <summary>
+    /// After the office changed the calendar: every task counted in working days whose deadline has not
+    /// passed and moved has its open tasks kept in the units' month under the old deadline (perhaps the
+    /// old month). Those months — the old and the new — are built again, every shard, from the
+    /// directives as the new calendar counts them. Boards and counts keep marks, not deadlines: they stand.
+    /// </summary>
+    public async Task CalendarChangedAsync(WorkingCalendar before, WorkingCalendar after, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var headers = (await directives.ListAsync(cancellationToken)).Select(d => d.WithDeadlinesFrom(after)).ToList();
+        var months = headers.SelectMany(d => d.Tasks)
+            .Where(t => t.Term is { } term && !term.DeadlineIn(before).HasPassed(now) && term.DeadlineIn(before) != term.DeadlineIn(after))
+            .SelectMany(t => new[] { Month.Of(t.Term!.DeadlineIn(before)), Month.Of(t.Term!.DeadlineIn(after)) })
+            .Distinct().Order().ToList();
+        foreach (var month in months)
+        {
+            await Task.WhenAll(UnitShard.All.Select(s => ProjectMonthAsync(month, s, headers, cancellationToken)));
+        }
     }
 
     /// <summary>The months the directive's tasks count in.</summary>

@@ -1,3 +1,4 @@
+using ServerlessWorkflow.Domain.Calendar;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Submissions;
 using ServerlessWorkflow.Domain.Time;
@@ -7,13 +8,17 @@ namespace ServerlessWorkflow.Domain.Progress;
 
 /// <summary>
 /// A unit's tasks due in one month, over every directive, as a read model: how many, how many it
-/// completed on time and late (and the days late, summed), and those still open, counted by
-/// deadline — so whether they are overdue can be told at any later instant.
+/// completed on time, those it completed late (each with its deadline and completion), and those
+/// still open, counted by deadline — so days late and whether open ones are overdue can be told at
+/// any later instant, counted in working or calendar days as the office chose.
 /// </summary>
-public sealed record UnitMonthRecord(int Assigned, int OnTime, int Late, int DaysLate, IReadOnlyList<OpenTasks> Open)
+public sealed record UnitMonthRecord(int Assigned, int OnTime, IReadOnlyList<LateTask> Late, IReadOnlyList<OpenTasks> Open)
 {
-    public static readonly UnitMonthRecord Empty = new(0, 0, 0, 0, []);
+    public static readonly UnitMonthRecord Empty = new(0, 0, [], []);
 }
+
+/// <summary>A task a unit completed after its deadline had passed: the deadline and when it was completed.</summary>
+public readonly record struct LateTask(Deadline Deadline, DateTimeOffset CompletedAt);
 
 /// <summary>How many of a unit's tasks with this deadline are still open (nothing sent, or in progress).</summary>
 public readonly record struct OpenTasks(Deadline Deadline, int Count);
@@ -26,7 +31,7 @@ public sealed record UnitMonthShard(Month Month, UnitShard Shard, IReadOnlyDicti
 {
     public bool HasSameRecords(UnitMonthShard other) =>
         Units.Count == other.Units.Count && Units.All(u => other.Units.TryGetValue(u.Key, out var r) && r.Assigned == u.Value.Assigned && r.OnTime == u.Value.OnTime
-            && r.Late == u.Value.Late && r.DaysLate == u.Value.DaysLate && r.Open.SequenceEqual(u.Value.Open));
+            && r.Late.SequenceEqual(u.Value.Late) && r.Open.SequenceEqual(u.Value.Open));
 
     /// <summary>From each directive with a task due in <paramref name="month"/>: its tasks and its board's shard <paramref name="shard"/>.</summary>
     public static UnitMonthShard Build(Month month, UnitShard shard, IEnumerable<(IReadOnlyList<DirectiveTask> Tasks, BoardShard Board)> sources)
@@ -63,7 +68,8 @@ public sealed record UnitMonthShard(Month Month, UnitShard Shard, IReadOnlyDicti
     private sealed class Tally
     {
         private readonly SortedDictionary<Deadline, int> _open = [];
-        private int _assigned, _onTime, _late, _daysLate;
+        private readonly List<LateTask> _late = [];
+        private int _assigned, _onTime;
 
         public void Add(Deadline deadline, AssignmentMark mark)
         {
@@ -74,8 +80,7 @@ public sealed record UnitMonthShard(Month Month, UnitShard Shard, IReadOnlyDicti
             }
             else if (deadline.HasPassed(done))
             {
-                _late++;
-                _daysLate += deadline.DaysOverdue(done);
+                _late.Add(new LateTask(deadline, done));
             }
             else
             {
@@ -83,14 +88,18 @@ public sealed record UnitMonthShard(Month Month, UnitShard Shard, IReadOnlyDicti
             }
         }
 
-        public UnitMonthRecord ToRecord() => new(_assigned, _onTime, _late, _daysLate, _open.Select(o => new OpenTasks(o.Key, o.Value)).ToList());
+        public UnitMonthRecord ToRecord() => new(
+            _assigned,
+            _onTime,
+            _late.OrderBy(l => l.Deadline).ThenBy(l => l.CompletedAt).ToList(),
+            _open.Select(o => new OpenTasks(o.Key, o.Value)).ToList());
     }
 }
 
 /// <summary>
 /// A unit's record over a period, told at one instant: tasks assigned, completed on time, completed
 /// late (days late summed), open past their deadline (overdue: how many, days summed, the most) and
-/// open before it (pending).
+/// open before it (pending). Days are counted as the <see cref="DayCount"/> it was told with says.
 /// </summary>
 public sealed record UnitRecord(int Assigned, int OnTime, int Late, int DaysLate, int Overdue, int DaysOverdue, int MaxDaysOverdue, int Pending)
 {
@@ -105,15 +114,15 @@ public sealed record UnitRecord(int Assigned, int OnTime, int Late, int DaysLate
         a.Assigned + b.Assigned, a.OnTime + b.OnTime, a.Late + b.Late, a.DaysLate + b.DaysLate,
         a.Overdue + b.Overdue, a.DaysOverdue + b.DaysOverdue, Math.Max(a.MaxDaysOverdue, b.MaxDaysOverdue), a.Pending + b.Pending);
 
-    /// <summary>One month's record, told at <paramref name="now"/>.</summary>
-    public static UnitRecord Of(UnitMonthRecord month, DateTimeOffset now)
+    /// <summary>One month's record, told at <paramref name="now"/>, days counted as <paramref name="count"/> says.</summary>
+    public static UnitRecord Of(UnitMonthRecord month, DateTimeOffset now, DayCount count)
     {
         int overdue = 0, days = 0, most = 0, pending = 0;
         foreach (var open in month.Open)
         {
             if (open.Deadline.HasPassed(now))
             {
-                var d = open.Deadline.DaysOverdue(now);
+                var d = count.DaysOverdue(open.Deadline, now);
                 overdue += open.Count;
                 days += open.Count * d;
                 most = Math.Max(most, d);
@@ -124,7 +133,8 @@ public sealed record UnitRecord(int Assigned, int OnTime, int Late, int DaysLate
             }
         }
 
-        return new UnitRecord(month.Assigned, month.OnTime, month.Late, month.DaysLate, overdue, days, most, pending);
+        var daysLate = month.Late.Sum(l => count.DaysOverdue(l.Deadline, l.CompletedAt));
+        return new UnitRecord(month.Assigned, month.OnTime, month.Late.Count, daysLate, overdue, days, most, pending);
     }
 
     /// <summary>One assignment's record, from where it stands.</summary>

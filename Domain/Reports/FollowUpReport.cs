@@ -1,4 +1,5 @@
 using System.Globalization;
+using ServerlessWorkflow.Domain.Calendar;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Progress;
 using ServerlessWorkflow.Domain.Time;
@@ -51,7 +52,9 @@ public sealed record UnitFollowUp(UnitId UnitId, string Name, UnitRecord Record,
 /// The follow-up report the office prepares for the standing committee ("Báo cáo kết quả thực hiện
 /// công văn số …"), for one directive or for the tasks due in a period: who completed on time, late,
 /// not yet, and whom to criticise or remind. Its wording is made once here (<see cref="Body"/>) for
-/// the printable page and the Word document alike. Units are listed in Vietnamese order.
+/// the printable page and the Word document alike. Units are listed in Vietnamese order. Days late
+/// and overdue, and the criticism threshold, are in the unit the office counts lateness in
+/// (<see cref="Days"/>: working days by default).
 /// </summary>
 public sealed record FollowUpReport(
     IReadOnlyList<Directive> Directives,
@@ -59,18 +62,19 @@ public sealed record FollowUpReport(
     IReadOnlyList<UnitFollowUp> Units,
     ProgressRates Tasks,
     DateTimeOffset At,
-    int CriticiseAfterDays)
+    int CriticiseAfterDays,
+    DayUnit Days)
 {
     /// <summary>One directive's report, from where each of its assignments stands now.</summary>
     public static FollowUpReport ForDirective(DirectiveView view, DateTimeOffset at, int criticiseAfterDays)
     {
         var units = view.Assignments.GroupBy(a => a.UnitId)
             .Select(g => UnitFollowUp.Of(g.Key, g.First().Unit?.Name ?? g.Key.Value, UnitRecord.Of(g.Select(a => a.Standing)), criticiseAfterDays));
-        return new FollowUpReport([view.Directive], null, Ordered(units), ProgressRates.Of("Tất cả", view.Assignments.Select(a => a.Standing.State)), at, criticiseAfterDays);
+        return new FollowUpReport([view.Directive], null, Ordered(units), ProgressRates.Of("Tất cả", view.Assignments.Select(a => a.Standing.State)), at, criticiseAfterDays, view.Days.Unit);
     }
 
-    /// <summary>The report on the tasks due in <paramref name="period"/>: the directives with such tasks, and each unit's record over them.</summary>
-    public static FollowUpReport ForPeriod(Period period, IEnumerable<Directive> directives, IEnumerable<UnitStanding> units, DateTimeOffset at, int criticiseAfterDays)
+    /// <summary>The report on the tasks due in <paramref name="period"/>: the directives with such tasks, and each unit's record over them (days counted in <paramref name="days"/>).</summary>
+    public static FollowUpReport ForPeriod(Period period, IEnumerable<Directive> directives, IEnumerable<UnitStanding> units, DateTimeOffset at, int criticiseAfterDays, DayUnit days)
     {
         var covered = units.Where(u => u.Record.Assigned > 0).ToList();
         var sum = covered.Aggregate(UnitRecord.Empty, (s, u) => s + u.Record);
@@ -80,7 +84,8 @@ public sealed record FollowUpReport(
             Ordered(covered.Select(u => UnitFollowUp.Of(u.UnitId, u.Name, u.Record, criticiseAfterDays))),
             new ProgressRates("Tất cả", sum.Assigned, sum.OnTime, sum.Late, sum.Overdue, sum.Pending),
             at,
-            criticiseAfterDays);
+            criticiseAfterDays,
+            days);
     }
 
     public IReadOnlyList<UnitFollowUp> In(FollowUpGroup group) => Units.Where(u => u.Group == group).ToList();
@@ -122,9 +127,9 @@ public sealed record FollowUpReport(
             blocks.Add(new ReportSubsection($"1. Đơn vị hoàn thành đúng hạn ({N(In(FollowUpGroup.OnTime).Count)} đơn vị)"));
             blocks.Add(Names(In(FollowUpGroup.OnTime)));
             blocks.Add(new ReportSubsection($"2. Đơn vị hoàn thành nhưng chậm hạn ({N(In(FollowUpGroup.Late).Count)} đơn vị)"));
-            blocks.Add(Items(In(FollowUpGroup.Late), u => $"{u.Name}: {N(u.Record.Late)} nhiệm vụ chậm, tổng {N(u.Record.DaysLate)} ngày;"));
+            blocks.Add(Items(In(FollowUpGroup.Late), u => $"{u.Name}: {N(u.Record.Late)} nhiệm vụ chậm, tổng {N(u.Record.DaysLate)} {DayName};"));
             blocks.Add(new ReportSubsection($"3. Đơn vị chưa hoàn thành, đã quá hạn ({N(In(FollowUpGroup.Overdue).Count)} đơn vị)"));
-            blocks.Add(Items(In(FollowUpGroup.Overdue), u => $"{u.Name}: {N(u.Record.Overdue)} nhiệm vụ quá hạn, lâu nhất {N(u.Record.MaxDaysOverdue)} ngày;"));
+            blocks.Add(Items(In(FollowUpGroup.Overdue), u => $"{u.Name}: {N(u.Record.Overdue)} nhiệm vụ quá hạn, lâu nhất {N(u.Record.MaxDaysOverdue)} {DayName};"));
             blocks.Add(new ReportSubsection($"4. Đơn vị chưa hoàn thành, chưa đến hạn ({N(In(FollowUpGroup.Pending).Count)} đơn vị)"));
             blocks.Add(Names(In(FollowUpGroup.Pending)));
 
@@ -138,10 +143,10 @@ public sealed record FollowUpReport(
             else
             {
                 blocks.Add(new ReportParagraph("Căn cứ kết quả trên, Văn phòng đề xuất Thường trực Đảng ủy:"));
-                blocks.Add(new ReportSubsection($"1. Phê bình {N(criticise.Count)} đơn vị có nhiệm vụ quá hạn từ {N(CriticiseAfterDays)} ngày trở lên mà chưa hoàn thành"));
-                blocks.Add(Items(criticise, u => $"{u.Name} (quá hạn {N(u.Record.MaxDaysOverdue)} ngày);"));
-                blocks.Add(new ReportSubsection($"2. Nhắc nhở {N(remind.Count)} đơn vị có nhiệm vụ quá hạn dưới {N(CriticiseAfterDays)} ngày hoặc hoàn thành chậm hạn"));
-                blocks.Add(Items(remind, u => $"{u.Name} ({Reason(u.Record)});"));
+                blocks.Add(new ReportSubsection($"1. Phê bình {N(criticise.Count)} đơn vị có nhiệm vụ quá hạn từ {N(CriticiseAfterDays)} {DayName} trở lên mà chưa hoàn thành"));
+                blocks.Add(Items(criticise, u => $"{u.Name} (quá hạn {N(u.Record.MaxDaysOverdue)} {DayName});"));
+                blocks.Add(new ReportSubsection($"2. Nhắc nhở {N(remind.Count)} đơn vị có nhiệm vụ quá hạn dưới {N(CriticiseAfterDays)} {DayName} hoặc hoàn thành chậm hạn"));
+                blocks.Add(Items(remind, u => $"{u.Name} ({Reason(u.Record, DayName)});"));
             }
 
             blocks.Add(new ReportParagraph("Văn phòng kính báo cáo Thường trực Đảng ủy xem xét, chỉ đạo./."));
@@ -164,8 +169,11 @@ public sealed record FollowUpReport(
     public static string Cite(Directive d) =>
         $"Công văn số {d.Number} ngày {VietnamTime.Format(d.IssuedOn)} của {d.Issuer} về {LowerFirst(d.Subject)}";
 
-    private static string Reason(UnitRecord r) =>
-        r.Overdue > 0 ? $"quá hạn {N(r.MaxDaysOverdue)} ngày" : $"{N(r.Late)} nhiệm vụ chậm, tổng {N(r.DaysLate)} ngày";
+    /// <summary>"ngày làm việc" or "ngày", after a number of days.</summary>
+    public string DayName => DayUnits.Name(Days);
+
+    private static string Reason(UnitRecord r, string dayName) =>
+        r.Overdue > 0 ? $"quá hạn {N(r.MaxDaysOverdue)} {dayName}" : $"{N(r.Late)} nhiệm vụ chậm, tổng {N(r.DaysLate)} {dayName}";
 
     private static ReportParagraph Names(IReadOnlyList<UnitFollowUp> units) =>
         units.Count == 0 ? new ReportParagraph("Không có.") : new ReportParagraph(string.Join(", ", units.Select(u => u.Name)) + ".");

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using ServerlessWorkflow.Domain.Calendar;
 using ServerlessWorkflow.Domain.Common;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Time;
@@ -127,17 +128,19 @@ public sealed record AssignmentStanding(AssignmentState State, DateTimeOffset? C
     /// The standing from every version the unit sent. The latest version counts: if it says done,
     /// the task was completed when the unit first said done after its last "in progress"; that
     /// instant decides on time or late. Re-sending "done" to correct a note does not make it late.
+    /// Days overdue (or late) are counted as <paramref name="overdue"/> says: in working days with the
+    /// calendar, or — when none is given — in calendar days.
     /// </summary>
-    public static AssignmentStanding Evaluate(Deadline deadline, IEnumerable<SubmissionVersion> versions, DateTimeOffset now) =>
-        From(deadline, AssignmentSummary.Of(versions), now);
+    public static AssignmentStanding Evaluate(Deadline deadline, IEnumerable<SubmissionVersion> versions, DateTimeOffset now, DayCount? overdue = null) =>
+        From(deadline, AssignmentSummary.Of(versions), now, overdue);
 
     /// <summary>The standing from an assignment's summary (what <see cref="Evaluate"/> folds the versions into).</summary>
-    public static AssignmentStanding From(Deadline deadline, AssignmentSummary summary, DateTimeOffset now) =>
-        Of(deadline, summary.Progress.Mark, now) with { Latest = summary.Latest, Versions = summary.Versions, LatestStatus = summary.Latest?.Status };
+    public static AssignmentStanding From(Deadline deadline, AssignmentSummary summary, DateTimeOffset now, DayCount? overdue = null) =>
+        Of(deadline, summary.Progress.Mark, now, overdue) with { Latest = summary.Latest, Versions = summary.Versions, LatestStatus = summary.Latest?.Status };
 
-    /// <summary>The standing from an assignment's mark alone (what the office's read models keep): no latest version, no count of versions.</summary>
-    public static AssignmentStanding Of(Deadline deadline, AssignmentMark mark, DateTimeOffset now) =>
-        new(mark.StateAt(deadline, now), mark.CompletedAt, null, 0, mark.DaysOverdue(deadline, now)) { LatestStatus = mark.Status };
+    /// <summary>The standing from an assignment's mark alone (what the office's read models keep): no latest version, no count of versions; days counted as <paramref name="overdue"/> says (calendar days when none is given).</summary>
+    public static AssignmentStanding Of(Deadline deadline, AssignmentMark mark, DateTimeOffset now, DayCount? overdue = null) =>
+        new(mark.StateAt(deadline, now), mark.CompletedAt, null, 0, mark.DaysOverdue(deadline, now, overdue ?? DayCount.InCalendarDays)) { LatestStatus = mark.Status };
 }
 
 /// <summary>
@@ -185,8 +188,8 @@ public readonly record struct AssignmentMark(SubmissionStatus? Status, DateTimeO
         ? deadline.HasPassed(done) ? AssignmentState.SubmittedLate : AssignmentState.SubmittedOnTime
         : deadline.HasPassed(now) ? AssignmentState.Overdue : AssignmentState.Pending;
 
-    /// <summary>Days late at completion, or days overdue now when not completed; 0 while on time.</summary>
-    public int DaysOverdue(Deadline deadline, DateTimeOffset now) => deadline.DaysOverdue(CompletedAt ?? now);
+    /// <summary>Days late at completion, or days overdue now when not completed, counted as <paramref name="count"/> says; 0 while on time.</summary>
+    public int DaysOverdue(Deadline deadline, DateTimeOffset now, DayCount count) => count.DaysOverdue(deadline, CompletedAt ?? now);
 }
 
 /// <summary>

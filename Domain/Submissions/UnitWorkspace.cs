@@ -1,3 +1,4 @@
+using ServerlessWorkflow.Domain.Calendar;
 using ServerlessWorkflow.Domain.Common;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Links;
@@ -24,7 +25,7 @@ public sealed record UnitTask(Directive Directive, UnitId UnitId, DirectiveTask 
 /// <summary>What a unit sees behind its link: the directive, its own tasks and their history.</summary>
 public sealed record UnitTaskView(DirectiveTask Task, AssignmentStanding Standing, IReadOnlyList<SubmissionVersion> History);
 
-public sealed record UnitWorkspaceView(Directive Directive, Unit? Unit, UnitId UnitId, IReadOnlyList<UnitTaskView> Tasks, DateTimeOffset Now);
+public sealed record UnitWorkspaceView(Directive Directive, Unit? Unit, UnitId UnitId, IReadOnlyList<UnitTaskView> Tasks, DateTimeOffset Now, DayCount Days);
 
 /// <summary>The outcome of a submission: the version that counts for this post, whether this post added it, and where the assignment stands now.</summary>
 public sealed record SubmissionReceipt(SubmissionVersion Version, bool Added, AssignmentState State);
@@ -38,6 +39,7 @@ public sealed class UnitWorkspace(
     ISubmissionStore submissions,
     UnitRegistry units,
     UnitLinkSigner links,
+    ICalendarSource calendars,
     TimeProvider time)
 {
     private static readonly Error NotFound = Error.NotFound("link-not-found", "Đường dẫn không đúng hoặc đã hết hạn.");
@@ -58,12 +60,13 @@ public sealed class UnitWorkspace(
 
         var versions = (await submissions.ListAsync(directive.Id, unitId, cancellationToken)).ToLookup(v => v.TaskId);
         var unit = await units.FindAsync(unitId, cancellationToken);
+        var overdue = await calendars.DayCountAsync(cancellationToken);
         var tasks = mine.Select(t =>
         {
             var history = versions[t.Id].OrderByDescending(v => v.At).ToList();
-            return new UnitTaskView(t, AssignmentStanding.Evaluate(t.Deadline, history, now), history);
+            return new UnitTaskView(t, AssignmentStanding.Evaluate(t.Deadline, history, now, overdue), history);
         }).ToList();
-        return new UnitWorkspaceView(directive, unit, unitId, tasks, now);
+        return new UnitWorkspaceView(directive, unit, unitId, tasks, now, overdue);
     }
 
     /// <summary>

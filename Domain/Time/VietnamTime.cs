@@ -29,11 +29,33 @@ public static class VietnamTime
 
     public static string Format(DateOnly date) => date.ToString(DateFormat, CultureInfo.InvariantCulture);
 
+    /// <summary>dd/MM, for dates whose year goes without saying.</summary>
+    public static string FormatDayMonth(DateOnly date) => date.ToString("dd/MM", CultureInfo.InvariantCulture);
+
+    /// <summary>The weekday as Vietnamese write it: "thứ Hai" … "thứ Bảy", "Chủ nhật".</summary>
+    public static string WeekdayName(DateOnly date) => date.DayOfWeek switch
+    {
+        DayOfWeek.Monday => "thứ Hai",
+        DayOfWeek.Tuesday => "thứ Ba",
+        DayOfWeek.Wednesday => "thứ Tư",
+        DayOfWeek.Thursday => "thứ Năm",
+        DayOfWeek.Friday => "thứ Sáu",
+        DayOfWeek.Saturday => "thứ Bảy",
+        _ => "Chủ nhật",
+    };
+
+    /// <summary>The instant <paramref name="hour"/>:00 of <paramref name="date"/> in Vietnam.</summary>
+    public static DateTimeOffset AtHour(DateOnly date, int hour) => StartOf(date).AddHours(hour);
+
     /// <summary>dd/MM/yyyy of the Vietnam day at <paramref name="instant"/>.</summary>
     public static string FormatDate(DateTimeOffset instant) => Format(DateOf(instant));
 
     /// <summary>HH:mm dd/MM/yyyy in Vietnam time.</summary>
     public static string FormatDateTime(DateTimeOffset instant) => ToVietnam(instant).ToString("HH:mm dd/MM/yyyy", CultureInfo.InvariantCulture);
+
+    /// <summary>A date as the API (ISO, <c>2026-02-13</c>) or people (<see cref="TryParseDate"/>) write it.</summary>
+    public static bool TryParseIsoOrWritten(string? text, out DateOnly date) =>
+        DateOnly.TryParseExact((text ?? string.Empty).Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date) || TryParseDate(text, out date);
 
     /// <summary>Parses a date as people write it: d/M/yyyy or dd/MM/yyyy (also with '-' or '.').</summary>
     public static bool TryParseDate(string? text, out DateOnly date) =>

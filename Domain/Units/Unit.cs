@@ -79,6 +79,15 @@ public sealed record Unit(UnitId Id, string Name, UnitLevel Level, UnitId? Paren
 {
     public const int MaxNameLength = 200;
 
+    /// <summary>The unit's fields as the audit trail shows an edit of them.</summary>
+    public IReadOnlyList<(string Label, string Value)> Describe() =>
+    [
+        ("Tên", Name),
+        ("Cấp", ((int)Level).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        ("Đơn vị cấp trên", ParentId?.Value ?? "không có"),
+        ("Email", Email.Value),
+    ];
+
     /// <summary>Validates a unit as the office sends it; every field's problem is reported at once.</summary>
     public static Result<Unit> Create(UnitId id, string? name, string? level, string? parentId, string? email)
     {

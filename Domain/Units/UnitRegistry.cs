@@ -36,7 +36,8 @@ public sealed class UnitRegistry(IUnitStore store)
     /// <summary>One unit, without reading the tree.</summary>
     public Task<Unit?> FindAsync(UnitId id, CancellationToken cancellationToken) => store.GetAsync(id, cancellationToken);
 
-    public async Task<Result<UnitPut>> PutAsync(Unit unit, CancellationToken cancellationToken)
+    /// <summary>Creates or replaces one unit; says which, and — when replaced — what it was.</summary>
+    public async Task<Result<(UnitPut Put, Unit? Previous)>> PutAsync(Unit unit, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
@@ -51,7 +52,7 @@ public sealed class UnitRegistry(IUnitStore store)
             var written = await store.PutAsync(unit, existing?.Version, cancellationToken);
             if (written.IsSuccess)
             {
-                return existing is null ? UnitPut.Created : UnitPut.Replaced;
+                return existing is null ? (UnitPut.Created, null) : (UnitPut.Replaced, existing.Value);
             }
 
             if (written.Error!.Kind != ErrorKind.Conflict)

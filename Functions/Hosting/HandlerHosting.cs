@@ -29,6 +29,7 @@ public static class HandlerHosting
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddOfficeAuthentication();
         builder.AddOfficeForms();
+        builder.Services.AddRateLimits();
         builder.Services.AddSharedDataProtectionKeys();
         return builder;
     }
@@ -50,9 +51,13 @@ public static class HandlerHosting
     public static WebApplication UseCustomHandlerHosting(this WebApplication app)
     {
         // The host calls the handler over loopback HTTP; the scheme the browser used (https in
-        // Azure) arrives as X-Forwarded-Proto, and cookies are marked Secure from it. Only
+        // Azure) arrives as X-Forwarded-Proto, and cookies are marked Secure from it; the client's
+        // address arrives as X-Forwarded-For (the public forms are rate-limited by it). Only
         // loopback callers are believed (the defaults of ForwardedHeadersOptions).
-        app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto });
+        app.UseForwardedHeaders(new ForwardedHeadersOptions
+        {
+            ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor,
+        });
         // Kestrel's own refusals (413 for an oversized body, 400 for a malformed one) keep their status;
         // storage that cannot be reached is 503 with Retry-After, so callers know to come back.
         app.UseExceptionHandler(new ExceptionHandlerOptions
@@ -79,6 +84,7 @@ public static class HandlerHosting
         });
         app.UseStatusCodePages();
         app.UsePageHeaders();
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseOfficeForms();

@@ -53,6 +53,9 @@ public static class StoredRows
     public static int RequiredInt(this TableEntity row, string field) =>
         Read(row, field, () => row.GetInt32(field)) ?? throw CorruptRowException.For(row, field, "is missing");
 
+    public static long RequiredLong(this TableEntity row, string field) =>
+        Read(row, field, () => row.GetInt64(field)) ?? throw CorruptRowException.For(row, field, "is missing");
+
     public static bool RequiredBool(this TableEntity row, string field) =>
         Read(row, field, () => row.GetBoolean(field)) ?? throw CorruptRowException.For(row, field, "is missing");
 

@@ -1,3 +1,4 @@
+using ServerlessWorkflow.Domain.Calendar;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Time;
 
@@ -90,8 +91,8 @@ public sealed class DeadlineTests
     public void Registration_accepts_both_the_api_and_the_written_forms()
     {
         Assert.Equal(
-            DirectiveRegistration.ParseDeadline("2026-02-25", "d").Value,
-            DirectiveRegistration.ParseDeadline("Trước ngày 26/02/2026", "d").Value);
+            DirectiveRegistration.ParseDue(new TaskInput("t", "confirmation", "2026-02-25", []), "d", WorkingCalendar.Default).Value,
+            DirectiveRegistration.ParseDue(new TaskInput("t", "confirmation", "Trước ngày 26/02/2026", []), "d", WorkingCalendar.Default).Value);
     }
 
     [Fact]

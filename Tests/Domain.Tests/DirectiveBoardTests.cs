@@ -1,3 +1,4 @@
+using ServerlessWorkflow.Domain.Calendar;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Escalation;
 using ServerlessWorkflow.Domain.Submissions;
@@ -37,7 +38,7 @@ public sealed class DirectiveBoardTests
         new AssignmentView(First, Tree.Find(Ids("ba-dinh").Single()), Ids("ba-dinh").Single(), Standing(AssignmentState.Overdue, 1)),
         new AssignmentView(Second, Tree.Find(Ids("tai-chinh").Single()), Ids("tai-chinh").Single(), Standing(AssignmentState.Pending)),
         new AssignmentView(Second, Tree.Find(Ids("dong-da").Single()), Ids("dong-da").Single(), Standing(AssignmentState.SubmittedOnTime)),
-    ]);
+    ], DayCount.InCalendarDays);
 
     private static DirectiveBoard Board(BoardQuery query, params LadderState[] ladders) => DirectiveBoard.Of(View(), Tree, ladders, query);
 

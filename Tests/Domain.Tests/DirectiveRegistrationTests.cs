@@ -1,3 +1,4 @@
+using ServerlessWorkflow.Domain.Calendar;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Units;
 
@@ -20,7 +21,8 @@ public sealed class DirectiveRegistrationTests
                 new TaskInput("Báo cáo thống kê theo mẫu", "statistics", "2026-02-09", ["a/*"])),
             Tree,
             DirectiveId.New(),
-            Now).Value;
+            Now,
+            WorkingCalendar.Default).Value;
 
         Assert.Equal(["t1", "t2"], directive.Tasks.Select(t => t.Id.Value));
         Assert.Equal(new DateOnly(2026, 2, 5), directive.Tasks[0].Deadline.LastDay);
@@ -35,7 +37,8 @@ public sealed class DirectiveRegistrationTests
             new DirectiveInput("", "30/02/2026", "x", "y", [new TaskInput("", "report", "soon", ["nobody", "Bad Id"])]),
             Tree,
             DirectiveId.New(),
-            Now);
+            Now,
+            WorkingCalendar.Default);
 
         var fields = result.Error!.Fields.Select(f => f.Field).ToList();
         Assert.Equal(["number", "issuedOn", "tasks[0].title", "tasks[0].kind", "tasks[0].deadline", "tasks[0].units[0]", "tasks[0].units[1]"], fields);
@@ -44,14 +47,14 @@ public sealed class DirectiveRegistrationTests
     [Fact]
     public void A_directive_without_tasks_or_a_task_without_units_is_refused()
     {
-        Assert.Contains(DirectiveRegistration.Register(Input(), Tree, DirectiveId.New(), Now).Error!.Fields, f => f.Field == "tasks");
-        Assert.Contains(DirectiveRegistration.Register(Input(new TaskInput("t", "confirmation", "2026-02-09", [])), Tree, DirectiveId.New(), Now).Error!.Fields, f => f.Field == "tasks[0].units");
+        Assert.Contains(DirectiveRegistration.Register(Input(), Tree, DirectiveId.New(), Now, WorkingCalendar.Default).Error!.Fields, f => f.Field == "tasks");
+        Assert.Contains(DirectiveRegistration.Register(Input(new TaskInput("t", "confirmation", "2026-02-09", [])), Tree, DirectiveId.New(), Now, WorkingCalendar.Default).Error!.Fields, f => f.Field == "tasks[0].units");
     }
 
     [Fact]
     public void A_unit_named_twice_is_assigned_once()
     {
-        var directive = DirectiveRegistration.Register(Input(new TaskInput("t", "confirmation", "2026-02-09", ["a", "a/*", "a1"])), Tree, DirectiveId.New(), Now).Value;
+        var directive = DirectiveRegistration.Register(Input(new TaskInput("t", "confirmation", "2026-02-09", ["a", "a/*", "a1"])), Tree, DirectiveId.New(), Now, WorkingCalendar.Default).Value;
 
         Assert.Equal(["a", "a1"], directive.Tasks[0].Units.Select(u => u.Value));
     }

@@ -1,3 +1,4 @@
+using ServerlessWorkflow.Domain.Calendar;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Progress;
 using ServerlessWorkflow.Domain.Reports;
@@ -45,7 +46,7 @@ public sealed class FollowUpReportTests
             S("z", "Đảng ủy (không có nhiệm vụ)", UnitRecord.Empty),
         };
 
-        var report = FollowUpReport.ForPeriod(new Period(new Month(2026, 2), new Month(2026, 2)), [directive], units, Now, 5);
+        var report = FollowUpReport.ForPeriod(new Period(new Month(2026, 2), new Month(2026, 2)), [directive], units, Now, 5, DayUnit.WorkingDays);
 
         Assert.Equal(["Chi bộ Ấp Bắc", "Chi bộ Văn phòng", "Đảng bộ Sở Tài chính"], report.Units.Select(u => u.Name));
         Assert.Equal(new ProgressRates("Tất cả", 3, 1, 1, 1, 0), report.Tasks);
@@ -57,9 +58,9 @@ public sealed class FollowUpReportTests
             _ => [],
         }).ToList();
         Assert.Contains("- Công văn số 643-CV/ĐU ngày 05/02/2026 của Đảng ủy UBND tỉnh về UBND tỉnh và dịch vụ công (hạn cuối 10/02/2026);".TrimStart('-', ' '), text);
-        Assert.Contains("1. Phê bình 1 đơn vị có nhiệm vụ quá hạn từ 5 ngày trở lên mà chưa hoàn thành", text);
-        Assert.Contains("Chi bộ Văn phòng (quá hạn 8 ngày);", text);
-        Assert.Contains("Chi bộ Ấp Bắc (1 nhiệm vụ chậm, tổng 2 ngày);", text);
+        Assert.Contains("1. Phê bình 1 đơn vị có nhiệm vụ quá hạn từ 5 ngày làm việc trở lên mà chưa hoàn thành", text);
+        Assert.Contains("Chi bộ Văn phòng (quá hạn 8 ngày làm việc);", text);
+        Assert.Contains("Chi bộ Ấp Bắc (1 nhiệm vụ chậm, tổng 2 ngày làm việc);", text);
         Assert.Contains("Đảng bộ Sở Tài chính.", text);
         Assert.Equal(3, report.Body.OfType<ReportTable>().Single().Rows.Count);
     }
@@ -67,7 +68,7 @@ public sealed class FollowUpReportTests
     [Fact]
     public void A_report_where_everyone_was_on_time_proposes_nobody()
     {
-        var report = FollowUpReport.ForPeriod(new Period(new Month(2026, 2), new Month(2026, 2)), [], [new UnitStanding(UnitId.Parse("a").Value, null, R(onTime: 2))], Now, 5);
+        var report = FollowUpReport.ForPeriod(new Period(new Month(2026, 2), new Month(2026, 2)), [], [new UnitStanding(UnitId.Parse("a").Value, null, R(onTime: 2))], Now, 5, DayUnit.CalendarDays);
 
         Assert.Contains(report.Body, b => b is ReportParagraph { Text: "Các đơn vị đều thực hiện đúng hạn; Văn phòng không đề xuất nhắc nhở, phê bình đơn vị nào." });
     }

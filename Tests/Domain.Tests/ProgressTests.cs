@@ -1,3 +1,4 @@
+using ServerlessWorkflow.Domain.Calendar;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Progress;
 using ServerlessWorkflow.Domain.Submissions;
@@ -65,7 +66,7 @@ public sealed class ProgressTests
 
         Assert.Equal(AssignmentState.Pending, AssignmentMark.None.StateAt(Due, At(10, 23)));
         Assert.Equal(AssignmentState.Overdue, AssignmentMark.None.StateAt(Due, At(11, 0)));
-        Assert.Equal(3, AssignmentMark.None.DaysOverdue(Due, At(13)));
+        Assert.Equal(3, AssignmentMark.None.DaysOverdue(Due, At(13), DayCount.InCalendarDays));
     }
 
     [Fact]
@@ -129,7 +130,7 @@ public sealed class ProgressTests
     }
 
     [Fact]
-    public void A_units_month_counts_the_tasks_due_that_month_and_tells_overdue_from_pending_when_read()
+    public void A_units_month_counts_the_tasks_due_that_month_and_tells_overdue_from_pending_and_days_in_the_chosen_unit_when_read()
     {
         var unit = U("chi-bo-a");
         var march = Deadline.EndOfDay(new DateOnly(2026, 3, 1));
@@ -147,10 +148,14 @@ public sealed class ProgressTests
         var month = UnitMonthShard.Build(new Month(2026, 2), UnitShard.Of(unit), [(tasks, board), (tasks, board)]);
 
         var record = month.Units[unit];
-        Assert.Equal(new UnitMonthRecord(4, 0, 2, 6, [new OpenTasks(feb20, 2)]) with { Open = record.Open }, record);
+        var working = new DayCount(DayUnit.WorkingDays, WorkingCalendar.Default);
+        Assert.Equal((4, 0), (record.Assigned, record.OnTime));
+        Assert.Equal([new LateTask(Due, At(13)), new LateTask(Due, At(13))], record.Late);
         Assert.Equal([new OpenTasks(feb20, 2)], record.Open);
-        Assert.Equal(new UnitRecord(4, 0, 2, 6, 0, 0, 0, 2), UnitRecord.Of(record, At(15)));
-        Assert.Equal(new UnitRecord(4, 0, 2, 6, 2, 10, 5, 0), UnitRecord.Of(record, At(25)));
+        Assert.Equal(new UnitRecord(4, 0, 2, 6, 0, 0, 0, 2), UnitRecord.Of(record, At(15), DayCount.InCalendarDays));
+        Assert.Equal(new UnitRecord(4, 0, 2, 6, 2, 10, 5, 0), UnitRecord.Of(record, At(25), DayCount.InCalendarDays));
+        // Tết 2026 (14–22/02) is not counted in working days: 20/02 → 25/02 is 3 working days, 10/02 → 25/02 is 6.
+        Assert.Equal(new UnitRecord(4, 0, 2, 6, 2, 6, 3, 0), UnitRecord.Of(record, At(25), working));
     }
 
     [Fact]

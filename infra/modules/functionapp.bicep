@@ -18,13 +18,17 @@ param instanceMemoryMB int
 param emailFrom string
 param emailOffice string
 param sendGridHost string
-@secure()
-param sendGridApiKey string
-@secure()
-param officeApiKey string
-@secure()
-param linksSigningKey string
 param publicBaseUrl string
+param firstAdministrator string
+
+@description('The identity that reads Key Vault references (Key Vault Secrets User on the vault).')
+param referenceIdentityId string
+
+// Key Vault references (modules/keyvault.bicep): '@Microsoft.KeyVault(SecretUri=…)', never the secrets themselves.
+param sendGridSetting string
+param linksSetting string
+param officeSetting string
+param administratorSetting string
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: 'plan-${name}'
@@ -45,10 +49,15 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
   location: location
   tags: tags
   kind: 'functionapp,linux'
-  identity: { type: 'SystemAssigned' }
+  // System-assigned: storage and telemetry (modules/roles.bicep); user-assigned: Key Vault references.
+  identity: {
+    type: 'SystemAssigned, UserAssigned'
+    userAssignedIdentities: { '${referenceIdentityId}': {} }
+  }
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    keyVaultReferenceIdentity: referenceIdentityId
     functionAppConfig: {
       deployment: {
         storage: {
@@ -79,12 +88,15 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'AzureWebJobsStorage__tableServiceUri', value: tableEndpoint }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
         { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'Authorization=AAD' }
-        { name: 'SendGrid__ApiKey', value: sendGridApiKey }
+        // Secrets only as Key Vault references.
+        { name: 'SendGrid__ApiKey', value: sendGridSetting }
         { name: 'SendGrid__Host', value: sendGridHost }
         { name: 'Email__From', value: emailFrom }
         { name: 'Email__Office', value: emailOffice }
-        { name: 'Office__ApiKey', value: officeApiKey }
-        { name: 'Links__SigningKey', value: linksSigningKey }
+        { name: 'Office__ApiKey', value: officeSetting }
+        { name: 'Office__FirstAdministrator', value: firstAdministrator }
+        { name: 'Office__FirstAdministratorPassword', value: administratorSetting }
+        { name: 'Links__SigningKey', value: linksSetting }
         { name: 'Links__BaseUrl', value: publicBaseUrl }
         // LocalTriggers__Enabled is never set here: in Azure the Functions host fires the triggers.
       ]

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ServerlessWorkflow.Domain.Calendar;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Escalation;
 using ServerlessWorkflow.Domain.Submissions;
@@ -6,8 +7,8 @@ using ServerlessWorkflow.Domain.Units;
 
 namespace ServerlessWorkflow.Functions.Features.Assignments;
 
-/// <summary>What a unit sent for a directive: per task assigned to it, its standing, ladder and versions (newest first).</summary>
-public sealed record AssignmentPageModel(Directive Directive, UnitId UnitId, Unit? Unit, IReadOnlyList<AssignmentTask> Tasks, DateTimeOffset Now)
+/// <summary>What a unit sent for a directive: per task assigned to it, its standing, ladder and versions (newest first); days late counted as <see cref="Days"/> says.</summary>
+public sealed record AssignmentPageModel(Directive Directive, UnitId UnitId, Unit? Unit, IReadOnlyList<AssignmentTask> Tasks, DateTimeOffset Now, DayCount Days)
 {
     public string Name => Unit?.Name ?? UnitId.Value;
 }

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ServerlessWorkflow.Domain.Accounts;
+using ServerlessWorkflow.Domain.Calendar;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Escalation;
 using ServerlessWorkflow.Domain.Submissions;
@@ -21,7 +23,7 @@ public static class AssignmentPages
 {
     public static IEndpointRouteBuilder MapAssignmentPages(this IEndpointRouteBuilder app)
     {
-        var office = app.MapGroup("/office/directives/{id}/units/{unitId}").RequireAuthorization(OfficeAuthentication.Policy);
+        var office = app.MapGroup("/office/directives/{id}/units/{unitId}").RequireOfficeRole(OfficeRole.VanPhong, OfficeRole.ThuongTruc);
         office.MapGet("/", PageAsync).WithName("OfficeAssignment").AsPage();
         office.MapGet("/files/{versionId}/{index}", DownloadAsync).WithName("DownloadAttachment").ExcludeFromDescription();
         return app;
@@ -29,7 +31,7 @@ public static class AssignmentPages
 
     private static async Task<RazorComponentResult> PageAsync(
         string id, string unitId, IDirectiveStore directives, ISubmissionStore submissions, IStoredFiles files, UnitRegistry units, IEscalationStore escalations,
-        TimeProvider time, CancellationToken cancellationToken)
+        ICalendarSource calendars, TimeProvider time, CancellationToken cancellationToken)
     {
         if (await FindAsync(id, unitId, directives, cancellationToken) is not var (directive, unit, tasks))
         {
@@ -39,6 +41,7 @@ public static class AssignmentPages
         var versions = await submissions.ListAsync(directive.Id, unit, cancellationToken);
         var stored = versions.Any(v => v.Attachments.Count > 0) ? await files.ListAsync(directive.Id, unit, cancellationToken) : new Dictionary<string, StoredFile>();
         var now = time.GetUtcNow();
+        var days = await calendars.DayCountAsync(cancellationToken);
         var lines = new List<AssignmentTask>();
         foreach (var task in tasks)
         {
@@ -46,12 +49,12 @@ public static class AssignmentPages
             var ladder = await escalations.LadderAsync(new AssignmentKey(directive.Id, task.Id, unit), cancellationToken);
             lines.Add(new AssignmentTask(
                 task,
-                AssignmentStanding.Evaluate(task.Deadline, history, now),
+                AssignmentStanding.Evaluate(task.Deadline, history, now, days),
                 DirectiveBoard.Highest(ladder.Value.Recorded),
                 history.Select(v => new VersionLine(v, v.Attachments.Select((path, i) => FileLine.Of(directive.Id, unit, v, i, stored.GetValueOrDefault(path))).ToList())).ToList()));
         }
 
-        return PageResults.Render<AssignmentPage, AssignmentPageModel>(new AssignmentPageModel(directive, unit, await units.FindAsync(unit, cancellationToken), lines, now));
+        return PageResults.Render<AssignmentPage, AssignmentPageModel>(new AssignmentPageModel(directive, unit, await units.FindAsync(unit, cancellationToken), lines, now, days));
     }
 
     /// <summary>The file a stored version keeps at <paramref name="index"/>: nothing the caller typed names a blob, only ids checked against the unit's versions.</summary>

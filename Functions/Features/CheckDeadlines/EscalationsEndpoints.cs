@@ -1,3 +1,4 @@
+using ServerlessWorkflow.Domain.Accounts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Escalation;
@@ -19,8 +20,8 @@ public static class EscalationsEndpoints
     public static IEndpointRouteBuilder MapEscalations(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/directives/{id}/escalations", GetAsync).WithName("GetEscalations").WithTags("Escalations")
-            .RequireAuthorization(OfficeAuthentication.Policy).ProducesProblem(StatusCodes.Status404NotFound);
-        app.MapGet("/api/outbox", ListAsync).WithName("ListOutbox").WithTags("Escalations").RequireAuthorization(OfficeAuthentication.Policy);
+            .RequireOfficeRole(OfficeRole.VanPhong, OfficeRole.ThuongTruc).ProducesProblem(StatusCodes.Status404NotFound);
+        app.MapGet("/api/outbox", ListAsync).WithName("ListOutbox").WithTags("Escalations").RequireOfficeRole(OfficeRole.VanPhong);
         return app;
     }
 

@@ -1,3 +1,4 @@
+using ServerlessWorkflow.Domain.Accounts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using ServerlessWorkflow.Domain.Directives;
@@ -26,7 +27,7 @@ public static class OutboxPageEndpoint
 
     public static IEndpointRouteBuilder MapOutboxPage(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/office/outbox", ShowAsync).WithName("OfficeOutbox").RequireAuthorization(OfficeAuthentication.Policy).AsPage();
+        app.MapGet("/office/outbox", ShowAsync).WithName("OfficeOutbox").RequireOfficeRole(OfficeRole.VanPhong).AsPage();
         return app;
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using ServerlessWorkflow.Domain.Accounts;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Escalation;
 using ServerlessWorkflow.Domain.Progress;
@@ -18,7 +19,7 @@ public static class BoardExport
 {
     public static IEndpointRouteBuilder MapBoardExport(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/office/directives/{id}/board.xlsx", ExportAsync).WithName("ExportBoard").RequireAuthorization(OfficeAuthentication.Policy).ExcludeFromDescription();
+        app.MapGet("/office/directives/{id}/board.xlsx", ExportAsync).WithName("ExportBoard").RequireOfficeRole(OfficeRole.VanPhong, OfficeRole.ThuongTruc).ExcludeFromDescription();
         return app;
     }
 
@@ -35,6 +36,6 @@ public static class BoardExport
 
         var ladders = await escalations.LaddersAsync(view.Value.Directive.Id, cancellationToken);
         var board = DirectiveBoard.Of(view.Value, tree, ladders, BoardModel.ReadQuery(q, cap, tt, sx));
-        return Downloads.Bytes(response, BoardWorkbook.Write(board, time.GetUtcNow()), Downloads.Spreadsheet, Downloads.Name("theo-doi", board.Directive.Number, ".xlsx"));
+        return Downloads.Bytes(response, BoardWorkbook.Write(board, view.Value.Days, time.GetUtcNow()), Downloads.Spreadsheet, Downloads.Name("theo-doi", board.Directive.Number, ".xlsx"));
     }
 }

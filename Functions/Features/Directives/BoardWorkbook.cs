@@ -2,6 +2,7 @@ using System.Globalization;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
+using ServerlessWorkflow.Domain.Calendar;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Submissions;
 using ServerlessWorkflow.Domain.Time;
@@ -14,7 +15,7 @@ namespace ServerlessWorkflow.Functions.Features.Directives;
 /// A directive's board as an .xlsx workbook (written with the Open XML SDK) for offices that keep
 /// their own tables. Sheet "Theo dõi": one row per unit (as the board's filters and order have it),
 /// per task its state in words, the day it was completed (a date cell, dd/mm/yyyy, Vietnam day), the
-/// days late or overdue (a number) and the furthest reminder or escalation step; the header row frozen
+/// days late or overdue (a number, in the unit the office counts lateness in) and the furthest reminder or escalation step; the header row frozen
 /// and filterable. Sheet "Nhiệm vụ": each task with its deadline (a date) and counts. Every piece of
 /// text is an inline string, never a formula: a unit named "=1+1" stays text in Excel and LibreOffice.
 /// </summary>
@@ -26,7 +27,7 @@ public static class BoardWorkbook
     private const int HeaderRow = 5;
     private static readonly int[] TaskWidths = [22, 14, 12, 30];
 
-    public static byte[] Write(DirectiveBoard board, DateTimeOffset at)
+    public static byte[] Write(DirectiveBoard board, DayCount days, DateTimeOffset at)
     {
         var d = board.Directive;
         using var stream = new MemoryStream();
@@ -48,7 +49,7 @@ public static class BoardWorkbook
             for (var i = 1; i <= d.Tasks.Count; i++)
             {
                 var n = i.ToString(CultureInfo.InvariantCulture);
-                header.AddRange([($"NV{n}: tình trạng", Header), ($"NV{n}: ngày hoàn thành", Header), ($"NV{n}: số ngày chậm", Header), ($"NV{n}: bước đôn đốc", Header)]);
+                header.AddRange([($"NV{n}: tình trạng", Header), ($"NV{n}: ngày hoàn thành", Header), ($"NV{n}: số {days.UnitName} chậm", Header), ($"NV{n}: bước đôn đốc", Header)]);
             }
 
             rows.Add(Cells(HeaderRow, header));
@@ -63,7 +64,7 @@ public static class BoardWorkbook
                 {
                     cells.AddRange(cell is null
                         ? [("—", 0), (null, 0), (null, 0), (null, 0)]
-                        : [(StateName(cell.Standing), 0), (cell.Standing.CompletedAt is { } done ? VietnamTime.DateOf(done) : null, Date), (cell.Standing.DaysOverdue > 0 ? cell.Standing.DaysOverdue : null, 0), (cell.Reached?.DisplayName, 0)]);
+                        : [(StateName(cell.Standing, days), 0), (cell.Standing.CompletedAt is { } done ? VietnamTime.DateOf(done) : null, Date), (cell.Standing.DaysOverdue > 0 ? cell.Standing.DaysOverdue : null, 0), (cell.Reached?.DisplayName, 0)]);
                 }
 
                 rows.Add(Cells(++number, cells));
@@ -90,12 +91,12 @@ public static class BoardWorkbook
         return stream.ToArray();
     }
 
-    /// <summary>The cell's state in words, as the board writes it: "Đúng hạn", "Muộn 2 ngày", "Quá hạn 5 ngày", "Đang thực hiện", "Chưa đến hạn".</summary>
-    public static string StateName(AssignmentStanding s) => s.State switch
+    /// <summary>The cell's state in words, as the board writes it: "Đúng hạn", "Muộn 2 ngày làm việc", "Quá hạn 5 ngày làm việc", "Đang thực hiện", "Chưa đến hạn".</summary>
+    public static string StateName(AssignmentStanding s, DayCount days) => s.State switch
     {
         AssignmentState.SubmittedOnTime => "Đúng hạn",
-        AssignmentState.SubmittedLate => $"Muộn {s.DaysOverdue.ToString(CultureInfo.InvariantCulture)} ngày",
-        AssignmentState.Overdue => $"Quá hạn {s.DaysOverdue.ToString(CultureInfo.InvariantCulture)} ngày",
+        AssignmentState.SubmittedLate => $"Muộn {s.DaysOverdue.ToString(CultureInfo.InvariantCulture)} {days.UnitName}",
+        AssignmentState.Overdue => $"Quá hạn {s.DaysOverdue.ToString(CultureInfo.InvariantCulture)} {days.UnitName}",
         _ => s.LatestStatus == SubmissionStatus.InProgress ? "Đang thực hiện" : "Chưa đến hạn",
     };
 

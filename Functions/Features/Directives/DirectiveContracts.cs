@@ -1,3 +1,4 @@
+using ServerlessWorkflow.Domain.Calendar;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Submissions;
 using ServerlessWorkflow.Functions.Shared.Http;
@@ -14,21 +15,26 @@ public sealed record RegisterDirectiveRequest(string? Number, string? IssuedOn, 
     : IRequestBody<RegisterDirectiveRequest>
 {
     public DirectiveInput ToInput() =>
-        new(Number, IssuedOn, Issuer, Subject, Tasks?.Select(t => new TaskInput(t?.Title, t?.Kind, t?.Deadline, t?.Units)).ToList());
+        new(Number, IssuedOn, Issuer, Subject, Tasks?.Select(t => new TaskInput(t?.Title, t?.Kind, t?.Deadline, t?.Units, t?.WorkingDays, t?.CountFrom)).ToList());
 }
 
-/// <summary>One task of a directive being registered: what, of which kind (<c>confirmation</c> or <c>statistics</c>), by when, for which units.</summary>
-public sealed record TaskRequest(string? Title, string? Kind, string? Deadline, IReadOnlyList<string>? Units);
+/// <summary>
+/// One task of a directive being registered: what, of which kind (<c>confirmation</c> or
+/// <c>statistics</c>), by when, for which units. The deadline is <c>deadline</c> (an ISO date, or as
+/// written: "trước ngày 26/02/2026", "05 ngày làm việc kể từ ngày 13/02/2026"), or a term in working
+/// days as <c>workingDays</c> from <c>countFrom</c> (the day named is not counted).
+/// </summary>
+public sealed record TaskRequest(string? Title, string? Kind, string? Deadline, IReadOnlyList<string>? Units, string? WorkingDays = null, string? CountFrom = null);
 
 /// <summary>A directive just registered: its ids, and one link per assigned unit to hand out.</summary>
 public sealed record RegisteredDirective(
     string Id, string Number, string IssuedOn, string Issuer, string Subject, IReadOnlyList<RegisteredTask> Tasks, IReadOnlyList<UnitLinkResponse> Links);
 
-/// <summary>A task as registered: its deadline as an ISO date (the end of that Vietnam day) and as the instant it passes.</summary>
-public sealed record RegisteredTask(string Id, string Title, TaskKind Kind, string Deadline, DateTimeOffset DeadlineAt, IReadOnlyList<string> Units)
+/// <summary>A task as registered: its deadline as an ISO date (the end of that Vietnam day) and as the instant it passes; for a deadline in working days, its term and how it was counted.</summary>
+public sealed record RegisteredTask(string Id, string Title, TaskKind Kind, string Deadline, DateTimeOffset DeadlineAt, DeadlineTerm? Term, IReadOnlyList<string> Units)
 {
-    public static RegisteredTask Of(DirectiveTask t) =>
-        new(t.Id.Value, t.Title, t.Kind, WireFormat.Deadline(t.Deadline), t.Deadline.PassesAt, t.Units.Select(u => u.Value).ToList());
+    public static RegisteredTask Of(DirectiveTask t, WorkingCalendar calendar) =>
+        new(t.Id.Value, t.Title, t.Kind, WireFormat.Deadline(t.Deadline), t.Deadline.PassesAt, t.Term is { } term ? DeadlineTerm.Of(term, calendar) : null, t.Units.Select(u => u.Value).ToList());
 }
 
 /// <summary>A unit's own link to its page for the directive.</summary>
@@ -52,12 +58,14 @@ public sealed record DirectiveResponse(
     IReadOnlyDictionary<AssignmentState, int> Summary,
     IReadOnlyList<DirectiveTaskResponse> Tasks);
 
-public sealed record DirectiveTaskResponse(string Id, string Title, TaskKind Kind, string Deadline, DateTimeOffset DeadlineAt, IReadOnlyList<AssignmentResponse> Units);
+/// <summary>A task and every unit's standing on it; for a deadline in working days, its term and how it was counted with the calendar in force.</summary>
+public sealed record DirectiveTaskResponse(string Id, string Title, TaskKind Kind, string Deadline, DateTimeOffset DeadlineAt, DeadlineTerm? Term, IReadOnlyList<AssignmentResponse> Units);
 
 /// <summary>
-/// A unit's standing on a task: its state, when it completed, how many days overdue, how many
-/// versions it sent and the latest, and its escalation ladder — the steps recorded, each with what
-/// became of its email.
+/// A unit's standing on a task: its state, when it completed, how many days overdue (or late) —
+/// counted in <see cref="DaysCountedIn"/>, working days unless the office chose calendar days — how
+/// many versions it sent and the latest, and its escalation ladder — the steps recorded, each with
+/// what became of its email.
 /// </summary>
 public sealed record AssignmentResponse(
     string UnitId,
@@ -65,6 +73,7 @@ public sealed record AssignmentResponse(
     AssignmentState State,
     DateTimeOffset? CompletedAt,
     int DaysOverdue,
+    DayUnit DaysCountedIn,
     int Versions,
     LatestSubmission? Latest,
     IReadOnlyList<EscalationStepResponse> Escalation);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ServerlessWorkflow.Domain.Calendar;
 using ServerlessWorkflow.Domain.Common;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Submissions;
@@ -19,9 +20,10 @@ public sealed record UnitLinkLine(string Name, string Url);
 
 /// <summary>
 /// A directive's board: the rows the query asks for (<see cref="Shown"/>: those of page <see cref="Page"/>),
-/// the rates, and the links of the units shown; <see cref="Created"/> right after it was registered.
+/// the rates, and the links of the units shown; <see cref="Created"/> right after it was registered;
+/// days overdue counted as <see cref="Days"/> says.
 /// </summary>
-public sealed record BoardModel(DirectiveBoard Board, BoardQuery Query, IReadOnlyList<BoardRow> Shown, int Page, IReadOnlyList<UnitLinkLine> Links, bool Created)
+public sealed record BoardModel(DirectiveBoard Board, BoardQuery Query, IReadOnlyList<BoardRow> Shown, int Page, IReadOnlyList<UnitLinkLine> Links, bool Created, DayCount Days)
 {
     /// <summary>Rows per page: a province's board has thousands of units.</summary>
     public const int PageSize = 100;
@@ -97,16 +99,16 @@ public sealed record BoardModel(DirectiveBoard Board, BoardQuery Query, IReadOnl
     public static string Shorten(string title) =>
         title.Length <= 60 ? title : title[..(title.LastIndexOf(' ', 60) is > 20 and var cut ? cut : 60)] + "…";
 
-    /// <summary>A cell's state in words and its style: on time, late N days, overdue N days, not yet due.</summary>
-    public static (string Css, string Text) Describe(BoardCell cell)
+    /// <summary>A cell's state in words and its style: on time, late N (working) days, overdue N (working) days, not yet due.</summary>
+    public (string Css, string Text) Describe(BoardCell cell)
     {
         var s = cell.Standing;
-        var days = Shared.Pages.Format.Count(s.DaysOverdue);
+        var days = $"{Shared.Pages.Format.Count(s.DaysOverdue)} {Days.UnitName}";
         return s.State switch
         {
             AssignmentState.SubmittedOnTime => ("ok", $"Đúng hạn{(s.CompletedAt is { } at ? " · " + VietnamTime.FormatDate(at) : string.Empty)}"),
-            AssignmentState.SubmittedLate => ("lateok", $"Muộn {days} ngày"),
-            AssignmentState.Overdue => ("late", $"Quá hạn {days} ngày"),
+            AssignmentState.SubmittedLate => ("lateok", $"Muộn {days}"),
+            AssignmentState.Overdue => ("late", $"Quá hạn {days}"),
             _ => ("wait", s.LatestStatus == SubmissionStatus.InProgress ? "Đang thực hiện" : "Chưa đến hạn"),
         };
     }
@@ -126,6 +128,7 @@ public sealed record DirectiveForm(string Action, string Dispatch, string Number
 {
     public const int MaxTasks = 20;
     public const string SuggestAction = "suggest";
+    public const string CheckAction = "check";
 
     public static readonly DirectiveForm Empty = new(string.Empty, string.Empty, string.Empty, string.Empty, "Văn phòng Đảng ủy", string.Empty, []);
 
@@ -153,11 +156,15 @@ public sealed record DirectiveForm(string Action, string Dispatch, string Number
         return new DirectiveForm(form["action"].ToString(), form["dispatch"].ToString(), form["number"].ToString(), form["issuedOn"].ToString(), form["issuer"].ToString(), form["subject"].ToString(), tasks);
     }
 
-    /// <summary>The rows typed so far, then the tasks found in the dispatch, deadlines written dd/MM/yyyy.</summary>
+    /// <summary>The rows typed so far, then the tasks found in the dispatch, deadlines written dd/MM/yyyy (or as a term in working days, with its start filled in).</summary>
     public DirectiveForm WithSuggestions(IEnumerable<SuggestedTask> suggested) => this with
     {
-        Tasks = [.. Tasks.Where(t => !t.IsEmpty), .. suggested.Take(MaxTasks).Select(s => new TaskRow(s.Title, WireFormat.Name(s.Kind), VietnamTime.Format(s.Deadline.LastDay), [], s.Source))],
+        Tasks = [.. Tasks.Where(t => !t.IsEmpty), .. suggested.Take(MaxTasks).Select(s => new TaskRow(s.Title, WireFormat.Name(s.Kind), s.Term?.Display ?? VietnamTime.Format(s.Deadline.LastDay), [], s.Source))],
     };
+
+    /// <summary>The day the office typed as the dispatch's date, if it reads as one.</summary>
+    public DateOnly? IssuedDate =>
+        VietnamTime.TryParseIsoOrWritten(IssuedOn, out var date) ? date : null;
 
     /// <summary>What the registry validates; empty task rows are left out, the rest (even half-filled) go in so their problems are shown.</summary>
     public DirectiveInput ToInput() => new(
@@ -168,10 +175,35 @@ public sealed record DirectiveForm(string Action, string Dispatch, string Number
         Tasks.Where(t => !t.IsEmpty).Select(t => new TaskInput(t.Title, t.Kind, t.Deadline, t.Units)).ToList());
 }
 
-/// <summary>The new-directive form: what was typed, the unit tree to choose from, the problems, and a note (how many tasks were suggested).</summary>
-public sealed record NewDirectiveModel(DirectiveForm Form, UnitTree Tree, Error? Error, string? Note)
+/// <summary>
+/// The new-directive form: what was typed, the unit tree to choose from, the problems, a note (how
+/// many tasks were suggested), and the calendar the deadlines are counted with, so each task row
+/// can show the last day its deadline gives and how a term in working days was counted.
+/// </summary>
+public sealed record NewDirectiveModel(DirectiveForm Form, UnitTree Tree, Error? Error, string? Note, WorkingCalendar Calendar)
 {
     public const string Title = "Tạo công văn";
+
+    /// <summary>The last day a row's deadline gives, in words, and for a term in working days how it was counted; null while the deadline is empty or unreadable.</summary>
+    public (string Due, string? Counted)? DueOf(TaskRow row)
+    {
+        if (row.Deadline.Length == 0)
+        {
+            return null;
+        }
+
+        var due = DirectiveRegistration.ParseDue(new TaskInput(row.Title, row.Kind, row.Deadline, row.Units), "deadline", Calendar);
+        if (!due.IsSuccess)
+        {
+            return null;
+        }
+
+        var deadline = due.Value.Deadline;
+        var text = deadline.IsEndOfDay
+            ? $"Hạn là hết ngày {VietnamTime.Format(deadline.LastDay)} ({VietnamTime.WeekdayName(deadline.LastDay)})."
+            : $"Hạn là {deadline.Display}.";
+        return (text, due.Value.Term?.Count(Calendar).Explanation);
+    }
 
     /// <summary>The task rows shown: the non-empty ones typed, then empty ones up to three.</summary>
     public IReadOnlyList<TaskRow> Rows

@@ -1,9 +1,13 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using System.Security.Claims;
 using Microsoft.Extensions.Options;
+using ServerlessWorkflow.Domain.Calendar;
+using ServerlessWorkflow.Domain.Accounts;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Escalation;
 using ServerlessWorkflow.Domain.Submissions;
 using ServerlessWorkflow.Functions.Hosting.Security;
+using ServerlessWorkflow.Functions.Shared.Audit;
 using ServerlessWorkflow.Functions.Shared.Http;
 using ServerlessWorkflow.Functions.Shared.Links;
 using ServerlessWorkflow.Functions.Shared.Wire;
@@ -14,7 +18,8 @@ namespace ServerlessWorkflow.Functions.Features.Directives;
 /// <summary>
 /// The office's directives: <c>POST /api/directives</c> (RegisterDirective: 201 with ids and one
 /// link per assigned unit), <c>GET /api/directives</c> (ListDirectives), <c>GET /api/directives/{id}</c>
-/// (GetDirective: per task and unit, where it stands now and its escalation ladder).
+/// (GetDirective: per task and unit, where it stands now and its escalation ladder). Registering is
+/// the office's (văn phòng); the standing committee reads. A registration is in the audit trail.
 /// </summary>
 public static class DirectivesFeature
 {
@@ -23,7 +28,9 @@ public static class DirectivesFeature
     public static IServiceCollection AddDirectives(this IServiceCollection services) =>
         services.AddTable(TableDirectiveStore.TableName)
             .AddUnitLinks()
-            .AddSingleton<IDirectiveStore, TableDirectiveStore>()
+            .AddSingleton<TableDirectiveStore>()
+            .AddSingleton<IDirectiveStore>(sp => new WorkingDayDeadlines(sp.GetRequiredService<TableDirectiveStore>(), sp.GetRequiredService<ICalendarSource>()))
+            .AddSingleton<ICalendarChangeListener>(sp => sp.GetRequiredService<DirectiveRegistry>())
             .AddSingleton(sp => new DirectiveRegistry(
                 sp.GetRequiredService<IDirectiveStore>(),
                 sp.GetRequiredService<ISubmissionStore>(),
@@ -32,6 +39,7 @@ public static class DirectivesFeature
                 sp.GetRequiredService<IEscalationStore>(),
                 sp.GetRequiredService<EscalationPolicy>(),
                 sp.GetRequiredService<Domain.Progress.ProgressProjector>(),
+                sp.GetRequiredService<ICalendarSource>(),
                 sp.GetRequiredService<TimeProvider>())
             {
                 LinkLifetime = sp.GetRequiredService<IOptions<UnitLinkOptions>>().Value.LifetimeAfterLastDeadline,
@@ -40,15 +48,15 @@ public static class DirectivesFeature
 
     public static IEndpointRouteBuilder MapDirectives(this IEndpointRouteBuilder app)
     {
-        var office = app.MapGroup("/api/directives").RequireAuthorization(OfficeAuthentication.Policy).WithTags("Directives");
-        office.MapPost("/", RegisterAsync).WithName("RegisterDirective").WithBody<RegisterDirectiveRequest>(MaxDirectiveBody).ProducesValidationProblem();
-        office.MapGet("/", ListAsync).WithName("ListDirectives");
-        office.MapGet("/{id}", GetAsync).WithName("GetDirective").ProducesProblem(StatusCodes.Status404NotFound);
+        var office = app.MapGroup("/api/directives").WithTags("Directives");
+        office.MapPost("/", RegisterAsync).WithName("RegisterDirective").RequireOfficeRole(OfficeRole.VanPhong).WithBody<RegisterDirectiveRequest>(MaxDirectiveBody).ProducesValidationProblem();
+        office.MapGet("/", ListAsync).WithName("ListDirectives").RequireOfficeRole(OfficeRole.VanPhong, OfficeRole.ThuongTruc);
+        office.MapGet("/{id}", GetAsync).WithName("GetDirective").RequireOfficeRole(OfficeRole.VanPhong, OfficeRole.ThuongTruc).ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
     private static async Task<Results<Created<RegisteredDirective>, ApiProblem>> RegisterAsync(
-        Body<RegisterDirectiveRequest> body, HttpRequest request, DirectiveRegistry registry, IOptions<UnitLinkOptions> links, CancellationToken cancellationToken)
+        Body<RegisterDirectiveRequest> body, HttpRequest request, ClaimsPrincipal user, DirectiveRegistry registry, OfficeAudit audit, IOptions<UnitLinkOptions> links, ICalendarSource calendars, CancellationToken cancellationToken)
     {
         var registered = await registry.RegisterAsync(body.Value.ToInput(), cancellationToken);
         if (!registered.IsSuccess)
@@ -57,13 +65,14 @@ public static class DirectivesFeature
         }
 
         var d = registered.Value.Directive;
+        await audit.RecordDirectiveAsync(user, d, cancellationToken);
         return TypedResults.Created($"/api/directives/{d.Id}", new RegisteredDirective(
             d.Id.Value,
             d.Number,
             WireFormat.Date(d.IssuedOn),
             d.Issuer,
             d.Subject,
-            d.Tasks.Select(RegisteredTask.Of).ToList(),
+            d.Tasks.Select(t => RegisteredTask.Of(t, registered.Value.Calendar)).ToList(),
             registered.Value.Links.Select(l => new UnitLinkResponse(l.UnitId.Value, UnitLinks.UnitUrl(request, links.Value, l.Token))).ToList()));
     }
 
@@ -96,6 +105,7 @@ public static class DirectivesFeature
                 t.Kind,
                 WireFormat.Deadline(t.Deadline),
                 t.Deadline.PassesAt,
+                t.Term is { } term ? DeadlineTerm.Of(term, view.Value.Calendar) : null,
                 byTask[t.Id].Select(a =>
                 {
                     var key = new AssignmentKey(d.Id, t.Id, a.UnitId);
@@ -106,6 +116,7 @@ public static class DirectivesFeature
                         a.Standing.State,
                         a.Standing.CompletedAt,
                         a.Standing.DaysOverdue,
+                        view.Value.Days.Unit,
                         a.Standing.Versions,
                         a.Standing.Latest is { } latest ? new LatestSubmission(latest.Status, latest.Note, latest.At, latest.Late) : null,
                         EscalationHistory.Of(ladder, emails[(t.Id.Value, a.UnitId.Value)]).Select(EscalationStepResponse.Of).ToList());

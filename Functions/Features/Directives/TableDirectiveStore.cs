@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Azure.Data.Tables;
+using ServerlessWorkflow.Domain.Calendar;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Time;
 using ServerlessWorkflow.Domain.Units;
@@ -107,7 +108,9 @@ public sealed class TableDirectiveStore(TableServiceClient tables, StorageNames 
         ["Issuer"] = d.Issuer,
         ["Subject"] = d.Subject,
         ["RegisteredAt"] = d.RegisteredAt,
-        ["Tasks"] = JsonSerializer.Serialize(d.Tasks.Select(t => new StoredTask(t.Id.Value, t.Title, WireFormat.Name(t.Kind), t.Deadline.PassesAt, t.Units.Count)).ToList(), StoredTaskContext.Default.ListStoredTask),
+        ["Tasks"] = JsonSerializer.Serialize(
+            d.Tasks.Select(t => new StoredTask(t.Id.Value, t.Title, WireFormat.Name(t.Kind), t.Deadline.PassesAt, t.Units.Count, t.Term?.Days, t.Term is { } term ? WireFormat.Date(term.From) : null)).ToList(),
+            StoredTaskContext.Default.ListStoredTask),
     };
 
     private static Directive ToDirective(TableEntity e, Dictionary<string, List<UnitId>>? units)
@@ -118,7 +121,8 @@ public sealed class TableDirectiveStore(TableServiceClient tables, StorageNames 
                 t.Title,
                 e.Parsed("Tasks", t.Kind, k => TaskKinds.Parse(k, "kind")),
                 new Deadline(t.DeadlineAt),
-                units is null ? [] : units.GetValueOrDefault(t.Id) ?? []))
+                units is null ? [] : units.GetValueOrDefault(t.Id) ?? [],
+                TermOf(e, t)))
             .ToList();
         return new Directive(
             e.Required("DirectiveId", DirectiveId.Parse),
@@ -130,13 +134,22 @@ public sealed class TableDirectiveStore(TableServiceClient tables, StorageNames 
             e.RequiredInstant("RegisteredAt"));
     }
 
+    /// <summary>A deadline in working days: both halves stored, or neither (a task written before the calendar, or with a date).</summary>
+    private static WorkingDaysTerm? TermOf(TableEntity e, StoredTask t) => (t.WorkingDays, t.CountFrom) switch
+    {
+        (null, null) => null,
+        ({ } days, { } from) => e.Parsed("Tasks", from, text => ParseDate(text).Match(date => WorkingDaysTerm.Create(days, date, "Tasks"), error => error)),
+        _ => throw CorruptRowException.For(e, "Tasks", $"holds task {t.Id} with half a working-day term"),
+    };
+
     private static Domain.Common.Result<DateOnly> ParseDate(string text) =>
         DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date)
             ? date
             : Domain.Common.Error.Validation("IssuedOn", "invalid-date", "Not an ISO date.");
 }
 
-internal sealed record StoredTask(string Id, string Title, string Kind, DateTimeOffset DeadlineAt, int UnitCount);
+/// <summary>A task in the header; <see cref="DeadlineAt"/> is the deadline at registration, <see cref="WorkingDays"/> and <see cref="CountFrom"/> its term when it is counted in working days (then recounted on every read with the calendar in force).</summary>
+internal sealed record StoredTask(string Id, string Title, string Kind, DateTimeOffset DeadlineAt, int UnitCount, int? WorkingDays = null, string? CountFrom = null);
 
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(List<StoredTask>))]

@@ -3,17 +3,35 @@ using ServerlessWorkflow.Functions.Shared.Http;
 
 namespace ServerlessWorkflow.Functions.Features.ErrorReports;
 
-/// <summary><c>POST /api/error-reports</c>: a member's report of wrong data, from the public form or as JSON.</summary>
-public sealed record FileErrorReportRequest(string? MemberName, string? UnitName, string? Field, string? CurrentValue, string? CorrectValue, string? Contact)
+/// <summary>
+/// <c>POST /api/error-reports</c>: a member's report of wrong data, from the public form or as JSON.
+/// <see cref="Consent"/> is the reporter's agreement to the notice (the form's box; <c>true</c> in
+/// JSON): without it nothing is stored.
+/// </summary>
+public sealed record FileErrorReportRequest(string? MemberName, string? UnitName, string? Field, string? CurrentValue, string? CorrectValue, string? Contact, string? Consent = null)
     : IRequestBody<FileErrorReportRequest>
 {
     public static bool ReadsForm => true;
 
     public static FileErrorReportRequest FromForm(IFormCollection form) =>
-        new(form["memberName"], form["unitName"], form["field"], form["currentValue"], form["correctValue"], form["contact"]);
+        new(form["memberName"], form["unitName"], form["field"], form["currentValue"], form["correctValue"], form["contact"], form["consent"]);
 
-    public Domain.Common.Result<ErrorReportInput> Validate() => ErrorReportInput.Create(MemberName, UnitName, Field, CurrentValue, CorrectValue, Contact);
+    public Domain.Common.Result<ErrorReportInput> Validate() => ErrorReportInput.Create(MemberName, UnitName, Field, CurrentValue, CorrectValue, Contact, Consent);
 }
+
+/// <summary>The office's request about one member's data (export or erase): the member's name as reported and, to tell namesakes apart, a contact.</summary>
+public sealed record MemberDataRequest(string? MemberName, string? Contact, string? Confirm = null, string? Action = null) : IRequestBody<MemberDataRequest>
+{
+    public static bool ReadsForm => true;
+
+    public static MemberDataRequest FromForm(IFormCollection form) => new(form["memberName"], form["contact"], form["confirm"], form["action"]);
+}
+
+/// <summary>One member's data as exported on request: when, and every report about them with all it holds.</summary>
+public sealed record MemberDataExport(DateTimeOffset ExportedAt, string MemberName, List<OfficeErrorReport> Reports);
+
+/// <summary>What an erasure did: the reports whose member details were erased.</summary>
+public sealed record MemberDataErased(List<string> Codes);
 
 /// <summary><c>POST /api/error-reports/{code}/status</c> and the office queue's form: the next status and a note (required when rejecting); the queue's form also says which tab it came from.</summary>
 public sealed record MoveErrorReportRequest(string? Status, string? Note, string? View = null) : IRequestBody<MoveErrorReportRequest>
@@ -33,7 +51,7 @@ public sealed record ErrorReportProgress(string Code, string Field, ErrorReportS
         new(r.Code.Value, r.Input.Field, r.Status, ErrorReportStatuses.Name(r.Status), r.FiledAt, r.UpdatedAt, r.ResolutionNote);
 }
 
-/// <summary>A report as the office handles it, with the member's details.</summary>
+/// <summary>A report as the Party Building Board handles it (and as a member's export gives it): everything stored, the member's details and consent included.</summary>
 public sealed record OfficeErrorReport(
     string Code,
     string MemberName,
@@ -45,9 +63,12 @@ public sealed record OfficeErrorReport(
     ErrorReportStatus Status,
     string Note,
     DateTimeOffset FiledAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? ConsentAt,
+    string? ConsentNotice,
+    DateTimeOffset? AnonymisedAt)
 {
     public static OfficeErrorReport Of(ErrorReport r) => new(
         r.Code.Value, r.Input.MemberName, r.Input.UnitName, r.Input.Field, r.Input.CurrentValue, r.Input.CorrectValue, r.Input.Contact,
-        r.Status, r.ResolutionNote, r.FiledAt, r.UpdatedAt);
+        r.Status, r.ResolutionNote, r.FiledAt, r.UpdatedAt, r.ConsentAt, r.ConsentNotice, r.AnonymisedAt);
 }

@@ -1,9 +1,10 @@
 using ServerlessWorkflow.Domain.Common;
+using ServerlessWorkflow.Domain.ErrorReports;
 
 namespace ServerlessWorkflow.Functions.Features.ErrorReports;
 
-/// <summary>The public form: what was typed (kept when it comes back with problems) and the problems.</summary>
-public sealed record ErrorReportFormModel(FileErrorReportRequest? Values, Error? Error)
+/// <summary>The public form: what was typed (kept when it comes back with problems), the problems, and how long closed reports keep the member's details (the notice says it).</summary>
+public sealed record ErrorReportFormModel(FileErrorReportRequest? Values, Error? Error, int RetentionDays)
 {
     public const string Title = "Phản ánh thông tin đảng viên bị sai";
 
@@ -19,7 +20,10 @@ public sealed record ErrorReportFormModel(FileErrorReportRequest? Values, Error?
     ];
 
     /// <summary>A field's label, for the problems listed above the form.</summary>
-    public static string Label(string field) => Fields.FirstOrDefault(f => f.Name == field).Label ?? field;
+    public static string Label(string field) => field == "consent" ? "Đồng ý" : Fields.FirstOrDefault(f => f.Name == field).Label ?? field;
+
+    /// <summary>Whether the consent box was ticked when the form came back.</summary>
+    public bool Consented => ErrorReportConsent.Given(Values?.Consent);
 
     /// <summary>What was typed in <paramref name="field"/>.</summary>
     public string? Typed(string field) => Values is null ? null : field switch

@@ -14,7 +14,8 @@ namespace ServerlessWorkflow.Functions.Features.ErrorReports;
 /// status) is one partition query; status changes are conditional on the ETag read.</item>
 /// <item>PartitionKey <c>fold</c>, RowKey the fold key (a hash of the normalised fields and the
 /// Vietnam day): which code stands for those exact fields that day. It is inserted first, and only
-/// if absent, so two identical reports — even posted at the same moment — make one report.</item>
+/// if absent, so two identical reports — even posted at the same moment — make one report. It is a
+/// hash of a member's details, so it is deleted when the report is anonymised.</item>
 /// </list>
 /// </summary>
 public sealed class TableErrorReportStore(TableServiceClient tables, StorageNames names) : IErrorReportStore
@@ -73,6 +74,18 @@ public sealed class TableErrorReportStore(TableServiceClient tables, StorageName
         return reports.OrderByDescending(r => r.FiledAt).ToList();
     }
 
+    public async Task ForgetFoldAsync(string foldKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Table.DeleteEntityAsync(FoldPartition, foldKey, ETag.All, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // Already forgotten.
+        }
+    }
+
     public async Task<Result<ErrorReport>> ReplaceAsync(ErrorReport report, StoredVersion? expectedVersion, CancellationToken cancellationToken)
     {
         var written = await Table.WriteConditionallyAsync(ToEntity(report), expectedVersion, cancellationToken);
@@ -91,6 +104,10 @@ public sealed class TableErrorReportStore(TableServiceClient tables, StorageName
         ["Status"] = WireFormat.Name(r.Status),
         ["ResolutionNote"] = r.ResolutionNote,
         ["UpdatedAt"] = r.UpdatedAt,
+        ["ConsentAt"] = r.ConsentAt,
+        ["ConsentNotice"] = r.ConsentNotice,
+        ["AnonymisedAt"] = r.AnonymisedAt,
+        ["FoldKey"] = r.FoldKey,
     };
 
     private static ErrorReport ToReport(TableEntity e) => new(
@@ -105,5 +122,12 @@ public sealed class TableErrorReportStore(TableServiceClient tables, StorageName
         e.RequiredInstant("FiledAt"),
         e.Required("Status", s => ErrorReportStatuses.Parse(s)),
         e.OptionalString("ResolutionNote") ?? string.Empty,
-        e.RequiredInstant("UpdatedAt"));
+        e.RequiredInstant("UpdatedAt"))
+    {
+        // Reports filed before consent was asked for have none of these.
+        ConsentAt = e.OptionalInstant("ConsentAt"),
+        ConsentNotice = e.OptionalString("ConsentNotice"),
+        AnonymisedAt = e.OptionalInstant("AnonymisedAt"),
+        FoldKey = e.OptionalString("FoldKey"),
+    };
 }

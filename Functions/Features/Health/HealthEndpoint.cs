@@ -1,3 +1,4 @@
+using ServerlessWorkflow.Functions.Hosting.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using ServerlessWorkflow.Functions.Shared.Http;
@@ -17,7 +18,7 @@ public static class HealthEndpoint
 
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet(Route, CheckAsync).WithName("Health").WithTags("Health").ProducesProblem(StatusCodes.Status503ServiceUnavailable).DisableHttpMetrics();
+        app.MapGet(Route, CheckAsync).WithName("Health").AsPublic().WithTags("Health").ProducesProblem(StatusCodes.Status503ServiceUnavailable).DisableHttpMetrics();
         return app;
     }
 

@@ -1,3 +1,5 @@
+using ServerlessWorkflow.Functions.Hosting.Security;
+
 namespace ServerlessWorkflow.Functions.Features.OpenApi;
 
 /// <summary><c>GET /api/openapi.json</c> (function <c>OpenApi</c>): the OpenAPI document of the JSON API.</summary>
@@ -15,7 +17,7 @@ public static class OpenApiFeature
 
     public static IEndpointRouteBuilder MapOpenApiDocument(this IEndpointRouteBuilder app)
     {
-        app.MapOpenApi(Route);
+        app.MapOpenApi(Route).AsPublic();
         return app;
     }
 }

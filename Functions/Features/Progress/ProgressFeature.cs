@@ -17,6 +17,7 @@ public static class ProgressFeature
         services.AddTable(TableProgressStore.TableName)
             .AddSingleton<IProgressStore, TableProgressStore>()
             .AddSingleton<ProgressProjector>()
+            .AddSingleton<Domain.Calendar.ICalendarChangeListener>(sp => sp.GetRequiredService<ProgressProjector>())
             .AddSingleton<ISubmissionStore, ProjectedSubmissionStore>()
             .AddSingleton<OfficeDesk>()
             .AddScoped<RepairProgressFunction>();

@@ -21,8 +21,9 @@ namespace ServerlessWorkflow.Functions.Features.Progress;
 /// <item>PartitionKey <c>tally</c>, RowKey the directive id: its counts, property <c>S{shard}</c> =
 /// <c>assigned,onTime,late</c> per task separated by <c>;</c>. The office's list is one partition query.</item>
 /// <item>PartitionKey <c>month|{yyyyMM}</c>, RowKey the shard: the units' records for tasks due that
-/// month, one line per unit: <c>{unitId} {assigned} {onTime} {late} {daysLate}</c>, then
-/// <c>{deadline ticks}x{count}</c> per deadline with open tasks. A period is one query over a range of partitions.</item>
+/// month, one line per unit: <c>{unitId} {assigned} {onTime}</c>, then <c>{deadline ticks}&gt;{completion ticks}</c>
+/// per task completed late and <c>{deadline ticks}x{count}</c> per deadline with open tasks (days late and
+/// overdue are counted when read, in working or calendar days). A period is one query over a range of partitions.</item>
 /// </list>
 /// Lines go into properties <c>Text0</c>, <c>Text1</c>, … of at most <see cref="PartLength"/> characters
 /// (a string property holds 32 K), their number in <c>Parts</c>. Writes are conditional on the ETag read.
@@ -128,7 +129,12 @@ public sealed class TableProgressStore(TableServiceClient tables, StorageNames n
         var text = new StringBuilder();
         foreach (var (unit, r) in month.Units.OrderBy(u => u.Key.Value, StringComparer.Ordinal))
         {
-            text.Append(CultureInfo.InvariantCulture, $"{unit.Value} {r.Assigned} {r.OnTime} {r.Late} {r.DaysLate}");
+            text.Append(CultureInfo.InvariantCulture, $"{unit.Value} {r.Assigned} {r.OnTime}");
+            foreach (var late in r.Late)
+            {
+                text.Append(CultureInfo.InvariantCulture, $" {late.Deadline.PassesAt.UtcTicks}>{late.CompletedAt.UtcTicks}");
+            }
+
             foreach (var open in r.Open)
             {
                 text.Append(CultureInfo.InvariantCulture, $" {open.Deadline.PassesAt.UtcTicks}x{open.Count}");
@@ -205,19 +211,30 @@ public sealed class TableProgressStore(TableServiceClient tables, StorageNames n
         var units = new Dictionary<UnitId, UnitMonthRecord>();
         foreach (var line in Lines(row))
         {
-            if (line.Length < 5)
+            if (line.Length < 3)
             {
                 throw CorruptRowException.For(row, "Text", "has a unit line without its counts");
             }
 
-            units[row.Parsed("Text", line[0], u => UnitId.Parse(u))] = new UnitMonthRecord(
-                Count(row, line[1]),
-                Count(row, line[2]),
-                Count(row, line[3]),
-                Count(row, line[4]),
-                line.Skip(5).Select(o => o.Split('x') is [var ticks, var n]
-                    ? new OpenTasks(new Deadline(Instant(row, ticks)), Count(row, n))
-                    : throw CorruptRowException.For(row, "Text", "has an open deadline that is not {ticks}x{count}")).ToList());
+            var late = new List<LateTask>();
+            var open = new List<OpenTasks>();
+            foreach (var item in line.Skip(3))
+            {
+                if (item.Split('>') is [var deadline, var done])
+                {
+                    late.Add(new LateTask(new Deadline(Instant(row, deadline)), Instant(row, done)));
+                }
+                else if (item.Split('x') is [var ticks, var n])
+                {
+                    open.Add(new OpenTasks(new Deadline(Instant(row, ticks)), Count(row, n)));
+                }
+                else
+                {
+                    throw CorruptRowException.For(row, "Text", "has an item that is neither {deadline}>{completion} nor {deadline}x{count}");
+                }
+            }
+
+            units[row.Parsed("Text", line[0], u => UnitId.Parse(u))] = new UnitMonthRecord(Count(row, line[1]), Count(row, line[2]), late, open);
         }
 
         return new UnitMonthShard(month, row.Parsed("RowKey", row.RowKey, UnitShard.Parse), units);

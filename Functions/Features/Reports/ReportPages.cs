@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using ServerlessWorkflow.Domain.Accounts;
 using ServerlessWorkflow.Domain.Common;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Escalation;
@@ -31,10 +32,10 @@ public static class ReportPages
 
     public static IEndpointRouteBuilder MapReports(this IEndpointRouteBuilder app)
     {
-        var directive = app.MapGroup("/office/directives/{id}").RequireAuthorization(OfficeAuthentication.Policy);
+        var directive = app.MapGroup("/office/directives/{id}").RequireOfficeRole(OfficeRole.VanPhong, OfficeRole.ThuongTruc);
         directive.MapGet("/report", DirectivePageAsync).WithName("OfficeDirectiveReport").AsPage();
         directive.MapGet("/report.docx", DirectiveDocumentAsync).WithName("DirectiveReportDocument").ExcludeFromDescription();
-        var period = app.MapGroup("/office/reports").RequireAuthorization(OfficeAuthentication.Policy);
+        var period = app.MapGroup("/office/reports").RequireOfficeRole(OfficeRole.VanPhong, OfficeRole.ThuongTruc);
         period.MapGet("/", PeriodPageAsync).WithName("OfficeReport").AsPage();
         period.MapGet("/report.docx", PeriodDocumentAsync).WithName("PeriodReportDocument").ExcludeFromDescription();
         return app;
@@ -112,7 +113,7 @@ public static class ReportPages
         var tree = await units.TreeAsync(cancellationToken);
         var records = await desk.UnitsAsync(period, tree, cancellationToken);
         var tops = tree.All.Where(u => u.ParentId is null).ToList();
-        var report = FollowUpReport.ForPeriod(period, await headers, records, now, policy.Step3DaysOverdue);
+        var report = FollowUpReport.ForPeriod(period, await headers, records, now, policy.Step3DaysOverdue, desk.CountDaysIn);
         return (report, await headers, tops.Count == 1 ? tops[0].Name : "Đảng ủy");
     }
 

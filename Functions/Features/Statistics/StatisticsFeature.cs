@@ -1,6 +1,8 @@
+using ServerlessWorkflow.Domain.Accounts;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ServerlessWorkflow.Domain.Audit;
 using ServerlessWorkflow.Domain.Common;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Statistics;
@@ -39,11 +41,11 @@ public static class StatisticsFeature
         app.MapBlobTrigger<ImportStatisticsFunction>(ImportStatisticsFunction.FunctionName, ImportStatisticsFunction.BindingName);
 
         var upload = "/u/{token}/tasks/{taskId}/statistics";
-        app.MapPost(upload, UploadAsync).WithName("UploadStatistics").WithTags("Units' pages").WithBody<UploadStatisticsRequest>(UploadRefusals.MaxBytes)
+        app.MapPost(upload, UploadAsync).WithName("UploadStatistics").WithTags("Units' pages").AsPublic().WithBody<UploadStatisticsRequest>(UploadRefusals.MaxBytes)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
-        app.MapPost(upload, UploadFromPageAsync).WithName("UploadStatisticsPage").WithFormBody<UploadStatisticsRequest>(UploadRefusals.MaxBytes).AsPage();
+        app.MapPost(upload, UploadFromPageAsync).WithName("UploadStatisticsPage").AsPublic().WithFormBody<UploadStatisticsRequest>(UploadRefusals.MaxBytes).AsPage();
 
-        var office = app.MapGroup("/api/directives/{id}").WithTags("Statistics").RequireAuthorization(OfficeAuthentication.Policy);
+        var office = app.MapGroup("/api/directives/{id}").WithTags("Statistics").RequireOfficeRole(OfficeRole.VanPhong, OfficeRole.ThuongTruc);
         office.MapGet("/statistics", GetAsync).WithName("GetStatistics").ProducesProblem(StatusCodes.Status404NotFound);
         office.MapGet("/statistics.xlsx", ExportAsync).WithName("ExportStatistics")
             .Produces<byte[]>(StatusCodes.Status200OK, SpreadsheetContentType).ProducesProblem(StatusCodes.Status404NotFound);
@@ -52,7 +54,7 @@ public static class StatisticsFeature
 
     private static async Task<Results<Accepted<UploadReceived>, ApiProblem>> UploadAsync(
         string token, string taskId, Body<UploadStatisticsRequest> body, UnitWorkspace workspace, IStatisticsStore store, BlobServiceClient blobs, StorageNames names, TimeProvider time,
-        CancellationToken cancellationToken)
+        IAuditTrail trail, CancellationToken cancellationToken)
     {
         var target = await StatisticsTaskAsync(workspace, token, taskId, cancellationToken);
         if (!target.IsSuccess)
@@ -60,7 +62,7 @@ public static class StatisticsFeature
             return Problems.For(target.Error!);
         }
 
-        var received = await ReceiveAsync(target.Value, body.Value.File, store, blobs, names, time, cancellationToken);
+        var received = await ReceiveAsync(target.Value, body.Value.File, store, blobs, names, time, trail, cancellationToken);
         if (!received.IsSuccess)
         {
             return Problems.Problem(
@@ -76,7 +78,7 @@ public static class StatisticsFeature
     /// <summary>The unit page's form: back to the page, at the task, with the file's fate (or why it was refused).</summary>
     private static async Task<Results<SeeOther, RazorComponentResult>> UploadFromPageAsync(
         string token, string taskId, Body<UploadStatisticsRequest> body, UnitWorkspace workspace, IStatisticsStore store, BlobServiceClient blobs, StorageNames names, TimeProvider time,
-        CancellationToken cancellationToken)
+        IAuditTrail trail, CancellationToken cancellationToken)
     {
         var target = await StatisticsTaskAsync(workspace, token, taskId, cancellationToken);
         if (!target.IsSuccess)
@@ -87,7 +89,7 @@ public static class StatisticsFeature
         var task = target.Value.Task.Id;
         var received = body.Refusal is { } refused
             ? new Received(null, refused.Status == StatusCodes.Status413PayloadTooLarge ? UploadRefusal.TooLarge : UploadRefusal.Unreadable)
-            : await ReceiveAsync(target.Value, body.Value.File, store, blobs, names, time, cancellationToken);
+            : await ReceiveAsync(target.Value, body.Value.File, store, blobs, names, time, trail, cancellationToken);
         return new SeeOther(received.IsSuccess
             ? $"/u/{token}?tai-len={task}#task-{task}"
             : $"/u/{token}?loi-tep={WireFormat.Name(received.Refusal!.Value)}&tai-len={task}#task-{task}");
@@ -110,7 +112,7 @@ public static class StatisticsFeature
 
     /// <summary>Keeps the file if its bytes say it is an .xlsx workbook: the upload row first, then the blob that triggers the import.</summary>
     private static async Task<Received> ReceiveAsync(
-        UnitTask target, IFormFile? file, IStatisticsStore store, BlobServiceClient blobs, StorageNames names, TimeProvider time, CancellationToken cancellationToken)
+        UnitTask target, IFormFile? file, IStatisticsStore store, BlobServiceClient blobs, StorageNames names, TimeProvider time, IAuditTrail trail, CancellationToken cancellationToken)
     {
         if (file is null)
         {
@@ -129,6 +131,18 @@ public static class StatisticsFeature
         await blobs.GetBlobContainerClient(names.Container(Upload.Container)).GetBlobClient(upload.BlobName).UploadAsync(
             content,
             new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = SpreadsheetContentType } },
+            cancellationToken);
+        await trail.AppendAsync(
+            new AuditEvent
+            {
+                At = now,
+                Actor = AuditActor.Unit(target.UnitId.Value),
+                Action = AuditAction.StatisticsUploaded,
+                DirectiveId = target.Directive.Id.Value,
+                UnitId = target.UnitId.Value,
+                Subject = upload.Id.Value,
+                Summary = $"Nhiệm vụ {target.Task.Id.Value}: tệp {Math.Max(1, content.ToMemory().Length / 1024)} KB, đang xử lý.",
+            },
             cancellationToken);
         return new(upload, null);
     }

@@ -1,3 +1,4 @@
+using ServerlessWorkflow.Domain.Accounts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Statistics;
@@ -17,7 +18,7 @@ public static class StatisticsPageEndpoint
 {
     public static IEndpointRouteBuilder MapStatisticsPage(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/office/directives/{id}/statistics", ShowAsync).WithName("OfficeStatistics").RequireAuthorization(OfficeAuthentication.Policy).AsPage();
+        app.MapGet("/office/directives/{id}/statistics", ShowAsync).WithName("OfficeStatistics").RequireOfficeRole(OfficeRole.VanPhong, OfficeRole.ThuongTruc).AsPage();
         return app;
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using ServerlessWorkflow.Domain.Calendar;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Submissions;
 using ServerlessWorkflow.Functions.Shared.Http;
@@ -63,8 +64,11 @@ public sealed record UnitWorkspaceResponse(WorkspaceDirective Directive, Workspa
             t.Task.Title,
             t.Task.Kind,
             WireFormat.Deadline(t.Task.Deadline),
-            t.Task.Deadline.DaysLeft(view.Now),
+            t.Task.Term is { } term ? DeadlineTerm.Of(term, view.Days.Calendar) : null,
+            view.Days.DaysLeft(t.Task.Deadline, view.Now),
             t.Standing.State,
+            t.Standing.DaysOverdue,
+            view.Days.Unit,
             t.History.Select(v => new WorkspaceVersion(v.VersionId, v.Status, v.Note, v.At, v.Late, v.Attachments.Count)).ToList())).ToList());
 }
 
@@ -72,6 +76,17 @@ public sealed record WorkspaceDirective(string Id, string Number, string Subject
 
 public sealed record WorkspaceUnit(string Id, string? Name);
 
-public sealed record WorkspaceTask(string Id, string Title, TaskKind Kind, string Deadline, int DaysLeft, AssignmentState State, IReadOnlyList<WorkspaceVersion> History);
+/// <summary>A task of the unit: its deadline (and, in working days, its term), the days left and overdue — counted in <see cref="DaysCountedIn"/> — its state and history.</summary>
+public sealed record WorkspaceTask(
+    string Id,
+    string Title,
+    TaskKind Kind,
+    string Deadline,
+    DeadlineTerm? Term,
+    int DaysLeft,
+    AssignmentState State,
+    int DaysOverdue,
+    DayUnit DaysCountedIn,
+    IReadOnlyList<WorkspaceVersion> History);
 
 public sealed record WorkspaceVersion(string VersionId, SubmissionStatus Status, string Note, DateTimeOffset At, bool Late, int Attachments);

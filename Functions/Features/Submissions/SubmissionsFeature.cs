@@ -1,9 +1,11 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using ServerlessWorkflow.Domain.Audit;
 using ServerlessWorkflow.Domain.Common;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Statistics;
 using ServerlessWorkflow.Domain.Submissions;
+using ServerlessWorkflow.Functions.Hosting.Security;
 using ServerlessWorkflow.Functions.Hosting.Telemetry;
 using ServerlessWorkflow.Functions.Shared.Http;
 using ServerlessWorkflow.Functions.Shared.Pages;
@@ -33,7 +35,7 @@ public static class SubmissionsFeature
 
     public static IEndpointRouteBuilder MapSubmissions(this IEndpointRouteBuilder app)
     {
-        var unit = app.MapGroup("/u/{token}").WithTags("Units' pages");
+        var unit = app.MapGroup("/u/{token}").WithTags("Units' pages").AsPublic();
         unit.MapGet("/", PageAsync).WithName("UnitPage").AsPage(byDefault: true);
         unit.MapGet("/", WorkspaceAsync).WithName("GetUnitWorkspace").ProducesProblem(StatusCodes.Status404NotFound);
         unit.MapPost("/tasks/{taskId}", SubmitAsync).WithName("SubmitTask").WithBody<SubmitTaskRequest>(MaxSubmissionBody)
@@ -58,7 +60,7 @@ public static class SubmissionsFeature
 
     private static async Task<Results<Created<SubmissionResponse>, Ok<SubmissionResponse>, ApiProblem>> SubmitAsync(
         string token, string taskId, Body<SubmitTaskRequest> body, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
-        UnitWorkspace workspace, AttachmentStore attachments, AppTelemetry telemetry, CancellationToken cancellationToken)
+        UnitWorkspace workspace, AttachmentStore attachments, AppTelemetry telemetry, IAuditTrail trail, CancellationToken cancellationToken)
     {
         var target = await workspace.ResolveAsync(token, taskId, cancellationToken);
         if (!target.IsSuccess)
@@ -67,7 +69,7 @@ public static class SubmissionsFeature
         }
 
         // The header is the programs' way; a form posted by a program carries its own key like the page's.
-        var receipt = await StoreAsync(target.Value, body.Value, idempotencyKey ?? body.Value.IdempotencyKey, workspace, attachments, telemetry, cancellationToken);
+        var receipt = await StoreAsync(target.Value, body.Value, idempotencyKey ?? body.Value.IdempotencyKey, workspace, attachments, telemetry, trail, cancellationToken);
         if (!receipt.IsSuccess)
         {
             return Problems.For(receipt.Error!);
@@ -80,7 +82,7 @@ public static class SubmissionsFeature
     /// <summary>The page's form: back to the page with a confirmation (post/redirect/get), or the page again with the problem at the task.</summary>
     private static async Task<Results<SeeOther, RazorComponentResult>> SubmitFromPageAsync(
         string token, string taskId, Body<SubmitTaskRequest> body,
-        UnitWorkspace workspace, AttachmentStore attachments, IStatisticsStore statistics, AppTelemetry telemetry, CancellationToken cancellationToken)
+        UnitWorkspace workspace, AttachmentStore attachments, IStatisticsStore statistics, AppTelemetry telemetry, IAuditTrail trail, CancellationToken cancellationToken)
     {
         var target = await workspace.ResolveAsync(token, taskId, cancellationToken);
         if (!target.IsSuccess)
@@ -90,7 +92,7 @@ public static class SubmissionsFeature
 
         var receipt = body.Refusal is { } refused
             ? Result<SubmissionReceipt>.Failure(refused.AsError("files"))
-            : await StoreAsync(target.Value, body.Value, body.Value.IdempotencyKey, workspace, attachments, telemetry, cancellationToken);
+            : await StoreAsync(target.Value, body.Value, body.Value.IdempotencyKey, workspace, attachments, telemetry, trail, cancellationToken);
         if (receipt.IsSuccess)
         {
             var task = Uri.EscapeDataString(taskId);
@@ -102,7 +104,7 @@ public static class SubmissionsFeature
 
     /// <summary>Stores the attached files, then the version; a version that is refused or that repeats one already stored keeps no files.</summary>
     private static async Task<Result<SubmissionReceipt>> StoreAsync(
-        UnitTask target, SubmitTaskRequest request, string? idempotencyKey, UnitWorkspace workspace, AttachmentStore attachments, AppTelemetry telemetry, CancellationToken cancellationToken)
+        UnitTask target, SubmitTaskRequest request, string? idempotencyKey, UnitWorkspace workspace, AttachmentStore attachments, AppTelemetry telemetry, IAuditTrail trail, CancellationToken cancellationToken)
     {
         if (request.Files.Count > MaxFiles)
         {
@@ -118,6 +120,21 @@ public static class SubmissionsFeature
         else
         {
             telemetry.Submission(receipt.Value.Version.Late ? "late" : "on-time");
+            var version = receipt.Value.Version;
+            // Group-committed with whatever else this instance appends meanwhile (TableAuditTrail): one
+            // transaction for many posts, so the trail does not halve the submission path's throughput.
+            await trail.AppendAsync(
+                new AuditEvent
+                {
+                    At = version.At,
+                    Actor = AuditActor.Unit(version.UnitId.Value),
+                    Action = AuditAction.SubmissionReceived,
+                    DirectiveId = version.DirectiveId.Value,
+                    UnitId = version.UnitId.Value,
+                    Subject = version.VersionId,
+                    Summary = $"Nhiệm vụ {version.TaskId.Value}: {SubmissionStatuses.Name(version.Status).ToLowerInvariant()}{(version.Late ? ", trễ hạn" : string.Empty)}{(version.Attachments.Count > 0 ? $", {version.Attachments.Count} tệp đính kèm" : string.Empty)}.",
+                },
+                cancellationToken);
         }
 
         return receipt;

@@ -1,12 +1,16 @@
 using System.Globalization;
+using ServerlessWorkflow.Domain.Calendar;
 using ServerlessWorkflow.Domain.Progress;
 using ServerlessWorkflow.Domain.Units;
 
 namespace ServerlessWorkflow.Functions.Features.UnitRecords;
 
-/// <summary>The units page: the period (as chosen), the months to choose from, the query, the units of one page, how many match and how many there are.</summary>
-public sealed record UnitsModel(PeriodChoice Choice, IReadOnlyList<Month> Months, UnitsQuery Query, IReadOnlyList<UnitStanding> Rows, int Matching, int All, int Page)
+/// <summary>The units page: the period (as chosen), the months to choose from, the query, the units of one page, how many match and how many there are; days in <see cref="Days"/>.</summary>
+public sealed record UnitsModel(PeriodChoice Choice, IReadOnlyList<Month> Months, UnitsQuery Query, IReadOnlyList<UnitStanding> Rows, int Matching, int All, int Page, DayUnit Days)
 {
+    /// <summary>"ngày làm việc" or "ngày".</summary>
+    public string DayName => DayUnits.Name(Days);
+
     public const string Title = "Kết quả thực hiện của các đơn vị";
     public const int PageSize = 100;
 
@@ -67,8 +71,11 @@ public sealed record UnitsModel(PeriodChoice Choice, IReadOnlyList<Month> Months
     }
 }
 
-/// <summary>One unit's record: the period (as chosen), the months to choose from, the sums, and each task of the period.</summary>
-public sealed record UnitRecordModel(UnitId UnitId, Unit? Unit, PeriodChoice Choice, IReadOnlyList<Month> Months, UnitRecord Record, IReadOnlyList<UnitTaskLine> Lines)
+/// <summary>One unit's record: the period (as chosen), the months to choose from, the sums, and each task of the period; days in <see cref="Days"/>.</summary>
+public sealed record UnitRecordModel(UnitId UnitId, Unit? Unit, PeriodChoice Choice, IReadOnlyList<Month> Months, UnitRecord Record, IReadOnlyList<UnitTaskLine> Lines, DayUnit Days)
 {
+    /// <summary>"ngày làm việc" or "ngày".</summary>
+    public string DayName => DayUnits.Name(Days);
+
     public string Name => Unit?.Name ?? UnitId.Value;
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using ServerlessWorkflow.Domain.Accounts;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Progress;
 using ServerlessWorkflow.Domain.Units;
@@ -21,7 +22,7 @@ public static class UnitRecordPages
 {
     public static IEndpointRouteBuilder MapUnitRecordPages(this IEndpointRouteBuilder app)
     {
-        var office = app.MapGroup("/office/units").RequireAuthorization(OfficeAuthentication.Policy);
+        var office = app.MapGroup("/office/units").RequireOfficeRole(OfficeRole.VanPhong, OfficeRole.ThuongTruc);
         office.MapGet("/", ListAsync).WithName("OfficeUnits").AsPage();
         office.MapGet("/{unitId}", RecordAsync).WithName("OfficeUnitRecord").AsPage();
         return app;
@@ -40,7 +41,7 @@ public static class UnitRecordPages
         var matching = query.Apply(all);
         var page = UnitsModel.PageOf(trang, matching.Count);
         return PageResults.Render<UnitsPage, UnitsModel>(new UnitsModel(
-            choice, Period.Choices(await headers, now), query, matching.Skip((page - 1) * UnitsModel.PageSize).Take(UnitsModel.PageSize).ToList(), matching.Count, all.Count, page));
+            choice, Period.Choices(await headers, now), query, matching.Skip((page - 1) * UnitsModel.PageSize).Take(UnitsModel.PageSize).ToList(), matching.Count, all.Count, page, desk.CountDaysIn));
     }
 
     private static async Task<RazorComponentResult> RecordAsync(
@@ -62,7 +63,7 @@ public static class UnitRecordPages
         }
 
         var headers = await directives.ListAsync(cancellationToken);
-        return PageResults.Render<UnitRecordPage, UnitRecordModel>(new UnitRecordModel(id.Value, unit, choice, Period.Choices(headers, now), UnitRecord.Of(lines.Select(l => l.Standing)), lines));
+        return PageResults.Render<UnitRecordPage, UnitRecordModel>(new UnitRecordModel(id.Value, unit, choice, Period.Choices(headers, now), UnitRecord.Of(lines.Select(l => l.Standing)), lines, desk.CountDaysIn));
     }
 
     private static RazorComponentResult NotFound() =>

@@ -1,7 +1,11 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using System.Security.Claims;
+using ServerlessWorkflow.Domain.Accounts;
+using ServerlessWorkflow.Domain.Audit;
 using ServerlessWorkflow.Domain.Common;
 using ServerlessWorkflow.Domain.Units;
 using ServerlessWorkflow.Functions.Hosting.Security;
+using ServerlessWorkflow.Functions.Shared.Audit;
 using ServerlessWorkflow.Functions.Shared.Http;
 using ServerlessWorkflow.Functions.Storage;
 
@@ -10,7 +14,8 @@ namespace ServerlessWorkflow.Functions.Features.Units;
 /// <summary>
 /// The office's unit registry: <c>PUT /api/units/{unitId}</c> (function PutUnit),
 /// <c>GET /api/units</c> (ListUnits), <c>POST /api/units/import</c> (ImportUnits: a CSV unit list;
-/// a dry run unless <c>?apply=true</c>).
+/// a dry run unless <c>?apply=true</c>). Writing is the office's (văn phòng); the standing committee
+/// reads the list. Every change is in the audit trail, with a replaced unit's fields before and after.
 /// </summary>
 public static class UnitsFeature
 {
@@ -24,17 +29,17 @@ public static class UnitsFeature
 
     public static IEndpointRouteBuilder MapUnits(this IEndpointRouteBuilder app)
     {
-        var office = app.MapGroup("/api/units").RequireAuthorization(OfficeAuthentication.Policy).WithTags("Units");
-        office.MapPut("/{unitId}", PutAsync).WithName("PutUnit").WithBody<PutUnitRequest>(MaxUnitBody)
+        var office = app.MapGroup("/api/units").WithTags("Units");
+        office.MapPut("/{unitId}", PutAsync).WithName("PutUnit").RequireOfficeRole(OfficeRole.VanPhong).WithBody<PutUnitRequest>(MaxUnitBody)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
-        office.MapGet("/", ListAsync).WithName("ListUnits");
-        office.MapPost("/import", ImportAsync).WithName("ImportUnits").WithBody<ImportUnitsRequest>(MaxImportBody)
+        office.MapGet("/", ListAsync).WithName("ListUnits").RequireOfficeRole(OfficeRole.VanPhong, OfficeRole.ThuongTruc);
+        office.MapPost("/import", ImportAsync).WithName("ImportUnits").RequireOfficeRole(OfficeRole.VanPhong).WithBody<ImportUnitsRequest>(MaxImportBody)
             .ProducesValidationProblem();
         return app;
     }
 
     private static async Task<Results<Created<UnitResponse>, Ok<UnitResponse>, ApiProblem>> PutAsync(
-        string unitId, Body<PutUnitRequest> body, UnitRegistry registry, CancellationToken cancellationToken)
+        string unitId, Body<PutUnitRequest> body, ClaimsPrincipal user, UnitRegistry registry, OfficeAudit audit, CancellationToken cancellationToken)
     {
         var id = UnitId.Parse(unitId);
         if (!id.IsSuccess)
@@ -55,8 +60,15 @@ public static class UnitsFeature
             return Problems.For(put.Error!);
         }
 
+        var (kind, previous) = put.Value;
+        if (previous != unit.Value)
+        {
+            await audit.RecordAsync(user, AuditAction.UnitSaved, cancellationToken, subject: unit.Value.Id.Value, unitId: unit.Value.Id.Value,
+                changes: AuditChange.Between(previous?.Describe(), unit.Value.Describe()));
+        }
+
         var response = UnitResponse.Of(unit.Value);
-        return put.Value == UnitPut.Created ? TypedResults.Created($"/api/units/{unit.Value.Id}", response) : TypedResults.Ok(response);
+        return kind == UnitPut.Created ? TypedResults.Created($"/api/units/{unit.Value.Id}", response) : TypedResults.Ok(response);
     }
 
     private static async Task<Ok<List<UnitListItem>>> ListAsync(UnitRegistry registry, CancellationToken cancellationToken)
@@ -69,13 +81,20 @@ public static class UnitsFeature
     }
 
     private static async Task<Results<Ok<UnitImportResponse>, UnprocessableEntity<UnitImportResponse>, ApiProblem>> ImportAsync(
-        Body<ImportUnitsRequest> body, bool? apply, UnitRegistry registry, CancellationToken cancellationToken)
+        Body<ImportUnitsRequest> body, bool? apply, ClaimsPrincipal user, UnitRegistry registry, OfficeAudit audit, CancellationToken cancellationToken)
     {
         var applying = apply == true;
         var plan = await registry.ImportAsync(body.Value.Csv, applying, cancellationToken);
         if (!plan.IsSuccess)
         {
             return Problems.For(plan.Error!);
+        }
+
+        if (applying && plan.Value.CanApply && plan.Value.Changes.Any())
+        {
+            var changed = plan.Value.Changes.Select(u => u.Id.Value).ToList();
+            await audit.RecordAsync(user, AuditAction.UnitsImported, cancellationToken,
+                summary: $"{changed.Count} đơn vị tạo mới hoặc sửa: {string.Join(", ", changed.Take(50))}{(changed.Count > 50 ? ", …" : string.Empty)}");
         }
 
         var response = UnitImportResponse.Of(plan.Value, applying && plan.Value.CanApply);

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using ServerlessWorkflow.Functions.Hosting.Security;
 using ServerlessWorkflow.Functions.Hosting.Telemetry;
 
 namespace ServerlessWorkflow.Functions.Hosting.Invocations;
@@ -65,6 +66,8 @@ public static partial class TriggerEndpoints
                 return TypedResults.Ok(InvocationResponse.Completed);
             })
             .WithName(functionName)
+            // The host's own calls, over loopback: no function.json routes these paths from outside.
+            .AsPublic()
             .ExcludeFromDescription()
             .DisableAntiforgery();
 

@@ -7,12 +7,20 @@ using ServerlessWorkflow.Functions.Shared.Pages;
 namespace ServerlessWorkflow.Functions.Hosting.Security;
 
 /// <summary>
-/// CSRF protection for the office. Every state-changing request to an office endpoint that is not
-/// carrying the office key header — that is, every request that relies on the office's cookie —
-/// and every endpoint marked <see cref="RequireFormToken"/> (the login form) must present the
-/// antiforgery token of the page it came from (hidden field <see cref="FieldName"/>, or header
+/// CSRF protection for the office, in two parts.
+/// <list type="number">
+/// <item>Where it came from: a state-changing request to an office endpoint (or the sign-in form)
+/// whose <c>Origin</c> — or, without one, <c>Referer</c> — names another site is refused (403,
+/// nothing done). <c>Origin: null</c> (a sandboxed frame, a page that hides its address) names no
+/// site of ours and is refused too; the office's own pages send their origin (their referrer policy
+/// is <c>same-origin</c>). Programs that send neither header are judged by the next part.</item>
+/// <item>The token: every state-changing request to an office endpoint that is not carrying the
+/// office key header — that is, every request that relies on the office's cookie — and every
+/// endpoint marked <see cref="RequireFormToken"/> (the sign-in forms) must present the antiforgery
+/// token of the page it came from (hidden field <see cref="FieldName"/>, or header
 /// <see cref="HeaderName"/> for scripts), matched against its HttpOnly, SameSite=Strict cookie.
-/// Requests with <c>X-Office-Key</c> are exempt: another site cannot make a browser send a header.
+/// Requests with <c>X-Office-Key</c> are exempt: another site cannot make a browser send a header.</item>
+/// </list>
 /// The token check reads at most <see cref="MaxFormBytes"/> of form; the form stays cached for the endpoint.
 /// </summary>
 public static partial class OfficeForms
@@ -44,13 +52,27 @@ public static partial class OfficeForms
     /// <summary>Runs after authorization, so the token is checked against the user the cookie names.</summary>
     public static IApplicationBuilder UseOfficeForms(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        if (!NeedsToken(context))
+        var scope = Scope(context);
+        if (scope == Protection.None)
         {
             await next(context);
             return;
         }
 
         var request = context.Request;
+        if (ForeignSite(request, context.RequestServices.GetRequiredService<IConfiguration>()) is { } foreign)
+        {
+            LogForeign(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OfficeForms)), request.Path, foreign);
+            await Refuse(context, StatusCodes.Status403Forbidden, "cross-site", "Yêu cầu này được gửi từ một trang web khác, không phải từ trang của hệ thống, nên không được thực hiện.");
+            return;
+        }
+
+        if (scope == Protection.OriginOnly)
+        {
+            await next(context);
+            return;
+        }
+
         if (request.ContentLength > MaxFormBytes)
         {
             await Refuse(context, StatusCodes.Status413PayloadTooLarge, "too-large", "Nội dung gửi lên vượt quá giới hạn 1 MB.");
@@ -80,27 +102,60 @@ public static partial class OfficeForms
         await next(context);
     });
 
-    private static bool NeedsToken(HttpContext context)
+    private enum Protection
+    {
+        None,
+        OriginOnly,
+        OriginAndToken,
+    }
+
+    /// <summary>What a request must show: nothing (a read, or not the office's), where it came from (a program's key), or that and the token (a browser's cookie, the sign-in forms).</summary>
+    private static Protection Scope(HttpContext context)
     {
         var method = context.Request.Method;
         if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method) || HttpMethods.IsTrace(method))
         {
-            return false;
+            return Protection.None;
         }
 
         var endpoint = context.GetEndpoint();
         if (endpoint is null)
         {
-            return false;
+            return Protection.None;
         }
 
         if (endpoint.Metadata.GetMetadata<FormTokenRequired>() is not null)
         {
-            return true;
+            return Protection.OriginAndToken;
         }
 
-        var office = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a => a.Policy == OfficeAuthentication.Policy);
-        return office && !context.Request.Headers.ContainsKey(OfficeAuthentication.HeaderName);
+        var office = endpoint.Metadata.GetMetadata<OfficeAccess>() is not null
+            || endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a => a.Policy == OfficeAuthentication.Policy);
+        return !office ? Protection.None
+            : context.Request.Headers.ContainsKey(OfficeAuthentication.HeaderName) ? Protection.OriginOnly
+            : Protection.OriginAndToken;
+    }
+
+    /// <summary>The site a request says it came from when that is not this one (by <c>Origin</c>, else <c>Referer</c>), or null. This one: the request's own host, or <c>Links__BaseUrl</c>'s.</summary>
+    private static string? ForeignSite(HttpRequest request, IConfiguration configuration)
+    {
+        var origin = request.Headers.Origin.ToString();
+        var source = origin.Length > 0 ? origin : request.Headers.Referer.ToString();
+        if (source.Length == 0)
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(source, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            return "null";
+        }
+
+        var own = request.Host.Value;
+        var configured = Uri.TryCreate(configuration["Links:BaseUrl"], UriKind.Absolute, out var baseUrl) ? baseUrl.Authority : null;
+        return string.Equals(uri.Authority, own, StringComparison.OrdinalIgnoreCase) || string.Equals(uri.Authority, configured, StringComparison.OrdinalIgnoreCase)
+            ? null
+            : uri.Authority;
     }
 
     private static Task Refuse(HttpContext context, int status, string code, string message)
@@ -112,6 +167,9 @@ public static partial class OfficeForms
     }
 
     private sealed class FormTokenRequired;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a state-changing office request to {Path} sent from another site ({Site})")]
+    private static partial void LogForeign(ILogger logger, PathString path, string site);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a state-changing office request to {Path} without a valid form token")]
     private static partial void LogRefused(ILogger logger, PathString path);

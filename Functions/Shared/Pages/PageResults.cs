@@ -30,7 +30,7 @@ public static class PageResults
         where TModel : class =>
         new RazorComponentResult<TPage>(new Dictionary<string, object?> { [nameof(PageComponent<TModel>.Model)] = model }) { StatusCode = statusCode };
 
-    /// <summary>Every HTML answer carries the Content-Security-Policy (no script, the inline style by its hash), nosniff, no-store and no referrer.</summary>
+    /// <summary>Every HTML answer carries the Content-Security-Policy (no script, the inline style by its hash), nosniff, no-store and a referrer only to this site (unit links never leave it; the office's forms show where they come from).</summary>
     public static IApplicationBuilder UsePageHeaders(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         context.Response.OnStarting(() =>
@@ -41,7 +41,7 @@ public static class PageResults
                 response.Headers.ContentSecurityPolicy = PageStyle.ContentSecurityPolicy;
                 response.Headers.XContentTypeOptions = "nosniff";
                 response.Headers.CacheControl = "no-store";
-                response.Headers["Referrer-Policy"] = "no-referrer";
+                response.Headers["Referrer-Policy"] = "same-origin";
             }
 
             return Task.CompletedTask;

@@ -34,7 +34,7 @@ public static class PageStyle
         a{color:#0b57d0}
         nav.office{display:flex;flex-wrap:wrap;gap:.25rem 1rem;align-items:center}
         nav.office a{display:inline-block;padding:.5rem 0}
-        nav.office form{margin:0 0 0 auto}
+        nav.office form{margin:0}
         button.link{background:none;border:1px solid #fff;min-width:0;margin:0;padding:.4rem .9rem}
         button.secondary{background:#fff;color:var(--accent);border:1px solid var(--accent)}
         fieldset{border:1px solid var(--line);border-radius:.5rem;margin:1rem 0;padding:.25rem 1rem 1rem}
@@ -45,6 +45,18 @@ public static class PageStyle
         .cell{white-space:nowrap} .cell.ok{background:#eef8f1} .cell.late{background:#fdf0ef;font-weight:600} .cell.lateok{background:#fff8e6} .na{color:var(--muted)}
         .badge{display:inline-block;font-size:.8rem;font-weight:400;background:var(--warn);color:#fff;border-radius:.25rem;padding:0 .4rem;margin-top:.25rem}
         .num{text-align:right;font-variant-numeric:tabular-nums}
+        .months{display:grid;grid-template-columns:repeat(auto-fill,minmax(15rem,1fr));gap:1rem} table.cal caption{font-weight:600;text-align:left}
+        table.cal th,table.cal td{border:0;padding:.2rem;text-align:center} .date{white-space:nowrap}
+        .holiday td,.off td,.makeup td{background:#fdf0ef} .off td{background:#fff8e6} .makeup td{background:#eef8f1}
+        td.holiday,.key.holiday{background:#fdf0ef;color:var(--accent);font-weight:600} td.off,.key.off{background:#fff8e6} td.makeup,.key.makeup{background:#eef8f1;font-weight:600} td.rest,.key.rest{color:var(--muted);background:var(--bg)} .key{padding:0 .4rem;border-radius:.25rem}
+        ul.days{list-style:none;padding:0;margin:0} ul.days li{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;justify-content:space-between;border-bottom:1px solid var(--line);padding:.5rem 0} ul.days form{margin:0} ul.days button{margin:0}
+        .check{display:flex;gap:.75rem;align-items:center;font-weight:400;margin:.5rem 0}
+        .check input{width:2.75rem;height:2.75rem;min-height:2.75rem;margin:0;flex:none}
+        .privacy{border:1px solid var(--line);border-radius:.5rem;background:var(--bg);padding:0 1rem .5rem;margin-top:1rem} .privacy h2{font-size:1rem} .privacy ul{padding-left:1.25rem;margin:.25rem 0}
+        .actions{display:flex;flex-wrap:wrap;gap:0 .75rem} .actions form{margin:0}
+        code.secret{font-size:1.2rem;letter-spacing:.05em;background:#fff8e6;padding:.1rem .4rem;overflow-wrap:anywhere}
+        figure.qr{margin:.5rem 0} figure.qr svg{width:12rem;max-width:100%;height:auto}
+        nav.office a.me{margin-left:auto;font-weight:600}
         figure.chart{margin:0} figure.chart figcaption{font-weight:600;margin-bottom:.25rem} .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr));gap:1.25rem}
         .actions{display:flex;flex-wrap:wrap;gap:.5rem 1.25rem;align-items:center} .actions .button{margin-top:0}
         .pager{display:flex;flex-wrap:wrap;gap:.5rem 1.25rem;align-items:center;margin:.75rem 0} .pager a{display:inline-block;padding:.5rem 0}

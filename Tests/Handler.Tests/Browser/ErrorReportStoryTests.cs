@@ -4,18 +4,19 @@ using ServerlessWorkflow.Tests.Infrastructure;
 namespace ServerlessWorkflow.Tests.Browser;
 
 /// <summary>
-/// A member reports wrong data from a phone (JavaScript off) and follows it by its code; the office
-/// works the report from its queue. Real handler, Azurite and headless Chromium.
+/// A member reports wrong data from a phone (JavaScript off), after reading what the data is for and
+/// agreeing, and follows it by its code; the Party Building Board works the report from its queue,
+/// its menu showing only its own pages. Real handler, Azurite and headless Chromium.
 /// </summary>
 public sealed class ErrorReportStoryTests(StorageFixture storage, BrowserFixture browser) : IAsyncLifetime
 {
     private HandlerApp _app = null!;
 
-    public ValueTask InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         _app = new HandlerApp(storage.ConnectionString, StorageFixture.NewPrefix());
         _app.Start().Dispose();
-        return ValueTask.CompletedTask;
+        await _app.AddAccountAsync("bxdd", ServerlessWorkflow.Domain.Accounts.OfficeRole.BanXayDungDang);
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
@@ -41,6 +42,13 @@ public sealed class ErrorReportStoryTests(StorageFixture storage, BrowserFixture
         await phone.GetByLabel("Thông tin đang ghi (sai)").FillAsync("01/01/1980");
         await phone.GetByLabel("Thông tin đúng").FillAsync("10/01/1980");
         await phone.GetByLabel("Số điện thoại hoặc email liên hệ").FillAsync("0912 345 678");
+
+        // Without consent to the notice (purpose, who sees it, how long it is kept) the browser sends nothing.
+        await Assertions.Expect(phone.Locator("#thong-bao")).ToContainTextAsync("Thời gian lưu: đến khi xử lý xong và thêm 180 ngày");
+        await BrowserFixture.ScreenshotAsync(phone, "11-phan-anh-thong-bao-dien-thoai");
+        await phone.GetByRole(AriaRole.Button, new() { Name = "Gửi phản ánh" }).ClickAsync();
+        Assert.EndsWith("/bao-sai-sot", phone.Url, StringComparison.Ordinal);
+        await phone.GetByLabel("Tôi đồng ý").CheckAsync();
         await phone.GetByRole(AriaRole.Button, new() { Name = "Gửi phản ánh" }).ClickAsync();
         await Assertions.Expect(phone.GetByRole(AriaRole.Status)).ToContainTextAsync("Đã nhận phản ánh");
         var code = (await phone.GetByRole(AriaRole.Heading, new() { Level = 1 }).InnerTextAsync()).Split(':')[1].Trim();
@@ -52,7 +60,9 @@ public sealed class ErrorReportStoryTests(StorageFixture storage, BrowserFixture
         await using var desk = await browser.NewContextAsync(BrowserFixture.Desktop);
         var office = await desk.NewPageAsync();
         await office.GotoAsync(Url("office/error-reports"));
-        await BrowserFixture.SignInAsync(office);
+        await BrowserFixture.SignInAsync(office, "bxdd");
+        await Assertions.Expect(office.GetByRole(AriaRole.Navigation)).ToContainTextAsync("Dữ liệu đảng viên");
+        await Assertions.Expect(office.GetByRole(AriaRole.Navigation)).Not.ToContainTextAsync("Tạo công văn");
         var report = office.Locator($"#r-{code}");
         await Assertions.Expect(report).ToContainTextAsync("Nguyễn Văn An");
         await Assertions.Expect(report).ToContainTextAsync("Ngày sinh: “01/01/1980” → đúng là “10/01/1980”");

@@ -35,6 +35,7 @@ public sealed class OfficeAndUnitStoryTests(StorageFixture storage, BrowserFixtu
             s => s.AddSingleton<TimeProvider>(_clock));
         _office = new OfficeClient(_app.Start());
         await _office.SeedUnitsAsync();
+        await _app.AddAccountAsync("vanphong", ServerlessWorkflow.Domain.Accounts.OfficeRole.VanPhong);
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
@@ -47,11 +48,11 @@ public sealed class OfficeAndUnitStoryTests(StorageFixture storage, BrowserFixtu
         await using var desk = await browser.NewContextAsync(BrowserFixture.Desktop);
         var office = await desk.NewPageAsync();
 
-        // The office opens its dashboard, is sent to the login page, and signs in with its key.
+        // The office's clerk opens the dashboard, is sent to the sign-in page, and signs in with their own account.
         await office.GotoAsync(Url("office"));
         Assert.EndsWith("/office/login?ReturnUrl=%2Foffice", office.Url, StringComparison.Ordinal);
         await BrowserFixture.ScreenshotAsync(office, "01-dang-nhap");
-        await BrowserFixture.SignInAsync(office);
+        await BrowserFixture.SignInAsync(office, "vanphong");
         await Assertions.Expect(office.GetByRole(AriaRole.Heading, new() { Name = "Công văn đang theo dõi" })).ToBeVisibleAsync();
         var cookie = (await desk.CookiesAsync()).Single(c => c.Name == "office");
         Assert.True(cookie.HttpOnly);
@@ -132,11 +133,11 @@ public sealed class OfficeAndUnitStoryTests(StorageFixture storage, BrowserFixtu
         await RunCheckDeadlinesAsync();
         await office.GotoAsync(boardUrl + "?sx=tre");
         Assert.Contains("/office/login", office.Url, StringComparison.Ordinal);
-        await BrowserFixture.SignInAsync(office);
+        await BrowserFixture.SignInAsync(office, "vanphong");
         Assert.EndsWith("?sx=tre", office.Url, StringComparison.Ordinal);
         var late = office.Locator("table.matrix tbody tr").First;
         await Assertions.Expect(late.GetByRole(AriaRole.Rowheader)).ToContainTextAsync("Chi bộ Văn phòng");
-        await Assertions.Expect(late.Locator("td").Nth(0)).ToContainTextAsync("Quá hạn 8 ngày");
+        await Assertions.Expect(late.Locator("td").Nth(0)).ToContainTextAsync("Quá hạn 6 ngày làm việc"); // 8 calendar days, 6 working days (issue 19)
         await Assertions.Expect(late.Locator("td").Nth(0)).ToContainTextAsync("Bước 3: báo Ban Thường vụ, UBKT");
         await Assertions.Expect(office.Locator("main")).ToContainTextAsync("quá hạn chưa làm 4");
         await BrowserFixture.ScreenshotAsync(office, "07-bang-qua-han");
@@ -146,7 +147,7 @@ public sealed class OfficeAndUnitStoryTests(StorageFixture storage, BrowserFixtu
         await Assertions.Expect(office.Locator("main")).ToContainTextAsync("Lần kiểm tra hạn tiếp theo: 09:05 13/02/2026");
         await BrowserFixture.ScreenshotAsync(office, "08-thu-nhac");
 
-        // Signing out ends the session: the dashboard asks for the key again.
+        // Signing out ends the session: the dashboard asks to sign in again.
         await office.GetByRole(AriaRole.Button, new() { Name = "Đăng xuất" }).ClickAsync();
         await Assertions.Expect(office.GetByRole(AriaRole.Status)).ToContainTextAsync("Đã đăng xuất");
         await office.GotoAsync(Url("office"));

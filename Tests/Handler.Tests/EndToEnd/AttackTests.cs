@@ -64,7 +64,7 @@ public sealed class AttackTests(StorageFixture storage) : IAsyncLifetime
     {
         // Something that a filter broken open would reveal.
         var registered = await _office.RegisterAsync();
-        using var filed = await _office.SendAsync(HttpMethod.Post, "api/error-reports", new { memberName = "Nguyễn Văn An", unitName = "Chi bộ A", field = "Ngày sinh", currentValue = "1", correctValue = "2", contact = "0912345678" });
+        using var filed = await _office.SendAsync(HttpMethod.Post, "api/error-reports", new { memberName = "Nguyễn Văn An", unitName = "Chi bộ A", field = "Ngày sinh", currentValue = "1", correctValue = "2", contact = "0912345678", consent = true });
         Assert.Equal(HttpStatusCode.Created, filed.StatusCode);
         var escaped = Uri.EscapeDataString(hostile);
 
@@ -96,7 +96,11 @@ public sealed class AttackTests(StorageFixture storage) : IAsyncLifetime
     [InlineData("office/directives/new")]
     [InlineData("office/error-reports")]
     [InlineData("office/outbox")]
+    [InlineData("office/calendar")]
+    [InlineData("office/calendar/2026")]
     [InlineData("api/directives")]
+    [InlineData("api/calendar/2026")]
+    [InlineData("api/working-days?days=5&from=2026-02-13")]
     [InlineData("api/error-reports")]
     [InlineData("api/outbox")]
     public async Task Office_pages_and_APIs_answer_401_without_the_key_and_with_a_wrong_one(string path)

@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Azure.Storage.Blobs;
+using ServerlessWorkflow.Domain.Calendar;
+using ServerlessWorkflow.Domain.Time;
 using ServerlessWorkflow.Tests.Infrastructure;
 
 namespace ServerlessWorkflow.Tests.EndToEnd;
@@ -88,7 +90,8 @@ public sealed class DirectivesAndSubmissionsTests(StorageFixture storage) : IAsy
         Assert.Contains("Gửi danh sách cán bộ quản trị", html, StringComparison.Ordinal);
         Assert.Contains("Chi bộ Văn phòng", html, StringComparison.Ordinal);
         Assert.Contains(DateOnly.ParseExact(deadline, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture).ToString("dd/MM/yyyy", System.Globalization.CultureInfo.InvariantCulture), html, StringComparison.Ordinal);
-        Assert.Contains("còn 10 ngày", html, StringComparison.Ordinal);
+        var left = new DayCount(DayUnit.WorkingDays, WorkingCalendar.Default).DaysLeft(Deadline.EndOfDay(DateOnly.ParseExact(deadline, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)), DateTimeOffset.UtcNow);
+        Assert.Contains($"còn {left} ngày làm việc", html, StringComparison.Ordinal); // 10 calendar days, counted in working days (issue 19)
         Assert.Contains($"action=\"/u/{token}/tasks/t1\"", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
         Assert.True(Encoding.UTF8.GetByteCount(html) < 30 * 1024, $"{Encoding.UTF8.GetByteCount(html)} bytes");

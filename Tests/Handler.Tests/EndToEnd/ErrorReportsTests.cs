@@ -21,6 +21,7 @@ public sealed class ErrorReportsTests(StorageFixture storage) : IAsyncLifetime
         currentValue = "12/03/1908",
         correctValue = correct,
         contact = "0900 000 000",
+        consent = true,
     };
 
     public ValueTask InitializeAsync()
@@ -89,7 +90,7 @@ public sealed class ErrorReportsTests(StorageFixture storage) : IAsyncLifetime
         {
             Content = new FormUrlEncodedContent(new Dictionary<string, string>
             {
-                ["memberName"] = "Trần Thị B", ["unitName"] = "Chi bộ 2", ["field"] = "Nơi cư trú", ["currentValue"] = "", ["correctValue"] = "Phường Đống Đa", ["contact"] = "b@example.invalid",
+                ["memberName"] = "Trần Thị B", ["unitName"] = "Chi bộ 2", ["field"] = "Nơi cư trú", ["currentValue"] = "", ["correctValue"] = "Phường Đống Đa", ["contact"] = "b@example.invalid", ["consent"] = "yes",
             }),
         };
         post.Headers.Accept.ParseAdd("text/html");

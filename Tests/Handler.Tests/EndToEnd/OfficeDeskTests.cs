@@ -110,11 +110,11 @@ public sealed class OfficeDeskTests(StorageFixture storage) : IAsyncLifetime
         var onlyLate = await OfficeDesk.PageAsync(_office, "office/units?tu=202602&den=202602&tre=1&sx=ten");
         var record = await OfficeDesk.PageAsync(_office, "office/units/chi-bo-b?tu=202602&den=202602");
 
-        // Chi bộ Văn phòng: a task 8 days overdue; Chi bộ Phòng Tổng hợp: done 2 days late; Đảng bộ Sở Tài chính: 1 day late; the committee has no task.
+        // Chi bộ Văn phòng: a task 3 working days overdue (8 calendar days, Tết 14–22/02 not counted); Chi bộ Phòng Tổng hợp: done 2 days late; Đảng bộ Sở Tài chính: 1 day late; the committee has no task.
         Assert.Equal(["Chi bộ Văn phòng", "Chi bộ Phòng Tổng hợp", "Đảng bộ Sở Tài chính", "Đảng ủy UBND tỉnh"], OfficeDesk.RowHeaders(units));
         Assert.Equal(["Chi bộ Phòng Tổng hợp", "Chi bộ Văn phòng", "Đảng bộ Sở Tài chính"], OfficeDesk.RowHeaders(onlyLate));
-        Assert.Contains("1 (8 ngày)", units, StringComparison.Ordinal);
-        Assert.Contains("Quá hạn 8 ngày", record, StringComparison.Ordinal);
+        Assert.Contains("1 (3 ngày làm việc)", units, StringComparison.Ordinal);
+        Assert.Contains("Quá hạn 3 ngày làm việc", record, StringComparison.Ordinal);
         Assert.Contains("Chưa đến hạn", record, StringComparison.Ordinal);
         Assert.Contains($"/office/directives/{id}/units/chi-bo-b#task-t1", record, StringComparison.Ordinal);
         Assert.Contains("Gửi danh sách cán bộ quản trị", record, StringComparison.Ordinal);
@@ -129,7 +129,7 @@ public sealed class OfficeDeskTests(StorageFixture storage) : IAsyncLifetime
         using var reversed = await new OfficeClient(_office.Http).SendAsync(HttpMethod.Get, "office/units?tu=202603&den=202602");
         var html = await reversed.Content.ReadAsStringAsync(Ct);
 
-        Assert.DoesNotContain("(8 ngày)", empty, StringComparison.Ordinal);
+        Assert.DoesNotContain("ngày làm việc)", empty, StringComparison.Ordinal);
         Assert.Contains("Đến tháng: Tháng kết thúc phải từ tháng bắt đầu trở đi.", html, StringComparison.Ordinal);
         Assert.Contains("<option value=\"202603\" selected>Tháng 03/2026</option>", html.Split("id=\"den\"")[0], StringComparison.Ordinal);
     }
@@ -165,7 +165,7 @@ internal static partial class OfficeDesk
     /// The directive, then: Sở Tài chính completes t1 on 06/02 (on time); Văn phòng says t1 is in
     /// progress on 08/02 and nothing more; Phòng Tổng hợp completes t1 on 12/02 (2 days late); Sở Tài
     /// chính completes t2 on 16/02 (1 day late). The clock stops at 18/02/2026 09:00: t1 is 8 days
-    /// overdue for Văn phòng, t3 not yet due.
+    /// overdue for Văn phòng (3 working days: Tết 14–22/02 is not counted), t3 not yet due.
     /// </summary>
     public static async Task<JsonElement> PlayAsync(OfficeClient office, FakeTimeProvider clock, params string[] moreOnLastTask)
     {

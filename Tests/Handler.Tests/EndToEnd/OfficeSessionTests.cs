@@ -1,16 +1,19 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using OtpNet;
+using ServerlessWorkflow.Domain.Accounts;
 using ServerlessWorkflow.Functions.Features.OfficeLogin;
 using ServerlessWorkflow.Tests.Infrastructure;
 
 namespace ServerlessWorkflow.Tests.EndToEnd;
 
 /// <summary>
-/// The office's session over real HTTP: sign-in with the key and its form token, the cookie's
-/// attributes, CSRF refusals on every office form (and on cookie-authenticated API posts), the
-/// login throttle, and the return address after sign-in. Cookies are handled by hand so that
-/// each request says exactly what it carries.
+/// The office's session over real HTTP, with named accounts: sign-in with a name, a password and the
+/// form's token, the cookie's attributes, CSRF refusals on every office form (and on
+/// cookie-authenticated API posts), requests from another site, lockout after wrong passwords, the
+/// TOTP second step, disabled and reset accounts ending sessions, and the return address after
+/// sign-in. Cookies are handled by hand so that each request says exactly what it carries.
 /// </summary>
 public sealed class OfficeSessionTests(StorageFixture storage) : IAsyncLifetime
 {
@@ -25,6 +28,7 @@ public sealed class OfficeSessionTests(StorageFixture storage) : IAsyncLifetime
         _app.Start().Dispose();
         _http = Visitor.Client(_app.BaseAddress);
         await new OfficeClient(_http).SeedUnitsAsync();
+        await _app.AddAccountAsync("vanphong", OfficeRole.VanPhong);
     }
 
     public async ValueTask DisposeAsync()
@@ -36,15 +40,15 @@ public sealed class OfficeSessionTests(StorageFixture storage) : IAsyncLifetime
     private Task<HttpResponseMessage> SendAsync(Visitor visitor, HttpMethod method, string path, Dictionary<string, string>? form = null) =>
         visitor.SendAsync(_http, method, path, form);
 
-    private async Task<Visitor> SignedInAsync()
+    private async Task<Visitor> SignedInAsync(string name = "vanphong")
     {
         var visitor = new Visitor();
-        using var page = await SendAsync(visitor, HttpMethod.Get, "office/login");
-        using var signIn = await SendAsync(visitor, HttpMethod.Post, "office/login", new() { ["csrf"] = visitor.FormToken!, ["key"] = HandlerApp.OfficeKey, ["returnUrl"] = "/office" });
-        Assert.Equal(HttpStatusCode.SeeOther, signIn.StatusCode);
-        Assert.True(visitor.Cookies.ContainsKey("office"));
+        await visitor.SignInAsync(_http, name);
         return visitor;
     }
+
+    private Task<HttpResponseMessage> SignInFormAsync(Visitor visitor, string name, string password, string returnUrl = "/office") =>
+        SendAsync(visitor, HttpMethod.Post, "office/login", new() { ["csrf"] = visitor.FormToken!, ["name"] = name, ["password"] = password, ["returnUrl"] = returnUrl });
 
     private static Dictionary<string, string> NewDirective(string? token)
     {
@@ -90,7 +94,7 @@ public sealed class OfficeSessionTests(StorageFixture storage) : IAsyncLifetime
     {
         var visitor = new Visitor();
         using var page = await SendAsync(visitor, HttpMethod.Get, "office/login");
-        using var signIn = await SendAsync(visitor, HttpMethod.Post, "office/login", new() { ["csrf"] = visitor.FormToken!, ["key"] = HandlerApp.OfficeKey, ["returnUrl"] = "/office/outbox" });
+        using var signIn = await SignInFormAsync(visitor, "VanPhong ", HandlerApp.Password, "/office/outbox");
 
         Assert.Equal(HttpStatusCode.SeeOther, signIn.StatusCode);
         Assert.Equal("/office/outbox", signIn.Headers.Location!.OriginalString);
@@ -107,7 +111,7 @@ public sealed class OfficeSessionTests(StorageFixture storage) : IAsyncLifetime
     {
         var visitor = new Visitor();
         using var page = await SendAsync(visitor, HttpMethod.Get, "office/login");
-        using var request = visitor.Request(HttpMethod.Post, "office/login", new() { ["csrf"] = visitor.FormToken!, ["key"] = HandlerApp.OfficeKey });
+        using var request = visitor.Request(HttpMethod.Post, "office/login", new() { ["csrf"] = visitor.FormToken!, ["name"] = "vanphong", ["password"] = HandlerApp.Password });
         request.Headers.Add("X-Forwarded-Proto", "https");
         using var signIn = await _http.SendAsync(request, Ct);
 
@@ -118,7 +122,7 @@ public sealed class OfficeSessionTests(StorageFixture storage) : IAsyncLifetime
     public async Task Signing_in_without_the_login_forms_token_is_refused_and_starts_no_session()
     {
         var visitor = new Visitor();
-        using var signIn = await SendAsync(visitor, HttpMethod.Post, "office/login", new() { ["key"] = HandlerApp.OfficeKey });
+        using var signIn = await SendAsync(visitor, HttpMethod.Post, "office/login", new() { ["name"] = "vanphong", ["password"] = HandlerApp.Password });
 
         Assert.Equal(HttpStatusCode.BadRequest, signIn.StatusCode);
         Assert.Contains("Biểu mẫu đã hết hạn", await signIn.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
@@ -126,20 +130,160 @@ public sealed class OfficeSessionTests(StorageFixture storage) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_wrong_key_is_refused_and_after_ten_wrong_keys_in_a_minute_even_the_right_key_waits()
+    public async Task A_wrong_password_is_refused_alike_for_unknown_names_and_five_in_a_row_lock_the_account_even_against_the_right_one()
     {
         var visitor = new Visitor();
         using var page = await SendAsync(visitor, HttpMethod.Get, "office/login");
-        for (var i = 0; i < LoginThrottle.MaxFailuresPerMinute; i++)
+        using var unknown = await SignInFormAsync(visitor, "khong-co-ai", HandlerApp.Password);
+        Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
+        var unknownText = await unknown.Content.ReadAsStringAsync(Ct);
+        for (var i = 0; i < AccountDesk.MaxFailures - 1; i++)
         {
-            using var wrong = await SendAsync(visitor, HttpMethod.Post, "office/login", new() { ["csrf"] = visitor.FormToken!, ["key"] = "guess-" + i });
+            using var wrong = await SignInFormAsync(visitor, "vanphong", "doan-sai-" + i);
             Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
-            Assert.Contains("Mã truy cập không đúng", await wrong.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+            Assert.Contains("Tên đăng nhập hoặc mật khẩu không đúng", await wrong.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         }
 
-        using var right = await SendAsync(visitor, HttpMethod.Post, "office/login", new() { ["csrf"] = visitor.FormToken!, ["key"] = HandlerApp.OfficeKey });
-        Assert.Equal(HttpStatusCode.TooManyRequests, right.StatusCode);
+        Assert.Contains("Tên đăng nhập hoặc mật khẩu không đúng", unknownText, StringComparison.Ordinal);
+        using var fifth = await SignInFormAsync(visitor, "vanphong", "doan-sai-cuoi");
+        using var right = await SignInFormAsync(visitor, "vanphong", HandlerApp.Password);
+
+        Assert.Equal(HttpStatusCode.Forbidden, fifth.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, right.StatusCode);
+        Assert.Contains("Tài khoản tạm khóa đến", await right.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         Assert.False(visitor.Cookies.ContainsKey("office"));
+        using var all = await new OfficeClient(_http).SendAsync(HttpMethod.Get, "api/audit");
+        Assert.Contains("\"action\":\"account-locked-out\"", await all.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_account_with_a_second_factor_signs_in_only_with_a_fresh_code_after_the_password()
+    {
+        await _app.AddAccountAsync("thuongtruc", OfficeRole.ThuongTruc);
+        var owner = await SignedInAsync("thuongtruc");
+        using var account = await SendAsync(owner, HttpMethod.Get, "office/account");
+        using var start = await SendAsync(owner, HttpMethod.Post, "office/account", new() { ["csrf"] = owner.FormToken!, ["action"] = "totp-start" });
+        var html = await start.Content.ReadAsStringAsync(Ct);
+        var secret = System.Text.RegularExpressions.Regex.Match(html, "class=\"secret\">([A-Z2-7 ]+)<").Groups[1].Value.Replace(" ", string.Empty, StringComparison.Ordinal);
+        var ticket = System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(html, "name=\"ticket\" value=\"([^\"]+)\"").Groups[1].Value);
+        Assert.Contains("<svg", html, StringComparison.Ordinal);
+        var totp = new Totp(Base32Encoding.ToBytes(secret));
+        using var wrongCode = await SendAsync(owner, HttpMethod.Post, "office/account", new() { ["csrf"] = owner.FormToken!, ["action"] = "totp-confirm", ["ticket"] = ticket, ["code"] = "000000" == totp.ComputeTotp() ? "111111" : "000000" });
+        Assert.Equal(HttpStatusCode.BadRequest, wrongCode.StatusCode);
+        using var confirm = await SendAsync(owner, HttpMethod.Post, "office/account", new() { ["csrf"] = owner.FormToken!, ["action"] = "totp-confirm", ["ticket"] = ticket, ["code"] = totp.ComputeTotp() });
+        Assert.Equal(HttpStatusCode.SeeOther, confirm.StatusCode);
+
+        // Next time: the password alone opens no session; a wrong code neither; the code from the app does, once.
+        var visitor = new Visitor();
+        using var page = await SendAsync(visitor, HttpMethod.Get, "office/login");
+        using var password = await SignInFormAsync(visitor, "thuongtruc", HandlerApp.Password);
+        var step = await password.Content.ReadAsStringAsync(Ct);
+        Assert.Equal(HttpStatusCode.OK, password.StatusCode);
+        Assert.Contains("Mã xác thực", step, StringComparison.Ordinal);
+        Assert.False(visitor.Cookies.ContainsKey("office"));
+        var codeTicket = System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(step, "name=\"ticket\" value=\"([^\"]+)\"").Groups[1].Value);
+        using var bad = await SendAsync(visitor, HttpMethod.Post, "office/login/code", new() { ["csrf"] = visitor.FormToken!, ["ticket"] = codeTicket, ["code"] = "12345" });
+        Assert.Equal(HttpStatusCode.Unauthorized, bad.StatusCode);
+        using var forged = await SendAsync(visitor, HttpMethod.Post, "office/login/code", new() { ["csrf"] = visitor.FormToken!, ["ticket"] = "gia-mao", ["code"] = totp.ComputeTotp() });
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.False(visitor.Cookies.ContainsKey("office"));
+
+        // The code of the step just used at enrolment is spent: wait for the next one.
+        var next = new Totp(Base32Encoding.ToBytes(secret)).ComputeTotp(DateTime.UtcNow.AddSeconds(30));
+        using var good = await SendAsync(visitor, HttpMethod.Post, "office/login/code", new() { ["csrf"] = visitor.FormToken!, ["ticket"] = codeTicket, ["code"] = next, ["returnUrl"] = "/office" });
+        Assert.Equal(HttpStatusCode.SeeOther, good.StatusCode);
+        Assert.True(visitor.Cookies.ContainsKey("office"));
+        using var replay = await SendAsync(new Visitor { FormToken = visitor.FormToken, Cookies = { ["office-csrf"] = visitor.Cookies["office-csrf"] } }, HttpMethod.Post, "office/login/code", new() { ["csrf"] = visitor.FormToken!, ["ticket"] = codeTicket, ["code"] = next });
+        Assert.Equal(HttpStatusCode.Unauthorized, replay.StatusCode);
+    }
+
+    [Fact]
+    public async Task Disabling_or_resetting_an_account_ends_its_open_sessions_at_once_and_a_reset_asks_for_a_new_password()
+    {
+        await _app.AddAccountAsync("quantri", OfficeRole.QuanTri);
+        var admin = await SignedInAsync("quantri");
+        var clerk = await SignedInAsync();
+        using (var open = await SendAsync(clerk, HttpMethod.Get, "office"))
+        {
+            Assert.Equal(HttpStatusCode.OK, open.StatusCode);
+        }
+
+        using var accounts = await SendAsync(admin, HttpMethod.Get, "office/accounts");
+        using var reset = await SendAsync(admin, HttpMethod.Post, "office/accounts/vanphong", new() { ["csrf"] = admin.FormToken!, ["action"] = "reset" });
+        var html = await reset.Content.ReadAsStringAsync(Ct);
+        var temporary = System.Text.RegularExpressions.Regex.Match(html, "class=\"secret\">([a-z0-9-]+)<").Groups[1].Value;
+        using var ended = await SendAsync(clerk, HttpMethod.Get, "office");
+
+        Assert.Equal(HttpStatusCode.OK, reset.StatusCode);
+        Assert.Matches("^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$", temporary);
+        Assert.Equal(HttpStatusCode.Redirect, ended.StatusCode);
+        Assert.Contains("/office/login", ended.Headers.Location!.OriginalString, StringComparison.Ordinal);
+
+        // The temporary password opens only the own-account page until a new one is chosen.
+        var again = new Visitor();
+        using var page = await SendAsync(again, HttpMethod.Get, "office/login");
+        using var signIn = await SignInFormAsync(again, "vanphong", temporary);
+        Assert.Equal("/office/account", signIn.Headers.Location!.OriginalString);
+        using var board = await SendAsync(again, HttpMethod.Get, "office/directives/new");
+        Assert.Equal("/office/account", board.Headers.Location!.OriginalString);
+        using var mine = await SendAsync(again, HttpMethod.Get, "office/account");
+        using var changed = await SendAsync(again, HttpMethod.Post, "office/account", new() { ["csrf"] = again.FormToken!, ["action"] = "password", ["currentPassword"] = temporary, ["newPassword"] = "mat-khau-moi-cua-toi", ["repeatPassword"] = "mat-khau-moi-cua-toi" });
+        Assert.Equal(HttpStatusCode.SeeOther, changed.StatusCode);
+        using var works = await SendAsync(again, HttpMethod.Get, "office/directives/new");
+        Assert.Equal(HttpStatusCode.OK, works.StatusCode);
+
+        // Disabled: the session ends and the right password no longer signs in.
+        using var list = await SendAsync(admin, HttpMethod.Get, "office/accounts");
+        using var disable = await SendAsync(admin, HttpMethod.Post, "office/accounts/vanphong", new() { ["csrf"] = admin.FormToken!, ["action"] = "disable" });
+        Assert.Equal(HttpStatusCode.SeeOther, disable.StatusCode);
+        using var gone = await SendAsync(again, HttpMethod.Get, "office/directives/new");
+        Assert.Equal(HttpStatusCode.Redirect, gone.StatusCode);
+        var late = new Visitor();
+        using var loginPage = await SendAsync(late, HttpMethod.Get, "office/login");
+        using var refused = await SignInFormAsync(late, "vanphong", "mat-khau-moi-cua-toi");
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("https://evil.example")]
+    [InlineData("null")]
+    public async Task A_state_changing_office_request_from_another_site_is_refused_even_with_a_valid_token(string origin)
+    {
+        var office = await SignedInAsync();
+        using var form = await SendAsync(office, HttpMethod.Get, "office/directives/new");
+        using var request = office.Request(HttpMethod.Post, "office/directives/new", NewDirective(office.FormToken));
+        request.Headers.Add("Origin", origin);
+        using var refused = await _http.SendAsync(request, Ct);
+        using var byReferer = office.Request(HttpMethod.Post, "office/directives/new", NewDirective(office.FormToken));
+        byReferer.Headers.Referrer = new Uri("https://evil.example/trang");
+        using var refusedByReferer = await _http.SendAsync(byReferer, Ct);
+        using var keyed = OfficeClient.Request(HttpMethod.Post, "api/directives", new { number = "1", issuedOn = "2026-02-05", issuer = "x", subject = "y", tasks = new[] { new { title = "t", kind = "confirmation", deadline = "2099-01-01", units = new[] { "dang-bo-a" } } } });
+        keyed.Headers.Add("Origin", origin);
+        using var refusedKeyed = await _http.SendAsync(keyed, Ct);
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("trang web khác", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, refusedByReferer.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, refusedKeyed.StatusCode);
+        Assert.Equal(0, await DirectiveCountAsync());
+
+        using var same = office.Request(HttpMethod.Post, "office/directives/new", NewDirective(office.FormToken));
+        same.Headers.Add("Origin", _app.BaseAddress.GetLeftPart(UriPartial.Authority));
+        using var accepted = await _http.SendAsync(same, Ct);
+        Assert.Equal(HttpStatusCode.SeeOther, accepted.StatusCode);
+    }
+
+    [Fact]
+    public async Task Signing_in_from_another_site_is_refused()
+    {
+        var visitor = new Visitor();
+        using var page = await SendAsync(visitor, HttpMethod.Get, "office/login");
+        using var request = visitor.Request(HttpMethod.Post, "office/login", new() { ["csrf"] = visitor.FormToken!, ["name"] = "vanphong", ["password"] = HandlerApp.Password });
+        request.Headers.Add("Origin", "https://evil.example");
+        using var refused = await _http.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.False(refused.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.StartsWith("office=", StringComparison.Ordinal)));
     }
 
     [Fact]

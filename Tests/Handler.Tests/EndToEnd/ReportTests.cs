@@ -35,6 +35,8 @@ public sealed class ReportTests(StorageFixture storage) : IAsyncLifetime
         // A unit whose name would be a formula if the workbook wrote it as one; its only task is not due yet.
         await _office.PutUnitAsync("chi-bo-xau", "=HYPERLINK(\"http://evil.example\",\"Bấm\")", 4, "dang-bo-a");
         _id = (await OfficeDesk.PlayAsync(_office, _clock, "chi-bo-xau")).GetProperty("id").GetString()!;
+        // 24/02: Văn phòng's t1 is 5 working days overdue (11–13/02 and 23–24/02; Tết 14–22/02 is not counted), the threshold for criticism.
+        _clock.SetUtcNow(new DateTimeOffset(2026, 2, 24, 9, 0, 0, TimeSpan.FromHours(7)));
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
@@ -48,16 +50,16 @@ public sealed class ReportTests(StorageFixture storage) : IAsyncLifetime
         var body = document.MainDocumentPart!.Document.Body!;
         var paragraphs = body.Descendants<Paragraph>().Select(p => p.InnerText).Where(t => t.Length > 0).ToList();
         var heading = body.Elements<DocumentFormat.OpenXml.Wordprocessing.Table>().First().Descendants<Paragraph>().Select(p => p.InnerText).ToList();
-        Assert.Equal(["ĐẢNG BỘ TỈNH THANH HÓA", "ĐẢNG ỦY UBND TỈNH", "VĂN PHÒNG", "*", "Số 15-BC/VPĐU", "ĐẢNG CỘNG SẢN VIỆT NAM", "Thanh Hóa, ngày 18 tháng 02 năm 2026"], heading);
+        Assert.Equal(["ĐẢNG BỘ TỈNH THANH HÓA", "ĐẢNG ỦY UBND TỈNH", "VĂN PHÒNG", "*", "Số 15-BC/VPĐU", "ĐẢNG CỘNG SẢN VIỆT NAM", "Thanh Hóa, ngày 24 tháng 02 năm 2026"], heading);
         Assert.Contains("BÁO CÁO", paragraphs);
         Assert.Contains("Kết quả thực hiện Công văn số 643-CV/ĐU ngày 05/02/2026 của Đảng ủy UBND tỉnh về triển khai dịch vụ công của Đảng", paragraphs);
         Assert.Contains("Theo đơn vị: 0 đơn vị hoàn thành đúng hạn tất cả nhiệm vụ; 1 đơn vị hoàn thành nhưng có nhiệm vụ chậm hạn; 1 đơn vị còn nhiệm vụ quá hạn chưa hoàn thành; 2 đơn vị còn nhiệm vụ chưa đến hạn.", paragraphs);
         Assert.Contains("2. Đơn vị hoàn thành nhưng chậm hạn (1 đơn vị)", paragraphs);
-        Assert.Contains("- Chi bộ Phòng Tổng hợp: 1 nhiệm vụ chậm, tổng 2 ngày;", paragraphs);
-        Assert.Contains("1. Phê bình 1 đơn vị có nhiệm vụ quá hạn từ 5 ngày trở lên mà chưa hoàn thành", paragraphs);
-        Assert.Contains("- Chi bộ Văn phòng (quá hạn 8 ngày);", paragraphs);
-        Assert.Contains("- Chi bộ Phòng Tổng hợp (1 nhiệm vụ chậm, tổng 2 ngày);", paragraphs);
-        Assert.Contains("- Đảng bộ Sở Tài chính (1 nhiệm vụ chậm, tổng 1 ngày);", paragraphs);
+        Assert.Contains("- Chi bộ Phòng Tổng hợp: 1 nhiệm vụ chậm, tổng 2 ngày làm việc;", paragraphs);
+        Assert.Contains("1. Phê bình 1 đơn vị có nhiệm vụ quá hạn từ 5 ngày làm việc trở lên mà chưa hoàn thành", paragraphs);
+        Assert.Contains("- Chi bộ Văn phòng (quá hạn 5 ngày làm việc);", paragraphs);
+        Assert.Contains("- Chi bộ Phòng Tổng hợp (1 nhiệm vụ chậm, tổng 2 ngày làm việc);", paragraphs);
+        Assert.Contains("- Đảng bộ Sở Tài chính (1 nhiệm vụ chậm, tổng 1 ngày làm việc);", paragraphs);
         Assert.Contains("Nơi nhận:", paragraphs);
         Assert.Contains("- Thường trực Đảng ủy (để báo cáo),", paragraphs);
         Assert.Contains("CHÁNH VĂN PHÒNG", paragraphs);
@@ -82,7 +84,7 @@ public sealed class ReportTests(StorageFixture storage) : IAsyncLifetime
 
         Assert.Contains("<p class=\"motto\">ĐẢNG CỘNG SẢN VIỆT NAM</p>", page, StringComparison.Ordinal);
         Assert.Contains("Số 15-BC/VPĐU", page, StringComparison.Ordinal);
-        Assert.Contains("- Chi bộ Văn phòng (quá hạn 8 ngày);", page, StringComparison.Ordinal);
+        Assert.Contains("- Chi bộ Văn phòng (quá hạn 5 ngày làm việc);", page, StringComparison.Ordinal);
         Assert.Contains($"/office/directives/{_id}/report.docx?captren=", page, StringComparison.Ordinal);
         Assert.Contains("@media print", page, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
@@ -102,7 +104,7 @@ public sealed class ReportTests(StorageFixture storage) : IAsyncLifetime
         var paragraphs = document.MainDocumentPart!.Document.Body!.Descendants<Paragraph>().Select(p => p.InnerText).ToList();
         Assert.Contains("Kết quả thực hiện các công văn có nhiệm vụ đến hạn tháng 02/2026", paragraphs);
         Assert.Contains("Có 3 nhiệm vụ đến hạn tháng 02/2026 theo 1 công văn; Văn phòng đã theo dõi, đôn đốc 4 đơn vị thực hiện:", paragraphs);
-        Assert.Contains("- Chi bộ Văn phòng (quá hạn 8 ngày);", paragraphs);
+        Assert.Contains("- Chi bộ Văn phòng (quá hạn 5 ngày làm việc);", paragraphs);
         Assert.Contains("ĐẢNG ỦY UBND TỈNH", paragraphs);
     }
 
@@ -120,10 +122,11 @@ public sealed class ReportTests(StorageFixture storage) : IAsyncLifetime
         Assert.Equal("Đơn vị", Text(5, "B"));
         Assert.Equal("NV1: tình trạng", Text(5, "E"));
         Assert.Equal("Chi bộ Văn phòng", Text(6, "B"));
-        Assert.Equal("Quá hạn 8 ngày", Text(6, "E"));
-        Assert.Equal("8", rows[6]["G6"].CellValue!.Text);
+        Assert.Equal("Quá hạn 5 ngày làm việc", Text(6, "E"));
+        Assert.Equal("NV1: số ngày làm việc chậm", Text(5, "G"));
+        Assert.Equal("5", rows[6]["G6"].CellValue!.Text);
         Assert.Equal("Chi bộ Phòng Tổng hợp", Text(7, "B"));
-        Assert.Equal("Muộn 2 ngày", Text(7, "E"));
+        Assert.Equal("Muộn 2 ngày làm việc", Text(7, "E"));
         var completed = rows[7]["F7"];
         Assert.Null(completed.DataType);
         Assert.Equal(new DateTime(2026, 2, 12).ToOADate().ToString(System.Globalization.CultureInfo.InvariantCulture), completed.CellValue!.Text);

@@ -14,7 +14,7 @@ namespace ServerlessWorkflow.Tests.Faults;
 /// <summary>
 /// Personal data never reaches the logs, at any level: a whole flow — members filing error reports
 /// (name, phone, email, the value on record and the right one; by JSON, by form, and one refused),
-/// the office working them, units submitting with notes, escalation emails including one SendGrid
+/// the office working them, one member's data exported and erased (by API and from the signed-in page), units submitting with notes, escalation emails including one SendGrid
 /// refuses with the recipient's address in its error — runs with every category at Trace and a
 /// provider that keeps every entry, its exception and its scopes. None of those values, and no email
 /// address at all, appears in any of them.
@@ -84,7 +84,7 @@ public sealed partial class PersonalDataInLogsTests(StorageFixture storage) : IA
         // Members file error reports: JSON, a browser form, and one the desk refuses (no correct value).
         using var filed = await _office.Http.PostAsJsonAsync(
             "api/error-reports",
-            new { memberName = "Nguyễn Thị Hồng Nhung", unitName = "Chi bộ Văn phòng", field = "Số thẻ đảng viên", currentValue = "79.123.456", correctValue = "79.123.465", contact = "0912 345 678" },
+            new { memberName = "Nguyễn Thị Hồng Nhung", unitName = "Chi bộ Văn phòng", field = "Số thẻ đảng viên", currentValue = "79.123.456", correctValue = "79.123.465", contact = "0912 345 678", consent = true },
             Ct);
         Assert.Equal(HttpStatusCode.Created, filed.StatusCode);
         var code = (await filed.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("code").GetString()!;
@@ -96,6 +96,7 @@ public sealed partial class PersonalDataInLogsTests(StorageFixture storage) : IA
             ["currentValue"] = "12/03/1980",
             ["correctValue"] = "21/03/1980",
             ["contact"] = "bao.tran@example.invalid",
+            ["consent"] = "yes",
         }))
         {
             Assert.True(form.IsSuccessStatusCode, $"filing by form: {(int)form.StatusCode}"); // 303 to the status page, followed
@@ -120,6 +121,22 @@ public sealed partial class PersonalDataInLogsTests(StorageFixture storage) : IA
         using (var lookup = await _office.Http.GetAsync(new Uri($"api/error-reports/{code}", UriKind.Relative), Ct))
         {
             Assert.Equal(HttpStatusCode.OK, lookup.StatusCode);
+        }
+
+        // A member asks for their data, then for its erasure: by API and from the Board's page (signed in).
+        using (var export = await _office.SendAsync(HttpMethod.Post, "api/member-data/export", new { memberName = "Trần Quốc Bảo", contact = "bao.tran@example.invalid" }))
+        {
+            Assert.Contains("21/03/1980", await export.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+
+        await _app.AddAccountAsync("bxdd", ServerlessWorkflow.Domain.Accounts.OfficeRole.BanXayDungDang);
+        var board = new Visitor();
+        using var http = Visitor.Client(_app.BaseAddress);
+        await board.SignInAsync(http, "bxdd");
+        using (var search = await board.SendAsync(http, HttpMethod.Get, "office/member-data"))
+        using (var erase = await board.SendAsync(http, HttpMethod.Post, "office/member-data", new() { ["csrf"] = board.FormToken!, ["memberName"] = "Trần Quốc Bảo", ["contact"] = "bao.tran@example.invalid", ["action"] = "erase", ["confirm"] = "yes" }))
+        {
+            Assert.Contains("Đã xóa thông tin cá nhân trong 1 phản ánh", await erase.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         }
 
         // Units submit: one by JSON with a note, one by form with a note and a file, one refused (unknown status).
@@ -171,6 +188,14 @@ public sealed partial class PersonalDataInLogsTests(StorageFixture storage) : IA
         Assert.Contains(_logs.Entries, e => e.Category.Contains("OutboxSender", StringComparison.Ordinal) && e.Text.Contains("rejected", StringComparison.Ordinal));
         Assert.Contains(_logs.Entries, e => e.Text.Contains("/api/error-reports", StringComparison.Ordinal));
         Assert.Contains(_logs.Entries, e => e.Text.Contains(id, StringComparison.Ordinal) || e.Text.Contains("/u/", StringComparison.Ordinal));
+
+        // Nor does the audit trail (it cannot be erased): it names reports by their codes.
+        using (var trail = await _office.SendAsync(HttpMethod.Get, "api/audit"))
+        {
+            var text = await trail.Content.ReadAsStringAsync(Ct);
+            Assert.Contains("member-data-erased", text, StringComparison.Ordinal);
+            Assert.All(Secrets, secret => Assert.DoesNotContain(secret, text, StringComparison.OrdinalIgnoreCase));
+        }
 
         var leaks = _logs.Entries
             .SelectMany(e => Secrets.Where(s => e.Text.Contains(s, StringComparison.OrdinalIgnoreCase)).Select(s => $"'{s}' in [{e.Level} {e.Category}] {e.Text}")

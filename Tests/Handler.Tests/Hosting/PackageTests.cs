@@ -60,8 +60,8 @@ public sealed class PackageTests(StorageFixture storage, PackageTests.Package pa
     /// <summary>
     /// The package is trimmed and compiled ahead of time: what reflection reaches in the build the
     /// other tests run might be gone from it. So the packaged executable goes once through every kind
-    /// of work the app does — the OpenAPI document, JSON in and out, a unit's page and form, the
-    /// office's sign-in (Data Protection and its key ring in blob storage), an office page, a
+    /// of work the app does — the OpenAPI document, JSON in and out, a deadline in working days and a
+    /// change of the calendar, a unit's page and form, the office's sign-in (Data Protection and its key ring in blob storage), an office page, a
     /// spreadsheet imported by the blob trigger and exported again, a data-error report, and the timer.
     /// </summary>
     [Fact]
@@ -72,6 +72,8 @@ public sealed class PackageTests(StorageFixture storage, PackageTests.Package pa
             ["AzureWebJobsStorage"] = storage.ConnectionString,
             ["Storage__Prefix"] = StorageFixture.NewPrefix(),
             ["Office__ApiKey"] = HandlerApp.OfficeKey,
+            ["Office__FirstAdministrator"] = "quantri",
+            ["Office__FirstAdministratorPassword"] = HandlerApp.Password,
             ["Links__SigningKey"] = "test-signing-key-0123456789abcdef",
             ["LocalTriggers__Enabled"] = "true",
             ["LocalTriggers__BlobPollInterval"] = "00:00:00.200",
@@ -95,7 +97,7 @@ public sealed class PackageTests(StorageFixture storage, PackageTests.Package pa
             subject = "Triển khai dịch vụ công của Đảng",
             tasks = new object[]
             {
-                new { title = "Gửi danh sách cán bộ quản trị", kind = "confirmation", deadline = "2099-12-31", units = new[] { "dang-bo-a" } },
+                new { title = "Gửi danh sách cán bộ quản trị", kind = "confirmation", deadline = "05 ngày làm việc kể từ ngày 01/12/2099", units = new[] { "dang-bo-a" } },
                 new { title = "Báo cáo thống kê theo mẫu", kind = "statistics", deadline = "2099-12-31", units = new[] { "dang-bo-a" } },
             },
         });
@@ -103,6 +105,19 @@ public sealed class PackageTests(StorageFixture storage, PackageTests.Package pa
         var directive = await registered.Content.ReadFromJsonAsync<JsonElement>(Ct);
         var id = directive.GetProperty("id").GetString()!;
         var token = OfficeClient.TokenFor(directive, "dang-bo-a");
+        Assert.Equal("2099-12-08", directive.GetProperty("tasks")[0].GetProperty("term").GetProperty("lastDay").GetString());
+
+        // The working-day calendar: a day off added (its store's JSON and transaction), and the deadline in working days follows it.
+        using (var calendar = await office.SendAsync(HttpMethod.Put, "api/calendar/2099", new { overrides = new[] { new { date = "2099-12-02", change = "day-off", reason = "Nghỉ thêm" } } }))
+        {
+            Assert.True(calendar.IsSuccessStatusCode, $"{(int)calendar.StatusCode}: {await calendar.Content.ReadAsStringAsync(Ct)}");
+            Assert.Equal("Khóa đặt khi triển khai", (await calendar.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("changedBy").GetString());
+        }
+
+        using (var followed = await office.SendAsync(HttpMethod.Get, $"api/directives/{id}"))
+        {
+            Assert.Equal("2099-12-09", (await followed.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("tasks")[0].GetProperty("deadline").GetString());
+        }
 
         // The unit's page, a form post (post/redirect/get) and a JSON post.
         using (var page = await SendAsync(http, HttpMethod.Get, $"u/{token}", "text/html"))
@@ -148,18 +163,47 @@ public sealed class PackageTests(StorageFixture storage, PackageTests.Package pa
             Assert.Equal("PK"u8.ToArray(), (await export.Content.ReadAsByteArrayAsync(Ct))[..2]);
         }
 
-        // The office signs in with its form (antiforgery, Data Protection) and opens the board.
-        var clerk = new Visitor();
-        using (var login = await clerk.SendAsync(http, HttpMethod.Get, "office/login"))
-        using (var signIn = await clerk.SendAsync(http, HttpMethod.Post, "office/login", new() { ["csrf"] = clerk.FormToken!, ["key"] = HandlerApp.OfficeKey, ["returnUrl"] = "/office" }))
+        // The first administrator (from configuration) signs in with the form (antiforgery, Data
+        // Protection, Identity's password hasher), adds a clerk with a temporary password and a second
+        // factor-free account; the clerk signs in, chooses a password and opens the board.
+        var admin = new Visitor();
+        await admin.SignInAsync(http, "quantri");
+        using (var accounts = await admin.SendAsync(http, HttpMethod.Get, "office/accounts"))
         {
-            Assert.Equal(HttpStatusCode.SeeOther, signIn.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, accounts.StatusCode);
+        }
+
+        string temporary;
+        using (var created = await admin.SendAsync(http, HttpMethod.Post, "office/accounts", new() { ["csrf"] = admin.FormToken!, ["name"] = "vanphong", ["displayName"] = "Văn phòng", ["roles"] = "van-phong" }))
+        {
+            var html = await created.Content.ReadAsStringAsync(Ct);
+            Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+            temporary = System.Text.RegularExpressions.Regex.Match(html, "class=\"secret\">([a-z0-9-]+)<").Groups[1].Value;
+        }
+
+        var clerk = new Visitor();
+        await clerk.SignInAsync(http, "vanphong", temporary);
+        using (var mine = await clerk.SendAsync(http, HttpMethod.Get, "office/account"))
+        using (var changed = await clerk.SendAsync(http, HttpMethod.Post, "office/account", new() { ["csrf"] = clerk.FormToken!, ["action"] = "password", ["currentPassword"] = temporary, ["newPassword"] = "mat-khau-moi-cua-toi", ["repeatPassword"] = "mat-khau-moi-cua-toi" }))
+        {
+            Assert.Equal(HttpStatusCode.SeeOther, changed.StatusCode);
         }
 
         using (var board = await clerk.SendAsync(http, HttpMethod.Get, $"office/directives/{id}"))
         {
             Assert.Equal(HttpStatusCode.OK, board.StatusCode);
             Assert.Contains("Đảng bộ Sở Tài chính", await board.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+
+        using (var start = await clerk.SendAsync(http, HttpMethod.Post, "office/account", new() { ["csrf"] = clerk.FormToken!, ["action"] = "totp-start" }))
+        {
+            Assert.Contains("<svg", await start.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+
+        // The audit trail recorded it all, and its chains verify.
+        using (var verify = await office.SendAsync(HttpMethod.Get, "api/audit/verify"))
+        {
+            Assert.True((await verify.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("intact").GetBoolean());
         }
 
         // A member's data-error report, then the timer's run as the host invokes it.
@@ -171,6 +215,7 @@ public sealed class PackageTests(StorageFixture storage, PackageTests.Package pa
             currentValue = "01/01/2000",
             correctValue = "02/01/2000",
             contact = "0900000000",
+            consent = true,
         })))
         {
             Assert.Equal(HttpStatusCode.Created, report.StatusCode);

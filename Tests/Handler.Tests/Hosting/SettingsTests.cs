@@ -25,24 +25,43 @@ public sealed class SettingsTests(StorageFixture storage)
     [InlineData("SendGrid:Host", "ftp://api.sendgrid.com", "SendGrid__Host")]
     [InlineData("LocalTriggers:BlobPollInterval", "00:00:00", "LocalTriggers__BlobPollInterval")]
     [InlineData("Storage:Prefix", "Not-Valid", "Storage__Prefix")]
+    [InlineData("Calendar:CountDaysIn", "weeks", "Calendar__CountDaysIn")]
+    [InlineData("Calendar:CheckEverySeconds", "0", "Calendar__CheckEverySeconds")]
     public async Task A_bad_value_stops_the_start_with_a_message_naming_the_setting(string key, string value, string named)
     {
-        await using var app = new HandlerApp(storage.ConnectionString, StorageFixture.NewPrefix(), new Dictionary<string, string?> { [key] = value });
+        var (exitCode, output) = await StartWithAsync(key, value);
 
-        var refused = Assert.Throws<OptionsValidationException>(() => app.Start().Dispose());
-
-        Assert.Contains(named, refused.Message, StringComparison.Ordinal);
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains(nameof(OptionsValidationException), output, StringComparison.Ordinal);
+        Assert.Contains(named, output, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_value_of_the_wrong_type_stops_the_start_naming_the_setting()
     {
-        await using var app = new HandlerApp(storage.ConnectionString, StorageFixture.NewPrefix(), new Dictionary<string, string?> { ["Escalation:SendHour"] = "seven" });
+        var (exitCode, output) = await StartWithAsync("Escalation:SendHour", "seven");
 
-        var refused = Assert.Throws<InvalidOperationException>(() => app.Start().Dispose());
-
-        Assert.Contains("Escalation:SendHour", refused.Message, StringComparison.Ordinal);
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("Escalation:SendHour", output, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// The handler as the host runs it (its own process, settings as environment variables) with one bad value:
+    /// it must stop by itself. A process, not the in-memory app: a start that fails at once races the test
+    /// host's own start-up and can surface as a disposed service provider instead of the refusal.
+    /// </summary>
+    private async Task<(int ExitCode, string Output)> StartWithAsync(string key, string value) =>
+        await HandlerProcess.RunUntilItStopsAsync(
+            new Dictionary<string, string>
+            {
+                ["AzureWebJobsStorage"] = storage.ConnectionString,
+                ["Storage__Prefix"] = StorageFixture.NewPrefix(),
+                ["LocalTriggers__Enabled"] = "false",
+                ["Office__ApiKey"] = HandlerApp.OfficeKey,
+                ["Links__SigningKey"] = "test-signing-key-0123456789abcdef",
+                [key.Replace(":", "__", StringComparison.Ordinal)] = value,
+            },
+            TimeSpan.FromSeconds(60));
 
     [Fact]
     public void The_schedule_the_pages_announce_is_the_one_in_CheckDeadlines_function_json()

@@ -13,6 +13,16 @@ public sealed class BicepTemplateTests(BicepTemplateTests.Compiled template) : I
     [
         "AzureWebJobsStorage__accountName", "AzureWebJobsStorage__credential", "APPLICATIONINSIGHTS_CONNECTION_STRING",
         "SendGrid__ApiKey", "SendGrid__Host", "Email__From", "Email__Office", "Office__ApiKey", "Links__SigningKey", "Links__BaseUrl",
+        "Office__FirstAdministrator", "Office__FirstAdministratorPassword",
+    ];
+
+    /// <summary>The secure parameters of main.bicep and the app settings that carry them, as Key Vault references.</summary>
+    private static readonly (string Parameter, string Setting, string Secret)[] Secrets =
+    [
+        ("sendGridApiKey", "SendGrid__ApiKey", "sendgrid-api-key"),
+        ("linksSigningKey", "Links__SigningKey", "links-signing-key"),
+        ("officeApiKey", "Office__ApiKey", "office-api-key"),
+        ("firstAdministratorPassword", "Office__FirstAdministratorPassword", "first-administrator-password"),
     ];
 
     [Fact]
@@ -33,7 +43,7 @@ public sealed class BicepTemplateTests(BicepTemplateTests.Compiled template) : I
         Assert.Equal("FC1", plan.GetProperty("sku").GetProperty("name").GetString());
         Assert.Equal("FlexConsumption", plan.GetProperty("sku").GetProperty("tier").GetString());
         Assert.Equal("custom", app.GetProperty("properties").GetProperty("functionAppConfig").GetProperty("runtime").GetProperty("name").GetString());
-        Assert.Equal("SystemAssigned", app.GetProperty("identity").GetProperty("type").GetString());
+        Assert.Equal("SystemAssigned, UserAssigned", app.GetProperty("identity").GetProperty("type").GetString());
         Assert.True(app.GetProperty("properties").GetProperty("httpsOnly").GetBoolean());
     }
 
@@ -42,6 +52,7 @@ public sealed class BicepTemplateTests(BicepTemplateTests.Compiled template) : I
     [InlineData("0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3")] // Storage Table Data Contributor
     [InlineData("974c5e8b-45b9-4653-ba55-5f855dd0fb88")] // Storage Queue Data Contributor
     [InlineData("3913510d-42f4-4e42-8a64-420c390055eb")] // Monitoring Metrics Publisher
+    [InlineData("4633458b-17de-408a-b874-0445c86b69e6")] // Key Vault Secrets User
     public void Storage_refuses_shared_keys_and_the_apps_identity_gets_data_roles_instead(string roleDefinition)
     {
         var storage = template.Resource("Microsoft.Storage/storageAccounts");
@@ -49,7 +60,7 @@ public sealed class BicepTemplateTests(BicepTemplateTests.Compiled template) : I
         Assert.False(storage.GetProperty("properties").GetProperty("allowSharedKeyAccess").GetBoolean());
         Assert.Contains(roleDefinition, template.Json, StringComparison.Ordinal);
         var assignments = template.Resources("Microsoft.Authorization/roleAssignments").ToList();
-        Assert.Equal(2, assignments.Count); // the three storage roles in one copy loop, and the telemetry role
+        Assert.Equal(3, assignments.Count); // the three storage roles in one copy loop, the telemetry role, reading Key Vault secrets
         Assert.All(assignments, a => Assert.Equal("ServicePrincipal", a.GetProperty("properties").GetProperty("principalType").GetString()));
     }
 
@@ -76,6 +87,53 @@ public sealed class BicepTemplateTests(BicepTemplateTests.Compiled template) : I
         Assert.Contains("runtime/webhooks/blobs?functionName=Host.Functions.ImportStatistics", properties.GetProperty("destination").GetProperty("properties").GetProperty("endpointUrl").GetString(), StringComparison.Ordinal);
         Assert.Equal("/blobServices/default/containers/uploads/", properties.GetProperty("filter").GetProperty("subjectBeginsWith").GetString());
         Assert.Equal("Microsoft.Storage.BlobCreated", properties.GetProperty("filter").GetProperty("includedEventTypes")[0].GetString());
+    }
+
+    [Fact]
+    public void Secrets_reach_the_app_only_as_Key_Vault_references_read_by_an_identity_that_may_only_read_secrets()
+    {
+        var deployments = template.Resources("Microsoft.Resources/deployments").ToDictionary(d => d.GetProperty("name").GetString()!);
+        var vault = template.Resource("Microsoft.KeyVault/vaults");
+        var site = template.Resource("Microsoft.Web/sites");
+        var settings = site.GetProperty("properties").GetProperty("siteConfig").GetProperty("appSettings").EnumerateArray()
+            .ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("value").GetString()!);
+        var keyVaultOutputs = deployments["keyvault"].GetProperty("properties").GetProperty("template").GetProperty("outputs");
+        var appParameters = deployments["functionapp"].GetProperty("properties").GetProperty("parameters");
+
+        Assert.True(vault.GetProperty("properties").GetProperty("enableRbacAuthorization").GetBoolean());
+        Assert.True(vault.GetProperty("properties").GetProperty("enablePurgeProtection").GetBoolean());
+        // The app resolves references with the vault module's identity, which alone is granted Key Vault Secrets User on the vault.
+        Assert.Equal("[parameters('referenceIdentityId')]", site.GetProperty("properties").GetProperty("keyVaultReferenceIdentity").GetString());
+        Assert.Contains("outputs.identityId.value", appParameters.GetProperty("referenceIdentityId").GetProperty("value").GetString(), StringComparison.Ordinal);
+        var vaultTemplate = deployments["keyvault"].GetProperty("properties").GetProperty("template");
+        Assert.Equal("4633458b-17de-408a-b874-0445c86b69e6", vaultTemplate.GetProperty("variables").GetProperty("keyVaultSecretsUser").GetString());
+        var readSecrets = vaultTemplate.GetProperty("resources").EnumerateArray().Single(r => r.GetProperty("type").GetString() == "Microsoft.Authorization/roleAssignments");
+        Assert.Contains("variables('keyVaultSecretsUser')", readSecrets.GetProperty("properties").GetProperty("roleDefinitionId").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Microsoft.ManagedIdentity/userAssignedIdentities", readSecrets.GetProperty("properties").GetProperty("principalId").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Microsoft.KeyVault/vaults", readSecrets.GetProperty("scope").GetString(), StringComparison.Ordinal);
+        foreach (var (parameter, setting, secret) in Secrets)
+        {
+            // The secure parameter goes to the vault's module and nowhere else; no output of any template names it.
+            Assert.All(deployments.Where(d => d.Key != "keyvault"), d => Assert.DoesNotContain($"parameters('{parameter}')", d.Value.GetProperty("properties").GetRawText(), StringComparison.Ordinal));
+            Assert.DoesNotContain($"parameters('{parameter}')", keyVaultOutputs.GetRawText(), StringComparison.Ordinal);
+            Assert.Contains(template.Resources("Microsoft.KeyVault/vaults/secrets"), s => s.GetProperty("name").GetString()!.Contains($"'{secret}'", StringComparison.Ordinal));
+
+            // The app setting is a module parameter fed by the vault module's reference to that secret.
+            var fed = System.Text.RegularExpressions.Regex.Match(settings[setting], @"^\[parameters\('(\w+)'\)\]$").Groups[1].Value;
+            var output = System.Text.RegularExpressions.Regex.Match(appParameters.GetProperty(fed).GetProperty("value").GetString()!, @"outputs\.(\w+)\.value").Groups[1].Value;
+            var reference = keyVaultOutputs.GetProperty(output).GetProperty("value").GetString()!;
+            Assert.Contains("format('@Microsoft.KeyVault(SecretUri={0})'", reference, StringComparison.Ordinal);
+            Assert.Contains($"'{secret}'", reference, StringComparison.Ordinal);
+        }
+
+        // No template's outputs (deployment history keeps them) name any of its secure parameters.
+        using var root = JsonDocument.Parse(template.Json);
+        foreach (var t in deployments.Values.Select(d => d.GetProperty("properties").GetProperty("template")).Append(root.RootElement))
+        {
+            var secure = t.GetProperty("parameters").EnumerateObject().Where(p => p.Value.GetProperty("type").GetString() == "securestring").Select(p => p.Name).ToList();
+            var outputs = t.TryGetProperty("outputs", out var o) ? o.GetRawText() : string.Empty;
+            Assert.All(secure, p => Assert.DoesNotContain($"parameters('{p}')", outputs, StringComparison.Ordinal));
+        }
     }
 
     /// <summary>main.bicep compiled once into a temporary folder, and every resource of it and its nested deployments.</summary>

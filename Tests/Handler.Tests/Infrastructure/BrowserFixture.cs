@@ -54,10 +54,11 @@ public sealed class BrowserFixture : IAsyncDisposable
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
     }
 
-    /// <summary>Signs the office in on the login page <paramref name="page"/> shows.</summary>
-    public static async Task SignInAsync(IPage page)
+    /// <summary>Signs <paramref name="name"/> in (an account made by <see cref="HandlerApp.AddAccountAsync"/>) on the sign-in page <paramref name="page"/> shows.</summary>
+    public static async Task SignInAsync(IPage page, string name)
     {
-        await page.GetByLabel("Mã truy cập của văn phòng").FillAsync(HandlerApp.OfficeKey);
+        await page.GetByLabel("Tên đăng nhập").FillAsync(name);
+        await page.GetByLabel("Mật khẩu").FillAsync(HandlerApp.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập" }).ClickAsync();
     }
 

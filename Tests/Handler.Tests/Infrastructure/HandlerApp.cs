@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using ServerlessWorkflow.Domain.Accounts;
 
 namespace ServerlessWorkflow.Tests.Infrastructure;
 
@@ -28,6 +29,9 @@ public sealed class HandlerApp : WebApplicationFactory<Program>
             ["Logging:LogLevel:Default"] = "Warning",
             ["Office:ApiKey"] = OfficeKey,
             ["Links:SigningKey"] = "test-signing-key-0123456789abcdef",
+            // Tests post from one address many times a minute; the rate-limit tests set their own limits.
+            ["RateLimits:ErrorReportsPerMinute"] = "10000",
+            ["RateLimits:SignInsPerMinute"] = "10000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -38,6 +42,36 @@ public sealed class HandlerApp : WebApplicationFactory<Program>
     }
 
     public const string OfficeKey = "office-key-for-tests";
+
+    /// <summary>The password of every account <see cref="AddAccountAsync"/> makes.</summary>
+    public const string Password = "mat-khau-cua-can-bo";
+
+    /// <summary>
+    /// Adds an office account with <paramref name="roles"/> and <see cref="Password"/> (already its own,
+    /// no change asked) straight into its table, as an administrator's page would have; returns its name.
+    /// </summary>
+    public async Task<string> AddAccountAsync(string name, params OfficeRole[] roles)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var written = await Services.GetRequiredService<IAccountStore>().WriteAsync(
+            new OfficeAccount
+            {
+                Name = AccountName.Parse(name).Value,
+                DisplayName = "Cán bộ " + name,
+                Roles = roles.Length > 0 ? [.. roles.Distinct().Order()] : [.. OfficeRoles.All],
+                PasswordHash = Services.GetRequiredService<IPasswordHashing>().Hash(Password),
+                MustChangePassword = false,
+                Disabled = false,
+                FailedAttempts = 0,
+                Stamp = OfficeAccount.NewStamp(),
+                CreatedAt = now,
+                UpdatedAt = now,
+            },
+            null,
+            TestContext.Current.CancellationToken);
+        Assert.True(written.IsSuccess, $"account {name}: {written.Error?.Message}");
+        return name;
+    }
 
     public int Port { get; }
 

@@ -30,7 +30,43 @@ public sealed class HandlerProcess : IAsyncDisposable
     public string Output => string.Join('\n', _output);
 
     /// <summary>Starts the handler with <paramref name="environment"/> (names as the host sets them, e.g. <c>SendGrid__Host</c>) and waits until /api/health answers 200.</summary>
-    public static Task<HandlerProcess> StartAsync(IReadOnlyDictionary<string, string> environment)
+    public static Task<HandlerProcess> StartAsync(IReadOnlyDictionary<string, string> environment) =>
+        StartAsync(HandlerDll(), environment);
+
+    /// <summary>Starts the executable of a package built by scripts/package.sh, from the package's root, as the Functions host does (host.json's <c>defaultExecutablePath</c>).</summary>
+    public static Task<HandlerProcess> StartPackageAsync(string packageDirectory, IReadOnlyDictionary<string, string> environment)
+    {
+        using var host = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(packageDirectory, "host.json")));
+        var executable = host.RootElement.GetProperty("customHandler").GetProperty("description").GetProperty("defaultExecutablePath").GetString()!;
+        return StartAsync(new ProcessStartInfo(Path.Combine(packageDirectory, executable)) { WorkingDirectory = packageDirectory }, environment);
+    }
+
+    /// <summary>
+    /// Starts the handler and waits for it to stop by itself, as it does when its settings refuse the start:
+    /// its exit code and everything it wrote. Throws if it is still running after <paramref name="timeout"/>.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunUntilItStopsAsync(IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
+    {
+        var (process, output) = Launch(HandlerDll(), FreePort.Next(), environment);
+        using (process)
+        {
+            using var waited = new CancellationTokenSource(timeout);
+            try
+            {
+                await process.WaitForExitAsync(waited.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                throw new InvalidOperationException($"The handler was still running after {timeout}:\n{string.Join('\n', output)}");
+            }
+
+            process.WaitForExit(); // the last lines of output are read before this returns
+            return (process.ExitCode, string.Join('\n', output));
+        }
+    }
+
+    private static ProcessStartInfo HandlerDll()
     {
 #if DEBUG
         const string configuration = "Debug";
@@ -45,20 +81,11 @@ public sealed class HandlerProcess : IAsyncDisposable
 
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(dll)! };
         start.ArgumentList.Add(dll);
-        return StartAsync(start, environment);
+        return start;
     }
 
-    /// <summary>Starts the executable of a package built by scripts/package.sh, from the package's root, as the Functions host does (host.json's <c>defaultExecutablePath</c>).</summary>
-    public static Task<HandlerProcess> StartPackageAsync(string packageDirectory, IReadOnlyDictionary<string, string> environment)
+    private static (Process Process, ConcurrentQueue<string> Output) Launch(ProcessStartInfo start, int port, IReadOnlyDictionary<string, string> environment)
     {
-        using var host = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(packageDirectory, "host.json")));
-        var executable = host.RootElement.GetProperty("customHandler").GetProperty("description").GetProperty("defaultExecutablePath").GetString()!;
-        return StartAsync(new ProcessStartInfo(Path.Combine(packageDirectory, executable)) { WorkingDirectory = packageDirectory }, environment);
-    }
-
-    private static async Task<HandlerProcess> StartAsync(ProcessStartInfo start, IReadOnlyDictionary<string, string> environment)
-    {
-        var port = FreePort.Next();
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         start.UseShellExecute = false;
@@ -75,6 +102,13 @@ public sealed class HandlerProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => output.Enqueue(e.Data ?? string.Empty);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        return (process, output);
+    }
+
+    private static async Task<HandlerProcess> StartAsync(ProcessStartInfo start, IReadOnlyDictionary<string, string> environment)
+    {
+        var port = FreePort.Next();
+        var (process, output) = Launch(start, port, environment);
         var handler = new HandlerProcess(process, port, output);
         using var client = handler.CreateClient();
         var healthy = await Eventually.TrueAsync(

@@ -59,6 +59,15 @@ public sealed partial class Visitor
         return response;
     }
 
+    /// <summary>Signs in as <paramref name="name"/> through the sign-in form (its page first, for the form token), as a person does.</summary>
+    public async Task SignInAsync(HttpClient http, string name, string password = HandlerApp.Password, string returnUrl = "/office")
+    {
+        using var page = await SendAsync(http, HttpMethod.Get, "office/login");
+        using var signIn = await SendAsync(http, HttpMethod.Post, "office/login", new() { ["csrf"] = FormToken!, ["name"] = name, ["password"] = password, ["returnUrl"] = returnUrl });
+        Assert.True(signIn.StatusCode == HttpStatusCode.SeeOther, $"signing in as {name}: {(int)signIn.StatusCode}");
+        Assert.True(Cookies.ContainsKey("office"));
+    }
+
     /// <summary>A client that leaves cookies and redirects to the test: each request says exactly what it carries, each answer is seen as sent.</summary>
     public static HttpClient Client(Uri baseAddress) =>
         new(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };

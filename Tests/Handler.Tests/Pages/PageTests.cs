@@ -73,7 +73,7 @@ public sealed class PageTests(StorageFixture storage) : IAsyncLifetime
     [Fact]
     public async Task A_reports_address_answers_a_program_with_json_unless_it_asks_for_a_page()
     {
-        using var filed = await _office.Http.PostAsJsonAsync("api/error-reports", new { memberName = "Nguyễn Văn An", unitName = "Chi bộ A", field = "Ngày sinh", correctValue = "02/03/1980", contact = "0912345678" }, Ct);
+        using var filed = await _office.Http.PostAsJsonAsync("api/error-reports", new { memberName = "Nguyễn Văn An", unitName = "Chi bộ A", field = "Ngày sinh", correctValue = "02/03/1980", contact = "0912345678", consent = true }, Ct);
         var code = (await filed.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("code").GetString();
 
         using var bare = await GetAsync($"api/error-reports/{code}", null);

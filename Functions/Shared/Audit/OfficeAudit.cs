@@ -1,0 +1,58 @@
+using System.Security.Claims;
+using ServerlessWorkflow.Domain.Audit;
+using ServerlessWorkflow.Domain.Directives;
+using ServerlessWorkflow.Functions.Hosting.Security;
+
+namespace ServerlessWorkflow.Functions.Shared.Audit;
+
+/// <summary>Appends what someone did to the audit trail, with the time from <see cref="TimeProvider"/> and the actor from the request's principal (an account, a program's key; nobody signed in: the public).</summary>
+public sealed class OfficeAudit(IAuditTrail trail, TimeProvider time)
+{
+    public Task RecordAsync(
+        ClaimsPrincipal user,
+        AuditAction action,
+        CancellationToken cancellationToken,
+        string? subject = null,
+        string summary = "",
+        IReadOnlyList<AuditChange>? changes = null,
+        string? directiveId = null,
+        string? unitId = null) =>
+        RecordAsync(user.ActorOf(), action, cancellationToken, subject, summary, changes, directiveId, unitId);
+
+    public Task RecordAsync(
+        AuditActor actor,
+        AuditAction action,
+        CancellationToken cancellationToken,
+        string? subject = null,
+        string summary = "",
+        IReadOnlyList<AuditChange>? changes = null,
+        string? directiveId = null,
+        string? unitId = null) =>
+        trail.AppendAsync(
+            new AuditEvent
+            {
+                At = time.GetUtcNow(),
+                Actor = actor,
+                Action = action,
+                Subject = subject,
+                Summary = summary,
+                Changes = changes ?? [],
+                DirectiveId = directiveId,
+                UnitId = unitId,
+            },
+            cancellationToken);
+
+    /// <summary>A directive registered (from the API or the office's form): its number, subject and tasks.</summary>
+    public Task RecordDirectiveAsync(ClaimsPrincipal user, Directive directive, CancellationToken cancellationToken) =>
+        RecordAsync(user, AuditAction.DirectiveRegistered, cancellationToken, subject: directive.Number, directiveId: directive.Id.Value,
+            summary: $"{directive.Number}: {directive.Subject} ({directive.Tasks.Count} nhiệm vụ)",
+            changes: directive.Tasks.Select(t => new AuditChange($"Nhiệm vụ {t.Id.Value}", null, $"{t.Title}, hạn {t.Deadline.Display}")).ToList());
+
+    /// <summary>A year of the working-day calendar changed (from the API or the office's page): each change in the office's words.</summary>
+    public Task RecordCalendarAsync(ClaimsPrincipal user, int year, IReadOnlyList<string> what, CancellationToken cancellationToken) =>
+        what.Count == 0
+            ? Task.CompletedTask
+            : RecordAsync(user, AuditAction.CalendarChanged, cancellationToken, subject: $"Năm {year}",
+                summary: $"Lịch làm việc năm {year}: {what.Count} thay đổi",
+                changes: what.Select(w => new AuditChange("Lịch làm việc", null, w)).ToList());
+}
