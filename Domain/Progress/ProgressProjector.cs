@@ -24,7 +24,7 @@ public sealed record RepairOutcome(int Rebuilt, int Followed);
 /// A change of the working-day calendar moves deadlines counted in working days that have not passed
 /// (<see cref="CalendarChangedAsync"/>): the units' months of such tasks, before and after the move, are built again.
 /// </summary>
-public sealed class ProgressProjector(IDirectiveStore directives, ISubmissionLedger ledger, IProgressStore store, TimeProvider time) : ICalendarChangeListener
+public sealed class ProgressProjector(IDirectiveStore directives, ISubmissionLedger ledger, IProgressStore store, ICalendarSource calendars, TimeProvider time) : ICalendarChangeListener
 {
     /// <summary>How often a write is tried again when another writer got there first, before giving up (the hint stays for the sweep).</summary>
     private const int Attempts = 8;
@@ -169,15 +169,17 @@ public sealed class ProgressProjector(IDirectiveStore directives, ISubmissionLed
         throw Busy("board", directive.Id);
     }
 
+    /// <summary>The units' month <paramref name="month"/> of shard <paramref name="shard"/>, working days late counted with the calendar in force (the office's change is in force here at once).</summary>
     private async Task ProjectMonthAsync(Month month, UnitShard shard, IReadOnlyList<Directive> headers, CancellationToken cancellationToken)
     {
+        var calendar = await calendars.CurrentAsync(cancellationToken);
         var due = headers.Where(h => h.Tasks.Any(t => Month.Of(t.Deadline) == month)).ToList();
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
             var current = await store.UnitMonthAsync(month, shard, cancellationToken);
             var boards = await Task.WhenAll(due.Select(h => store.BoardShardAsync(h.Id, shard, cancellationToken)));
             var sources = due.Zip(boards).Where(x => x.Second is not null).Select(x => (x.First.Tasks, x.Second!.Value));
-            var built = UnitMonthShard.Build(month, shard, sources);
+            var built = UnitMonthShard.Build(month, shard, sources, calendar);
             if (current is not null && current.Value.HasSameRecords(built))
             {
                 return;

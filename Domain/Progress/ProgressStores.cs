@@ -18,6 +18,16 @@ public interface ISubmissionLedger : ISubmissionStore
     /// </summary>
     Task<SubmissionAppended> AppendAsync(SubmissionVersion version, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Brings in the history of a directive none of whose units has reported yet — versions kept
+    /// elsewhere before (the office's own tables), or the bench's province — at once: each version,
+    /// and each assignment's progress folded from its versions, in transactions of up to 100 rows
+    /// (an assignment's rows together), several at a time. No hint is left: build the read models
+    /// afterwards (<see cref="ProgressProjector.RegisteredAsync"/>). A directive that already has a
+    /// version gets a Conflict value and nothing is written: units' posts go through <see cref="AppendAsync"/>.
+    /// </summary>
+    Task<Result<int>> ImportAsync(DirectiveId directive, IReadOnlyCollection<SubmissionVersion> versions, CancellationToken cancellationToken);
+
     /// <summary>The progress of every assignment of shard <paramref name="shard"/> of the directive that has a version.</summary>
     Task<IReadOnlyDictionary<(UnitId Unit, TaskId Task), AssignmentProgress>> ProgressAsync(DirectiveId directive, UnitShard shard, CancellationToken cancellationToken);
 

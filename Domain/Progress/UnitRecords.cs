@@ -8,17 +8,19 @@ namespace ServerlessWorkflow.Domain.Progress;
 
 /// <summary>
 /// A unit's tasks due in one month, over every directive, as a read model: how many, how many it
-/// completed on time, those it completed late (each with its deadline and completion), and those
-/// still open, counted by deadline — so days late and whether open ones are overdue can be told at
-/// any later instant, counted in working or calendar days as the office chose.
+/// completed on time and late — the days late summed both in working days (counted with the calendar
+/// when it was built: the days of a late completion are past, and past days of the calendar never
+/// change) and in calendar days — and those still open, counted by deadline, so whether they are
+/// overdue, and by how many days, can be told at any later instant. Its size does not depend on how
+/// many directives there are: a few numbers, and one entry per distinct deadline with open tasks.
 /// </summary>
-public sealed record UnitMonthRecord(int Assigned, int OnTime, IReadOnlyList<LateTask> Late, IReadOnlyList<OpenTasks> Open)
+public sealed record UnitMonthRecord(int Assigned, int OnTime, int Late, int DaysLateWorking, int DaysLateCalendar, IReadOnlyList<OpenTasks> Open)
 {
-    public static readonly UnitMonthRecord Empty = new(0, 0, [], []);
-}
+    public static readonly UnitMonthRecord Empty = new(0, 0, 0, 0, 0, []);
 
-/// <summary>A task a unit completed after its deadline had passed: the deadline and when it was completed.</summary>
-public readonly record struct LateTask(Deadline Deadline, DateTimeOffset CompletedAt);
+    /// <summary>The days late summed, in <paramref name="unit"/>.</summary>
+    public int DaysLate(DayUnit unit) => unit == DayUnit.WorkingDays ? DaysLateWorking : DaysLateCalendar;
+}
 
 /// <summary>How many of a unit's tasks with this deadline are still open (nothing sent, or in progress).</summary>
 public readonly record struct OpenTasks(Deadline Deadline, int Count);
@@ -30,11 +32,11 @@ public readonly record struct OpenTasks(Deadline Deadline, int Count);
 public sealed record UnitMonthShard(Month Month, UnitShard Shard, IReadOnlyDictionary<UnitId, UnitMonthRecord> Units)
 {
     public bool HasSameRecords(UnitMonthShard other) =>
-        Units.Count == other.Units.Count && Units.All(u => other.Units.TryGetValue(u.Key, out var r) && r.Assigned == u.Value.Assigned && r.OnTime == u.Value.OnTime
-            && r.Late.SequenceEqual(u.Value.Late) && r.Open.SequenceEqual(u.Value.Open));
+        Units.Count == other.Units.Count && Units.All(u => other.Units.TryGetValue(u.Key, out var r) && r.Assigned == u.Value.Assigned && r.OnTime == u.Value.OnTime && r.Late == u.Value.Late
+            && r.DaysLateWorking == u.Value.DaysLateWorking && r.DaysLateCalendar == u.Value.DaysLateCalendar && r.Open.SequenceEqual(u.Value.Open));
 
-    /// <summary>From each directive with a task due in <paramref name="month"/>: its tasks and its board's shard <paramref name="shard"/>.</summary>
-    public static UnitMonthShard Build(Month month, UnitShard shard, IEnumerable<(IReadOnlyList<DirectiveTask> Tasks, BoardShard Board)> sources)
+    /// <summary>From each directive with a task due in <paramref name="month"/>: its tasks and its board's shard <paramref name="shard"/>; working days late counted with <paramref name="calendar"/>.</summary>
+    public static UnitMonthShard Build(Month month, UnitShard shard, IEnumerable<(IReadOnlyList<DirectiveTask> Tasks, BoardShard Board)> sources, WorkingCalendar calendar)
     {
         var records = new Dictionary<UnitId, Tally>();
         foreach (var (tasks, board) in sources)
@@ -53,7 +55,7 @@ public sealed record UnitMonthShard(Month Month, UnitShard Shard, IReadOnlyDicti
                     {
                         if (!records.TryGetValue(unit, out var tally))
                         {
-                            records[unit] = tally = new Tally();
+                            records[unit] = tally = new Tally(calendar);
                         }
 
                         tally.Add(task.Deadline, mark);
@@ -65,11 +67,10 @@ public sealed record UnitMonthShard(Month Month, UnitShard Shard, IReadOnlyDicti
         return new UnitMonthShard(month, shard, records.ToDictionary(r => r.Key, r => r.Value.ToRecord()));
     }
 
-    private sealed class Tally
+    private sealed class Tally(WorkingCalendar calendar)
     {
         private readonly SortedDictionary<Deadline, int> _open = [];
-        private readonly List<LateTask> _late = [];
-        private int _assigned, _onTime;
+        private int _assigned, _onTime, _late, _daysLateWorking, _daysLateCalendar;
 
         public void Add(Deadline deadline, AssignmentMark mark)
         {
@@ -80,7 +81,9 @@ public sealed record UnitMonthShard(Month Month, UnitShard Shard, IReadOnlyDicti
             }
             else if (deadline.HasPassed(done))
             {
-                _late.Add(new LateTask(deadline, done));
+                _late++;
+                _daysLateWorking += calendar.DaysOverdue(deadline, done);
+                _daysLateCalendar += deadline.DaysOverdue(done);
             }
             else
             {
@@ -88,11 +91,7 @@ public sealed record UnitMonthShard(Month Month, UnitShard Shard, IReadOnlyDicti
             }
         }
 
-        public UnitMonthRecord ToRecord() => new(
-            _assigned,
-            _onTime,
-            _late.OrderBy(l => l.Deadline).ThenBy(l => l.CompletedAt).ToList(),
-            _open.Select(o => new OpenTasks(o.Key, o.Value)).ToList());
+        public UnitMonthRecord ToRecord() => new(_assigned, _onTime, _late, _daysLateWorking, _daysLateCalendar, _open.Select(o => new OpenTasks(o.Key, o.Value)).ToList());
     }
 }
 
@@ -133,8 +132,7 @@ public sealed record UnitRecord(int Assigned, int OnTime, int Late, int DaysLate
             }
         }
 
-        var daysLate = month.Late.Sum(l => count.DaysOverdue(l.Deadline, l.CompletedAt));
-        return new UnitRecord(month.Assigned, month.OnTime, month.Late.Count, daysLate, overdue, days, most, pending);
+        return new UnitRecord(month.Assigned, month.OnTime, month.Late, month.DaysLate(count.Unit), overdue, days, most, pending);
     }
 
     /// <summary>One assignment's record, from where it stands.</summary>

@@ -135,27 +135,29 @@ public sealed class ProgressTests
         var unit = U("chi-bo-a");
         var march = Deadline.EndOfDay(new DateOnly(2026, 3, 1));
         var feb20 = Deadline.EndOfDay(new DateOnly(2026, 2, 20));
+        var feb13 = Deadline.EndOfDay(new DateOnly(2026, 2, 13));
         IReadOnlyList<DirectiveTask> tasks = [
             new DirectiveTask(TaskId.ForIndex(0), "a", TaskKind.Confirmation, Due, []),
             new DirectiveTask(TaskId.ForIndex(1), "b", TaskKind.Confirmation, feb20, []),
             new DirectiveTask(TaskId.ForIndex(2), "c", TaskKind.Confirmation, march, []),
+            new DirectiveTask(TaskId.ForIndex(3), "d", TaskKind.Confirmation, feb13, []),
         ];
+        // t1 done 3 days late (11–13/02, working days too); t4 done on 24/02: 11 days late, 2 working days (Tết 14–22/02 is not counted).
         var board = new BoardShard(Id, UnitShard.Of(unit), new Dictionary<UnitId, IReadOnlyList<AssignmentMark?>>
         {
-            [unit] = [new AssignmentMark(SubmissionStatus.Done, At(13)), AssignmentMark.None, AssignmentMark.None],
+            [unit] = [new AssignmentMark(SubmissionStatus.Done, At(13)), AssignmentMark.None, AssignmentMark.None, new AssignmentMark(SubmissionStatus.Done, At(24))],
         });
 
-        var month = UnitMonthShard.Build(new Month(2026, 2), UnitShard.Of(unit), [(tasks, board), (tasks, board)]);
+        var month = UnitMonthShard.Build(new Month(2026, 2), UnitShard.Of(unit), [(tasks, board), (tasks, board)], WorkingCalendar.Default);
 
         var record = month.Units[unit];
         var working = new DayCount(DayUnit.WorkingDays, WorkingCalendar.Default);
-        Assert.Equal((4, 0), (record.Assigned, record.OnTime));
-        Assert.Equal([new LateTask(Due, At(13)), new LateTask(Due, At(13))], record.Late);
+        Assert.Equal(new UnitMonthRecord(6, 0, 4, 10, 28, [new OpenTasks(feb20, 2)]) with { Open = record.Open }, record);
         Assert.Equal([new OpenTasks(feb20, 2)], record.Open);
-        Assert.Equal(new UnitRecord(4, 0, 2, 6, 0, 0, 0, 2), UnitRecord.Of(record, At(15), DayCount.InCalendarDays));
-        Assert.Equal(new UnitRecord(4, 0, 2, 6, 2, 10, 5, 0), UnitRecord.Of(record, At(25), DayCount.InCalendarDays));
-        // Tết 2026 (14–22/02) is not counted in working days: 20/02 → 25/02 is 3 working days, 10/02 → 25/02 is 6.
-        Assert.Equal(new UnitRecord(4, 0, 2, 6, 2, 6, 3, 0), UnitRecord.Of(record, At(25), working));
+        Assert.Equal(new UnitRecord(6, 0, 4, 28, 0, 0, 0, 2), UnitRecord.Of(record, At(20), DayCount.InCalendarDays));
+        Assert.Equal(new UnitRecord(6, 0, 4, 28, 2, 10, 5, 0), UnitRecord.Of(record, At(25), DayCount.InCalendarDays));
+        // In working days: 20/02 → 25/02 is 3 (23, 24, 25).
+        Assert.Equal(new UnitRecord(6, 0, 4, 10, 2, 6, 3, 0), UnitRecord.Of(record, At(25), working));
     }
 
     [Fact]

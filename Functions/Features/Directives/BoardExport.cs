@@ -27,7 +27,7 @@ public static class BoardExport
         string id, string? q, string? cap, string? tt, string? sx, HttpResponse response,
         OfficeDesk desk, UnitRegistry units, IEscalationStore escalations, TimeProvider time, CancellationToken cancellationToken)
     {
-        var tree = await units.TreeAsync(cancellationToken);
+        var tree = await units.CurrentTreeAsync(cancellationToken);
         var view = await desk.ViewAsync(id, tree, cancellationToken);
         if (!view.IsSuccess)
         {

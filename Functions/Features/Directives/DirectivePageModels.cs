@@ -10,8 +10,8 @@ using ServerlessWorkflow.Functions.Shared.Wire;
 
 namespace ServerlessWorkflow.Functions.Features.Directives;
 
-/// <summary>The office's list of directives, newest first, each with its overall progress.</summary>
-public sealed record DirectiveListModel(IReadOnlyList<DirectiveListRow> Rows);
+/// <summary>The office's list of directives, newest first, each with its overall progress; <see cref="CanCreate"/> for those who may register one (văn phòng).</summary>
+public sealed record DirectiveListModel(IReadOnlyList<DirectiveListRow> Rows, bool CanCreate);
 
 public sealed record DirectiveListRow(Directive Directive, ProgressRates Rates);
 

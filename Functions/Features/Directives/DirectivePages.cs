@@ -37,16 +37,17 @@ public static class DirectivePages
     }
 
     /// <summary>The list: the directives' headers and their counts (two queries, whatever their number).</summary>
-    private static async Task<RazorComponentResult> ListAsync(OfficeDesk desk, CancellationToken cancellationToken) =>
+    private static async Task<RazorComponentResult> ListAsync(ClaimsPrincipal user, OfficeDesk desk, CancellationToken cancellationToken) =>
         PageResults.Render<DirectiveListPage, DirectiveListModel>(new DirectiveListModel(
-            (await desk.DirectivesAsync(cancellationToken)).Select(d => new DirectiveListRow(d.Directive, d.Rates)).ToList()));
+            (await desk.DirectivesAsync(cancellationToken)).Select(d => new DirectiveListRow(d.Directive, d.Rates)).ToList(),
+            CanCreate: user.IsInRole(OfficeRoles.Code(OfficeRole.VanPhong))));
 
     /// <summary>The board: the directive's read model (one query), the unit tree, the ladders; the rows of one page, and the links of those rows.</summary>
     private static async Task<RazorComponentResult> BoardAsync(
         string id, string? q, string? cap, string? tt, string? sx, string? trang, string? moi, HttpRequest request,
         OfficeDesk desk, DirectiveRegistry registry, UnitRegistry units, IEscalationStore escalations, IOptions<UnitLinkOptions> links, CancellationToken cancellationToken)
     {
-        var tree = await units.TreeAsync(cancellationToken);
+        var tree = await units.CurrentTreeAsync(cancellationToken);
         var view = await desk.ViewAsync(id, tree, cancellationToken);
         if (!view.IsSuccess)
         {

@@ -21,9 +21,10 @@ namespace ServerlessWorkflow.Functions.Features.Progress;
 /// <item>PartitionKey <c>tally</c>, RowKey the directive id: its counts, property <c>S{shard}</c> =
 /// <c>assigned,onTime,late</c> per task separated by <c>;</c>. The office's list is one partition query.</item>
 /// <item>PartitionKey <c>month|{yyyyMM}</c>, RowKey the shard: the units' records for tasks due that
-/// month, one line per unit: <c>{unitId} {assigned} {onTime}</c>, then <c>{deadline ticks}&gt;{completion ticks}</c>
-/// per task completed late and <c>{deadline ticks}x{count}</c> per deadline with open tasks (days late and
-/// overdue are counted when read, in working or calendar days). A period is one query over a range of partitions.</item>
+/// month: property <c>Deadlines</c> lists the month's deadlines with open tasks (UTC ticks, space-separated),
+/// and one line per unit: <c>{unitId} {assigned} {onTime} {late} {daysLateWorking} {daysLateCalendar}</c>, then
+/// <c>{i}x{count}</c> per deadline (its place in <c>Deadlines</c>) with open tasks. A unit's line stays a few
+/// dozen characters however many directives there are. A period is one query over a range of partitions.</item>
 /// </list>
 /// Lines go into properties <c>Text0</c>, <c>Text1</c>, … of at most <see cref="PartLength"/> characters
 /// (a string property holds 32 K), their number in <c>Parts</c>. Writes are conditional on the ETag read.
@@ -126,24 +127,23 @@ public sealed class TableProgressStore(TableServiceClient tables, StorageNames n
 
     public Task<Result<bool>> PutUnitMonthAsync(UnitMonthShard month, StoredVersion? expected, CancellationToken cancellationToken)
     {
+        var deadlines = month.Units.Values.SelectMany(r => r.Open.Select(o => o.Deadline)).Distinct().Order().ToList();
+        var index = deadlines.Select((d, i) => (d, i)).ToDictionary(x => x.d, x => x.i);
         var text = new StringBuilder();
         foreach (var (unit, r) in month.Units.OrderBy(u => u.Key.Value, StringComparer.Ordinal))
         {
-            text.Append(CultureInfo.InvariantCulture, $"{unit.Value} {r.Assigned} {r.OnTime}");
-            foreach (var late in r.Late)
-            {
-                text.Append(CultureInfo.InvariantCulture, $" {late.Deadline.PassesAt.UtcTicks}>{late.CompletedAt.UtcTicks}");
-            }
-
+            text.Append(CultureInfo.InvariantCulture, $"{unit.Value} {r.Assigned} {r.OnTime} {r.Late} {r.DaysLateWorking} {r.DaysLateCalendar}");
             foreach (var open in r.Open)
             {
-                text.Append(CultureInfo.InvariantCulture, $" {open.Deadline.PassesAt.UtcTicks}x{open.Count}");
+                text.Append(CultureInfo.InvariantCulture, $" {index[open.Deadline]}x{open.Count}");
             }
 
             text.Append('\n');
         }
 
-        return Table.WriteConditionallyAsync(Packed(new TableEntity(MonthPrefix + month.Month.Key, month.Shard.Key), text), expected, cancellationToken);
+        var row = Packed(new TableEntity(MonthPrefix + month.Month.Key, month.Shard.Key), text);
+        row["Deadlines"] = string.Join(' ', deadlines.Select(d => d.PassesAt.UtcTicks.ToString(CultureInfo.InvariantCulture)));
+        return Table.WriteConditionallyAsync(row, expected, cancellationToken);
     }
 
     private static TableEntity Packed(TableEntity row, StringBuilder text)
@@ -208,33 +208,21 @@ public sealed class TableProgressStore(TableServiceClient tables, StorageNames n
 
     private static UnitMonthShard ToMonth(Month month, TableEntity row)
     {
+        var deadlines = (row.OptionalString("Deadlines") ?? throw CorruptRowException.For(row, "Deadlines", "is missing"))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(t => new Deadline(Instant(row, t))).ToList();
         var units = new Dictionary<UnitId, UnitMonthRecord>();
         foreach (var line in Lines(row))
         {
-            if (line.Length < 3)
+            if (line.Length < 6)
             {
                 throw CorruptRowException.For(row, "Text", "has a unit line without its counts");
             }
 
-            var late = new List<LateTask>();
-            var open = new List<OpenTasks>();
-            foreach (var item in line.Skip(3))
-            {
-                if (item.Split('>') is [var deadline, var done])
-                {
-                    late.Add(new LateTask(new Deadline(Instant(row, deadline)), Instant(row, done)));
-                }
-                else if (item.Split('x') is [var ticks, var n])
-                {
-                    open.Add(new OpenTasks(new Deadline(Instant(row, ticks)), Count(row, n)));
-                }
-                else
-                {
-                    throw CorruptRowException.For(row, "Text", "has an item that is neither {deadline}>{completion} nor {deadline}x{count}");
-                }
-            }
-
-            units[row.Parsed("Text", line[0], u => UnitId.Parse(u))] = new UnitMonthRecord(Count(row, line[1]), Count(row, line[2]), late, open);
+            var open = line.Skip(6).Select(o => o.Split('x') is [var i, var n] && Count(row, i) is var at && at < deadlines.Count
+                ? new OpenTasks(deadlines[at], Count(row, n))
+                : throw CorruptRowException.For(row, "Text", "has an open deadline that is not {index in Deadlines}x{count}")).ToList();
+            units[row.Parsed("Text", line[0], u => UnitId.Parse(u))] = new UnitMonthRecord(
+                Count(row, line[1]), Count(row, line[2]), Count(row, line[3]), Count(row, line[4]), Count(row, line[5]), open);
         }
 
         return new UnitMonthShard(month, row.Parsed("RowKey", row.RowKey, UnitShard.Parse), units);

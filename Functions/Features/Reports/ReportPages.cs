@@ -101,7 +101,7 @@ public static class ReportPages
 
     private static async Task<FollowUpReport?> DirectiveReportAsync(string id, OfficeDesk desk, UnitRegistry units, EscalationPolicy policy, TimeProvider time, CancellationToken cancellationToken)
     {
-        var view = await desk.ViewAsync(id, await units.TreeAsync(cancellationToken), cancellationToken);
+        var view = await desk.ViewAsync(id, await units.CurrentTreeAsync(cancellationToken), cancellationToken);
         return view.IsSuccess ? FollowUpReport.ForDirective(view.Value, time.GetUtcNow(), policy.Step3DaysOverdue) : null;
     }
 
@@ -110,7 +110,7 @@ public static class ReportPages
         Period period, OfficeDesk desk, IDirectiveStore directives, UnitRegistry units, EscalationPolicy policy, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var headers = directives.ListAsync(cancellationToken);
-        var tree = await units.TreeAsync(cancellationToken);
+        var tree = await units.CurrentTreeAsync(cancellationToken);
         var records = await desk.UnitsAsync(period, tree, cancellationToken);
         var tops = tree.All.Where(u => u.ParentId is null).ToList();
         var report = FollowUpReport.ForPeriod(period, await headers, records, now, policy.Step3DaysOverdue, desk.CountDaysIn);

@@ -116,6 +116,43 @@ public sealed class TableSubmissionStore(TableServiceClient tables, StorageNames
         throw new InvalidOperationException("The assignment's progress kept changing under this post; the caller may post again with the same key.");
     }
 
+    public async Task<Result<int>> ImportAsync(DirectiveId directive, IReadOnlyCollection<SubmissionVersion> versions, CancellationToken cancellationToken)
+    {
+        if (versions.Any(v => v.DirectiveId != directive))
+        {
+            throw new ArgumentException("Every version must be of the directive imported.", nameof(versions));
+        }
+
+        await foreach (var _ in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {directive.Value} and RowKey lt {VersionsEnd}"), maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            return Error.Conflict("already-reported", "Directive already has versions: its units' posts go through AppendAsync.");
+        }
+
+        // An assignment's versions and its progress row, kept in one transaction; transactions filled up to 100 rows.
+        var transactions = new List<List<TableTransactionAction>> { new() };
+        foreach (var assignment in versions.GroupBy(v => (v.UnitId, v.TaskId)))
+        {
+            var rows = assignment.Select(v => new TableTransactionAction(TableTransactionActionType.Add, ToEntity(v)))
+                .Append(new TableTransactionAction(TableTransactionActionType.Add, ToEntity(directive, assignment.Key.UnitId, assignment.Key.TaskId, AssignmentProgress.Of(assignment))))
+                .ToList();
+            if (rows.Count > 100)
+            {
+                throw new ArgumentException($"An assignment ({assignment.Key.UnitId}, {assignment.Key.TaskId}) with more than 99 versions cannot be imported in one transaction.", nameof(versions));
+            }
+
+            if (transactions[^1].Count + rows.Count > 100)
+            {
+                transactions.Add([]);
+            }
+
+            transactions[^1].AddRange(rows);
+        }
+
+        await Parallel.ForEachAsync(transactions.Where(t => t.Count > 0), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (actions, ct) =>
+            await Table.SubmitTransactionAsync(actions, ct));
+        return versions.Count;
+    }
+
     public async Task<IReadOnlyDictionary<(UnitId Unit, TaskId Task), AssignmentProgress>> ProgressAsync(DirectiveId directive, UnitShard shard, CancellationToken cancellationToken)
     {
         var progress = new Dictionary<(UnitId, TaskId), AssignmentProgress>();

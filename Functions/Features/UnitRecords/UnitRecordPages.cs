@@ -35,7 +35,7 @@ public static class UnitRecordPages
         var now = time.GetUtcNow();
         var choice = Period.Choose(tu, den, now);
         var headers = directives.ListAsync(cancellationToken);
-        var tree = await units.TreeAsync(cancellationToken);
+        var tree = await units.CurrentTreeAsync(cancellationToken);
         var all = await desk.UnitsAsync(choice.Period, tree, cancellationToken);
         var query = UnitsModel.ReadQuery(q, cap, tre, sx);
         var matching = query.Apply(all);

@@ -133,6 +133,64 @@ public sealed class OfficeDeskTests(StorageFixture storage) : IAsyncLifetime
         Assert.Contains("Đến tháng: Tháng kết thúc phải từ tháng bắt đầu trở đi.", html, StringComparison.Ordinal);
         Assert.Contains("<option value=\"202603\" selected>Tháng 03/2026</option>", html.Split("id=\"den\"")[0], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_unit_renamed_on_another_instance_shows_on_the_board_once_the_kept_tree_is_checked_and_at_once_when_renamed_here()
+    {
+        var id = (await OfficeDesk.RegisterAsync(_office)).GetProperty("id").GetString()!;
+        Assert.Contains(">Chi bộ Văn phòng<", await OfficeDesk.PageAsync(_office, $"office/directives/{id}"), StringComparison.Ordinal);
+
+        await using var other = new HandlerApp(storage.ConnectionString, _app.Prefix);
+        await new OfficeClient(other.Start()).PutUnitAsync("chi-bo-b", "Chi bộ Văn phòng Tỉnh ủy", 2, "dang-uy");
+        var kept = await OfficeDesk.PageAsync(_office, $"office/directives/{id}");
+        _clock.Advance(TimeSpan.FromSeconds(31));
+        var checkedAgain = await OfficeDesk.PageAsync(_office, $"office/directives/{id}");
+        await _office.PutUnitAsync("chi-bo-b", "Chi bộ Văn phòng (đổi tên tại đây)", 2, "dang-uy");
+        var renamedHere = await OfficeDesk.PageAsync(_office, $"office/directives/{id}");
+
+        Assert.Contains(">Chi bộ Văn phòng<", kept, StringComparison.Ordinal);
+        Assert.DoesNotContain("Tỉnh ủy<", kept, StringComparison.Ordinal);
+        Assert.Contains(">Chi bộ Văn phòng Tỉnh ủy<", checkedAgain, StringComparison.Ordinal);
+        Assert.Contains(">Chi bộ Văn phòng (đổi tên tại đây)<", renamedHere, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_calendar_change_that_moves_a_deadline_in_working_days_into_another_month_moves_it_in_the_units_records()
+    {
+        _clock.SetUtcNow(new DateTimeOffset(2026, 2, 20, 9, 0, 0, Vn));
+        using (var registered = await _office.SendAsync(HttpMethod.Post, "api/directives", new
+        {
+            number = "70-CV/ĐU",
+            issuedOn = "2026-02-20",
+            issuer = "Đảng ủy UBND tỉnh",
+            subject = "Rà soát tài khoản",
+            tasks = new[] { new { title = "Báo cáo kết quả rà soát", kind = "confirmation", workingDays = 5, countFrom = "2026-02-23", units = new[] { "chi-bo-b" } } },
+        }))
+        {
+            Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        }
+
+        var desk = _app.Services.GetRequiredService<ServerlessWorkflow.Domain.Progress.OfficeDesk>();
+        var tree = await _app.Services.GetRequiredService<ServerlessWorkflow.Domain.Units.UnitRegistry>().TreeAsync(Ct);
+        var february = new ServerlessWorkflow.Domain.Progress.Period(new(2026, 2), new(2026, 2));
+        var march = new ServerlessWorkflow.Domain.Progress.Period(new(2026, 3), new(2026, 3));
+        async Task<ServerlessWorkflow.Domain.Progress.UnitRecord> RecordAsync(ServerlessWorkflow.Domain.Progress.Period period) =>
+            (await desk.UnitsAsync(period, tree, Ct)).Single(u => u.UnitId.Value == "chi-bo-b").Record;
+
+        // 24–27/02 and 02/03: due at the end of 02/03, in March.
+        Assert.Equal((0, 1), ((await RecordAsync(february)).Assigned, (await RecordAsync(march)).Pending));
+
+        // Saturday 28/02 made a working day: the fifth day is 28/02, in February.
+        using (var put = await _office.SendAsync(HttpMethod.Put, "api/calendar/2026", new { overrides = new[] { new { date = "2026-02-28", change = "working-day", reason = "Làm bù" } } }))
+        {
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        }
+
+        _clock.SetUtcNow(new DateTimeOffset(2026, 3, 2, 9, 0, 0, Vn));
+        var feb = await RecordAsync(february);
+        Assert.Equal((1, 1, 1), (feb.Assigned, feb.Overdue, feb.DaysOverdue)); // 02/03: 1 working day after 28/02
+        Assert.Equal(0, (await RecordAsync(march)).Assigned);
+    }
 }
 
 /// <summary>The small story the desk's tests share: a directive of two tasks, posts on a fake clock, and reading pages as the office.</summary>
