@@ -75,6 +75,8 @@ public static class PageStyle
         table.cards tr{border:1px solid var(--line);border-radius:.4rem;margin:0 0 .6rem;padding:.25rem .6rem}
         table.cards td,table.cards tr>th{border:0;padding:.15rem 0}
         table.cards td[data-label]::before{content:attr(data-label) ": ";font-weight:600;color:var(--muted)}
+        table.cards td.num{text-align:left}
+        .matrix .cell{white-space:normal;min-width:7.5rem}
         .matrix th[scope=row]{min-width:8.5rem;max-width:10rem}
         .doc .heading,.doc .closing{grid-template-columns:1fr}
         }

@@ -117,17 +117,15 @@ public sealed class CalendarStoryTests(StorageFixture storage, BrowserFixture br
         await Assertions.Expect(office.GetByRole(AriaRole.Status)).ToContainTextAsync("Đã lưu lịch");
     }
 
-    /// <summary><see cref="BrowserFixture.AssertFitsPhoneAsync"/> for an office page: measured at 360 px once signed in.</summary>
+    /// <summary><see cref="BrowserFixture.AssertFitsPhoneAsync(Microsoft.Playwright.IPage)"/> for an office page: measured at 360 px once signed in.</summary>
     private async Task AssertFitsSignedInPhoneAsync(string path)
     {
-        await using var measuring = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 360, Height = 740 }, IsMobile = true });
+        await using var measuring = await browser.NewContextAsync(BrowserFixture.Measuring);
         var page = await measuring.NewPageAsync();
         await page.GotoAsync(Url(path));
         await BrowserFixture.SignInAsync(page, "vanphong");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
         await page.Locator("details summary").ClickAsync();
-        Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 360, "The page scrolls sideways on a 360 px phone.");
-        var smallest = await page.EvaluateAsync<double>("Math.min(...[...document.querySelectorAll('button, select, input:not([type=hidden])')].map(e => e.getBoundingClientRect().height))");
-        Assert.True(smallest >= 44, $"A touch target is only {smallest} px high.");
+        await BrowserFixture.AssertFitsPhoneAsync(page);
     }
 }

@@ -68,12 +68,46 @@ public sealed class BrowserFixture : IAsyncDisposable
     /// </summary>
     public async Task AssertFitsPhoneAsync(string url)
     {
-        await using var measuring = await NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 360, Height = 740 }, IsMobile = true });
+        await using var measuring = await NewContextAsync(Measuring);
         var page = await measuring.NewPageAsync();
         await page.GotoAsync(url);
-        Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 360, "The page scrolls sideways on a 360 px phone.");
-        var smallest = await page.EvaluateAsync<double>("Math.min(...[...document.querySelectorAll('button, select, input:not([type=hidden])')].map(e => e.getBoundingClientRect().height))");
-        Assert.True(smallest >= 44, $"A touch target is only {smallest} px high.");
+        await AssertFitsPhoneAsync(page);
+    }
+
+    /// <summary>A 360 px phone with JavaScript on, only so tests can measure pages (the pages have none): sign in on it for office pages.</summary>
+    public static BrowserNewContextOptions Measuring => new() { ViewportSize = new ViewportSize { Width = 360, Height = 740 }, IsMobile = true, Locale = "vi-VN", TimezoneId = "Asia/Ho_Chi_Minh" };
+
+    /// <summary>The page <paramref name="page"/> shows (in a <see cref="Measuring"/> context) fits a 360 px phone, as <see cref="AssertFitsPhoneAsync(string)"/> says.</summary>
+    public static async Task AssertFitsPhoneAsync(IPage page)
+    {
+        Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 360, $"{page.Url} scrolls sideways on a 360 px phone.");
+        var smallest = await page.EvaluateAsync<double>("Math.min(1000, ...[...document.querySelectorAll('button, select, input:not([type=hidden])')].map(e => e.getBoundingClientRect().height))");
+        Assert.True(smallest >= 44, $"A touch target of {page.Url} is only {smallest} px high.");
+    }
+
+    /// <summary>
+    /// Every piece of text the page shows (in a <see cref="Measuring"/> context) is drawn at least
+    /// <paramref name="pixels"/> px high, the text of charts (SVG, scaled with their box) included;
+    /// returns the smallest found, with where.
+    /// </summary>
+    public static async Task AssertTextAtLeastAsync(IPage page, double pixels = 12)
+    {
+        var smallest = await page.EvaluateAsync<string>("""
+            () => {
+              let least = { size: 1000, where: '' };
+              for (const e of document.querySelectorAll('body *')) {
+                const own = [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim() !== '');
+                const box = e.getBoundingClientRect();
+                if (!own || box.width === 0 || box.height === 0 || getComputedStyle(e).visibility === 'hidden') continue;
+                let size = parseFloat(getComputedStyle(e).fontSize);
+                const svg = e.closest('svg');
+                if (svg && e.getScreenCTM) { const m = e.getScreenCTM(); size *= Math.hypot(m.a, m.b); }
+                if (size < least.size) least = { size, where: e.tagName.toLowerCase() + ': ' + e.textContent.trim().slice(0, 40) };
+              }
+              return least.size.toFixed(1) + ' px (' + least.where + ')';
+            }
+            """);
+        Assert.True(double.Parse(smallest.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) >= pixels, $"{page.Url}: text drawn at {smallest}, below {pixels} px.");
     }
 
     private async Task<IBrowser> BrowserAsync()
