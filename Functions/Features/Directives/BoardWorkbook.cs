@@ -64,7 +64,7 @@ public static class BoardWorkbook
                 {
                     cells.AddRange(cell is null
                         ? [("—", 0), (null, 0), (null, 0), (null, 0)]
-                        : [(StateName(cell.Standing, days), 0), (cell.Standing.CompletedAt is { } done ? VietnamTime.DateOf(done) : null, Date), (cell.Standing.DaysOverdue > 0 ? cell.Standing.DaysOverdue : null, 0), (cell.Reached?.DisplayName, 0)]);
+                        : [(Shared.Pages.StandingText.Words(cell.Standing, days.UnitName), 0), (cell.Standing.CompletedAt is { } done ? VietnamTime.DateOf(done) : null, Date), (cell.Standing.DaysOverdue > 0 ? cell.Standing.DaysOverdue : null, 0), (cell.Reached?.DisplayName, 0)]);
                 }
 
                 rows.Add(Cells(++number, cells));
@@ -90,15 +90,6 @@ public static class BoardWorkbook
 
         return stream.ToArray();
     }
-
-    /// <summary>The cell's state in words, as the board writes it: "Đúng hạn", "Muộn 2 ngày làm việc", "Quá hạn 5 ngày làm việc", "Đang thực hiện", "Chưa đến hạn".</summary>
-    public static string StateName(AssignmentStanding s, DayCount days) => s.State switch
-    {
-        AssignmentState.SubmittedOnTime => "Đúng hạn",
-        AssignmentState.SubmittedLate => $"Muộn {s.DaysOverdue.ToString(CultureInfo.InvariantCulture)} {days.UnitName}",
-        AssignmentState.Overdue => $"Quá hạn {s.DaysOverdue.ToString(CultureInfo.InvariantCulture)} {days.UnitName}",
-        _ => s.LatestStatus == SubmissionStatus.InProgress ? "Đang thực hiện" : "Chưa đến hạn",
-    };
 
     private static IEnumerable<Row> TaskRows(DirectiveBoard board, DateTimeOffset at)
     {

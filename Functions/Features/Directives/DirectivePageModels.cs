@@ -100,18 +100,7 @@ public sealed record BoardModel(DirectiveBoard Board, BoardQuery Query, IReadOnl
         title.Length <= 60 ? title : title[..(title.LastIndexOf(' ', 60) is > 20 and var cut ? cut : 60)] + "…";
 
     /// <summary>A cell's state in words and its style: on time, late N (working) days, overdue N (working) days, not yet due.</summary>
-    public (string Css, string Text) Describe(BoardCell cell)
-    {
-        var s = cell.Standing;
-        var days = $"{Shared.Pages.Format.Count(s.DaysOverdue)} {Days.UnitName}";
-        return s.State switch
-        {
-            AssignmentState.SubmittedOnTime => ("ok", $"Đúng hạn{(s.CompletedAt is { } at ? " · " + VietnamTime.FormatDate(at) : string.Empty)}"),
-            AssignmentState.SubmittedLate => ("lateok", $"Muộn {days}"),
-            AssignmentState.Overdue => ("late", $"Quá hạn {days}"),
-            _ => ("wait", s.LatestStatus == SubmissionStatus.InProgress ? "Đang thực hiện" : "Chưa đến hạn"),
-        };
-    }
+    public (string Css, string Text) Describe(BoardCell cell) => Shared.Pages.StandingText.Cell(cell.Standing, Days.UnitName);
 }
 
 /// <summary>One task row of the new-directive form, as typed.</summary>
