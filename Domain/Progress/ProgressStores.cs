@@ -22,7 +22,8 @@ public interface ISubmissionLedger : ISubmissionStore
     /// Brings in the history of a directive none of whose units has reported yet — versions kept
     /// elsewhere before (the office's own tables), or the bench's province — at once: each version,
     /// and each assignment's progress folded from its versions, in transactions of up to 100 rows
-    /// (an assignment's rows together), several at a time. No hint is left: build the read models
+    /// (an assignment's rows together, written as upserts so a transaction retried after a time-out does no
+    /// harm), several at a time. No hint is left: build the read models
     /// afterwards (<see cref="ProgressProjector.RegisteredAsync"/>). A directive that already has a
     /// version gets a Conflict value and nothing is written: units' posts go through <see cref="AppendAsync"/>.
     /// </summary>

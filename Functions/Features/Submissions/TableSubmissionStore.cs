@@ -129,11 +129,13 @@ public sealed class TableSubmissionStore(TableServiceClient tables, StorageNames
         }
 
         // An assignment's versions and its progress row, kept in one transaction; transactions filled up to 100 rows.
+        // Upserts: the directive had no version, so nothing is replaced but what this import wrote — a transaction
+        // the client retried after a time-out (it had gone through) writes the same rows again instead of failing.
         var transactions = new List<List<TableTransactionAction>> { new() };
         foreach (var assignment in versions.GroupBy(v => (v.UnitId, v.TaskId)))
         {
-            var rows = assignment.Select(v => new TableTransactionAction(TableTransactionActionType.Add, ToEntity(v)))
-                .Append(new TableTransactionAction(TableTransactionActionType.Add, ToEntity(directive, assignment.Key.UnitId, assignment.Key.TaskId, AssignmentProgress.Of(assignment))))
+            var rows = assignment.Select(v => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToEntity(v)))
+                .Append(new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToEntity(directive, assignment.Key.UnitId, assignment.Key.TaskId, AssignmentProgress.Of(assignment))))
                 .ToList();
             if (rows.Count > 100)
             {
