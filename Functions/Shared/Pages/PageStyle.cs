@@ -63,7 +63,7 @@ public static class PageStyle
         .nowrap{white-space:nowrap} td.note{white-space:pre-line;overflow-wrap:anywhere} ul.files{margin:0;padding-left:1.1rem} ul.files a{overflow-wrap:anywhere}
         .doc{font-family:"Times New Roman",Times,serif;font-size:1.05rem;max-width:46rem;margin:0 auto}
         .doc .heading{display:grid;grid-template-columns:1fr 1.3fr;gap:1rem;text-align:center;margin-bottom:1.5rem}
-        .doc .heading p{margin:0} .doc .motto{font-weight:700;text-decoration:underline} .doc .place{font-style:italic;margin-top:.5rem}
+        .doc .heading p{margin:0} .doc .motto{font-weight:700;text-decoration:underline} .doc .place{font-style:italic;margin-top:.5rem} .doc .number{white-space:pre}
         .doc h1{text-align:center;font-size:1.25rem;margin:1rem 0 0} .doc .gist{text-align:center;font-weight:700;margin:0 0 1rem}
         .doc h2{font-size:1.05rem;text-transform:uppercase} .doc p.body{text-indent:2.5rem;text-align:justify}
         .doc .closing{display:grid;grid-template-columns:1fr 1fr;gap:1rem;margin-top:1.5rem} .doc .sign{text-align:center;font-weight:700}
@@ -78,7 +78,7 @@ public static class PageStyle
         table.cards td.num{text-align:left}
         .matrix .cell{white-space:normal;min-width:7.5rem}
         .matrix th[scope=row]{min-width:8.5rem;max-width:10rem}
-        .doc .heading,.doc .closing{grid-template-columns:1fr}
+        .doc .heading,.doc .closing{grid-template-columns:1fr} .doc p.body{text-align:left;text-indent:1.5rem}
         }
         @media print{
         @page{size:A4;margin:2cm 1.5cm 2cm 3cm}
