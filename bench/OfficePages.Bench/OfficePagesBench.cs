@@ -54,6 +54,7 @@ internal static class OfficePagesBench
             Console.WriteLine($"{tenth} directives, {name}: {small[^1]}");
         }
 
+        var smallReads = await ReadsAsync(handler.Services, period);
         var rest = new SeedOutcome(0, 0, 0, TimeSpan.Zero);
         for (var from = tenth; from < size.Directives; from += tenth)
         {
@@ -68,6 +69,8 @@ internal static class OfficePagesBench
             full.Add(await MeasureAsync(http, counter, path, runs));
             Console.WriteLine($"{size.Directives} directives, {name}: {full[^1]}");
         }
+
+        var fullReads = await ReadsAsync(handler.Services, period);
 
         // A board opened for the first time on this instance: its directive (every assignment row) is read once, then kept.
         var cold = new List<Measured>();
@@ -114,10 +117,47 @@ internal static class OfficePagesBench
         });
         Console.WriteLine($"recompute units: {recomputeUnits}");
 
-        var report = Report(size, runs, first, rest, tenth, pages.Select(p => p.Name).ToList(), small, full, cold, [recomputeHome, recomputeBoard, recomputeUnits]);
+        var report = Report(size, runs, first, rest, tenth, pages.Select(p => p.Name).ToList(), small, full, cold, [recomputeHome, recomputeBoard, recomputeUnits], smallReads, fullReads);
         await File.WriteAllTextAsync(output, report, cancel);
         Console.WriteLine(report);
         return 0;
+    }
+
+    /// <summary>Each storage read the three pages make, timed alone in this process (p50 of 15, after 2): where the pages' time goes.</summary>
+    private static async Task<IReadOnlyList<(string Read, double P50)>> ReadsAsync(IServiceProvider services, Period period)
+    {
+        var directives = services.GetRequiredService<IDirectiveStore>();
+        var progress = services.GetRequiredService<IProgressStore>();
+        var ledger = services.GetRequiredService<ISubmissionLedger>();
+        var escalations = services.GetRequiredService<IEscalationStore>();
+        var id = ProvinceSeeder.IdOf(0);
+        var reads = new (string Read, Func<Task> Run)[]
+        {
+            ("directives' headers (table `directives`, partition `all`): home, units page", () => directives.ListAsync(default)),
+            ("directives' counts (table `progress`, partition `tally`): home", () => progress.TalliesAsync(default)),
+            ("a board's 16 shards (table `progress`): board", () => progress.BoardAsync(id, default)),
+            ("a directive's hints not yet followed (table `submissions`, the directive's partition): board", () => ledger.HintsAsync(id, default)),
+            ("a directive's ladders (table `escalations`): board", () => escalations.LaddersAsync(id, default)),
+            ("the units' months of the period (table `progress`): units page", () => progress.UnitMonthsAsync(period, default)),
+        };
+        var timed = new List<(string, double)>();
+        foreach (var (read, run) in reads)
+        {
+            var ms = new List<double>();
+            for (var i = -2; i < 15; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                await run();
+                if (i >= 0)
+                {
+                    ms.Add(clock.Elapsed.TotalMilliseconds);
+                }
+            }
+
+            timed.Add((read, new Measured(ms, []).P50));
+        }
+
+        return timed;
     }
 
     private static int Int(string text) => int.Parse(text, CultureInfo.InvariantCulture);
@@ -189,13 +229,15 @@ internal static class OfficePagesBench
 
     private static string Report(
         ProvinceSize size, int runs, SeedOutcome first, SeedOutcome rest, int tenth, IReadOnlyList<string> names,
-        IReadOnlyList<Measured> small, IReadOnlyList<Measured> full, IReadOnlyList<Measured> cold, IReadOnlyList<Measured> recompute)
+        IReadOnlyList<Measured> small, IReadOnlyList<Measured> full, IReadOnlyList<Measured> cold, IReadOnlyList<Measured> recompute,
+        IReadOnlyList<(string Read, double P50)> smallReads, IReadOnlyList<(string Read, double P50)> fullReads)
     {
         string N(long n) => n.ToString("#,0", CultureInfo.InvariantCulture);
         var rows = string.Join('\n', names.Select((name, i) =>
             $"| {name} | {full[i].P50:F1} | {full[i].P90:F1} | {full[i].TypicalRequests} | {small[i].P50:F1} | {small[i].TypicalRequests} | {recompute[i].P50:F1} | {recompute[i].TypicalRequests} |"));
         var coldBoards = new Measured(cold.SelectMany(c => c.Ms).ToList(), cold.SelectMany(c => c.Requests).ToList());
         var met = full.All(m => m.P50 <= 200) ? "met" : "NOT met";
+        var readRows = string.Join('\n', smallReads.Select((r, i) => $"| {r.Read} | {r.P50:F1} | {fullReads[i].P50:F1} |"));
         return $"""
             # Office pages at a province's scale: read models vs a full recompute
 
@@ -218,6 +260,12 @@ internal static class OfficePagesBench
 
             Goal (issue 17): p50 within 200 ms for the three pages at full size — **{met}** — and storage requests that do not grow
             with the number of directives (compare the two request columns).
+
+            Where the time goes: each storage read the pages make, timed alone (one request each, p50 of 15):
+
+            | read | with {N(tenth)} directives (ms) | with {N(size.Directives)} directives (ms) |
+            | --- | ---: | ---: |
+            {readRows}
 
             A board opened for the first time on an instance also reads its directive's assignment rows once
             ({N(size.Units * size.Tasks)} rows; the directive is then kept in memory): 5 such first loads, p50 {coldBoards.P50:F1} ms,
