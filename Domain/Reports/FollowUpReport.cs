@@ -121,7 +121,7 @@ public sealed record FollowUpReport(
                 $"Tỷ lệ đúng hạn (trên các nhiệm vụ đã hoàn thành hoặc đã quá hạn): {Percent(Tasks.TimelinessRate)}."));
             blocks.Add(new ReportParagraph(
                 $"Theo đơn vị: {N(In(FollowUpGroup.OnTime).Count)} đơn vị hoàn thành đúng hạn tất cả nhiệm vụ; {N(In(FollowUpGroup.Late).Count)} đơn vị hoàn thành nhưng có nhiệm vụ chậm hạn; " +
-                $"{N(In(FollowUpGroup.Overdue).Count)} đơn vị còn nhiệm vụ quá hạn chưa hoàn thành; {N(In(FollowUpGroup.Pending).Count)} đơn vị còn nhiệm vụ chưa đến hạn."));
+                $"{N(In(FollowUpGroup.Overdue).Count)} đơn vị còn nhiệm vụ quá hạn chưa hoàn thành; {N(In(FollowUpGroup.Pending).Count)} đơn vị chưa hoàn thành nhưng chưa có nhiệm vụ quá hạn."));
 
             blocks.Add(new ReportSection("II. DANH SÁCH ĐƠN VỊ"));
             blocks.Add(new ReportSubsection($"1. Đơn vị hoàn thành đúng hạn ({N(In(FollowUpGroup.OnTime).Count)} đơn vị)"));

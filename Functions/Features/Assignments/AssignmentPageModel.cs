@@ -26,10 +26,10 @@ public sealed record FileLine(string? Url, string Name, string Size)
         ? new FileLine(null, "(tệp không còn)", string.Empty)
         : new FileLine($"/office/directives/{directive}/units/{unit}/files/{Uri.EscapeDataString(version.VersionId)}/{index.ToString(CultureInfo.InvariantCulture)}", stored.Name, SizeOf(stored.Size));
 
-    /// <summary>A size as people read it: 850 B, 12 KB, 3,4 MB.</summary>
+    /// <summary>A size as people read it: 850 byte, 12 KB, 3,4 MB.</summary>
     public static string SizeOf(long bytes) => bytes switch
     {
-        < 1024 => bytes.ToString(CultureInfo.InvariantCulture) + " B",
+        < 1024 => bytes.ToString(CultureInfo.InvariantCulture) + " byte",
         < 1024 * 1024 => Math.Ceiling(bytes / 1024.0).ToString("0", CultureInfo.InvariantCulture) + " KB",
         _ => (bytes / (1024.0 * 1024)).ToString("0.#", Domain.Time.VietnamTime.Culture) + " MB",
     };

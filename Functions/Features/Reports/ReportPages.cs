@@ -51,7 +51,7 @@ public static class ReportPages
         }
 
         var form = ReportForm.Read(request.Query, options.Value, report.Directives[0].Issuer, time.GetUtcNow());
-        return Page(report, form, $"/office/directives/{id}/report", $"/office/directives/{id}", null, []);
+        return Page(report, form, $"/office/directives/{id}/report", new Link($"/office/directives/{id}", $"Công văn số {report.Directives[0].Number}"), null, []);
     }
 
     private static async Task<Results<FileContentHttpResult, RazorComponentResult>> DirectiveDocumentAsync(
@@ -78,7 +78,7 @@ public static class ReportPages
         var choice = Period.Choose(tu, den, now);
         var (report, headers, committee) = await PeriodReportAsync(choice.Period, desk, directives, units, policy, now, cancellationToken);
         var form = ReportForm.Read(request.Query, options.Value, committee, now);
-        return Page(report, form, "/office/reports", $"/office/units?{choice.Query}", choice, Period.Choices(headers, now));
+        return Page(report, form, "/office/reports", new Link($"/office/units?{choice.Query}", "Kết quả của các đơn vị"), choice, Period.Choices(headers, now));
     }
 
     private static async Task<Results<FileContentHttpResult, RazorComponentResult>> PeriodDocumentAsync(
@@ -117,7 +117,7 @@ public static class ReportPages
         return (report, await headers, tops.Count == 1 ? tops[0].Name : "Đảng ủy");
     }
 
-    private static RazorComponentResult Page(FollowUpReport report, ReportHeadingInput form, string action, string back, PeriodChoice? choice, IReadOnlyList<Month> months)
+    private static RazorComponentResult Page(FollowUpReport report, ReportHeadingInput form, string action, Link back, PeriodChoice? choice, IReadOnlyList<Month> months)
     {
         var heading = form.Validate();
         return PageResults.Render<ReportPage, ReportPageModel>(
@@ -140,7 +140,7 @@ public static class ReportPages
 /// go, the way back, and for a period report the months as chosen and to choose from.
 /// </summary>
 public sealed record ReportPageModel(
-    FollowUpReport Report, ReportHeadingInput Form, ReportHeading? Heading, Error? Error, string Action, string Back, PeriodChoice? Choice, IReadOnlyList<Month> Months)
+    FollowUpReport Report, ReportHeadingInput Form, ReportHeading? Heading, Error? Error, string Action, Link Back, PeriodChoice? Choice, IReadOnlyList<Month> Months)
 {
     public string DocumentUrl => $"{Action.TrimEnd('/')}{(Action == "/office/reports" ? "/report" : string.Empty)}.docx?{(Choice is { } c ? c.Query + "&" : string.Empty)}{ReportForm.Query(Form)}";
 }

@@ -53,7 +53,7 @@ public sealed class ReportTests(StorageFixture storage) : IAsyncLifetime
         Assert.Equal(["ĐẢNG BỘ TỈNH THANH HÓA", "ĐẢNG ỦY UBND TỈNH", "VĂN PHÒNG", "*", "Số 15-BC/VPĐU", "ĐẢNG CỘNG SẢN VIỆT NAM", "Thanh Hóa, ngày 24 tháng 02 năm 2026"], heading);
         Assert.Contains("BÁO CÁO", paragraphs);
         Assert.Contains("Kết quả thực hiện Công văn số 643-CV/ĐU ngày 05/02/2026 của Đảng ủy UBND tỉnh về triển khai dịch vụ công của Đảng", paragraphs);
-        Assert.Contains("Theo đơn vị: 0 đơn vị hoàn thành đúng hạn tất cả nhiệm vụ; 1 đơn vị hoàn thành nhưng có nhiệm vụ chậm hạn; 1 đơn vị còn nhiệm vụ quá hạn chưa hoàn thành; 2 đơn vị còn nhiệm vụ chưa đến hạn.", paragraphs);
+        Assert.Contains("Theo đơn vị: 0 đơn vị hoàn thành đúng hạn tất cả nhiệm vụ; 1 đơn vị hoàn thành nhưng có nhiệm vụ chậm hạn; 1 đơn vị còn nhiệm vụ quá hạn chưa hoàn thành; 2 đơn vị chưa hoàn thành nhưng chưa có nhiệm vụ quá hạn.", paragraphs);
         Assert.Contains("2. Đơn vị hoàn thành nhưng chậm hạn (1 đơn vị)", paragraphs);
         Assert.Contains("- Chi bộ Phòng Tổng hợp: 1 nhiệm vụ chậm, tổng 2 ngày làm việc;", paragraphs);
         Assert.Contains("1. Phê bình 1 đơn vị có nhiệm vụ quá hạn từ 5 ngày làm việc trở lên mà chưa hoàn thành", paragraphs);
@@ -87,6 +87,7 @@ public sealed class ReportTests(StorageFixture storage) : IAsyncLifetime
         Assert.Contains("- Chi bộ Văn phòng (quá hạn 5 ngày làm việc);", page, StringComparison.Ordinal);
         Assert.Contains($"/office/directives/{_id}/report.docx?captren=", page, StringComparison.Ordinal);
         Assert.Contains("@media print", page, StringComparison.Ordinal);
+        Assert.Contains($"<a href=\"/office/directives/{_id}\">← Công văn số 643-CV/ĐU</a>", page, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
         Assert.Contains("Ngày báo cáo: Ngày phải viết dạng dd/MM/yyyy", wrongHtml, StringComparison.Ordinal);
         Assert.Contains("value=\"31/02/2026\"", wrongHtml, StringComparison.Ordinal);
