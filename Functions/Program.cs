@@ -56,6 +56,7 @@ app.MapDirectivePages();
 app.MapStatisticsPage();
 app.MapErrorReportQueue();
 app.MapOutboxPage();
+app.MapUnitLadderPages();
 
 app.Run();
 

@@ -63,8 +63,15 @@ public static class TaskKinds
     };
 }
 
-/// <summary>One task of a directive: what, of which kind, by when, and which units must do it.</summary>
-public sealed record DirectiveTask(TaskId Id, string Title, TaskKind Kind, Deadline Deadline, IReadOnlyList<UnitId> Units);
+/// <summary>
+/// One task of a directive: what, of which kind, by when, and which units must do it; <see cref="Remind"/>
+/// false when the office chose "không nhắc" (its lateness is recorded, nothing is sent about it).
+/// </summary>
+public sealed record DirectiveTask(TaskId Id, string Title, TaskKind Kind, Deadline Deadline, IReadOnlyList<UnitId> Units, bool Remind = true)
+{
+    /// <summary>Whether the task was registered when its deadline had already passed.</summary>
+    public bool RegisteredLate(DateTimeOffset registeredAt) => Deadline.HasPassed(registeredAt);
+}
 
 /// <summary>A registered directive (công văn): its number, date, issuer, subject and tasks.</summary>
 public sealed record Directive(
@@ -81,4 +88,11 @@ public sealed record Directive(
     public IEnumerable<UnitId> AssignedUnits => Tasks.SelectMany(t => t.Units).Distinct();
 
     public DirectiveTask? FindTask(TaskId id) => Tasks.FirstOrDefault(t => t.Id == id);
+
+    /// <summary>
+    /// Until when the directive is followed: its units' links keep working <paramref name="linkLifetime"/>
+    /// after its last deadline — or after its registration, for one registered once its deadlines had
+    /// passed. Until the directive lifecycle lets the office close a directive, "open" means this.
+    /// </summary>
+    public DateTimeOffset FollowedUntil(TimeSpan linkLifetime) => (LastDeadline.PassesAt > RegisteredAt ? LastDeadline.PassesAt : RegisteredAt) + linkLifetime;
 }

@@ -5,7 +5,8 @@ using ServerlessWorkflow.Domain.Units;
 
 namespace ServerlessWorkflow.Domain.Directives;
 
-public sealed record TaskInput(string? Title, string? Kind, string? Deadline, IReadOnlyList<string>? Units);
+/// <summary>A task as the office enters it; <see cref="Remind"/> false is "không nhắc": its lateness is recorded, nothing is sent about it.</summary>
+public sealed record TaskInput(string? Title, string? Kind, string? Deadline, IReadOnlyList<string>? Units, bool Remind = true);
 
 public sealed record DirectiveInput(string? Number, string? IssuedOn, string? Issuer, string? Subject, IReadOnlyList<TaskInput>? Tasks);
 
@@ -49,7 +50,7 @@ public static class DirectiveRegistration
                 var assigned = ResolveUnits(task.Units, units, $"{path}.units", v);
                 if (title is not null && deadline != default && assigned.Count > 0)
                 {
-                    tasks.Add(new DirectiveTask(TaskId.ForIndex(i), title, kind, deadline, assigned));
+                    tasks.Add(new DirectiveTask(TaskId.ForIndex(i), title, kind, deadline, assigned, task.Remind));
                 }
             }
         }

@@ -35,7 +35,7 @@ public sealed class DirectiveRegistry(
     UnitRegistry units,
     UnitLinkSigner links,
     IEscalationStore escalations,
-    EscalationPolicy policy,
+    DueRule rule,
     TimeProvider time) : IUnitLinks
 {
     public TimeSpan LinkLifetime { get; init; } = UnitLinkSigner.DefaultLifetimeAfterLastDeadline;
@@ -52,9 +52,10 @@ public sealed class DirectiveRegistry(
         // Assignment rows first, then the index by due time, then the header that makes the directive exist:
         // a crash part-way leaves at worst index entries the deadline check drops as unknown.
         await directives.CreateAsync(directive.Value, cancellationToken);
-        var firstStep = policy.Steps.First();
+        // A task the office chose not to remind about ("không nhắc") is never looked at by the timer.
+        var firstStep = rule.Policy.Steps.First();
         await escalations.ScheduleAsync(
-            directive.Value.Tasks.SelectMany(t => t.Units.Select(u => new DueEntry(new AssignmentKey(directive.Value.Id, t.Id, u), policy.DueAt(firstStep, t.Deadline)))),
+            directive.Value.Tasks.Where(t => t.Remind).SelectMany(t => t.Units.Select(u => new DueEntry(new AssignmentKey(directive.Value.Id, t.Id, u), rule.ScheduledAt(firstStep, t.Deadline)))),
             cancellationToken);
         return new Registered(directive.Value, LinksFor(directive.Value));
     }
@@ -73,11 +74,14 @@ public sealed class DirectiveRegistry(
     /// <summary>Where links in emails point (no request to take it from when the timer runs).</summary>
     public string BaseUrl { get; init; } = "http://localhost:7071";
 
-    private string TokenFor(Directive directive, UnitId unit)
-    {
-        var from = directive.LastDeadline.PassesAt > directive.RegisteredAt ? directive.LastDeadline.PassesAt : directive.RegisteredAt;
-        return links.Sign(new UnitLink(directive.Id, unit, from + LinkLifetime));
-    }
+    /// <summary>What the ladder will send for <paramref name="task"/> if its units never report, from <paramref name="registeredAt"/>; nothing for a task with "không nhắc".</summary>
+    public IReadOnlyList<ForecastStep> Forecast(DirectiveTask task, DateTimeOffset registeredAt) =>
+        task.Remind ? Ladder.Forecast(rule, task.Deadline, registeredAt) : [];
+
+    /// <summary>Whether the directive is still followed: its links still work (<see cref="Directive.FollowedUntil"/>).</summary>
+    public bool IsOpen(Directive directive, DateTimeOffset now) => now < directive.FollowedUntil(LinkLifetime);
+
+    private string TokenFor(Directive directive, UnitId unit) => links.Sign(new UnitLink(directive.Id, unit, directive.FollowedUntil(LinkLifetime)));
 
     public async Task<Result<DirectiveView>> ViewAsync(string? id, CancellationToken cancellationToken)
     {

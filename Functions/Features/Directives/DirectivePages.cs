@@ -66,9 +66,14 @@ public static class DirectivePages
     private static async Task<RazorComponentResult> NewAsync(UnitRegistry units, CancellationToken cancellationToken) =>
         PageResults.Render<NewDirectivePage, NewDirectiveModel>(new NewDirectiveModel(DirectiveForm.Empty, await units.TreeAsync(cancellationToken), null, null));
 
-    /// <summary>"Gợi ý": the form again with the tasks found in the pasted text; "Tạo": the board of the new directive, or the form again with every problem and everything typed.</summary>
+    /// <summary>
+    /// "Gợi ý": the form again with the tasks found in the pasted text; "Tạo": the board of the new
+    /// directive — or, the first time some task's deadline has already passed, the form again with
+    /// what will be sent for it and when, to confirm (or tick "Không nhắc") — or the form again with
+    /// every problem and everything typed.
+    /// </summary>
     private static async Task<Results<SeeOther, RazorComponentResult>> CreateAsync(
-        Body<DirectiveForm> body, DirectiveRegistry registry, UnitRegistry units, CancellationToken cancellationToken)
+        Body<DirectiveForm> body, DirectiveRegistry registry, UnitRegistry units, DueRule rule, TimeProvider time, CancellationToken cancellationToken)
     {
         var tree = await units.TreeAsync(cancellationToken);
         if (body.Refusal is { } refused)
@@ -77,18 +82,28 @@ public static class DirectivePages
         }
 
         var form = body.Value;
+        var now = time.GetUtcNow();
+        IReadOnlyDictionary<int, string> Late(DirectiveForm f) => NewDirectiveModel.LateNoticesFor(f, now, d => Ladder.Forecast(rule, d, now));
         if (form.Action == DirectiveForm.SuggestAction)
         {
             var suggested = DispatchScanner.Suggest(form.Dispatch);
             var note = suggested.Count == 0
                 ? "Không tìm thấy nhiệm vụ có hạn trong nội dung đã dán (cụm như “trước ngày 26/02/2026”, “chậm nhất ngày …”). Xin nhập nhiệm vụ bằng tay."
                 : $"Đã gợi ý {Format.Count(suggested.Count)} nhiệm vụ từ nội dung công văn. Xin kiểm tra tên, hạn và chọn đơn vị thực hiện trước khi tạo.";
-            return PageResults.Render<NewDirectivePage, NewDirectiveModel>(new NewDirectiveModel(form.WithSuggestions(suggested), tree, null, note));
+            var withSuggestions = form.WithSuggestions(suggested);
+            return PageResults.Render<NewDirectivePage, NewDirectiveModel>(new NewDirectiveModel(withSuggestions, tree, null, note, Late(withSuggestions)));
+        }
+
+        var late = Late(form);
+        if (late.Count > 0 && !form.LateSeen)
+        {
+            var note = $"Có {Format.Count(late.Count)} nhiệm vụ đã quá hạn khi tạo. Xem dưới mỗi nhiệm vụ hệ thống sẽ gửi thư gì và khi nào; đánh dấu “Không nhắc” nếu chỉ cần ghi nhận, rồi bấm “Tạo công văn” lần nữa.";
+            return PageResults.Render<NewDirectivePage, NewDirectiveModel>(new NewDirectiveModel(form with { LateSeen = true }, tree, null, note, late));
         }
 
         var registered = await registry.RegisterAsync(form.ToInput(), cancellationToken);
         return registered.IsSuccess
             ? new SeeOther($"/office/directives/{registered.Value.Directive.Id.Value}?moi=1")
-            : PageResults.Render<NewDirectivePage, NewDirectiveModel>(new NewDirectiveModel(form, tree, registered.Error, null), StatusCodes.Status400BadRequest);
+            : PageResults.Render<NewDirectivePage, NewDirectiveModel>(new NewDirectiveModel(form, tree, registered.Error, null, late), StatusCodes.Status400BadRequest);
     }
 }

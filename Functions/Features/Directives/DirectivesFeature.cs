@@ -30,7 +30,7 @@ public static class DirectivesFeature
                 sp.GetRequiredService<Domain.Units.UnitRegistry>(),
                 sp.GetRequiredService<Domain.Links.UnitLinkSigner>(),
                 sp.GetRequiredService<IEscalationStore>(),
-                sp.GetRequiredService<EscalationPolicy>(),
+                sp.GetRequiredService<DueRule>(),
                 sp.GetRequiredService<TimeProvider>())
             {
                 LinkLifetime = sp.GetRequiredService<IOptions<UnitLinkOptions>>().Value.LifetimeAfterLastDeadline,
@@ -62,7 +62,7 @@ public static class DirectivesFeature
             WireFormat.Date(d.IssuedOn),
             d.Issuer,
             d.Subject,
-            d.Tasks.Select(RegisteredTask.Of).ToList(),
+            d.Tasks.Select(t => RegisteredTask.Of(t, d.RegisteredAt, registry.Forecast(t, d.RegisteredAt))).ToList(),
             registered.Value.Links.Select(l => new UnitLinkResponse(l.UnitId.Value, UnitLinks.UnitUrl(request, links.Value, l.Token))).ToList()));
     }
 
@@ -79,7 +79,7 @@ public static class DirectivesFeature
 
         var d = view.Value.Directive;
         var ladders = (await escalations.LaddersAsync(d.Id, cancellationToken)).ToDictionary(l => l.Key);
-        var emails = (await escalations.OutboxAsync(d.Id.Value, cancellationToken)).ToLookup(e => (e.TaskId, e.UnitId));
+        var emails = await escalations.OutboxAsync(d.Id.Value, cancellationToken);
         var byTask = view.Value.Assignments.ToLookup(a => a.Task.Id);
         return TypedResults.Ok(new DirectiveResponse(
             d.Id.Value,
@@ -107,7 +107,7 @@ public static class DirectivesFeature
                         a.Standing.DaysOverdue,
                         a.Standing.Versions,
                         a.Standing.Latest is { } latest ? new LatestSubmission(latest.Status, latest.Note, latest.At, latest.Late) : null,
-                        EscalationHistory.Of(ladder, emails[(t.Id.Value, a.UnitId.Value)]).Select(EscalationStepResponse.Of).ToList());
+                        EscalationHistory.Of(ladder, emails.Where(e => e.Carries(key))).Select(EscalationStepResponse.Of).ToList());
                 }).ToList())).ToList()));
     }
 }
