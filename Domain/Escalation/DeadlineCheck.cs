@@ -47,7 +47,8 @@ public sealed record EscalationPlan(DateTimeOffset At, IReadOnlyList<PlannedLadd
 }
 
 /// <summary>
-/// The deadline check: reads only the assignments the index says are due, decides their ladder by
+/// The deadline check: reads only the assignments the index says are due (of directives still
+/// followed: <see cref="IUnitLinks.IsOpen"/>, whose units can still report), decides their ladder by
 /// <see cref="DueRule"/> from stored state and the moment asked — never from when the timer last ran
 /// — and groups the steps into emails. <see cref="PlanAsync"/> decides without writing: the office's
 /// preview calls it at the next run's fire time, the run at its own moment, so the preview shows
@@ -121,7 +122,7 @@ public sealed class DeadlineCheck(
             var key = entry.Key;
             var directive = await context.DirectiveAsync(key.DirectiveId);
             var task = directive?.FindTask(key.TaskId);
-            if (directive is null || task is null || !task.Remind || tree.Find(key.UnitId) is null)
+            if (directive is null || task is null || !task.Remind || tree.Find(key.UnitId) is null || !links.IsOpen(directive, at))
             {
                 ladders.Add(new PlannedLadder(entry, new(LadderState.Empty(key), null), LadderDecision.Nothing, false, extra));
                 continue;

@@ -107,7 +107,7 @@ public sealed class TableDirectiveStore(TableServiceClient tables, StorageNames 
         ["Issuer"] = d.Issuer,
         ["Subject"] = d.Subject,
         ["RegisteredAt"] = d.RegisteredAt,
-        ["Tasks"] = JsonSerializer.Serialize(d.Tasks.Select(t => new StoredTask(t.Id.Value, t.Title, WireFormat.Name(t.Kind), t.Deadline.PassesAt, t.Units.Count)).ToList(), StoredTaskContext.Default.ListStoredTask),
+        ["Tasks"] = JsonSerializer.Serialize(d.Tasks.Select(t => new StoredTask(t.Id.Value, t.Title, WireFormat.Name(t.Kind), t.Deadline.PassesAt, t.Units.Count, t.Remind)).ToList(), StoredTaskContext.Default.ListStoredTask),
     };
 
     private static Directive ToDirective(TableEntity e, Dictionary<string, List<UnitId>>? units)
@@ -118,7 +118,8 @@ public sealed class TableDirectiveStore(TableServiceClient tables, StorageNames 
                 t.Title,
                 e.Parsed("Tasks", t.Kind, k => TaskKinds.Parse(k, "kind")),
                 new Deadline(t.DeadlineAt),
-                units is null ? [] : units.GetValueOrDefault(t.Id) ?? []))
+                units is null ? [] : units.GetValueOrDefault(t.Id) ?? [],
+                t.Remind ?? true))
             .ToList();
         return new Directive(
             e.Required("DirectiveId", DirectiveId.Parse),
@@ -136,7 +137,8 @@ public sealed class TableDirectiveStore(TableServiceClient tables, StorageNames 
             : Domain.Common.Error.Validation("IssuedOn", "invalid-date", "Not an ISO date.");
 }
 
-internal sealed record StoredTask(string Id, string Title, string Kind, DateTimeOffset DeadlineAt, int UnitCount);
+/// <summary>A task as the directive's header stores it; <c>Remind</c> is absent on tasks stored before "không nhắc" existed, which were all reminded about.</summary>
+internal sealed record StoredTask(string Id, string Title, string Kind, DateTimeOffset DeadlineAt, int UnitCount, bool? Remind = null);
 
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(List<StoredTask>))]
