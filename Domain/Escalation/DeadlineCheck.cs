@@ -208,7 +208,7 @@ public sealed class DeadlineCheck(
     }
 
     private static LadderChange Change(PlannedLadder ladder, string? emailId, DateTimeOffset at) =>
-        new(ladder.Ladder, ladder.Ladder.Value.With(ladder.Decision.Skip, ladder.Decision.Send, emailId, at), ladder.Decision.NextDueAt, ladder.Due);
+        new(ladder.Ladder, ladder.Ladder.Value.With(ladder.Decision.Skip, ladder.Decision.Send, emailId, at, ladder.Unreachable ? ladder.Decision.Skip[^1] : null), ladder.Decision.NextDueAt, ladder.Due);
 
     private static void Count(Result<bool> written, int ladders, ref int recorded, ref int lost)
     {

@@ -19,8 +19,18 @@ public enum StepOutcome
     Recorded,
 }
 
-/// <summary>One recorded step of a ladder: which, what became of it, when (sent, or decided), and its email.</summary>
-public sealed record StepRecord(LadderStep Step, StepOutcome Outcome, DateTimeOffset? At, OutboxEntry? Email);
+/// <summary>One recorded step of a ladder: which, what became of it, when (sent, or decided), its email, and whether it was skipped for want of a recipient.</summary>
+public sealed record StepRecord(LadderStep Step, StepOutcome Outcome, DateTimeOffset? At, OutboxEntry? Email, bool NoRecipient = false)
+{
+    /// <summary>What became of the step, in the office's words: its email's state and why, or why nothing was sent.</summary>
+    public string Description => Email is { } email
+        ? OutboxNotes.Describe(email)
+        : NoRecipient
+            ? "Không gửi: đơn vị, đơn vị cấp trên và Văn phòng đều chưa có địa chỉ thư điện tử."
+            : Step.Rung == Rung.Reminder
+                ? "Không gửi: đã qua thời điểm nhắc."
+                : "Không gửi.";
+}
 
 /// <summary>An assignment's ladder as the office reads it: the steps recorded, in the order they happened, each with its email's fate.</summary>
 public static class EscalationHistory
@@ -33,7 +43,7 @@ public static class EscalationHistory
             .Where(m => m.Step is not null)
             .Select(m => m.Mark.EmailId is { } id && byId.TryGetValue(id, out var email)
                 ? new StepRecord(m.Step!.Value, Outcome(email.State), email.SentAt ?? email.SettledAt ?? email.CreatedAt, email)
-                : new StepRecord(m.Step!.Value, StepOutcome.Skipped, m.Mark.At, null))
+                : new StepRecord(m.Step!.Value, StepOutcome.Skipped, m.Mark.At, null, m.Mark.NoRecipient))
             .OrderBy(r => r.At ?? DateTimeOffset.MinValue).ThenBy(r => r.Step.Rung).ThenByDescending(r => r.Step.Days)
             .ToList();
     }

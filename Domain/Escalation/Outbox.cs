@@ -125,8 +125,12 @@ public sealed record OutboxEntry
     public DateTimeOffset? WentOutAt => State == OutboxState.Pending ? null : SentAt ?? SettledAt ?? CreatedAt;
 }
 
-/// <summary>One step recorded on a ladder: the email that carried it (none when it was skipped) and when it was decided.</summary>
-public sealed record StepMark(string? EmailId, DateTimeOffset? At);
+/// <summary>
+/// One step recorded on a ladder: the email that carried it (none when it was skipped), when it was
+/// decided, and — for a skipped step — whether it was skipped because nobody could be reached (no
+/// address for the unit, its parent, nor the office); otherwise a skipped step's moment had passed.
+/// </summary>
+public sealed record StepMark(string? EmailId, DateTimeOffset? At, bool NoRecipient = false);
 
 /// <summary>The office held the ladder through <see cref="Through"/> (a Vietnam day), e.g. because the unit asked for time.</summary>
 public sealed record LadderHold(DateOnly Through, string Note, DateTimeOffset SetAt);
@@ -140,13 +144,17 @@ public sealed record LadderState(AssignmentKey Key, IReadOnlyDictionary<string, 
 
     public bool Has(LadderStep step) => Marks.ContainsKey(step.Name);
 
-    /// <summary>The ladder once <paramref name="skipped"/> and <paramref name="sent"/> (carried by <paramref name="emailId"/>) are recorded at <paramref name="at"/>.</summary>
-    public LadderState With(IEnumerable<LadderStep> skipped, LadderStep? sent, string? emailId, DateTimeOffset at)
+    /// <summary>
+    /// The ladder once <paramref name="skipped"/> and <paramref name="sent"/> (carried by
+    /// <paramref name="emailId"/>) are recorded at <paramref name="at"/>; <paramref name="unreachable"/>,
+    /// one of the skipped, was skipped for want of a recipient.
+    /// </summary>
+    public LadderState With(IEnumerable<LadderStep> skipped, LadderStep? sent, string? emailId, DateTimeOffset at, LadderStep? unreachable = null)
     {
         var marks = new Dictionary<string, StepMark>(Marks, StringComparer.Ordinal);
         foreach (var skip in skipped)
         {
-            marks.TryAdd(skip.Name, new StepMark(null, at));
+            marks.TryAdd(skip.Name, new StepMark(null, at, skip == unreachable));
         }
 
         if (sent is { } step)

@@ -259,7 +259,7 @@ public sealed class TableEscalationStore(TableServiceClient tables, StorageNames
     private static TableEntity ToEntity(LadderState ladder) => new(ladder.Key.DirectiveId.Value, LadderKey(ladder.Key))
     {
         ["Recorded"] = string.Join(',', ladder.Recorded.Order(StringComparer.Ordinal)),
-        ["Marks"] = JsonSerializer.Serialize(ladder.Marks.ToDictionary(m => m.Key, m => new StoredMark(m.Value.EmailId, m.Value.At), StringComparer.Ordinal), EscalationJson.Default.DictionaryStringStoredMark),
+        ["Marks"] = JsonSerializer.Serialize(ladder.Marks.ToDictionary(m => m.Key, m => new StoredMark(m.Value.EmailId, m.Value.At, m.Value.NoRecipient ? true : null), StringComparer.Ordinal), EscalationJson.Default.DictionaryStringStoredMark),
         ["HoldThrough"] = ladder.Hold?.Through.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         ["HoldNote"] = ladder.Hold?.Note,
         ["HoldSetAt"] = ladder.Hold?.SetAt,
@@ -274,7 +274,7 @@ public sealed class TableEscalationStore(TableServiceClient tables, StorageNames
     {
         var recorded = e.RequiredString("Recorded").Split(',', StringSplitOptions.RemoveEmptyEntries);
         var marks = e.OptionalString("Marks") is not null
-            ? e.RequiredJson("Marks", EscalationJson.Default.DictionaryStringStoredMark).ToDictionary(m => m.Key, m => new StepMark(m.Value.E, m.Value.At), StringComparer.Ordinal)
+            ? e.RequiredJson("Marks", EscalationJson.Default.DictionaryStringStoredMark).ToDictionary(m => m.Key, m => new StepMark(m.Value.E, m.Value.At, m.Value.N == true), StringComparer.Ordinal)
             : recorded.ToDictionary(r => r, r => new StepMark(LadderStep.Parse(r) is { } step ? key.NotificationId(step) : null, null), StringComparer.Ordinal);
         if (recorded.Any(r => !marks.ContainsKey(r)))
         {
@@ -370,8 +370,8 @@ public sealed class TableEscalationStore(TableServiceClient tables, StorageNames
         e.RequiredJson(field, EscalationJson.Default.ListString).Select(a => e.Parsed(field, a, v => EmailAddress.Parse(v))).ToList();
 }
 
-/// <summary>A ladder's step as stored in <c>Marks</c>: the email that carried it (<c>e</c>) and when it was decided.</summary>
-internal sealed record StoredMark(string? E, DateTimeOffset? At);
+/// <summary>A ladder's step as stored in <c>Marks</c>: the email that carried it (<c>e</c>), when it was decided, and <c>n</c> (only when true) that it was skipped for want of a recipient.</summary>
+internal sealed record StoredMark(string? E, DateTimeOffset? At, [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] bool? N = null);
 
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(List<string>))]

@@ -159,9 +159,4 @@ public sealed record UnitLadderModel(UnitLadders View, UnitLadderNotice? Notice,
         AssignmentState.Overdue => ("late", $"Quá hạn {Format.Count(s.DaysOverdue)} ngày"),
         _ => ("muted", "Chưa đến hạn"),
     };
-
-    /// <summary>A recorded step's fate in words.</summary>
-    public static string Outcome(StepRecord record) => record.Email is { } email
-        ? OutboxNotes.Describe(email)
-        : "Không gửi (đã qua thời điểm nhắc, hoặc không có địa chỉ nhận).";
 }

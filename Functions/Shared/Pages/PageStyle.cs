@@ -33,6 +33,7 @@ public static class PageStyle
         table{border-collapse:collapse;width:100%}
         th,td{border-bottom:1px solid var(--line);padding:.5rem;text-align:left;vertical-align:top}
         .scroll{overflow-x:auto}
+        @media (max-width:40rem){table.stack thead{display:none} table.stack tr{display:block;border-bottom:1px solid var(--line);padding:.5rem 0} table.stack td{display:block;border:0;padding:.1rem 0} table.stack td[data-label]::before{content:attr(data-label) ": ";font-weight:600}}
         a{color:#0b57d0}
         nav.office{display:flex;flex-wrap:wrap;gap:.25rem 1rem;align-items:center}
         nav.office a{display:inline-block;padding:.5rem 0}

@@ -97,8 +97,11 @@ public sealed partial class RecipientsAndUnsentMailTests(StorageFixture storage)
         var (_, page) = await _h.PageAsync("office/outbox");
         await _h.RunAtAsync(Vietnam(2, 26, 8));
         var escalations = await _h.EscalationsAsync(directive);
+        var (_, unitPage) = await _h.PageAsync($"office/directives/{directive.GetProperty("id").GetString()}/units/chi-bo-d1");
 
         Assert.Contains("1 bước đến hạn nhưng không có địa chỉ nào để gửi", page, StringComparison.Ordinal);
+        Assert.Contains("Bước 1: nhắc đơn vị quá hạn</strong> (08:00 26/02/2026): Không gửi: đơn vị, đơn vị cấp trên và Văn phòng đều chưa có địa chỉ thư điện tử.", unitPage, StringComparison.Ordinal);
+        Assert.Contains("Nhắc trước hạn 1 ngày</strong> (08:00 26/02/2026): Không gửi: đã qua thời điểm nhắc", unitPage, StringComparison.Ordinal);
         Assert.Contains("Chi bộ Phòng Quy hoạch — Bước 1: nhắc đơn vị quá hạn", page, StringComparison.Ordinal);
         Assert.Empty(_h.SendGrid.Requests);
         Assert.Empty(await _h.OutboxAsync(directive.GetProperty("id").GetString()!));
@@ -189,6 +192,6 @@ public sealed partial class RecipientsAndUnsentMailTests(StorageFixture storage)
         Assert.Equal("Không gửi: đơn vị đã hoàn thành nhiệm vụ trước khi đến lượt gửi.", step1.GetProperty("message").GetString());
     }
 
-    [GeneratedRegex(@"<td>\s*(<br>|</td>)")]
+    [GeneratedRegex(@"<td[^>]*>\s*(<br>|</td>)")]
     private static partial Regex EmptyToCell();
 }
