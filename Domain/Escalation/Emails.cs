@@ -116,8 +116,7 @@ public static class Emails
         }
         else
         {
-            paragraphs.AddRange(lines.Select(l => $"  - {l.UnitName}: {l.Task.Title} (hạn {l.Task.Deadline.Display}), quá hạn {Days(l.Task.Deadline.DaysOverdue(now))} ngày" +
-                (l.ChainBroken ? " — không xác định được đơn vị cấp trên" : string.Empty) + "."));
+            paragraphs.AddRange(lines.Select(l => LateUnit(l, now) + (l.ChainBroken ? " — không xác định được đơn vị cấp trên" : string.Empty) + "."));
         }
 
         var broken = lines.Any(l => l.ChainBroken);
@@ -151,7 +150,7 @@ public static class Emails
         else
         {
             paragraphs.Add($"{Source(directive)}, các đơn vị sau đã được nhắc và đôn đốc qua đơn vị cấp trên nhưng chưa báo cáo hoàn thành:");
-            paragraphs.AddRange(lines.Select(l => $"  - {l.UnitName}: {l.Task.Title} (hạn {l.Task.Deadline.Display}), quá hạn {Days(l.Task.Deadline.DaysOverdue(now))} ngày."));
+            paragraphs.AddRange(lines.Select(l => LateUnit(l, now) + "."));
         }
 
         paragraphs.Add("Văn phòng Đảng ủy đề xuất nhắc nhở, phê bình theo quy định; đề nghị Ủy ban Kiểm tra giám sát việc thực hiện.");
@@ -198,6 +197,10 @@ public static class Emails
         $"Theo Công văn số {directive.Number} ngày {VietnamTime.Format(directive.IssuedOn)} của {directive.Issuer} về việc {directive.Subject}";
 
     private static string Days(int n) => n.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A late unit in a list of step 2 or 3: "  - Chi bộ Văn phòng: Nhiệm vụ số 1 (hạn 25/02/2026), quá hạn 301 ngày".</summary>
+    private static string LateUnit(EmailLine line, DateTimeOffset now) =>
+        $"  - {line.UnitName}: {line.Task.Title} (hạn {line.Task.Deadline.Display}), quá hạn {Days(line.Task.Deadline.DaysOverdue(now))} ngày";
 
     private static EmailContent Compose(string subject, string salutation, IReadOnlyList<string> paragraphs, string? link)
     {

@@ -2,9 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
-using ServerlessWorkflow.Functions.Email;
 using ServerlessWorkflow.Functions.Hosting.Invocations;
 using ServerlessWorkflow.Tests.Domain.Statistics;
 using ServerlessWorkflow.Tests.Infrastructure;
@@ -23,7 +20,6 @@ public sealed class HangingStorageTests
 {
     private static readonly TimeSpan PageBudget = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan InvocationBudget = TimeSpan.FromSeconds(15);
-    private static readonly TimeSpan Vn = TimeSpan.FromHours(7);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -84,29 +80,16 @@ public sealed class HangingStorageTests
     public async Task CheckDeadlines_and_ImportStatistics_fail_within_a_bounded_time_while_storage_hangs_and_the_next_run_sends_once()
     {
         await using var azurite = await AzuriteProcess.StartAsync();
-        await using var sendGrid = await SendGridStub.StartAsync();
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 2, 20, 9, 0, 0, Vn));
-        await using var app = new HandlerApp(
-            azurite.ConnectionString,
-            StorageFixture.NewPrefix(),
-            new Dictionary<string, string?>
-            {
-                ["SendGrid:ApiKey"] = sendGrid.ApiKey,
-                ["SendGrid:Host"] = sendGrid.BaseAddress.ToString(),
-                ["Email:From"] = "no-reply@example.invalid",
-                ["Email:Office"] = "vanphong@example.invalid",
-            },
-            services => services.AddSingleton<TimeProvider>(clock));
-        var office = new OfficeClient(app.Start());
-        await office.SeedUnitsAsync();
-        await office.RegisterAsync("Trước ngày 26/02/2026", "chi-bo-b");
-        clock.SetUtcNow(new DateTimeOffset(2026, 2, 26, 8, 0, 0, Vn));
+        await using var h = new EscalationHarness(azurite.ConnectionString);
+        await h.StartAsync();
+        await h.Office.RegisterAsync("Trước ngày 26/02/2026", "chi-bo-b");
+        h.Clock.SetUtcNow(EscalationHarness.Vietnam(2, 26, 8));
 
         TimeSpan timerTook, blobTook;
         await using (await azurite.PauseAsync())
         {
-            var timer = await TimedAsync("CheckDeadlines", () => RunAsync(office.Http, clock));
-            var blob = await TimedAsync("ImportStatistics", () => ImportAsync(office.Http, clock));
+            var timer = await TimedAsync("CheckDeadlines", h.InvokeAsync);
+            var blob = await TimedAsync("ImportStatistics", () => ImportAsync(h.Office.Http, h.Clock));
             Assert.True(timer.Status >= HttpStatusCode.InternalServerError, $"CheckDeadlines answered {(int)timer.Status} while storage hung");
             Assert.True(blob.Status >= HttpStatusCode.InternalServerError, $"ImportStatistics answered {(int)blob.Status} while storage hung");
             (timerTook, blobTook) = (timer.Took, blob.Took);
@@ -115,19 +98,16 @@ public sealed class HangingStorageTests
         TestContext.Current.TestOutputHelper?.WriteLine($"CheckDeadlines failed after {timerTook.TotalMilliseconds:0} ms, ImportStatistics after {blobTook.TotalMilliseconds:0} ms");
         Assert.True(timerTook < InvocationBudget, $"CheckDeadlines failed after {timerTook.TotalSeconds:0.0} s");
         Assert.True(blobTook < InvocationBudget, $"ImportStatistics failed after {blobTook.TotalSeconds:0.0} s");
-        Assert.Empty(sendGrid.Requests);
+        Assert.Empty(h.SendGrid.Requests);
 
-        Assert.True(await Eventually.TrueAsync(() => StatusOf(office.Http, "api/health") == HttpStatusCode.OK, TimeSpan.FromSeconds(30)));
-        foreach (var _ in Enumerable.Range(0, 2))
-        {
-            using var caughtUp = await RunAsync(office.Http, clock);
-            Assert.True(caughtUp.IsSuccessStatusCode, await caughtUp.Content.ReadAsStringAsync(Ct));
-        }
+        Assert.True(await Eventually.TrueAsync(() => StatusOf(h.Office.Http, "api/health") == HttpStatusCode.OK, TimeSpan.FromSeconds(30)));
+        await h.RunAsync();
+        await h.RunAsync();
 
         // Step 1 to the unit and the office's digest, each once.
-        Assert.Single(sendGrid.Requests, r => r.To.Any(t => t.Email == "chi-bo-b@example.invalid"));
-        Assert.Single(sendGrid.Requests, r => r.Subject!.StartsWith("Tổng hợp ngày 26/02/2026", StringComparison.Ordinal));
-        var keys = sendGrid.Requests.Select(r => r.CustomArgs[SendGridEmailTransport.IdempotencyKeyArgument]).ToList();
+        Assert.Single(h.SendGrid.Requests, r => r.To.Any(t => t.Email == "chi-bo-b@example.invalid"));
+        Assert.Single(h.SendGrid.Requests, r => r.Subject!.StartsWith("Tổng hợp ngày 26/02/2026", StringComparison.Ordinal));
+        var keys = h.SendGrid.Requests.Select(EscalationHarness.KeyOf).ToList();
         Assert.Equal(2, keys.Distinct().Count());
         Assert.Equal(2, keys.Count);
     }
@@ -170,12 +150,6 @@ public sealed class HangingStorageTests
         var page = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
         return page.GetProperty("tasks")[0].GetProperty("history").EnumerateArray()
             .Select(h => (h.GetProperty("note").GetString() ?? string.Empty, h.GetProperty("attachments").GetInt32())).ToList();
-    }
-
-    private static Task<HttpResponseMessage> RunAsync(HttpClient http, TimeProvider clock)
-    {
-        var payload = InvocationPayloads.ForTimer("CheckDeadlines", "timer", null, clock.GetUtcNow().AddMinutes(5), false, clock.GetUtcNow());
-        return http.PostAsJsonAsync("CheckDeadlines", payload, Ct);
     }
 
     /// <summary>ImportStatistics for an upload it must read from and write to storage, as the host posts it.</summary>

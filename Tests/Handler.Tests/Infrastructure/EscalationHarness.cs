@@ -14,13 +14,18 @@ namespace ServerlessWorkflow.Tests.Infrastructure;
 /// deadline check end to end: the seeded units (<see cref="OfficeClient.SeedUnitsAsync"/>), runs of
 /// CheckDeadlines as the host posts them, and the office's views of the ladders and the outbox.
 /// Settings start from a sender, the office's address and the committees' list; a test changes them
-/// before <see cref="StartAsync"/>.
+/// before <see cref="StartAsync"/>. Storage is the shared Azurite, or one of the test's own.
 /// </summary>
-public sealed class EscalationHarness(StorageFixture storage) : IAsyncDisposable
+public sealed class EscalationHarness(string storageConnectionString) : IAsyncDisposable
 {
     public static readonly TimeSpan Vn = TimeSpan.FromHours(7);
 
     private HandlerApp? _app;
+
+    public EscalationHarness(StorageFixture storage)
+        : this(storage.ConnectionString)
+    {
+    }
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 2, 20, 9, 0, 0, Vn));
 
@@ -46,7 +51,7 @@ public sealed class EscalationHarness(StorageFixture storage) : IAsyncDisposable
         SendGrid = await SendGridStub.StartAsync();
         Settings.TryAdd("SendGrid:ApiKey", SendGrid.ApiKey);
         Settings["SendGrid:Host"] = SendGrid.BaseAddress.ToString();
-        _app = new HandlerApp(storage.ConnectionString, StorageFixture.NewPrefix(), Settings, services => services.AddSingleton<TimeProvider>(Clock));
+        _app = new HandlerApp(storageConnectionString, StorageFixture.NewPrefix(), Settings, services => services.AddSingleton<TimeProvider>(Clock));
         Office = new OfficeClient(_app.Start());
         if (seed)
         {
@@ -83,11 +88,17 @@ public sealed class EscalationHarness(StorageFixture storage) : IAsyncDisposable
         return JsonDocument.Parse(body).RootElement.Clone();
     }
 
+    /// <summary>One CheckDeadlines invocation at the clock's time, as the host posts it: the handler's answer.</summary>
+    public Task<HttpResponseMessage> InvokeAsync()
+    {
+        var payload = InvocationPayloads.ForTimer("CheckDeadlines", "timer", null, Clock.GetUtcNow().AddMinutes(5), false, Clock.GetUtcNow());
+        return Office.Http.PostAsJsonAsync("CheckDeadlines", payload, Ct);
+    }
+
     /// <summary>One CheckDeadlines invocation at the clock's time, as the host posts it; it must succeed.</summary>
     public async Task RunAsync()
     {
-        var payload = InvocationPayloads.ForTimer("CheckDeadlines", "timer", null, Clock.GetUtcNow().AddMinutes(5), false, Clock.GetUtcNow());
-        using var response = await Office.Http.PostAsJsonAsync("CheckDeadlines", payload, Ct);
+        using var response = await InvokeAsync();
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Ct));
     }
 
