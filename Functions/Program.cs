@@ -71,6 +71,7 @@ app.MapMemberData();
 app.MapOutboxPage();
 app.MapCalendarPages();
 app.MapAuditTrail();
+app.MapUnitLadderPages();
 
 app.Run();
 

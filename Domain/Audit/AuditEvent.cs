@@ -49,6 +49,10 @@ public enum AuditAction
     MemberDataErased,
     ErrorReportsAnonymised,
     CalendarChanged,
+    UnitRemindedNow,
+    LadderHeld,
+    LadderReleased,
+    EmailResent,
 }
 
 public static class AuditActions
@@ -72,6 +76,10 @@ public static class AuditActions
         AuditAction.UnitsImported => "Nhập danh sách đơn vị",
         AuditAction.DirectiveRegistered => "Tạo công văn",
         AuditAction.CalendarChanged => "Sửa lịch làm việc",
+        AuditAction.UnitRemindedNow => "Gửi nhắc đơn vị ngay",
+        AuditAction.LadderHeld => "Tạm dừng nhắc đơn vị",
+        AuditAction.LadderReleased => "Tiếp tục nhắc đơn vị",
+        AuditAction.EmailResent => "Gửi lại thư",
         AuditAction.SubmissionReceived => "Đơn vị gửi báo cáo",
         AuditAction.StatisticsUploaded => "Đơn vị tải lên bảng thống kê",
         AuditAction.EscalationDecided => "Nhắc việc, báo vượt cấp",

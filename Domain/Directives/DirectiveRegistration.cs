@@ -6,8 +6,12 @@ using ServerlessWorkflow.Domain.Units;
 
 namespace ServerlessWorkflow.Domain.Directives;
 
-/// <summary>A task as typed: its deadline written (<see cref="Deadline"/>), or — for programs — in working days as <see cref="WorkingDays"/> from <see cref="CountFrom"/>.</summary>
-public sealed record TaskInput(string? Title, string? Kind, string? Deadline, IReadOnlyList<string>? Units, string? WorkingDays = null, string? CountFrom = null);
+/// <summary>
+/// A task as typed: its deadline written (<see cref="Deadline"/>), or — for programs — in working days as
+/// <see cref="WorkingDays"/> from <see cref="CountFrom"/>; <see cref="Remind"/> false is "không nhắc":
+/// its lateness is recorded, nothing is sent about it.
+/// </summary>
+public sealed record TaskInput(string? Title, string? Kind, string? Deadline, IReadOnlyList<string>? Units, string? WorkingDays = null, string? CountFrom = null, bool Remind = true);
 
 public sealed record DirectiveInput(string? Number, string? IssuedOn, string? Issuer, string? Subject, IReadOnlyList<TaskInput>? Tasks);
 
@@ -53,7 +57,7 @@ public static class DirectiveRegistration
                 var assigned = ResolveUnits(task.Units, units, $"{path}.units", v);
                 if (title is not null && due is not null && assigned.Count > 0)
                 {
-                    tasks.Add(new DirectiveTask(TaskId.ForIndex(i), title, kind, due.Deadline, assigned, due.Term));
+                    tasks.Add(new DirectiveTask(TaskId.ForIndex(i), title, kind, due.Deadline, assigned, due.Term, task.Remind));
                 }
             }
         }

@@ -43,7 +43,7 @@ public sealed class DirectiveRegistry(
     UnitRegistry units,
     UnitLinkSigner links,
     IEscalationStore escalations,
-    EscalationPolicy policy,
+    DueRule rule,
     ICalendarSource calendars,
     TimeProvider time) : IUnitLinks, ICalendarChangeListener
 {
@@ -62,9 +62,10 @@ public sealed class DirectiveRegistry(
         // Assignment rows first, then the index by due time, then the header that makes the directive exist:
         // a crash part-way leaves at worst index entries the deadline check drops as unknown.
         await directives.CreateAsync(directive.Value, cancellationToken);
-        var firstStep = policy.Steps.First();
+        // A task the office chose not to remind about ("không nhắc") is never looked at by the timer.
+        var firstStep = rule.Policy.Steps.First();
         await escalations.ScheduleAsync(
-            directive.Value.Tasks.SelectMany(t => t.Units.Select(u => new DueEntry(new AssignmentKey(directive.Value.Id, t.Id, u), policy.DueAt(firstStep, t.Deadline)))),
+            directive.Value.Tasks.Where(t => t.Remind).SelectMany(t => t.Units.Select(u => new DueEntry(new AssignmentKey(directive.Value.Id, t.Id, u), rule.ScheduledAt(firstStep, t.Deadline)))),
             cancellationToken);
         return new Registered(directive.Value, LinksFor(directive.Value), calendar);
     }
@@ -83,11 +84,14 @@ public sealed class DirectiveRegistry(
     /// <summary>Where links in emails point (no request to take it from when the timer runs).</summary>
     public string BaseUrl { get; init; } = "http://localhost:7071";
 
-    private string TokenFor(Directive directive, UnitId unit)
-    {
-        var from = directive.LastDeadline.PassesAt > directive.RegisteredAt ? directive.LastDeadline.PassesAt : directive.RegisteredAt;
-        return links.Sign(new UnitLink(directive.Id, unit, from + LinkLifetime));
-    }
+    /// <summary>What the ladder will send for <paramref name="task"/> if its units never report, from <paramref name="registeredAt"/>; nothing for a task with "không nhắc".</summary>
+    public IReadOnlyList<ForecastStep> Forecast(DirectiveTask task, DateTimeOffset registeredAt) =>
+        task.Remind ? Ladder.Forecast(rule, task.Deadline, registeredAt) : [];
+
+    /// <summary>Whether the directive is still followed: its links still work (<see cref="Directive.FollowedUntil"/>).</summary>
+    public bool IsOpen(Directive directive, DateTimeOffset now) => now < directive.FollowedUntil(LinkLifetime);
+
+    private string TokenFor(Directive directive, UnitId unit) => links.Sign(new UnitLink(directive.Id, unit, directive.FollowedUntil(LinkLifetime)));
 
     public async Task<Result<DirectiveView>> ViewAsync(string? id, CancellationToken cancellationToken)
     {
@@ -119,7 +123,7 @@ public sealed class DirectiveRegistry(
     public async Task CalendarChangedAsync(WorkingCalendar before, WorkingCalendar after, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var firstStep = policy.Steps.First();
+        var firstStep = rule.Policy.Steps.First();
         foreach (var header in await directives.ListAsync(cancellationToken))
         {
             var moved = header.Tasks.Where(t => t.Term is { } term && !term.DeadlineIn(before).HasPassed(now) && term.DeadlineIn(after) < term.DeadlineIn(before)).Select(t => t.Id).ToHashSet();
@@ -130,7 +134,7 @@ public sealed class DirectiveRegistry(
 
             await escalations.ScheduleAsync(
                 directive.Tasks.Where(t => moved.Contains(t.Id)).SelectMany(t => t.Units.Select(u =>
-                    new DueEntry(new AssignmentKey(directive.Id, t.Id, u), policy.DueAt(firstStep, t.Term!.DeadlineIn(after))))),
+                    new DueEntry(new AssignmentKey(directive.Id, t.Id, u), rule.ScheduledAt(firstStep, t.Term!.DeadlineIn(after))))),
                 cancellationToken);
         }
     }

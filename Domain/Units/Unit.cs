@@ -74,8 +74,11 @@ public static class UnitLevels
     }
 }
 
-/// <summary>A party organisation that receives directives: its place in the tree and where its mail goes.</summary>
-public sealed record Unit(UnitId Id, string Name, UnitLevel Level, UnitId? ParentId, EmailAddress Email)
+/// <summary>
+/// A party organisation that receives directives: its place in the tree and where its mail goes —
+/// none when it has no address (many cells have none): its mail then goes to its parent, then the office.
+/// </summary>
+public sealed record Unit(UnitId Id, string Name, UnitLevel Level, UnitId? ParentId, EmailAddress? Email)
 {
     public const int MaxNameLength = 200;
 
@@ -85,10 +88,10 @@ public sealed record Unit(UnitId Id, string Name, UnitLevel Level, UnitId? Paren
         ("Tên", Name),
         ("Cấp", ((int)Level).ToString(System.Globalization.CultureInfo.InvariantCulture)),
         ("Đơn vị cấp trên", ParentId?.Value ?? "không có"),
-        ("Email", Email.Value),
+        ("Email", Email?.Value ?? "không có"),
     ];
 
-    /// <summary>Validates a unit as the office sends it; every field's problem is reported at once.</summary>
+    /// <summary>Validates a unit as the office sends it; every field's problem is reported at once. No email (blank) is allowed: the unit has none.</summary>
     public static Result<Unit> Create(UnitId id, string? name, string? level, string? parentId, string? email)
     {
         var validation = new Validation();
@@ -104,7 +107,7 @@ public sealed record Unit(UnitId Id, string Name, UnitLevel Level, UnitId? Paren
             }
         }
 
-        var cleanEmail = validation.Take(EmailAddress.Parse(email, "email"), "email");
+        var cleanEmail = string.IsNullOrWhiteSpace(email) ? null : (EmailAddress?)validation.Take(EmailAddress.Parse(email, "email"), "email");
         return validation.HasErrors
             ? validation.ToError()
             : new Unit(id, cleanName!, cleanLevel, parent, cleanEmail);

@@ -1,5 +1,6 @@
 using ServerlessWorkflow.Domain.Calendar;
 using ServerlessWorkflow.Domain.Directives;
+using ServerlessWorkflow.Domain.Escalation;
 using ServerlessWorkflow.Domain.Submissions;
 using ServerlessWorkflow.Functions.Shared.Http;
 using ServerlessWorkflow.Functions.Shared.Wire;
@@ -15,26 +16,47 @@ public sealed record RegisterDirectiveRequest(string? Number, string? IssuedOn, 
     : IRequestBody<RegisterDirectiveRequest>
 {
     public DirectiveInput ToInput() =>
-        new(Number, IssuedOn, Issuer, Subject, Tasks?.Select(t => new TaskInput(t?.Title, t?.Kind, t?.Deadline, t?.Units, t?.WorkingDays, t?.CountFrom)).ToList());
+        new(Number, IssuedOn, Issuer, Subject, Tasks?.Select(t => new TaskInput(t?.Title, t?.Kind, t?.Deadline, t?.Units, t?.WorkingDays, t?.CountFrom, t?.Remind ?? true)).ToList());
 }
 
 /// <summary>
 /// One task of a directive being registered: what, of which kind (<c>confirmation</c> or
 /// <c>statistics</c>), by when, for which units. The deadline is <c>deadline</c> (an ISO date, or as
 /// written: "trước ngày 26/02/2026", "05 ngày làm việc kể từ ngày 13/02/2026"), or a term in working
-/// days as <c>workingDays</c> from <c>countFrom</c> (the day named is not counted).
+/// days as <c>workingDays</c> from <c>countFrom</c> (the day named is not counted); <c>remind: false</c>
+/// is "không nhắc" — the units' lateness is recorded, no email is sent about it.
 /// </summary>
-public sealed record TaskRequest(string? Title, string? Kind, string? Deadline, IReadOnlyList<string>? Units, string? WorkingDays = null, string? CountFrom = null);
+public sealed record TaskRequest(string? Title, string? Kind, string? Deadline, IReadOnlyList<string>? Units, string? WorkingDays = null, string? CountFrom = null, bool? Remind = null);
 
 /// <summary>A directive just registered: its ids, and one link per assigned unit to hand out.</summary>
 public sealed record RegisteredDirective(
     string Id, string Number, string IssuedOn, string Issuer, string Subject, IReadOnlyList<RegisteredTask> Tasks, IReadOnlyList<UnitLinkResponse> Links);
 
-/// <summary>A task as registered: its deadline as an ISO date (the end of that Vietnam day) and as the instant it passes; for a deadline in working days, its term and how it was counted.</summary>
-public sealed record RegisteredTask(string Id, string Title, TaskKind Kind, string Deadline, DateTimeOffset DeadlineAt, DeadlineTerm? Term, IReadOnlyList<string> Units)
+/// <summary>
+/// A task as registered: its deadline as an ISO date (the end of that Vietnam day) and as the instant
+/// it passes; for a deadline in working days, its term and how it was counted; whether it was
+/// registered after its deadline (<see cref="Late"/>, with the days it was already overdue and a
+/// <see cref="Notice"/> in Vietnamese); whether it is reminded about; and the ladder's
+/// <see cref="Plan"/> — each step with when it will be sent if the units never report, or skipped.
+/// </summary>
+public sealed record RegisteredTask(
+    string Id, string Title, TaskKind Kind, string Deadline, DateTimeOffset DeadlineAt, DeadlineTerm? Term, IReadOnlyList<string> Units,
+    bool Remind, bool Late, int DaysOverdue, string? Notice, IReadOnlyList<PlannedStep> Plan)
 {
-    public static RegisteredTask Of(DirectiveTask t, WorkingCalendar calendar) =>
-        new(t.Id.Value, t.Title, t.Kind, WireFormat.Deadline(t.Deadline), t.Deadline.PassesAt, t.Term is { } term ? DeadlineTerm.Of(term, calendar) : null, t.Units.Select(u => u.Value).ToList());
+    public static RegisteredTask Of(DirectiveTask t, DateTimeOffset registeredAt, IReadOnlyList<ForecastStep> forecast, WorkingCalendar calendar)
+    {
+        var late = LateRegistration.IsLate(t.Deadline, registeredAt);
+        return new(
+            t.Id.Value, t.Title, t.Kind, WireFormat.Deadline(t.Deadline), t.Deadline.PassesAt, t.Term is { } term ? DeadlineTerm.Of(term, calendar) : null, t.Units.Select(u => u.Value).ToList(),
+            t.Remind, late, t.Deadline.DaysOverdue(registeredAt), late ? LateRegistration.Describe(t.Deadline, t.Remind, forecast, registeredAt) : null,
+            forecast.Select(PlannedStep.Of).ToList());
+    }
+}
+
+/// <summary>A step of a task's ladder as planned at registration: its name, and when it goes out (none: skipped, such as reminders of a task already late).</summary>
+public sealed record PlannedStep(string Step, string Name, DateTimeOffset? At, bool Skipped)
+{
+    public static PlannedStep Of(ForecastStep f) => new(f.Step.Name, f.Step.DisplayName, f.At, f.Skipped);
 }
 
 /// <summary>A unit's own link to its page for the directive.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using ServerlessWorkflow.Domain.Calendar;
 using ServerlessWorkflow.Domain.Common;
 using ServerlessWorkflow.Domain.Directives;
+using ServerlessWorkflow.Domain.Escalation;
 using ServerlessWorkflow.Domain.Submissions;
 using ServerlessWorkflow.Domain.Time;
 using ServerlessWorkflow.Domain.Units;
@@ -70,16 +71,21 @@ public sealed record BoardModel(DirectiveBoard Board, BoardQuery Query, IReadOnl
     }
 }
 
-/// <summary>One task row of the new-directive form, as typed.</summary>
-public sealed record TaskRow(string Title, string Kind, string Deadline, IReadOnlyList<string> Units, string Source)
+/// <summary>One task row of the new-directive form, as typed; <see cref="Quiet"/> is the "Không nhắc" box.</summary>
+public sealed record TaskRow(string Title, string Kind, string Deadline, IReadOnlyList<string> Units, string Source, bool Quiet = false)
 {
     public static readonly TaskRow Empty = new(string.Empty, WireFormat.Name(TaskKind.Confirmation), string.Empty, [], string.Empty);
 
     public bool IsEmpty => Title.Length == 0 && Deadline.Length == 0 && Units.Count == 0;
 }
 
-/// <summary>The new-directive form as typed (kept when it comes back with errors): the pasted dispatch, the directive's fields, its task rows (<c>tasks[i].title</c> …).</summary>
-public sealed record DirectiveForm(string Action, string Dispatch, string Number, string IssuedOn, string Issuer, string Subject, IReadOnlyList<TaskRow> Tasks)
+/// <summary>
+/// The new-directive form as typed (kept when it comes back with errors): the pasted dispatch, the
+/// directive's fields, its task rows (<c>tasks[i].title</c> …), and whether the office has seen the
+/// notices of tasks whose deadline has already passed (<see cref="LateSeen"/>: the form was shown
+/// again with them, and "Tạo công văn" pressed a second time).
+/// </summary>
+public sealed record DirectiveForm(string Action, string Dispatch, string Number, string IssuedOn, string Issuer, string Subject, IReadOnlyList<TaskRow> Tasks, bool LateSeen = false)
     : IRequestBody<DirectiveForm>
 {
     public const int MaxTasks = 20;
@@ -105,11 +111,12 @@ public sealed record DirectiveForm(string Action, string Dispatch, string Number
                     form[p + "kind"].ToString(),
                     form[p + "deadline"].ToString().Trim(),
                     form[p + "units"].Where(u => !string.IsNullOrEmpty(u)).Select(u => u!).ToList(),
-                    form[p + "source"].ToString()));
+                    form[p + "source"].ToString(),
+                    form[p + "quiet"] == "1"));
             }
         }
 
-        return new DirectiveForm(form["action"].ToString(), form["dispatch"].ToString(), form["number"].ToString(), form["issuedOn"].ToString(), form["issuer"].ToString(), form["subject"].ToString(), tasks);
+        return new DirectiveForm(form["action"].ToString(), form["dispatch"].ToString(), form["number"].ToString(), form["issuedOn"].ToString(), form["issuer"].ToString(), form["subject"].ToString(), tasks, form["lateSeen"] == "1");
     }
 
     /// <summary>The rows typed so far, then the tasks found in the dispatch, deadlines written dd/MM/yyyy (or as a term in working days, with its start filled in).</summary>
@@ -128,16 +135,42 @@ public sealed record DirectiveForm(string Action, string Dispatch, string Number
         IssuedOn,
         Issuer,
         Subject,
-        Tasks.Where(t => !t.IsEmpty).Select(t => new TaskInput(t.Title, t.Kind, t.Deadline, t.Units)).ToList());
+        Tasks.Where(t => !t.IsEmpty).Select(t => new TaskInput(t.Title, t.Kind, t.Deadline, t.Units, Remind: !t.Quiet)).ToList());
 }
 
 /// <summary>
 /// The new-directive form: what was typed, the unit tree to choose from, the problems, a note (how
-/// many tasks were suggested), and the calendar the deadlines are counted with, so each task row
-/// can show the last day its deadline gives and how a term in working days was counted.
+/// many tasks were suggested, or that some are already late), per task row whose deadline has
+/// already passed, what will be sent and when (<see cref="LateNotices"/>, by row index), and the
+/// calendar the deadlines are counted with, so each task row can show the last day its deadline
+/// gives and how a term in working days was counted.
 /// </summary>
-public sealed record NewDirectiveModel(DirectiveForm Form, UnitTree Tree, Error? Error, string? Note, WorkingCalendar Calendar)
+public sealed record NewDirectiveModel(DirectiveForm Form, UnitTree Tree, Error? Error, string? Note, WorkingCalendar Calendar, IReadOnlyDictionary<int, string>? LateNotices = null)
 {
+    /// <summary>The notice of row <paramref name="index"/>, when its deadline has already passed.</summary>
+    public string? LateNotice(int index) => LateNotices?.GetValueOrDefault(index);
+
+    /// <summary>
+    /// The notices of the typed rows whose deadline has already passed at <paramref name="now"/>, by
+    /// row index: how late, and what the ladder will send and when (<paramref name="forecast"/>), or nothing with "Không nhắc".
+    /// </summary>
+    public static IReadOnlyDictionary<int, string> LateNoticesFor(DirectiveForm form, DateTimeOffset now, WorkingCalendar calendar, Func<Deadline, IReadOnlyList<ForecastStep>> forecast)
+    {
+        var notices = new Dictionary<int, string>();
+        var rows = form.Tasks.Where(t => !t.IsEmpty).ToList();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var row = rows[i];
+            if (DirectiveRegistration.ParseDue(new TaskInput(row.Title, row.Kind, row.Deadline, row.Units), "deadline", calendar) is { IsSuccess: true } due
+                && LateRegistration.IsLate(due.Value.Deadline, now))
+            {
+                notices[i] = LateRegistration.Describe(due.Value.Deadline, !row.Quiet, row.Quiet ? [] : forecast(due.Value.Deadline), now);
+            }
+        }
+
+        return notices;
+    }
+
     public const string Title = "Tạo công văn";
 
     /// <summary>The last day a row's deadline gives, in words, and for a term in working days how it was counted; null while the deadline is empty or unreadable.</summary>

@@ -73,11 +73,13 @@ public static class DirectivePages
 
     /// <summary>
     /// "Gợi ý": the form again with the tasks found in the pasted text; "Xem hạn": the form again with
-    /// each task's last day and how it was counted; "Tạo": the board of the new directive, or the form
-    /// again with every problem and everything typed.
+    /// each task's last day and how it was counted; "Tạo": the board of the new directive — or, the
+    /// first time some task's deadline has already passed, the form again with what will be sent for
+    /// it and when, to confirm (or tick "Không nhắc") — or the form again with every problem and
+    /// everything typed.
     /// </summary>
     private static async Task<Results<SeeOther, RazorComponentResult>> CreateAsync(
-        Body<DirectiveForm> body, ClaimsPrincipal user, DirectiveRegistry registry, UnitRegistry units, ICalendarSource calendars, OfficeAudit audit, TimeProvider time, CancellationToken cancellationToken)
+        Body<DirectiveForm> body, ClaimsPrincipal user, DirectiveRegistry registry, UnitRegistry units, ICalendarSource calendars, OfficeAudit audit, DueRule rule, TimeProvider time, CancellationToken cancellationToken)
     {
         var tree = await units.TreeAsync(cancellationToken);
         var calendar = await calendars.CurrentAsync(cancellationToken);
@@ -87,18 +89,28 @@ public static class DirectivePages
         }
 
         var form = body.Value;
+        var now = time.GetUtcNow();
+        IReadOnlyDictionary<int, string> Late(DirectiveForm f) => NewDirectiveModel.LateNoticesFor(f, now, calendar, d => Ladder.Forecast(rule, d, now));
         if (form.Action == DirectiveForm.SuggestAction)
         {
             var suggested = DispatchScanner.Suggest(form.Dispatch, new SuggestionContext(calendar, VietnamTime.DateOf(time.GetUtcNow()), form.IssuedDate));
             var note = suggested.Count == 0
                 ? "Không tìm thấy nhiệm vụ có hạn trong nội dung đã dán (cụm như “trước ngày 26/02/2026”, “chậm nhất ngày …”, “05 ngày làm việc kể từ ngày …”). Xin nhập nhiệm vụ bằng tay."
                 : $"Đã gợi ý {Format.Count(suggested.Count)} nhiệm vụ từ nội dung công văn. Xin kiểm tra tên, hạn và chọn đơn vị thực hiện trước khi tạo.";
-            return PageResults.Render<NewDirectivePage, NewDirectiveModel>(new NewDirectiveModel(form.WithSuggestions(suggested), tree, null, note, calendar));
+            var withSuggestions = form.WithSuggestions(suggested);
+            return PageResults.Render<NewDirectivePage, NewDirectiveModel>(new NewDirectiveModel(withSuggestions, tree, null, note, calendar, Late(withSuggestions)));
         }
 
         if (form.Action == DirectiveForm.CheckAction)
         {
-            return PageResults.Render<NewDirectivePage, NewDirectiveModel>(new NewDirectiveModel(form, tree, null, "Hạn của từng nhiệm vụ được tính và ghi ngay dưới ô hạn. Công văn chưa được tạo.", calendar));
+            return PageResults.Render<NewDirectivePage, NewDirectiveModel>(new NewDirectiveModel(form, tree, null, "Hạn của từng nhiệm vụ được tính và ghi ngay dưới ô hạn. Công văn chưa được tạo.", calendar, Late(form)));
+        }
+
+        var late = Late(form);
+        if (late.Count > 0 && !form.LateSeen)
+        {
+            var note = $"Có {Format.Count(late.Count)} nhiệm vụ đã quá hạn khi tạo. Xem dưới mỗi nhiệm vụ hệ thống sẽ gửi thư gì và khi nào; đánh dấu “Không nhắc” nếu chỉ cần ghi nhận, rồi bấm “Tạo công văn” lần nữa.";
+            return PageResults.Render<NewDirectivePage, NewDirectiveModel>(new NewDirectiveModel(form with { LateSeen = true }, tree, null, note, calendar, late));
         }
 
         var registered = await registry.RegisterAsync(form.ToInput(), cancellationToken);
@@ -109,6 +121,6 @@ public static class DirectivePages
 
         return registered.IsSuccess
             ? new SeeOther($"/office/directives/{registered.Value.Directive.Id.Value}?moi=1")
-            : PageResults.Render<NewDirectivePage, NewDirectiveModel>(new NewDirectiveModel(form, tree, registered.Error, null, calendar), StatusCodes.Status400BadRequest);
+            : PageResults.Render<NewDirectivePage, NewDirectiveModel>(new NewDirectiveModel(form, tree, registered.Error, null, calendar, late), StatusCodes.Status400BadRequest);
     }
 }

@@ -37,7 +37,7 @@ public static class DirectivesFeature
                 sp.GetRequiredService<Domain.Units.UnitRegistry>(),
                 sp.GetRequiredService<Domain.Links.UnitLinkSigner>(),
                 sp.GetRequiredService<IEscalationStore>(),
-                sp.GetRequiredService<EscalationPolicy>(),
+                sp.GetRequiredService<DueRule>(),
                 sp.GetRequiredService<ICalendarSource>(),
                 sp.GetRequiredService<TimeProvider>())
             {
@@ -71,7 +71,7 @@ public static class DirectivesFeature
             WireFormat.Date(d.IssuedOn),
             d.Issuer,
             d.Subject,
-            d.Tasks.Select(t => RegisteredTask.Of(t, registered.Value.Calendar)).ToList(),
+            d.Tasks.Select(t => RegisteredTask.Of(t, d.RegisteredAt, registry.Forecast(t, d.RegisteredAt), registered.Value.Calendar)).ToList(),
             registered.Value.Links.Select(l => new UnitLinkResponse(l.UnitId.Value, UnitLinks.UnitUrl(request, links.Value, l.Token))).ToList()));
     }
 
@@ -88,7 +88,7 @@ public static class DirectivesFeature
 
         var d = view.Value.Directive;
         var ladders = (await escalations.LaddersAsync(d.Id, cancellationToken)).ToDictionary(l => l.Key);
-        var emails = (await escalations.OutboxAsync(d.Id.Value, cancellationToken)).ToLookup(e => (e.TaskId, e.UnitId));
+        var emails = await escalations.OutboxAsync(d.Id.Value, cancellationToken);
         var byTask = view.Value.Assignments.ToLookup(a => a.Task.Id);
         return TypedResults.Ok(new DirectiveResponse(
             d.Id.Value,
@@ -118,7 +118,7 @@ public static class DirectivesFeature
                         view.Value.Days.Unit,
                         a.Standing.Versions,
                         a.Standing.Latest is { } latest ? new LatestSubmission(latest.Status, latest.Note, latest.At, latest.Late) : null,
-                        EscalationHistory.Of(ladder, emails[(t.Id.Value, a.UnitId.Value)]).Select(EscalationStepResponse.Of).ToList());
+                        EscalationHistory.Of(ladder, emails.Where(e => e.Carries(key))).Select(EscalationStepResponse.Of).ToList());
                 }).ToList())).ToList()));
     }
 }

@@ -109,7 +109,7 @@ public sealed class TableDirectiveStore(TableServiceClient tables, StorageNames 
         ["Subject"] = d.Subject,
         ["RegisteredAt"] = d.RegisteredAt,
         ["Tasks"] = JsonSerializer.Serialize(
-            d.Tasks.Select(t => new StoredTask(t.Id.Value, t.Title, WireFormat.Name(t.Kind), t.Deadline.PassesAt, t.Units.Count, t.Term?.Days, t.Term is { } term ? WireFormat.Date(term.From) : null)).ToList(),
+            d.Tasks.Select(t => new StoredTask(t.Id.Value, t.Title, WireFormat.Name(t.Kind), t.Deadline.PassesAt, t.Units.Count, t.Term?.Days, t.Term is { } term ? WireFormat.Date(term.From) : null, t.Remind)).ToList(),
             StoredTaskContext.Default.ListStoredTask),
     };
 
@@ -122,7 +122,8 @@ public sealed class TableDirectiveStore(TableServiceClient tables, StorageNames 
                 e.Parsed("Tasks", t.Kind, k => TaskKinds.Parse(k, "kind")),
                 new Deadline(t.DeadlineAt),
                 units is null ? [] : units.GetValueOrDefault(t.Id) ?? [],
-                TermOf(e, t)))
+                TermOf(e, t),
+                t.Remind ?? true))
             .ToList();
         return new Directive(
             e.Required("DirectiveId", DirectiveId.Parse),
@@ -148,8 +149,13 @@ public sealed class TableDirectiveStore(TableServiceClient tables, StorageNames 
             : Domain.Common.Error.Validation("IssuedOn", "invalid-date", "Not an ISO date.");
 }
 
-/// <summary>A task in the header; <see cref="DeadlineAt"/> is the deadline at registration, <see cref="WorkingDays"/> and <see cref="CountFrom"/> its term when it is counted in working days (then recounted on every read with the calendar in force).</summary>
-internal sealed record StoredTask(string Id, string Title, string Kind, DateTimeOffset DeadlineAt, int UnitCount, int? WorkingDays = null, string? CountFrom = null);
+/// <summary>
+/// A task in the header; <see cref="DeadlineAt"/> is the deadline at registration, <see cref="WorkingDays"/>
+/// and <see cref="CountFrom"/> its term when it is counted in working days (then recounted on every
+/// read with the calendar in force); <c>Remind</c> is absent on tasks stored before "không nhắc"
+/// existed, which were all reminded about.
+/// </summary>
+internal sealed record StoredTask(string Id, string Title, string Kind, DateTimeOffset DeadlineAt, int UnitCount, int? WorkingDays = null, string? CountFrom = null, bool? Remind = null);
 
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(List<StoredTask>))]

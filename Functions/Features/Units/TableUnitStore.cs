@@ -10,7 +10,8 @@ namespace ServerlessWorkflow.Functions.Features.Units;
 /// safe key: lowercase letters, digits, hyphens). One partition holds the whole tree, so building
 /// it — for placement checks, "unit and everything under it", escalation chains — is one query.
 /// That suits an office's tree (tens to a few thousand units); a national tree would partition by
-/// its top-level branch. Writes are conditional on the version read.
+/// its top-level branch. Writes are conditional on the version read. A unit without an address is
+/// stored with an empty <c>Email</c> (a missing field is a corrupt row, as always).
 /// </summary>
 public sealed class TableUnitStore(TableServiceClient tables, StorageNames names) : IUnitStore
 {
@@ -43,7 +44,7 @@ public sealed class TableUnitStore(TableServiceClient tables, StorageNames names
                 ["Name"] = unit.Name,
                 ["Level"] = (int)unit.Level,
                 ["ParentId"] = unit.ParentId?.Value,
-                ["Email"] = unit.Email.Value,
+                ["Email"] = unit.Email?.Value ?? string.Empty,
             },
             expectedVersion,
             cancellationToken);
@@ -53,5 +54,5 @@ public sealed class TableUnitStore(TableServiceClient tables, StorageNames names
         e.RequiredString("Name"),
         e.Parsed("Level", e.RequiredInt("Level").ToString(System.Globalization.CultureInfo.InvariantCulture), l => UnitLevels.Parse(l)),
         e.OptionalString("ParentId") is { Length: > 0 } parent ? e.Parsed("ParentId", parent, p => UnitId.Parse(p)) : null,
-        e.Required("Email", a => EmailAddress.Parse(a)));
+        e.RequiredString("Email") is { Length: > 0 } email ? e.Parsed("Email", email, a => EmailAddress.Parse(a)) : null);
 }

@@ -3,7 +3,7 @@ using ServerlessWorkflow.Functions.Shared.Http;
 
 namespace ServerlessWorkflow.Functions.Features.Units;
 
-/// <summary><c>PUT /api/units/{unitId}</c>: a unit as the office sends it, as JSON or a form; level 1–4 as in the template.</summary>
+/// <summary><c>PUT /api/units/{unitId}</c>: a unit as the office sends it, as JSON or a form; level 1–4 as in the template; the email may be left out when the unit has none.</summary>
 public sealed record PutUnitRequest(string? Name, string? Level, string? ParentId, string? Email) : IRequestBody<PutUnitRequest>
 {
     public static bool ReadsForm => true;
@@ -36,11 +36,11 @@ public sealed record ImportUnitsRequest(string Csv) : IRequestBody<ImportUnitsRe
     }
 }
 
-/// <summary>A unit as the API shows it.</summary>
-public sealed record UnitResponse(string Id, string Name, int Level, string LevelName, string? ParentId, string Email)
+/// <summary>A unit as the API shows it; no <see cref="Email"/> when the unit has no address (its mail goes to its parent, then the office).</summary>
+public sealed record UnitResponse(string Id, string Name, int Level, string LevelName, string? ParentId, string? Email)
 {
     public static UnitResponse Of(Unit unit) =>
-        new(unit.Id.Value, unit.Name, (int)unit.Level, UnitLevels.Name(unit.Level), unit.ParentId?.Value, unit.Email.Value);
+        new(unit.Id.Value, unit.Name, (int)unit.Level, UnitLevels.Name(unit.Level), unit.ParentId?.Value, unit.Email?.Value);
 }
 
 /// <summary>A unit of the list, and whether its chain up to the top is broken (a parent missing or at the wrong level).</summary>

@@ -28,9 +28,12 @@ public static class PageStyle
         .ok{color:var(--ok)} .late,.error{color:var(--accent)} .warn{color:var(--warn)}
         .notice{border-left:4px solid var(--ok);background:#eef8f1;padding:.75rem 1rem;margin:0 0 1rem}
         .errors{border-left:4px solid var(--accent);background:#fdf0ef;padding:.75rem 1rem;margin:0 0 1rem}
+        .caution{border-left:4px solid var(--warn);background:#fff8e6;padding:.75rem 1rem;margin:.75rem 0}
+        label.choice{font-weight:400;display:flex;gap:.5rem;align-items:flex-start} input.check{width:auto;min-height:0;margin:.3rem 0 0}
         table{border-collapse:collapse;width:100%}
         th,td{border-bottom:1px solid var(--line);padding:.5rem;text-align:left;vertical-align:top}
         .scroll{overflow-x:auto}
+        @media (max-width:40rem){table.stack thead{display:none} table.stack tr{display:block;border-bottom:1px solid var(--line);padding:.5rem 0} table.stack td{display:block;border:0;padding:.1rem 0} table.stack td[data-label]::before{content:attr(data-label) ": ";font-weight:600}}
         a{color:#0b57d0}
         nav.office{display:flex;flex-wrap:wrap;gap:.25rem 1rem;align-items:center}
         nav.office a{display:inline-block;padding:.5rem 0}

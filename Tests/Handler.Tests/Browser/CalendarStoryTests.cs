@@ -117,7 +117,7 @@ public sealed class CalendarStoryTests(StorageFixture storage, BrowserFixture br
         await Assertions.Expect(office.GetByRole(AriaRole.Status)).ToContainTextAsync("Đã lưu lịch");
     }
 
-    /// <summary><see cref="BrowserFixture.AssertFitsPhoneAsync"/> for an office page: measured at 360 px once signed in.</summary>
+    /// <summary><see cref="BrowserFixture.AssertFitsPhoneAsync(string)"/> for an office page: measured at 360 px once signed in.</summary>
     private async Task AssertFitsSignedInPhoneAsync(string path)
     {
         await using var measuring = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 360, Height = 740 }, IsMobile = true });

@@ -369,8 +369,9 @@ public sealed class OfficeSessionTests(StorageFixture storage) : IAsyncLifetime
         var html = await response.Content.ReadAsStringAsync(Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("<th scope=\"row\">Đảng bộ Sở Tài chính", html, StringComparison.Ordinal);
-        Assert.DoesNotContain("<th scope=\"row\">Chi bộ Văn phòng", html, StringComparison.Ordinal);
+        var board = $"/office/directives/{registered.GetProperty("id").GetString()}/units/";
+        Assert.Contains($"<th scope=\"row\"><a href=\"{board}dang-bo-a\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain($"<th scope=\"row\"><a href=\"{board}chi-bo-b\"", html, StringComparison.Ordinal);
         Assert.Contains("Hiển thị 1/2 đơn vị.", html, StringComparison.Ordinal);
     }
 

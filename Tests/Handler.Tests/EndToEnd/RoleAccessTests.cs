@@ -34,7 +34,8 @@ public sealed class RoleAccessTests(StorageFixture storage) : IAsyncLifetime
         ["OfficeDirectives"] = [V, T], ["OfficeDirective"] = [V, T], ["NewDirective"] = [V], ["NewDirectivePost"] = [V],
         ["RegisterDirective"] = [V], ["ListDirectives"] = [V, T], ["GetDirective"] = [V, T],
         ["PutUnit"] = [V], ["ImportUnits"] = [V], ["ListUnits"] = [V, T],
-        ["OfficeOutbox"] = [V], ["ListOutbox"] = [V], ["GetEscalations"] = [V, T],
+        ["OfficeOutbox"] = [V], ["OfficeResendEmail"] = [V], ["ListOutbox"] = [V], ["GetEscalations"] = [V, T],
+        ["OfficeUnitLadder"] = [V, T], ["OfficeLadderAction"] = [V],
         ["OfficeStatistics"] = [V, T], ["GetStatistics"] = [V, T], ["ExportStatistics"] = [V, T],
         // The working-day calendar (issue 19): văn phòng keeps it; thường trực may read it and count terms.
         ["OfficeCalendar"] = [V], ["OfficeCalendarYear"] = [V], ["OfficeCalendarYearPost"] = [V],
