@@ -64,8 +64,9 @@ public sealed class DirectiveRegistry(
         await directives.CreateAsync(directive.Value, cancellationToken);
         // A task the office chose not to remind about ("không nhắc") is never looked at by the timer.
         var firstStep = rule.Policy.Steps.First();
+        var counted = RuleWith(calendar);
         await escalations.ScheduleAsync(
-            directive.Value.Tasks.Where(t => t.Remind).SelectMany(t => t.Units.Select(u => new DueEntry(new AssignmentKey(directive.Value.Id, t.Id, u), rule.ScheduledAt(firstStep, t.Deadline)))),
+            directive.Value.Tasks.Where(t => t.Remind).SelectMany(t => t.Units.Select(u => new DueEntry(new AssignmentKey(directive.Value.Id, t.Id, u), counted.ScheduledAt(firstStep, t.Deadline)))),
             cancellationToken);
         return new Registered(directive.Value, LinksFor(directive.Value), calendar);
     }
@@ -85,8 +86,11 @@ public sealed class DirectiveRegistry(
     public string BaseUrl { get; init; } = "http://localhost:7071";
 
     /// <summary>What the ladder will send for <paramref name="task"/> if its units never report, from <paramref name="registeredAt"/>; nothing for a task with "không nhắc".</summary>
-    public IReadOnlyList<ForecastStep> Forecast(DirectiveTask task, DateTimeOffset registeredAt) =>
-        task.Remind ? Ladder.Forecast(rule, task.Deadline, registeredAt) : [];
+    public IReadOnlyList<ForecastStep> Forecast(DirectiveTask task, DateTimeOffset registeredAt, WorkingCalendar calendar) =>
+        task.Remind ? Ladder.Forecast(RuleWith(calendar), task.Deadline, registeredAt) : [];
+
+    /// <summary>The ladder's rule counting with <paramref name="calendar"/>, in the days the office chose (<see cref="ICalendarSource.CountDaysIn"/>).</summary>
+    public DueRule RuleWith(WorkingCalendar calendar) => rule.With(new DayCount(calendars.CountDaysIn, calendar));
 
     /// <summary>Whether the directive is still followed: its links still work (<see cref="Directive.FollowedUntil"/>).</summary>
     public bool IsOpen(Directive directive, DateTimeOffset now) => now < directive.FollowedUntil(LinkLifetime);
@@ -134,7 +138,7 @@ public sealed class DirectiveRegistry(
 
             await escalations.ScheduleAsync(
                 directive.Tasks.Where(t => moved.Contains(t.Id)).SelectMany(t => t.Units.Select(u =>
-                    new DueEntry(new AssignmentKey(directive.Id, t.Id, u), rule.ScheduledAt(firstStep, t.Term!.DeadlineIn(after))))),
+                    new DueEntry(new AssignmentKey(directive.Id, t.Id, u), RuleWith(after).ScheduledAt(firstStep, t.Term!.DeadlineIn(after))))),
                 cancellationToken);
         }
     }

@@ -1,4 +1,5 @@
 using ServerlessWorkflow.Domain.Audit;
+using ServerlessWorkflow.Domain.Calendar;
 using ServerlessWorkflow.Domain.Common;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Submissions;
@@ -63,13 +64,15 @@ public sealed class DeadlineCheck(
     UnitRegistry units,
     IUnitLinks links,
     DueRule rule,
+    ICalendarSource calendars,
     OfficeAddresses office,
     IAuditTrail trail,
     TimeProvider time)
 {
     public const int MaxPerRun = 2000;
 
-    public DueRule Rule => rule;
+    /// <summary>The ladder's rule with the working-day calendar in force and the office's way of counting days (<see cref="DueRule.With"/>).</summary>
+    public async Task<DueRule> RuleAsync(CancellationToken cancellationToken) => rule.With(await calendars.DayCountAsync(cancellationToken));
 
     /// <summary>One run: decides what is due now and records it.</summary>
     public async Task<CheckReport> RunAsync(CancellationToken cancellationToken)
@@ -116,6 +119,7 @@ public sealed class DeadlineCheck(
     /// <summary>What a run at <paramref name="at"/> decides, without writing anything.</summary>
     public async Task<EscalationPlan> PlanAsync(DateTimeOffset at, CancellationToken cancellationToken)
     {
+        var counted = await RuleAsync(cancellationToken);
         var due = await store.DueAsync(at, MaxPerRun, cancellationToken);
         var tree = due.Count > 0 ? await units.TreeAsync(cancellationToken) : new UnitTree([]);
         var context = new Reads(store, directives, submissions, cancellationToken);
@@ -137,7 +141,7 @@ public sealed class DeadlineCheck(
             var completed = await context.CompletedAsync(directive, task, key.UnitId, at);
             var read = await store.LadderAsync(key, cancellationToken);
             var previous = completed ? PreviousStep.None : await context.PreviousAsync(read.Value);
-            var decision = Ladder.Decide(rule, task.Deadline, read.Value, previous, completed, at);
+            var decision = Ladder.Decide(counted, task.Deadline, read.Value, previous, completed, at);
             var unreachable = false;
             if (decision.Send is { } step && !Addressing.Resolve(Addressing.AudienceOf(step, key.UnitId, tree), tree, office).HasAnyone)
             {
@@ -157,9 +161,9 @@ public sealed class DeadlineCheck(
             .GroupBy(s => (s.Directive.Id, s.Step, Audience: Addressing.AudienceOf(s.Step, s.Ladder.Key.UnitId, tree)))
             .SelectMany(g => g.OrderBy(s => s.Task.Id.Value, StringComparer.Ordinal).ThenBy(s => tree.Find(s.Ladder.Key.UnitId)?.Name ?? s.Ladder.Key.UnitId.Value, VietnameseCollation.Instance)
                 .Chunk(IEscalationStore.MaxLaddersPerRecording)
-                .Select(chunk => Compose(g.Key.Step, g.Key.Audience, chunk[0].Directive, [.. chunk.Select(c => (c.Ladder.Key, c.Task))], tree, at)))
+                .Select(chunk => Compose(counted, g.Key.Step, g.Key.Audience, chunk[0].Directive, [.. chunk.Select(c => (c.Ladder.Key, c.Task))], tree, at)))
             .ToList();
-        return new EscalationPlan(at, ladders, emails, await PlanDigestAsync(at, context, cancellationToken));
+        return new EscalationPlan(at, ladders, emails, await PlanDigestAsync(counted, at, context, cancellationToken));
     }
 
     /// <summary>
@@ -191,7 +195,7 @@ public sealed class DeadlineCheck(
     }
 
     /// <summary>The email of <paramref name="step"/> for <paramref name="assignments"/> of <paramref name="directive"/>, meant for <paramref name="audience"/>, addressed as the tree and settings say now.</summary>
-    internal DecidedEmail Compose(LadderStep step, Audience audience, Directive directive, IReadOnlyList<(AssignmentKey Key, DirectiveTask Task)> assignments, UnitTree tree, DateTimeOffset at)
+    internal DecidedEmail Compose(DueRule counted, LadderStep step, Audience audience, Directive directive, IReadOnlyList<(AssignmentKey Key, DirectiveTask Task)> assignments, UnitTree tree, DateTimeOffset at)
     {
         var recipients = Addressing.Resolve(audience, tree, office);
         var keys = assignments.Select(a => a.Key).ToList();
@@ -206,9 +210,9 @@ public sealed class DeadlineCheck(
             Audience = audience,
             To = recipients.To,
             Cc = recipients.Cc,
-            Content = Emails.For(step, directive, lines, recipients, at, link),
+            Content = Emails.For(step, directive, lines, recipients, at, link, counted.Days),
             CreatedAt = at,
-            ExpiresAt = step.Rung == Rung.Reminder ? assignments.Min(a => rule.ReminderWindowEnds(step, a.Task.Deadline)) : null,
+            ExpiresAt = step.Rung == Rung.Reminder ? assignments.Min(a => counted.ReminderWindowEnds(step, a.Task.Deadline)) : null,
         };
         return new DecidedEmail(entry, directive, lines);
     }
@@ -259,11 +263,11 @@ public sealed class DeadlineCheck(
     }
 
     /// <summary>The office's digest for the Vietnam day of <paramref name="at"/>, once its moment has come, when something is overdue or late in a directive still followed; none otherwise or when already decided.</summary>
-    private async Task<OutboxEntry?> PlanDigestAsync(DateTimeOffset at, Reads context, CancellationToken cancellationToken)
+    private async Task<OutboxEntry?> PlanDigestAsync(DueRule counted, DateTimeOffset at, Reads context, CancellationToken cancellationToken)
     {
         var today = VietnamTime.DateOf(at);
         var id = $"digest-{today:yyyy-MM-dd}";
-        if (at < rule.DigestAt(today) || office.Office is not { } officeAddress
+        if (at < counted.DigestAt(today) || office.Office is not { } officeAddress
             || await store.EmailAsync(OutboxEntry.OfficeScope, id, cancellationToken) is not null)
         {
             return null;
@@ -284,7 +288,7 @@ public sealed class DeadlineCheck(
             {
                 foreach (var unitId in task.Units)
                 {
-                    var standing = AssignmentStanding.Evaluate(task.Deadline, versions[(task.Id, unitId)], at);
+                    var standing = AssignmentStanding.Evaluate(task.Deadline, versions[(task.Id, unitId)], at, counted.Days);
                     if (standing.State is AssignmentState.Overdue or AssignmentState.SubmittedLate)
                     {
                         var reach = Addressing.Resolve(Audience.Unit(unitId), tree, office);
@@ -303,7 +307,7 @@ public sealed class DeadlineCheck(
                 Step = "digest",
                 Audience = Audience.Office,
                 To = [officeAddress],
-                Content = Emails.Digest(today, lines),
+                Content = Emails.Digest(today, lines, counted.Days),
                 CreatedAt = at,
             };
     }

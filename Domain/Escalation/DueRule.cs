@@ -1,3 +1,4 @@
+using ServerlessWorkflow.Domain.Calendar;
 using ServerlessWorkflow.Domain.Time;
 
 namespace ServerlessWorkflow.Domain.Escalation;
@@ -20,21 +21,55 @@ namespace ServerlessWorkflow.Domain.Escalation;
 /// A reminder is worth sending only until the next reminder's moment (or the deadline): an earlier
 /// one due at the same time is skipped, and none is sent once the deadline has passed.
 /// <para>Every moment comes out of <see cref="ScheduledAt(Deadline, int, int)"/>, the one place
-/// where days are counted and the send hour is placed: a working-day calendar (days overdue in
-/// working days, sends moved off days off) plugs in there, and nowhere else.</para>
+/// where days are counted and the send hour is placed. With the working-day calendar
+/// (<see cref="With"/>), days overdue and the gaps between steps are counted in working days (or in
+/// calendar days, as the office chose: <see cref="DayCount.Unit"/>), and no moment falls on a day
+/// off: a step or the digest goes at the send hour of the next working day, a reminder at the send
+/// hour of the working day before (all in Vietnam time) — unless the office chose
+/// <see cref="EscalationPolicy.SendOnDaysOff"/>. Without a calendar (tests of the ladder alone),
+/// calendar days, every day.</para>
 /// </summary>
-public sealed class DueRule(EscalationPolicy policy)
+public sealed class DueRule(EscalationPolicy policy, DayCount? days = null)
 {
     public EscalationPolicy Policy => policy;
+
+    /// <summary>How days are counted and which days are off; none: calendar days, every day a sending day.</summary>
+    public DayCount? Days => days;
+
+    /// <summary>This rule counting with <paramref name="count"/>: the calendar in force and the office's choice of working or calendar days.</summary>
+    public DueRule With(DayCount count) => new(policy, count);
 
     /// <summary>
     /// The scheduled moment of a step <paramref name="daysOverdue"/> days after <paramref name="deadline"/>'s
     /// last day (day 1 is the first day late; −3 is three days before the last day), at
-    /// <paramref name="sendHour"/> o'clock, Vietnam time. Today in calendar days.
+    /// <paramref name="sendHour"/> o'clock, Vietnam time: counted in working days with the calendar
+    /// (a step on the n-th working day after the last day, a reminder on the n-th working day before
+    /// it), or in calendar days and then moved off days off (a step later, a reminder earlier).
     /// </summary>
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822:Mark members as static", Justification = "The calendar plugs in here: a working-day calendar will be instance state.")]
-    public DateTimeOffset ScheduledAt(Deadline deadline, int daysOverdue, int sendHour) =>
-        VietnamTime.StartOf(deadline.LastDay.AddDays(daysOverdue)).AddHours(sendHour);
+    public DateTimeOffset ScheduledAt(Deadline deadline, int daysOverdue, int sendHour)
+    {
+        if (days is not { } count || (policy.SendOnDaysOff && count.Unit == DayUnit.CalendarDays))
+        {
+            return VietnamTime.StartOf(deadline.LastDay.AddDays(daysOverdue)).AddHours(sendHour);
+        }
+
+        var calendar = count.Calendar;
+        var inWorkingDays = count.Unit == DayUnit.WorkingDays;
+        return daysOverdue switch
+        {
+            > 0 when inWorkingDays => calendar.NthWorkingDayAfterAt(deadline, daysOverdue, sendHour),
+            > 0 => calendar.NextSendTime(VietnamTime.AtHour(deadline.LastDay.AddDays(daysOverdue), sendHour), sendHour),
+            < 0 when inWorkingDays => calendar.NthWorkingDayBeforeAt(deadline, -daysOverdue, sendHour),
+            _ => calendar.SendTimeOnOrBefore(deadline.LastDay.AddDays(daysOverdue), sendHour),
+        };
+    }
+
+    /// <summary>Whether anything of the ladder may be sent at <paramref name="now"/>: not on a day off (Vietnam time).</summary>
+    public bool SendsOn(DateTimeOffset now) => days is not { } count || policy.SendOnDaysOff || count.Calendar.IsWorkingDay(VietnamTime.DateOf(now));
+
+    /// <summary>When sending may start again after a day off: the send hour of the next working day (Vietnam).</summary>
+    public DateTimeOffset NextSendingMoment(DateTimeOffset now) =>
+        days is { } count ? count.Calendar.NextSendTime(now, policy.SendHour) : now;
 
     /// <summary>The scheduled moment of <paramref name="step"/> for <paramref name="deadline"/>.</summary>
     public DateTimeOffset ScheduledAt(LadderStep step, Deadline deadline) =>
@@ -68,6 +103,7 @@ public sealed class DueRule(EscalationPolicy policy)
     public DateTimeOffset ReminderWindowEnds(LadderStep reminder, Deadline deadline) =>
         policy.Reminders.Where(r => r.Days < reminder.Days).Select(r => ScheduledAt(r, deadline)).Append(deadline.PassesAt).Min();
 
-    /// <summary>The moment of the office's digest on Vietnam day <paramref name="day"/>.</summary>
-    public DateTimeOffset DigestAt(DateOnly day) => ScheduledAt(Deadline.EndOfDay(day), 0, policy.SendHour);
+    /// <summary>The moment of the office's digest on Vietnam day <paramref name="day"/>: its send hour; on a day off, none that day (the next working day's).</summary>
+    public DateTimeOffset DigestAt(DateOnly day) =>
+        days is { } count && !policy.SendOnDaysOff ? count.Calendar.NextSendTime(VietnamTime.StartOf(day), policy.SendHour) : VietnamTime.StartOf(day).AddHours(policy.SendHour);
 }

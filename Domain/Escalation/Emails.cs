@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
+using ServerlessWorkflow.Domain.Calendar;
 using ServerlessWorkflow.Domain.Common;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Time;
@@ -37,17 +38,18 @@ public static class Emails
     /// <summary>Encodes markup characters; Vietnamese letters stay letters, so the HTML reads as the text does.</summary>
     private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
 
-    /// <summary>The email of <paramref name="step"/> for the assignments in <paramref name="lines"/>, going to <paramref name="recipients"/>; <paramref name="link"/> is the unit's own page, for the unit's emails.</summary>
-    public static EmailContent For(LadderStep step, Directive directive, IReadOnlyList<EmailLine> lines, Recipients recipients, DateTimeOffset now, string? link) =>
+    /// <summary>The email of <paramref name="step"/> for the assignments in <paramref name="lines"/>, going to <paramref name="recipients"/>; <paramref name="link"/> is the unit's own page, for the unit's emails;
+    /// <paramref name="days"/> counts how late or how near (working days with the calendar, as the board does; none: calendar days).</summary>
+    public static EmailContent For(LadderStep step, Directive directive, IReadOnlyList<EmailLine> lines, Recipients recipients, DateTimeOffset now, string? link, DayCount? days = null) =>
         step.Rung switch
         {
-            Rung.Step2 => ToParent(directive, lines, recipients, now),
-            Rung.Step3 => ToCommittees(directive, lines, recipients, now),
-            _ => ToUnit(directive, lines, recipients, now, link),
+            Rung.Step2 => ToParent(directive, lines, recipients, now, days),
+            Rung.Step3 => ToCommittees(directive, lines, recipients, now, days),
+            _ => ToUnit(directive, lines, recipients, now, link, days),
         };
 
     /// <summary>A reminder before the deadline, step 1 after it, or the office's own reminder: to the unit (or whoever takes its mail), about its own tasks.</summary>
-    private static EmailContent ToUnit(Directive directive, IReadOnlyList<EmailLine> lines, Recipients recipients, DateTimeOffset now, string? link)
+    private static EmailContent ToUnit(Directive directive, IReadOnlyList<EmailLine> lines, Recipients recipients, DateTimeOffset now, string? link, DayCount? days)
     {
         var first = lines[0];
         var late = first.Task.Deadline.HasPassed(now);
@@ -57,14 +59,14 @@ public static class Emails
             var task = first.Task;
             paragraphs.Add($"{Source(directive)}, đơn vị được giao nhiệm vụ: {task.Title}{(late ? $", hạn hết ngày {task.Deadline.Display}" : string.Empty)}.");
             paragraphs.Add(late
-                ? $"Đến nay nhiệm vụ đã quá hạn {Days(task.Deadline.DaysOverdue(now))} ngày mà đơn vị chưa báo cáo hoàn thành."
-                : $"Hạn hoàn thành: hết ngày {task.Deadline.Display} (còn {Days(Math.Max(0, task.Deadline.DaysLeft(now)))} ngày).");
+                ? $"Đến nay nhiệm vụ đã quá hạn {Overdue(task.Deadline, now, days)} mà đơn vị chưa báo cáo hoàn thành."
+                : $"Hạn hoàn thành: hết ngày {task.Deadline.Display} (còn {Left(task.Deadline, now, days)}).");
         }
         else
         {
             paragraphs.Add($"{Source(directive)}, đơn vị được giao các nhiệm vụ sau{(late ? " và chưa báo cáo hoàn thành" : string.Empty)}:");
             paragraphs.AddRange(lines.Select(l => $"  - {l.Task.Title}: hạn hết ngày {l.Task.Deadline.Display}, " +
-                (late ? $"đã quá hạn {Days(l.Task.Deadline.DaysOverdue(now))} ngày." : $"còn {Days(Math.Max(0, l.Task.Deadline.DaysLeft(now)))} ngày.")));
+                (late ? $"đã quá hạn {Overdue(l.Task.Deadline, now, days)}." : $"còn {Left(l.Task.Deadline, now, days)}.")));
         }
 
         paragraphs.Add(late
@@ -73,7 +75,7 @@ public static class Emails
         var unitName = first.UnitName;
         var subject = (late, lines.Count) switch
         {
-            (true, 1) => $"Quá hạn {Days(first.Task.Deadline.DaysOverdue(now))} ngày: {first.Task.Title} — hạn {first.Task.Deadline.Display}",
+            (true, 1) => $"Quá hạn {Overdue(first.Task.Deadline, now, days)}: {first.Task.Title} — hạn {first.Task.Deadline.Display}",
             (true, _) => $"Quá hạn {Days(lines.Count)} nhiệm vụ: Công văn số {directive.Number}",
             (false, 1) => $"Nhắc hạn: {first.Task.Title} — hạn {first.Task.Deadline.Display}",
             _ => $"Nhắc hạn {Days(lines.Count)} nhiệm vụ: Công văn số {directive.Number}",
@@ -94,12 +96,12 @@ public static class Emails
     }
 
     /// <summary>Step 2: to the parent (the office in copy) about all its late sub-units; to the office when there is no parent to tell.</summary>
-    private static EmailContent ToParent(Directive directive, IReadOnlyList<EmailLine> lines, Recipients recipients, DateTimeOffset now)
+    private static EmailContent ToParent(Directive directive, IReadOnlyList<EmailLine> lines, Recipients recipients, DateTimeOffset now, DayCount? days)
     {
         var first = lines[0];
         var units = lines.Select(l => l.UnitId).Distinct().Count();
         var subject = lines.Count == 1
-            ? $"Đơn vị trực thuộc quá hạn {Days(first.Task.Deadline.DaysOverdue(now))} ngày: {first.UnitName} — {first.Task.Title}"
+            ? $"Đơn vị trực thuộc quá hạn {Overdue(first.Task.Deadline, now, days)}: {first.UnitName} — {first.Task.Title}"
             : $"{Days(units)} đơn vị trực thuộc quá hạn — Công văn số {directive.Number}";
         var paragraphs = new List<string>();
         if (recipients.Redirect == Redirect.ParentToOffice)
@@ -112,11 +114,11 @@ public static class Emails
             : $"{Source(directive)}, các đơn vị trực thuộc sau chưa báo cáo hoàn thành nhiệm vụ được giao:");
         if (lines.Count == 1)
         {
-            paragraphs.Add($"Đến nay đơn vị đã quá hạn {Days(first.Task.Deadline.DaysOverdue(now))} ngày mà chưa báo cáo hoàn thành.");
+            paragraphs.Add($"Đến nay đơn vị đã quá hạn {Overdue(first.Task.Deadline, now, days)} mà chưa báo cáo hoàn thành.");
         }
         else
         {
-            paragraphs.AddRange(lines.Select(l => LateUnit(l, now) + (l.ChainBroken ? " — không xác định được đơn vị cấp trên" : string.Empty) + "."));
+            paragraphs.AddRange(lines.Select(l => LateUnit(l, now, days) + (l.ChainBroken ? " — không xác định được đơn vị cấp trên" : string.Empty) + "."));
         }
 
         var broken = lines.Any(l => l.ChainBroken);
@@ -129,12 +131,12 @@ public static class Emails
     }
 
     /// <summary>Step 3: one summary per directive and run for the standing and inspection committees, the late units listed.</summary>
-    private static EmailContent ToCommittees(Directive directive, IReadOnlyList<EmailLine> lines, Recipients recipients, DateTimeOffset now)
+    private static EmailContent ToCommittees(Directive directive, IReadOnlyList<EmailLine> lines, Recipients recipients, DateTimeOffset now, DayCount? days)
     {
         var first = lines[0];
         var units = lines.Select(l => l.UnitId).Distinct().Count();
         var subject = lines.Count == 1
-            ? $"Đề xuất nhắc nhở, phê bình: {first.UnitName} quá hạn {Days(first.Task.Deadline.DaysOverdue(now))} ngày — {first.Task.Title}"
+            ? $"Đề xuất nhắc nhở, phê bình: {first.UnitName} quá hạn {Overdue(first.Task.Deadline, now, days)} — {first.Task.Title}"
             : $"Đề xuất nhắc nhở, phê bình: {Days(units)} đơn vị quá hạn — Công văn số {directive.Number}";
         var paragraphs = new List<string>();
         if (recipients.Redirect == Redirect.CommitteesToOffice)
@@ -145,12 +147,12 @@ public static class Emails
         if (lines.Count == 1)
         {
             paragraphs.Add($"{Source(directive)}, {first.UnitName} được giao nhiệm vụ: {first.Task.Title}, hạn hết ngày {first.Task.Deadline.Display}.");
-            paragraphs.Add($"Đến nay đơn vị đã quá hạn {Days(first.Task.Deadline.DaysOverdue(now))} ngày, đã được nhắc và đôn đốc qua đơn vị cấp trên nhưng chưa báo cáo hoàn thành.");
+            paragraphs.Add($"Đến nay đơn vị đã quá hạn {Overdue(first.Task.Deadline, now, days)}, đã được nhắc và đôn đốc qua đơn vị cấp trên nhưng chưa báo cáo hoàn thành.");
         }
         else
         {
             paragraphs.Add($"{Source(directive)}, các đơn vị sau đã được nhắc và đôn đốc qua đơn vị cấp trên nhưng chưa báo cáo hoàn thành:");
-            paragraphs.AddRange(lines.Select(l => LateUnit(l, now) + "."));
+            paragraphs.AddRange(lines.Select(l => LateUnit(l, now, days) + "."));
         }
 
         paragraphs.Add("Văn phòng Đảng ủy đề xuất nhắc nhở, phê bình theo quy định; đề nghị Ủy ban Kiểm tra giám sát việc thực hiện.");
@@ -158,7 +160,7 @@ public static class Emails
     }
 
     /// <summary>The office's daily digest: overdue and late units by task; units without an address, and whose chain upward is broken, are named.</summary>
-    public static EmailContent Digest(DateOnly day, IReadOnlyList<DigestLine> lines)
+    public static EmailContent Digest(DateOnly day, IReadOnlyList<DigestLine> lines, DayCount? days = null)
     {
         var overdue = lines.Count(l => l.Overdue);
         var subject = $"Tổng hợp ngày {VietnamTime.Format(day)}: {Days(overdue)} đơn vị quá hạn, {Days(lines.Count - overdue)} đơn vị hoàn thành muộn";
@@ -168,7 +170,7 @@ public static class Emails
             var first = group.First();
             paragraphs.Add($"Công văn số {first.Directive.Number} — {first.Task.Title} (hạn {first.Task.Deadline.Display}):");
             paragraphs.AddRange(group.Select(l =>
-                $"  - {l.Unit?.Name ?? l.UnitId.Value}: {(l.Overdue ? "quá hạn" : "hoàn thành muộn")} {Days(l.DaysLate)} ngày" +
+                $"  - {l.Unit?.Name ?? l.UnitId.Value}: {(l.Overdue ? "quá hạn" : "hoàn thành muộn")} {Days(l.DaysLate)} {days?.UnitName ?? "ngày"}" +
                 (l.BrokenChain ? " (không xác định được đơn vị cấp trên: nhắc nhở được gửi về Văn phòng)" : string.Empty) +
                 (l.Overdue ? l.Reach.Redirect switch
                 {
@@ -198,9 +200,17 @@ public static class Emails
 
     private static string Days(int n) => n.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>"3 ngày làm việc" (or "3 ngày" in calendar days): how late at <paramref name="now"/>, counted as the board counts.</summary>
+    private static string Overdue(Deadline deadline, DateTimeOffset now, DayCount? days) =>
+        days is { } count ? $"{Days(count.DaysOverdue(deadline, now))} {count.UnitName}" : $"{Days(deadline.DaysOverdue(now))} ngày";
+
+    /// <summary>"2 ngày làm việc" (or "2 ngày"): how many days are left before the deadline's last day, counted as the board counts.</summary>
+    private static string Left(Deadline deadline, DateTimeOffset now, DayCount? days) =>
+        days is { } count ? $"{Days(Math.Max(0, count.DaysLeft(deadline, now)))} {count.UnitName}" : $"{Days(Math.Max(0, deadline.DaysLeft(now)))} ngày";
+
     /// <summary>A late unit in a list of step 2 or 3: "  - Chi bộ Văn phòng: Nhiệm vụ số 1 (hạn 25/02/2026), quá hạn 301 ngày".</summary>
-    private static string LateUnit(EmailLine line, DateTimeOffset now) =>
-        $"  - {line.UnitName}: {line.Task.Title} (hạn {line.Task.Deadline.Display}), quá hạn {Days(line.Task.Deadline.DaysOverdue(now))} ngày";
+    private static string LateUnit(EmailLine line, DateTimeOffset now, DayCount? days) =>
+        $"  - {line.UnitName}: {line.Task.Title} (hạn {line.Task.Deadline.Display}), quá hạn {Overdue(line.Task.Deadline, now, days)}";
 
     private static EmailContent Compose(string subject, string salutation, IReadOnlyList<string> paragraphs, string? link)
     {

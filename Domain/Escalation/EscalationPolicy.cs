@@ -91,6 +91,12 @@ public sealed record EscalationPolicy
     /// <summary>The hour of the Vietnam day at which reminders, steps and the digest go out.</summary>
     public int SendHour { get; init; } = 7;
 
+    /// <summary>
+    /// Whether the ladder also sends on days off (weekends, holidays) — as it did before the
+    /// working-day calendar; by default nothing goes out on a day off (<see cref="DueRule"/>).
+    /// </summary>
+    public bool SendOnDaysOff { get; init; }
+
     /// <summary>The reminders, earliest first (3 days before, then 1).</summary>
     public IReadOnlyList<LadderStep> Reminders =>
         [.. RemindersDaysBefore.Where(d => d > 0).Distinct().OrderDescending().Select(LadderStep.Reminder)];

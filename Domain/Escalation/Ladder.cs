@@ -81,6 +81,12 @@ public static class Ladder
             return LadderDecision.Nothing;
         }
 
+        if (!rule.SendsOn(now))
+        {
+            // A day off (Vietnam time): nothing goes out today; the ladder is looked at again at the next working day's send hour.
+            return new LadderDecision(null, [], rule.NextSendingMoment(now));
+        }
+
         var held = ladder.Hold is { } hold && ladder.IsHeld(rule, now) ? hold.Through : (DateOnly?)null;
         var open = rule.Policy.Steps.Where(s => !ladder.Has(s)).ToList();
         var skip = new List<LadderStep>();

@@ -36,8 +36,6 @@ public sealed class LadderDesk(
     public const int MaxNoteLength = 300;
     private const int Attempts = 3;
 
-    private DueRule Rule => check.Rule;
-
     public async Task<Result<UnitLadders>> ViewAsync(string? directiveId, string? unitId, CancellationToken cancellationToken)
     {
         var directive = DirectiveId.Parse(directiveId).IsSuccess ? await directives.GetAsync(DirectiveId.Parse(directiveId).Value, cancellationToken) : null;
@@ -52,6 +50,7 @@ public sealed class LadderDesk(
         var versions = await submissions.ListAsync(directive.Id, unit.Value, cancellationToken);
         var ladders = (await store.LaddersAsync(directive.Id, cancellationToken)).ToDictionary(l => l.Key);
         var emails = (await store.OutboxAsync(directive.Id.Value, cancellationToken)).Where(e => e.Assignments.Any(a => a.UnitId == unit.Value)).ToList();
+        var rule = await check.RuleAsync(cancellationToken);
         var tasks = new List<TaskLadder>();
         foreach (var task in directive.Tasks.Where(t => t.Units.Contains(unit.Value)))
         {
@@ -59,7 +58,7 @@ public sealed class LadderDesk(
             var ladder = ladders.GetValueOrDefault(key) ?? LadderState.Empty(key);
             var standing = AssignmentStanding.Evaluate(task.Deadline, versions.Where(v => v.TaskId == task.Id), now);
             var completed = standing.State is AssignmentState.SubmittedOnTime or AssignmentState.SubmittedLate;
-            (LadderStep? next, DateTimeOffset? at) = completed || !task.Remind ? (null, null) : Ladder.Upcoming(Rule, task.Deadline, ladder, Previous(ladder, emails), now);
+            (LadderStep? next, DateTimeOffset? at) = completed || !task.Remind ? (null, null) : Ladder.Upcoming(rule, task.Deadline, ladder, Previous(ladder, emails), now);
             tasks.Add(new TaskLadder(task, standing, ladder, EscalationHistory.Of(ladder, emails.Where(e => e.Carries(key))), next, at));
         }
 
@@ -77,18 +76,19 @@ public sealed class LadderDesk(
 
         var (directive, task, key) = found.Value;
         var tree = await units.TreeAsync(cancellationToken);
+        var rule = await check.RuleAsync(cancellationToken);
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
             var now = time.GetUtcNow();
             var ladder = await store.LadderAsync(key, cancellationToken);
-            var manual = Ladder.Manual(Rule, task.Deadline, ladder.Value, await CompletedAsync(directive, task, key.UnitId, now, cancellationToken), now);
+            var manual = Ladder.Manual(rule, task.Deadline, ladder.Value, await CompletedAsync(directive, task, key.UnitId, now, cancellationToken), now);
             if (!manual.IsSuccess)
             {
                 return manual.Error!;
             }
 
             var (step, skip) = manual.Value;
-            var email = check.Compose(step, Audience.Unit(key.UnitId), directive, [(key, task)], tree, now).Entry;
+            var email = check.Compose(rule, step, Audience.Unit(key.UnitId), directive, [(key, task)], tree, now).Entry;
             if (email.To.Count == 0)
             {
                 return Error.Conflict("no-recipient", "Không gửi được: đơn vị, đơn vị cấp trên và Văn phòng đều chưa có địa chỉ thư điện tử.");
@@ -191,7 +191,7 @@ public sealed class LadderDesk(
             var assignments = email.Assignments.Where(k => directive.FindTask(k.TaskId) is not null).Select(k => (Key: k, Task: directive.FindTask(k.TaskId)!)).ToList();
             if (assignments.Count > 0)
             {
-                var fresh = check.Compose(step, email.Audience, directive, assignments, tree, now).Entry;
+                var fresh = check.Compose(await check.RuleAsync(cancellationToken), step, email.Audience, directive, assignments, tree, now).Entry;
                 again = email with { To = fresh.To, Cc = fresh.Cc, Content = fresh.Content };
             }
         }

@@ -32,6 +32,9 @@ public sealed class EscalationOptions
 
     public int SendHour { get; set; } = 7;
 
+    /// <summary><c>Escalation__SendOnDaysOff</c>: true sends reminders, steps and the digest on weekends and holidays too (as before the working-day calendar); default false: the next working day.</summary>
+    public bool SendOnDaysOff { get; set; }
+
     public string? Recipients { get; set; }
 
     /// <summary>
@@ -85,6 +88,7 @@ public static class CheckDeadlinesFeature
                     Step2DaysOverdue = o.Step2DaysOverdue,
                     Step3DaysOverdue = o.Step3DaysOverdue,
                     SendHour = o.SendHour,
+                    SendOnDaysOff = o.SendOnDaysOff,
                 };
             })
             .AddSingleton(sp => new DueRule(sp.GetRequiredService<EscalationPolicy>()))

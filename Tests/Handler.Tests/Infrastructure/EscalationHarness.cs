@@ -27,7 +27,12 @@ public sealed class EscalationHarness(string storageConnectionString) : IAsyncDi
     {
     }
 
-    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 2, 20, 9, 0, 0, Vn));
+    /// <summary>The handler's clock: 20/02/2026 09:00 (Vietnam) unless a test starts it earlier with <see cref="StartClockAt"/> before anything runs.</summary>
+    public FakeTimeProvider Clock { get; private set; } = new(new DateTimeOffset(2026, 2, 20, 9, 0, 0, Vn));
+
+    /// <summary>Starts the clock at <paramref name="at"/> instead (a fake clock only moves forward); before <see cref="StartAsync"/>.</summary>
+    public void StartClockAt(DateTimeOffset at) =>
+        Clock = _app is null ? new FakeTimeProvider(at) : throw new InvalidOperationException("The handler has started with the clock it has.");
 
     public SendGridStub SendGrid { get; private set; } = null!;
 
@@ -40,6 +45,11 @@ public sealed class EscalationHarness(string storageConnectionString) : IAsyncDi
         ["Email:From"] = "Văn phòng Đảng ủy <no-reply@example.invalid>",
         ["Email:Office"] = "vanphong@example.invalid",
         ["Escalation:Recipients"] = "btv@example.invalid, ubkt@example.invalid",
+
+        // The ladder's mechanics in calendar days, any day of the week: the working-day calendar's own
+        // effect on the ladder is WorkingDayLadderTests' subject (they remove these two).
+        ["Calendar:CountDaysIn"] = "calendar-days",
+        ["Escalation:SendOnDaysOff"] = "true",
     };
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
