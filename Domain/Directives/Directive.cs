@@ -63,8 +63,15 @@ public static class TaskKinds
     };
 }
 
-/// <summary>One task of a directive: what, of which kind, by when, and which units must do it.</summary>
-public sealed record DirectiveTask(TaskId Id, string Title, TaskKind Kind, Deadline Deadline, IReadOnlyList<UnitId> Units);
+/// <summary>One task of a directive: what, of which kind, by when, and which units must do it; a statistics task also its template and rules.</summary>
+public sealed record DirectiveTask(TaskId Id, string Title, TaskKind Kind, Deadline Deadline, IReadOnlyList<UnitId> Units)
+{
+    /// <summary>A statistics task's template, rules and coverage; null for a confirmation task (and for statistics tasks registered before templates were per task: 643).</summary>
+    public Statistics.StatisticsSpec? Statistics { get; init; }
+
+    /// <summary>What a statistics task asks for: its own, or 643's as every statistics task asked before.</summary>
+    public Statistics.StatisticsSpec StatisticsOrDefault => Statistics ?? ServerlessWorkflow.Domain.Statistics.StatisticsSpec.Official643;
+}
 
 /// <summary>A registered directive (công văn): its number, date, issuer, subject and tasks.</summary>
 public sealed record Directive(

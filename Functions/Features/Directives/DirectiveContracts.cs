@@ -14,21 +14,45 @@ public sealed record RegisterDirectiveRequest(string? Number, string? IssuedOn, 
     : IRequestBody<RegisterDirectiveRequest>
 {
     public DirectiveInput ToInput() =>
-        new(Number, IssuedOn, Issuer, Subject, Tasks?.Select(t => new TaskInput(t?.Title, t?.Kind, t?.Deadline, t?.Units)).ToList());
+        new(Number, IssuedOn, Issuer, Subject, Tasks?.Select(t => new TaskInput(t?.Title, t?.Kind, t?.Deadline, t?.Units) { Statistics = t?.ToStatistics() }).ToList());
 }
 
-/// <summary>One task of a directive being registered: what, of which kind (<c>confirmation</c> or <c>statistics</c>), by when, for which units.</summary>
-public sealed record TaskRequest(string? Title, string? Kind, string? Deadline, IReadOnlyList<string>? Units);
+/// <summary>
+/// One task of a directive being registered: what, of which kind (<c>confirmation</c> or <c>statistics</c>), by when, for which units;
+/// a statistics task also its template (<c>643</c>, or the id <c>POST /api/templates</c> gave for the office's file), its rules and
+/// whether a unit's figures cover its branch (<c>branch</c>, as in 643) or the unit alone (<c>unit</c>). Left out: 643's.
+/// </summary>
+public sealed record TaskRequest(string? Title, string? Kind, string? Deadline, IReadOnlyList<string>? Units)
+{
+    public string? Template { get; init; }
+
+    public RulesRequest? Rules { get; init; }
+
+    public string? Coverage { get; init; }
+
+    public StatisticsInput? ToStatistics() =>
+        Template is null && Rules is null && Coverage is null ? null
+        : new StatisticsInput(Template, Rules?.Bounds?.Select(b => (b?.Row ?? 0, b?.Max ?? 0)).ToList(), Rules?.Totals, Rules?.Blanks, Coverage);
+}
+
+/// <summary>A statistics task's rules: rows that may not exceed another row of the same column (1-based, as the template lists them), totals checked as sums, blank cells <c>zero</c> or <c>required</c>.</summary>
+public sealed record RulesRequest(IReadOnlyList<BoundRequest>? Bounds, bool? Totals, string? Blanks);
+
+/// <summary>Row <see cref="Row"/> may not exceed row <see cref="Max"/> in any column.</summary>
+public sealed record BoundRequest(int Row, int Max);
+
+/// <summary>Something the office should know about a task it registered (the directive was created all the same).</summary>
+public sealed record WarningResponse(string TaskId, string Code, string Message);
 
 /// <summary>A directive just registered: its ids, and one link per assigned unit to hand out.</summary>
 public sealed record RegisteredDirective(
-    string Id, string Number, string IssuedOn, string Issuer, string Subject, IReadOnlyList<RegisteredTask> Tasks, IReadOnlyList<UnitLinkResponse> Links);
+    string Id, string Number, string IssuedOn, string Issuer, string Subject, IReadOnlyList<RegisteredTask> Tasks, IReadOnlyList<UnitLinkResponse> Links, IReadOnlyList<WarningResponse> Warnings);
 
-/// <summary>A task as registered: its deadline as an ISO date (the end of that Vietnam day) and as the instant it passes.</summary>
-public sealed record RegisteredTask(string Id, string Title, TaskKind Kind, string Deadline, DateTimeOffset DeadlineAt, IReadOnlyList<string> Units)
+/// <summary>A task as registered: its deadline as an ISO date (the end of that Vietnam day) and as the instant it passes; a statistics task's template.</summary>
+public sealed record RegisteredTask(string Id, string Title, TaskKind Kind, string Deadline, DateTimeOffset DeadlineAt, IReadOnlyList<string> Units, string? Template)
 {
     public static RegisteredTask Of(DirectiveTask t) =>
-        new(t.Id.Value, t.Title, t.Kind, WireFormat.Deadline(t.Deadline), t.Deadline.PassesAt, t.Units.Select(u => u.Value).ToList());
+        new(t.Id.Value, t.Title, t.Kind, WireFormat.Deadline(t.Deadline), t.Deadline.PassesAt, t.Units.Select(u => u.Value).ToList(), t.Kind == TaskKind.Statistics ? t.StatisticsOrDefault.Template.Value : null);
 }
 
 /// <summary>A unit's own link to its page for the directive.</summary>

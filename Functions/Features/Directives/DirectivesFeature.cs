@@ -35,6 +35,7 @@ public static class DirectivesFeature
             {
                 LinkLifetime = sp.GetRequiredService<IOptions<UnitLinkOptions>>().Value.LifetimeAfterLastDeadline,
                 BaseUrl = sp.GetRequiredService<IOptions<UnitLinkOptions>>().Value.BaseUrl?.ToString() ?? "http://localhost:7071",
+                Templates = sp.GetService<Domain.Statistics.ReportTemplates>(),
             });
 
     public static IEndpointRouteBuilder MapDirectives(this IEndpointRouteBuilder app)
@@ -63,7 +64,8 @@ public static class DirectivesFeature
             d.Issuer,
             d.Subject,
             d.Tasks.Select(RegisteredTask.Of).ToList(),
-            registered.Value.Links.Select(l => new UnitLinkResponse(l.UnitId.Value, UnitLinks.UnitUrl(request, links.Value, l.Token))).ToList()));
+            registered.Value.Links.Select(l => new UnitLinkResponse(l.UnitId.Value, UnitLinks.UnitUrl(request, links.Value, l.Token))).ToList(),
+            registered.Value.Warnings.Select(w => new WarningResponse(w.Task.Value, w.Code, w.Message)).ToList()));
     }
 
     private static async Task<Ok<List<DirectiveSummary>>> ListAsync(IDirectiveStore store, CancellationToken cancellationToken) =>

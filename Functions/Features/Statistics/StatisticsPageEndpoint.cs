@@ -1,44 +1,106 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Statistics;
 using ServerlessWorkflow.Domain.Units;
 using ServerlessWorkflow.Functions.Hosting.Security;
 using ServerlessWorkflow.Functions.Shared.Http;
 using ServerlessWorkflow.Functions.Shared.Pages;
+using ServerlessWorkflow.Functions.Shared.Wire;
 
 namespace ServerlessWorkflow.Functions.Features.Statistics;
 
 /// <summary>
-/// <c>GET /office/directives/{id}/statistics</c> (OfficeStatistics): the consolidated 7×4 table, one
-/// bar chart per row across the four levels (inline SVG: no script, nothing to load), which units
-/// reported, which were rejected (with their first errors) and which are missing, and the .xlsx download.
+/// <c>GET /office/directives/{id}/statistics</c> (OfficeStatistics): the task's template and rules,
+/// the consolidated table now and at the deadline, one bar chart per row across the columns (inline
+/// SVG: no script, nothing to load), which units reported (late, sent by the office, naming another
+/// unit, or counted within the unit above them), which were rejected (with their first errors) and
+/// which are missing, and the .xlsx downloads. <c>POST /office/directives/{id}/statistics/units/{unitId}</c>
+/// (OfficeUploadStatistics): a file a unit emailed, uploaded by the office for it.
 /// </summary>
 public static class StatisticsPageEndpoint
 {
     public static IEndpointRouteBuilder MapStatisticsPage(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/office/directives/{id}/statistics", ShowAsync).WithName("OfficeStatistics").RequireAuthorization(OfficeAuthentication.Policy).AsPage();
+        var office = app.MapGroup("/office/directives/{id}/statistics").RequireAuthorization(OfficeAuthentication.Policy);
+        office.MapGet("/", ShowAsync).WithName("OfficeStatistics").AsPage();
+        office.MapPost("/units/{unitId}", UploadAsync).WithName("OfficeUploadStatistics").WithFormBody<UploadStatisticsRequest>(UploadRefusals.MaxBytes).AsPage();
         return app;
     }
 
     private static async Task<RazorComponentResult> ShowAsync(
-        string id, string? taskId, IDirectiveStore directives, IStatisticsStore store, UnitRegistry units, CancellationToken cancellationToken)
+        string id, string? taskId, [FromQuery(Name = "gui-thay")] string? sentFor, [FromQuery(Name = "loi-tep")] string? problem,
+        IDirectiveStore directives, IStatisticsStore store, ReportTemplates templates, UnitRegistry units, TimeProvider time, CancellationToken cancellationToken)
     {
-        var read = await ConsolidatedReport.ReadAsync(id, taskId, directives, store, cancellationToken);
+        var read = await ConsolidatedReport.ReadAsync(id, taskId, directives, store, templates, time.GetUtcNow(), cancellationToken);
         if (!read.IsSuccess)
         {
             return PageResults.Render<MessagePage, Message>(Message.OfficeNotFound("Không tìm thấy số liệu", read.Error!.Message), StatusCodes.Status404NotFound);
         }
 
         var tree = await units.TreeAsync(cancellationToken);
-        return PageResults.Render<StatisticsPage, StatisticsModel>(new StatisticsModel(read.Value, id => tree.Find(id)?.Name ?? id.Value));
+        var refusal = WireFormat.TryParse<UploadRefusal>(problem, out var r) ? r : (UploadRefusal?)null;
+        var notice = UnitId.Parse(sentFor) is { IsSuccess: true } unit ? new OfficeUploadNotice(unit.Value, refusal) : null;
+        return PageResults.Render<StatisticsPage, StatisticsModel>(new StatisticsModel(read.Value, u => tree.Find(u)?.Name ?? u.Value, notice));
+    }
+
+    /// <summary>Back to the page at the unit, with the file taken (it shows as processing, then its outcome) or why it was refused.</summary>
+    private static async Task<Results<SeeOther, RazorComponentResult>> UploadAsync(
+        string id, string unitId, string? taskId, Body<UploadStatisticsRequest> body, IDirectiveStore directives, StatisticsUploads uploads, CancellationToken cancellationToken)
+    {
+        var target = await StatisticsFeature.OfficeTargetAsync(id, unitId, taskId, directives, cancellationToken);
+        if (!target.IsSuccess)
+        {
+            return PageResults.Render<MessagePage, Message>(Message.OfficeNotFound("Không tìm thấy số liệu", target.Error!.Message), StatusCodes.Status404NotFound);
+        }
+
+        var received = body.Refusal is { } refused
+            ? new Received(null, refused.Status == StatusCodes.Status413PayloadTooLarge ? UploadRefusal.TooLarge : UploadRefusal.Unreadable)
+            : await uploads.ReceiveAsync(target.Value, body.Value.File, UploadSender.Office, cancellationToken);
+        var page = $"/office/directives/{target.Value.Directive.Id}/statistics?taskId={target.Value.Task.Id}&gui-thay={target.Value.UnitId}";
+        return new SeeOther((received.IsSuccess ? page : $"{page}&loi-tep={WireFormat.Name(received.Refusal!.Value)}") + $"#unit-{target.Value.UnitId}");
     }
 }
 
-/// <summary>The statistics page: the consolidated report, and each unit's name.</summary>
-public sealed record StatisticsModel(ConsolidatedReport Report, Func<UnitId, string> NameOf)
+/// <summary>The office just uploaded a file for <see cref="Unit"/>: taken, or refused for <see cref="Refusal"/>.</summary>
+public sealed record OfficeUploadNotice(UnitId Unit, UploadRefusal? Refusal);
+
+/// <summary>The statistics page: the consolidated report, each unit's name, and the office's last upload for a unit.</summary>
+public sealed record StatisticsModel(ConsolidatedReport Report, Func<UnitId, string> NameOf, OfficeUploadNotice? Notice = null)
 {
+    /// <summary>How many rows get a chart (a long template's table says the rest).</summary>
+    public const int MaxCharts = 12;
+
     /// <summary>The units in <paramref name="state"/>, in Vietnamese alphabetical order.</summary>
     public IReadOnlyList<UnitReport> InState(UnitReportState state) =>
         Report.Units.Where(u => u.State == state).OrderBy(u => NameOf(u.UnitId), Domain.Common.VietnameseCollation.Instance).ToList();
+
+    /// <summary>What the rules check, in words.</summary>
+    public IReadOnlyList<string> RuleLines
+    {
+        get
+        {
+            var t = Report.Template;
+            var rules = Report.Spec.Rules;
+            var lines = new List<string> { "Số liệu là số nguyên không âm." };
+            lines.AddRange(rules.Bounds.Select(b => $"{Capital(t.RowName(b.Row))} không lớn hơn {t.RowName(b.Limit)} trong cùng cột."));
+            if (rules.TotalsAreSums)
+            {
+                lines.Add(t.TotalRow is not null && t.TotalColumn is not null ? "Dòng tổng và cột tổng bằng tổng các phần."
+                    : t.TotalRow is not null ? "Dòng tổng bằng tổng các dòng." : "Cột tổng bằng tổng các cột.");
+            }
+
+            lines.Add(rules.Blanks == BlankCells.Required ? "Phải điền đủ mọi ô (ghi 0 nếu không có)." : "Ô để trống được tính là 0.");
+            lines.Add(Report.Spec.Coverage == Coverage.Branch
+                ? "Số liệu của một đơn vị gồm cả các đơn vị trực thuộc: đơn vị nằm trong đơn vị khác cũng được giao chỉ được hiển thị, không cộng thêm."
+                : "Số liệu của mỗi đơn vị chỉ tính riêng đơn vị đó.");
+            return lines;
+        }
+    }
+
+    private static string Capital(string text) => text.Length > 0 ? char.ToUpperInvariant(text[0]) + text[1..] : text;
+
+    public string? ProblemFor(UnitId unit) => Notice is { Refusal: { } refusal } n && n.Unit == unit ? UploadRefusals.Message(refusal) : null;
+
+    public bool SentFor(UnitId unit) => Notice is { Refusal: null } n && n.Unit == unit;
 }
