@@ -45,6 +45,10 @@ public static class PageStyle
         .cell{white-space:nowrap} .cell.ok{background:#eef8f1} .cell.late{background:#fdf0ef;font-weight:600} .cell.lateok{background:#fff8e6} .na{color:var(--muted)}
         .badge{display:inline-block;font-size:.8rem;font-weight:400;background:var(--warn);color:#fff;border-radius:.25rem;padding:0 .4rem;margin-top:.25rem}
         .num{text-align:right;font-variant-numeric:tabular-nums}
+        label.check{display:flex;gap:.5rem;align-items:center;font-weight:400} label.check input{width:2.75rem;flex:none}
+        div.warn,p.warn{border-left:4px solid var(--warn);background:#fff8e6;padding:.75rem 1rem;margin:0 0 1rem;color:var(--ink)}
+        .bound{display:flex;flex-wrap:wrap;gap:.25rem .5rem;align-items:center;margin:.25rem 0} .bound select{flex:1 1 12rem;width:auto}
+        summary{cursor:pointer;overflow-wrap:anywhere} details.statistics>summary{font-weight:600;margin:.75rem 0} tr.total td{font-weight:600}
         figure.chart{margin:0} figure.chart figcaption{font-weight:600;margin-bottom:.25rem} .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr));gap:1.25rem}
         """;
 
