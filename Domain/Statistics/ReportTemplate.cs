@@ -86,6 +86,12 @@ public sealed record ReportTemplate(
     /// <summary>Header labels are short; longer text (a title, a note) cannot be one and is not folded.</summary>
     public const int MaxHeaderLabelLength = 80;
 
+    /// <summary>Each column's <see cref="TemplateColumn.Key"/> and its label's alone, folded once (a template never changes).</summary>
+    internal IReadOnlyList<(string Full, string Label)> ColumnKeys { get; } = Columns.Select(c => (c.Key, Key(c.Label))).ToList();
+
+    /// <summary>The label header's key, folded once.</summary>
+    internal string LabelHeaderKey { get; } = Key(LabelHeader);
+
     public int RowCount => Rows.Count;
 
     public int ColumnCount => Columns.Count;
@@ -212,6 +218,12 @@ public sealed record TemplateRules(IReadOnlyList<RowBound> Bounds, bool TotalsAr
     }
 
     public const int MaxBounds = 20;
+
+    /// <summary>The same checks: the same bounds in the same order, totals and blanks alike.</summary>
+    public bool Equals(TemplateRules? other) =>
+        other is not null && Bounds.SequenceEqual(other.Bounds) && TotalsAreSums == other.TotalsAreSums && Blanks == other.Blanks;
+
+    public override int GetHashCode() => HashCode.Combine(Bounds.Count, TotalsAreSums, Blanks);
 }
 
 /// <summary>Whether a unit's figures cover its whole branch (a cơ sở reports for every organisation it contains, as in 643) or the unit alone.</summary>

@@ -347,7 +347,7 @@ public static partial class StatisticsParser
     /// <summary>The header: its row, the STT and label columns, and the sheet column of each template column (0 where missing); null when the sheet has none.</summary>
     private static (int Row, int Stt, int Label, int[] Columns)? FindHeader(SheetCells sheet, ReportTemplate template)
     {
-        var labelKey = ReportTemplate.Key(template.LabelHeader);
+        var labelKey = template.LabelHeaderKey;
         foreach (var row in sheet.Rows)
         {
             int stt = 0, label = 0;
@@ -358,12 +358,14 @@ public static partial class StatisticsParser
                     continue;
                 }
 
+                // Folded once, and only when the text is not written as in the template.
                 var trimmed = text.Trim();
-                if (label == 0 && (trimmed.Equals(template.LabelHeader, StringComparison.OrdinalIgnoreCase) || ReportTemplate.Key(trimmed) == labelKey))
+                string? key = null;
+                if (label == 0 && (trimmed.Equals(template.LabelHeader, StringComparison.OrdinalIgnoreCase) || (key ??= ReportTemplate.Key(trimmed)) == labelKey))
                 {
                     label = column;
                 }
-                else if (stt == 0 && (trimmed.Equals("STT", StringComparison.OrdinalIgnoreCase) || SttKeys.Contains(ReportTemplate.Key(trimmed))))
+                else if (stt == 0 && (trimmed.Equals("STT", StringComparison.OrdinalIgnoreCase) || SttKeys.Contains(key ??= ReportTemplate.Key(trimmed))))
                 {
                     stt = column;
                 }
@@ -390,14 +392,24 @@ public static partial class StatisticsParser
     private static int[] MatchColumns(List<TemplateColumn> written, ReportTemplate template)
     {
         var columns = new int[template.ColumnCount];
-        var keys = written.Select(w => (Full: KeyOf(w), Label: HeaderKey(w.Label))).ToList();
+        // A header written as in the template (the common case) takes the template's keys without folding.
+        var keys = written.Select(w =>
+        {
+            for (var j = 0; j < template.ColumnCount; j++)
+            {
+                if (string.Equals(template.Columns[j].Label, w.Label, StringComparison.Ordinal) && string.Equals(template.Columns[j].Group, w.Group, StringComparison.Ordinal))
+                {
+                    return template.ColumnKeys[j];
+                }
+            }
+
+            return (Full: KeyOf(w), Label: HeaderKey(w.Label));
+        }).ToList();
         var used = new bool[written.Count];
         var previous = -1;
         for (var j = 0; j < template.ColumnCount; j++)
         {
-            var expected = template.Columns[j];
-            var full = expected.Key;
-            var label = ReportTemplate.Key(expected.Label);
+            var (full, label) = template.ColumnKeys[j];
             var found = Find(written.Count, previous, k => !used[k] && keys[k].Full == full);
             if (found < 0)
             {

@@ -218,8 +218,18 @@ public static partial class TemplateReader
         return columns;
     }
 
-    private static string? Clean(string? text) =>
-        string.IsNullOrWhiteSpace(text) ? null : Text.SingleLine(text.Trim()).Normalize(System.Text.NormalizationForm.FormC);
+    /// <summary>A label as shown: one line, trimmed, composed (NFC); the common label, already so, is kept as it is.</summary>
+    private static string? Clean(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        var trimmed = text.Trim();
+        var line = trimmed.AsSpan().IndexOfAnyInRange('\0', '\u001f') < 0 && trimmed.AsSpan().IndexOfAny('\u2028', '\u2029', '\u007f') < 0 ? trimmed : Text.SingleLine(trimmed);
+        return line.IsNormalized(System.Text.NormalizationForm.FormC) ? line : line.Normalize(System.Text.NormalizationForm.FormC);
+    }
 
     /// <summary>A row of column numbers under the header: "(1) (2) (3)", "A B 1 2 3", "3=4+5".</summary>
     internal static bool IsNumberingRow(SheetCells sheet, int row, int stt, int label, int lastColumn)
@@ -283,23 +293,68 @@ public static partial class TemplateReader
         return rows.Count > 0 && rows.All(r => r.Label.Length == 0) ? [] : rows;
     }
 
-    /// <summary>The first row labelled as a total, if there are at least two others for it to add up.</summary>
+    /// <summary>
+    /// The row labelled as the total, if there are at least two others for it to add up: "Tổng cộng" or
+    /// "Cộng" anywhere, "Tổng số" only as the last row — a "Tổng số" first is usually followed by "Trong đó"
+    /// rows that are a part of it, not its parts.
+    /// </summary>
     private static List<TemplateRow> MarkTotal(List<TemplateRow> rows)
     {
-        var total = rows.FindIndex(r => IsTotal(r.Label));
-        return total < 0 || rows.Count < 3 ? rows : [.. rows.Select((r, i) => i == total ? r with { IsTotal = true } : r)];
+        if (rows.Count < 3)
+        {
+            return rows;
+        }
+
+        var total = rows.FindIndex(r => IsTotal(r.Label, false));
+        if (total < 0 && IsTotal(rows[^1].Label, true))
+        {
+            total = rows.Count - 1;
+        }
+
+        return total < 0 ? rows : [.. rows.Select((r, i) => i == total ? r with { IsTotal = true } : r)];
     }
 
+    /// <summary>
+    /// The column labelled as the total, on the same terms as <see cref="MarkTotal(List{TemplateRow})"/>:
+    /// "Tổng cộng" or "Cộng" anywhere, "Tổng số" as the last column — or as the first when every other
+    /// column sits under one group that divides it ("Chia ra", "Chia theo …", "Gồm"); under "Trong đó"
+    /// the others are parts of it that need not add up to it. A group over a single column names it.
+    /// </summary>
     private static List<TemplateColumn> MarkTotal(List<TemplateColumn> columns)
     {
-        var total = columns.FindIndex(c => IsTotal(c.Label) || (c.Group is not null && IsTotal(c.Group) && columns.Count(o => o.Group == c.Group) == 1));
-        return total < 0 || columns.Count < 3 ? columns : [.. columns.Select((c, i) => i == total ? c with { IsTotal = true } : c)];
+        if (columns.Count < 3)
+        {
+            return columns;
+        }
+
+        string? Name(TemplateColumn c) => c.Group is null ? c.Label : columns.Count(o => o.Group == c.Group) == 1 ? c.Group : null;
+
+        var total = columns.FindIndex(c => Name(c) is { } name && IsTotal(name, false));
+        if (total < 0 && Name(columns[^1]) is { } last && IsTotal(last, true))
+        {
+            total = columns.Count - 1;
+        }
+
+        if (total < 0 && Name(columns[0]) is { } first && IsTotal(first, true)
+            && columns[1].Group is { } group && columns.Skip(1).All(c => c.Group == group) && Divides(group))
+        {
+            total = 0;
+        }
+
+        return total < 0 ? columns : [.. columns.Select((c, i) => i == total ? c with { IsTotal = true } : c)];
     }
 
-    private static bool IsTotal(string label)
+    /// <summary>A group heading whose columns add up to the total beside it: "Chia ra", "Chia theo giới tính", "Gồm", "Bao gồm".</summary>
+    private static bool Divides(string group)
+    {
+        var key = ReportTemplate.Key(group);
+        return key.StartsWith("chia ra", StringComparison.Ordinal) || key.StartsWith("chia theo", StringComparison.Ordinal) || key is "gom" or "bao gom" or "gom co";
+    }
+
+    private static bool IsTotal(string label, bool last)
     {
         var key = ReportTemplate.Key(label);
-        return TotalKeys.Contains(key) || key.StartsWith("tong cong", StringComparison.Ordinal);
+        return key.StartsWith("tong cong", StringComparison.Ordinal) || (TotalKeys.Contains(key) && (last || key is not ("tong so" or "tong so chung")));
     }
 
     /// <summary>A figure cell that takes nothing: marked "x"/"-" (or other words) in the blank template, or covered by a merged cell that starts elsewhere.</summary>

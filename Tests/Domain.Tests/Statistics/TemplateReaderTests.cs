@@ -65,6 +65,40 @@ public sealed class TemplateReaderTests
     }
 
     [Fact]
+    public void A_total_column_first_is_a_sum_only_over_columns_that_divide_it_not_over_columns_that_are_among_it()
+    {
+        static ReportTemplate Read(string group, string first = "Tổng số") => TemplateReader.Read(new XlsxFixture().Sheet(
+            "S",
+            [(1, ["STT", "Nội dung", first, group]), (2, [null, null, null, "Nam", "Nữ"]), (3, [1, "Đảng bộ A"]), (4, [2, "Đảng bộ B"])],
+            merges: ["A1:A2", "B1:B2", "C1:C2", "D1:E1"]).Build()).Value;
+
+        var divided = Read("Chia ra");
+        var among = Read("Trong đó");
+
+        Assert.Equal(["Tổng số", "Chia ra – Nam", "Chia ra – Nữ"], divided.Columns.Select(c => c.Name));
+        Assert.Equal(0, divided.TotalColumn);
+        Assert.True(divided.SuggestedRules.TotalsAreSums);
+        Assert.Null(among.TotalColumn); // "Tổng số, trong đó: nam, nữ" — the parts need not add up
+        Assert.False(among.SuggestedRules.TotalsAreSums);
+        Assert.Equal(0, Read("Trong đó", "Tổng cộng").TotalColumn); // "Tổng cộng" says it is a sum wherever it stands
+        Assert.Null(Template("mau-d-30x10").TotalColumn); // "Tổng số, Nam, Nữ, Dân tộc thiểu số, Tôn giáo, …": overlapping groups, no sum
+        Assert.Equal(300, Template("mau-d-30x10").FigureCells(Template("mau-d-30x10").SuggestedRules));
+    }
+
+    [Fact]
+    public void A_total_row_is_a_sum_when_it_closes_the_table_not_when_it_opens_rows_that_are_among_it()
+    {
+        static ReportTemplate Read(params string[] labels) => TemplateReader.Read(new XlsxFixture().Sheet(
+            "S",
+            [(1, ["STT", "Nội dung", "Nam", "Nữ"]), .. labels.Select((l, i) => (i + 2, new object?[] { i + 1, l }))]).Build()).Value;
+
+        Assert.Null(Read("Tổng số đảng viên", "Trong đó: đảng viên dự bị", "Đảng viên được miễn sinh hoạt").TotalRow);
+        Assert.Null(Read("Tổng số", "Trong đó: đảng viên dự bị", "Đảng viên được miễn sinh hoạt").TotalRow);
+        Assert.Equal(2, Read("Chi bộ A", "Chi bộ B", "Tổng số").TotalRow);
+        Assert.Equal(0, Read("Tổng cộng", "Chi bộ A", "Chi bộ B").TotalRow);
+    }
+
+    [Fact]
     public void A_file_without_a_table_is_refused_saying_what_a_template_needs()
     {
         var noTable = new XlsxFixture().Sheet("S", [(1, ["Họ tên", "Số điện thoại"]), (2, ["Nguyễn Văn A", "0900"])]).Build();

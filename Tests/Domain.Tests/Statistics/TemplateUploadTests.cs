@@ -135,6 +135,21 @@ public sealed class TemplateUploadTests
     }
 
     [Fact]
+    public void A_long_label_header_is_found_in_decomposed_unicode_with_other_case_and_spacing()
+    {
+        const string header = "Tên tổ chức cơ sở đảng trực thuộc";
+        var template = TemplateReader.Read(new XlsxFixture().Sheet("S", [(1, ["STT", header, "Nam", "Nữ"]), (2, [1, "Chi bộ A"]), (3, [2, "Chi bộ B"])]).Build()).Value;
+        var written = "  " + header.ToUpperInvariant().Normalize(NormalizationForm.FormD).Replace(" ", "   ", StringComparison.Ordinal) + " ";
+        var upload = new XlsxFixture().Sheet("S", [(1, ["STT", written, "Nam", "Nữ"]), (2, [1, "Chi bộ A", 3, 4]), (3, [2, "Chi bộ B", 5, 6])]).Build();
+
+        var outcome = StatisticsParser.Parse(upload, template, template.SuggestedRules);
+
+        Assert.Equal(header, template.LabelHeader);
+        Assert.True(outcome.Accepted, Messages(outcome));
+        Assert.Equal(6, outcome.Report!.Values[1, 1]);
+    }
+
+    [Fact]
     public void An_upload_of_one_template_against_another_is_refused_naming_the_columns_expected()
     {
         var outcome = Parse("mau-a-dung", B);
