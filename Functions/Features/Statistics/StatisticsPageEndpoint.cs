@@ -15,16 +15,19 @@ namespace ServerlessWorkflow.Functions.Features.Statistics;
 /// the consolidated table now and at the deadline, one bar chart per row across the columns (inline
 /// SVG: no script, nothing to load), which units reported (late, sent by the office, naming another
 /// unit, or counted within the unit above them), which were rejected (with their first errors) and
-/// which are missing, and the .xlsx downloads. <c>POST /office/directives/{id}/statistics/units/{unitId}</c>
-/// (OfficeUploadStatistics): a file a unit emailed, uploaded by the office for it.
+/// which are missing, and the .xlsx downloads. <c>POST /office/directives/{id}/statistics</c>
+/// (OfficeUploadStatistics): a file a unit emailed, uploaded by the office for the unit chosen in the form.
 /// </summary>
 public static class StatisticsPageEndpoint
 {
+    /// <summary>The id of the page's form for sending a file in a unit's name.</summary>
+    public const string FormAnchor = "gui-thay";
+
     public static IEndpointRouteBuilder MapStatisticsPage(this IEndpointRouteBuilder app)
     {
         var office = app.MapGroup("/office/directives/{id}/statistics").RequireAuthorization(OfficeAuthentication.Policy);
         office.MapGet("/", ShowAsync).WithName("OfficeStatistics").AsPage();
-        office.MapPost("/units/{unitId}", UploadAsync).WithName("OfficeUploadStatistics").WithFormBody<UploadStatisticsRequest>(UploadRefusals.MaxBytes).AsPage();
+        office.MapPost("/", UploadAsync).WithName("OfficeUploadStatistics").WithFormBody<OfficeUploadForm>(UploadRefusals.MaxBytes).AsPage();
         return app;
     }
 
@@ -40,30 +43,55 @@ public static class StatisticsPageEndpoint
 
         var tree = await units.TreeAsync(cancellationToken);
         var refusal = WireFormat.TryParse<UploadRefusal>(problem, out var r) ? r : (UploadRefusal?)null;
-        var notice = UnitId.Parse(sentFor) is { IsSuccess: true } unit ? new OfficeUploadNotice(unit.Value, refusal) : null;
+        var notice = UnitId.Parse(sentFor) is { IsSuccess: true } unit ? new OfficeUploadNotice(unit.Value, refusal)
+            : refusal is not null ? new OfficeUploadNotice(null, refusal)
+            : null;
         return PageResults.Render<StatisticsPage, StatisticsModel>(new StatisticsModel(read.Value, u => tree.Find(u)?.Name ?? u.Value, notice));
     }
 
-    /// <summary>Back to the page at the unit, with the file taken (it shows as processing, then its outcome) or why it was refused.</summary>
+    /// <summary>
+    /// Back to the page at the unit, with the file taken (it shows as processing, then its outcome) or why it
+    /// was refused; a post too large to read names no unit, so its refusal shows at the form.
+    /// </summary>
     private static async Task<Results<SeeOther, RazorComponentResult>> UploadAsync(
-        string id, string unitId, string? taskId, Body<UploadStatisticsRequest> body, IDirectiveStore directives, StatisticsUploads uploads, CancellationToken cancellationToken)
+        string id, string? taskId, Body<OfficeUploadForm> body, IDirectiveStore directives, StatisticsUploads uploads, CancellationToken cancellationToken)
     {
-        var target = await StatisticsFeature.OfficeTargetAsync(id, unitId, taskId, directives, cancellationToken);
+        if (body.Refusal is { } refused)
+        {
+            var directive = DirectiveId.Parse(id);
+            var refusal = refused.Status == StatusCodes.Status413PayloadTooLarge ? UploadRefusal.TooLarge : UploadRefusal.Unreadable;
+            return directive.IsSuccess
+                ? new SeeOther($"{PagePath(directive.Value, taskId)}&loi-tep={WireFormat.Name(refusal)}#{FormAnchor}")
+                : PageResults.Render<MessagePage, Message>(Message.OfficeNotFound("Không tìm thấy số liệu"), StatusCodes.Status404NotFound);
+        }
+
+        var target = await StatisticsFeature.OfficeTargetAsync(id, body.Value.UnitId, taskId, directives, cancellationToken);
         if (!target.IsSuccess)
         {
             return PageResults.Render<MessagePage, Message>(Message.OfficeNotFound("Không tìm thấy số liệu", target.Error!.Message), StatusCodes.Status404NotFound);
         }
 
-        var received = body.Refusal is { } refused
-            ? new Received(null, refused.Status == StatusCodes.Status413PayloadTooLarge ? UploadRefusal.TooLarge : UploadRefusal.Unreadable)
-            : await uploads.ReceiveAsync(target.Value, body.Value.File, UploadSender.Office, cancellationToken);
-        var page = $"/office/directives/{target.Value.Directive.Id}/statistics?taskId={target.Value.Task.Id}&gui-thay={target.Value.UnitId}";
+        var received = await uploads.ReceiveAsync(target.Value, body.Value.File, UploadSender.Office, cancellationToken);
+        var page = $"{PagePath(target.Value.Directive.Id, target.Value.Task.Id.Value)}&gui-thay={target.Value.UnitId}";
         return new SeeOther((received.IsSuccess ? page : $"{page}&loi-tep={WireFormat.Name(received.Refusal!.Value)}") + $"#unit-{target.Value.UnitId}");
     }
+
+    private static string PagePath(DirectiveId directive, string? taskId) =>
+        $"/office/directives/{directive}/statistics?taskId={Uri.EscapeDataString(taskId ?? string.Empty)}";
 }
 
-/// <summary>The office just uploaded a file for <see cref="Unit"/>: taken, or refused for <see cref="Refusal"/>.</summary>
-public sealed record OfficeUploadNotice(UnitId Unit, UploadRefusal? Refusal);
+/// <summary>The office just uploaded a file for <see cref="Unit"/>: taken, or refused for <see cref="Refusal"/>; no unit when the post could not be read at all.</summary>
+public sealed record OfficeUploadNotice(UnitId? Unit, UploadRefusal? Refusal);
+
+/// <summary>The statistics page's form: the unit the office sends a file for, and the file.</summary>
+public sealed record OfficeUploadForm(string UnitId, IFormFile? File) : IRequestBody<OfficeUploadForm>
+{
+    public static bool ReadsJson => false;
+
+    public static bool ReadsForm => true;
+
+    public static OfficeUploadForm FromForm(IFormCollection form) => new(form["unitId"].ToString(), form.Files.FirstOrDefault(f => f.Length > 0));
+}
 
 /// <summary>The statistics page: the consolidated report, each unit's name, and the office's last upload for a unit.</summary>
 public sealed record StatisticsModel(ConsolidatedReport Report, Func<UnitId, string> NameOf, OfficeUploadNotice? Notice = null)
@@ -102,5 +130,13 @@ public sealed record StatisticsModel(ConsolidatedReport Report, Func<UnitId, str
 
     public string? ProblemFor(UnitId unit) => Notice is { Refusal: { } refusal } n && n.Unit == unit ? UploadRefusals.Message(refusal) : null;
 
-    public bool SentFor(UnitId unit) => Notice is { Refusal: null } n && n.Unit == unit;
+    /// <summary>Whether the office's file for <paramref name="unit"/> was just taken and is still being checked (once checked, its outcome says the rest).</summary>
+    public bool SentFor(UnitReport unit) => Notice is { Refusal: null } n && n.Unit == unit.UnitId && unit.Latest is { State: UploadState.Processing };
+
+    /// <summary>Why the office's last post could not be taken at all (too large to read: no unit named), shown at the form.</summary>
+    public string? FormProblem => Notice is { Unit: null, Refusal: { } refusal } ? UploadRefusals.Message(refusal) : null;
+
+    /// <summary>The units the office may send a file for: those without figures in force, then the others, by name.</summary>
+    public IReadOnlyList<UnitReport> UploadChoices =>
+        Report.Units.OrderBy(u => u.State == UnitReportState.Accepted).ThenBy(u => NameOf(u.UnitId), Domain.Common.VietnameseCollation.Instance).ToList();
 }
