@@ -23,6 +23,7 @@
 #   mau-b-tieu-de-hai-dong.xlsx  a two-row merged header (years over Nam / Nữ), a cell marked "x"
 #   mau-c-danh-sach-cot-tong.xlsx a list of cells with a total column, labels headed "Tên chi bộ"
 #   mau-{a,b,c}-dung.xlsx, -sai.xlsx, -doc-hai.xlsx   the good, wrong and hostile uploads of each
+#   mau-d-30x10.xlsx, mau-d-dung.xlsx   30 rows x 10 columns and a filled copy: bench/statistics-parse.sh
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 

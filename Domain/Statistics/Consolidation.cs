@@ -108,8 +108,8 @@ public static class Consolidation
 {
     public const int Shards = 16;
 
-    /// <summary>The shard of <paramref name="unit"/>: FNV-1a of its id, stable across processes and versions.</summary>
-    public static int ShardOf(UnitId unit)
+    /// <summary>The shard of <paramref name="unit"/> among <paramref name="shards"/>: FNV-1a of its id, stable across processes and versions.</summary>
+    public static int ShardOf(UnitId unit, int shards = Shards)
     {
         var hash = 2166136261u;
         foreach (var ch in unit.Value)
@@ -117,7 +117,7 @@ public static class Consolidation
             hash = (hash ^ ch) * 16777619u;
         }
 
-        return (int)(hash % Shards);
+        return (int)(hash % (uint)shards);
     }
 }
 

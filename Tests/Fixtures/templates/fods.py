@@ -173,6 +173,25 @@ def hostile_c():
     return template_c(figures, unit='Đơn vị: <script>alert(1)</script>')
 
 
+# D) 30 rows x 10 columns, for the parse benchmark (bench/statistics-parse.sh): the size of a large real template.
+D_COLS = ['Tổng số', 'Nam', 'Nữ', 'Dân tộc thiểu số', 'Tôn giáo', 'Dưới 30 tuổi', 'Từ 30 đến 50 tuổi', 'Trên 50 tuổi', 'Đại học trở lên', 'Lý luận cao cấp']
+
+
+def template_d(figures=None):
+    rows = [['BÁO CÁO'], ['Chất lượng đội ngũ đảng viên theo đơn vị'], ['Đơn vị: ……………………'], [None], ['STT', 'Nội dung'] + D_COLS]
+    for i in range(30):
+        rows.append([i + 1, f'Đảng bộ cơ sở số {i + 1}'] + (list(figures[i]) if figures else [None] * 10))
+    return rows
+
+
+def good_d():
+    figures = []
+    for i in range(30):
+        men, women = 20 + i, 10 + (i % 7)
+        figures.append([men + women, men, women, i % 5, i % 3, 5 + i % 4, 15 + i % 6, 10 + i % 5, 12 + i % 9, i % 4])
+    return template_d(figures)
+
+
 if __name__ == '__main__':
     out = sys.argv[1]
     files = {
@@ -188,6 +207,8 @@ if __name__ == '__main__':
         'mau-c-dung': ([('Danh sách', good_c())], ['narrow', 'wide', 'figure', 'figure', 'figure']),
         'mau-c-sai': ([('Danh sách', wrong_c())], ['narrow', 'wide', 'figure', 'figure', 'figure']),
         'mau-c-doc-hai': ([('Danh sách', hostile_c())], ['narrow', 'wide', 'figure', 'figure', 'figure']),
+        'mau-d-30x10': ([('Chất lượng', template_d())], ['narrow', 'wide'] + ['figure'] * 10),
+        'mau-d-dung': ([('Chất lượng', good_d())], ['narrow', 'wide'] + ['figure'] * 10),
     }
     for name, (sheets, widths) in files.items():
         with open(f'{out}/{name}.fods', 'w', encoding='utf-8') as f:
