@@ -76,22 +76,26 @@ public static class StatisticsFeature
     }
 
     private static async Task<Results<Accepted<UploadReceived>, ApiProblem>> UploadAsync(
-        string token, string taskId, Body<UploadStatisticsRequest> body, UnitWorkspace workspace, StatisticsUploads uploads, CancellationToken cancellationToken)
+        string token, string taskId, Body<UploadStatisticsRequest> body, UnitWorkspace workspace, StatisticsUploads uploads, CancellationToken cancellationToken) =>
+        await AcceptAsync(await StatisticsTaskAsync(workspace, token, taskId, cancellationToken), body.Value.File, UploadSender.Unit, _ => $"/u/{token}", uploads, cancellationToken);
+
+    /// <summary>The file taken for <paramref name="target"/> (202, pointing where its outcome will show), or why not (404 for no such task, 400 or 413 for the file).</summary>
+    private static async Task<Results<Accepted<UploadReceived>, ApiProblem>> AcceptAsync(
+        Result<UnitTask> target, IFormFile? file, UploadSender sender, Func<UnitTask, string> outcomeAt, StatisticsUploads uploads, CancellationToken cancellationToken)
     {
-        var target = await StatisticsTaskAsync(workspace, token, taskId, cancellationToken);
         if (!target.IsSuccess)
         {
             return Problems.For(target.Error!);
         }
 
-        var received = await uploads.ReceiveAsync(target.Value, body.Value.File, UploadSender.Unit, cancellationToken);
+        var received = await uploads.ReceiveAsync(target.Value, file, sender, cancellationToken);
         if (!received.IsSuccess)
         {
             return Refused(received.Refusal!.Value);
         }
 
-        var page = $"/u/{token}";
-        return TypedResults.Accepted(page, new UploadReceived(received.Upload!.Id.Value, received.Upload.State, target.Value.Task.Id.Value, page));
+        var at = outcomeAt(target.Value);
+        return TypedResults.Accepted(at, new UploadReceived(received.Upload!.Id.Value, received.Upload.State, target.Value.Task.Id.Value, at));
     }
 
     /// <summary>An upload refused at once: 413 when too large, else 400 with the refusal's words.</summary>
@@ -210,23 +214,14 @@ public static class StatisticsFeature
 
     /// <summary>A file a unit emailed, uploaded by the office for it: recorded as sent by the office for that unit, then imported like the unit's own.</summary>
     private static async Task<Results<Accepted<UploadReceived>, ApiProblem>> UploadForUnitAsync(
-        string id, string unitId, string? taskId, Body<UploadStatisticsRequest> body, IDirectiveStore directives, StatisticsUploads uploads, CancellationToken cancellationToken)
-    {
-        var target = await OfficeTargetAsync(id, unitId, taskId, directives, cancellationToken);
-        if (!target.IsSuccess)
-        {
-            return Problems.For(target.Error!);
-        }
-
-        var received = await uploads.ReceiveAsync(target.Value, body.Value.File, UploadSender.Office, cancellationToken);
-        if (!received.IsSuccess)
-        {
-            return Refused(received.Refusal!.Value);
-        }
-
-        var status = $"/api/directives/{target.Value.Directive.Id}/statistics?taskId={target.Value.Task.Id}";
-        return TypedResults.Accepted(status, new UploadReceived(received.Upload!.Id.Value, received.Upload.State, target.Value.Task.Id.Value, status));
-    }
+        string id, string unitId, string? taskId, Body<UploadStatisticsRequest> body, IDirectiveStore directives, StatisticsUploads uploads, CancellationToken cancellationToken) =>
+        await AcceptAsync(
+            await OfficeTargetAsync(id, unitId, taskId, directives, cancellationToken),
+            body.Value.File,
+            UploadSender.Office,
+            t => $"/api/directives/{t.Directive.Id}/statistics?taskId={t.Task.Id}",
+            uploads,
+            cancellationToken);
 
     /// <summary>The directive's statistics task (<paramref name="taskId"/>, or its first) and one of its units, for the office to upload for.</summary>
     public static async Task<Result<UnitTask>> OfficeTargetAsync(string id, string unitId, string? taskId, IDirectiveStore directives, CancellationToken cancellationToken)

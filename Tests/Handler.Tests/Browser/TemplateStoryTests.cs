@@ -1,7 +1,4 @@
-using System.Net.Http.Json;
-using Azure.Storage.Blobs;
 using Microsoft.Playwright;
-using ServerlessWorkflow.Functions.Hosting.Invocations;
 using ServerlessWorkflow.Tests.Domain.Statistics;
 using ServerlessWorkflow.Tests.Infrastructure;
 
@@ -109,16 +106,5 @@ public sealed class TemplateStoryTests(StorageFixture storage, BrowserFixture br
     }
 
     /// <summary>Invokes ImportStatistics for every uploaded blob, as the Functions host does on its blob trigger (a blob already imported changes nothing).</summary>
-    private async Task ImportUploadsAsync()
-    {
-        var container = new BlobServiceClient(storage.ConnectionString).GetBlobContainerClient(_app.Prefix + "uploads");
-        await foreach (var item in container.GetBlobsAsync(cancellationToken: Ct))
-        {
-            var blob = container.GetBlobClient(item.Name);
-            var content = (await blob.DownloadContentAsync(Ct)).Value.Content.ToArray();
-            var payload = InvocationPayloads.ForBlob("ImportStatistics", "blob", $"uploads/{item.Name}", new Dictionary<string, string> { ["name"] = item.Name }, blob.Uri, new BlobTriggerProperties(null, content.Length, null, null), content, DateTimeOffset.UtcNow);
-            using var response = await _office.Http.PostAsJsonAsync("ImportStatistics", payload, Ct);
-            Assert.True(response.IsSuccessStatusCode);
-        }
-    }
+    private Task ImportUploadsAsync() => StatisticsImports.ImportAllAsync(_office.Http, StatisticsImports.Uploads(storage.ConnectionString, _app.Prefix));
 }
