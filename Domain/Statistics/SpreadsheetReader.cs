@@ -191,6 +191,11 @@ public static class SpreadsheetReader
     public const int MaxSheets = 50;
     public const int MaxMerges = 5000;
 
+    /// <summary>A sheet's cells are first sized for this many, or for what its dimension says up to <see cref="MaxPresizedCells"/>.</summary>
+    private const int DefaultCells = 64;
+
+    private const int MaxPresizedCells = 4096;
+
     private const string Main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
     private const string Relationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
@@ -305,6 +310,7 @@ public static class SpreadsheetReader
             Formula = names.Add("f");
             InlineString = names.Add("is");
             MergeCell = names.Add("mergeCell");
+            Dimension = names.Add("dimension");
             Settings = new XmlReaderSettings
             {
                 DtdProcessing = DtdProcessing.Prohibit,
@@ -342,6 +348,8 @@ public static class SpreadsheetReader
         public string InlineString { get; }
 
         public string MergeCell { get; }
+
+        public string Dimension { get; }
     }
 
     /// <summary>
@@ -511,7 +519,10 @@ public static class SpreadsheetReader
 
     private static SheetCells ReadSheet(string name, XmlReader xml, List<string> shared, Atoms atoms)
     {
-        var cells = new Dictionary<(int, int), CellValue>(64);
+        // Sized by the sheet's own <dimension> when it comes first (Excel, LibreOffice and Google Sheets
+        // write it), so the cells are not copied into larger tables as they come; a claim beyond the
+        // cells a sheet may hold is capped, whatever it says.
+        Dictionary<(int, int), CellValue>? cells = null;
         List<CellRange>? merges = null;
         var row = 0;
         var column = 0;
@@ -523,7 +534,13 @@ public static class SpreadsheetReader
             }
 
             var local = xml.LocalName;
-            if (ReferenceEquals(local, atoms.MergeCell))
+            if (ReferenceEquals(local, atoms.Dimension))
+            {
+                cells ??= new Dictionary<(int, int), CellValue>(CellRange.Parse(xml.GetAttribute("ref")) is { } used
+                    ? (int)Math.Min((long)(used.Bottom - used.Top + 1) * (used.Right - used.Left + 1), MaxPresizedCells)
+                    : DefaultCells);
+            }
+            else if (ReferenceEquals(local, atoms.MergeCell))
             {
                 if (CellRange.Parse(xml.GetAttribute("ref")) is { } range)
                 {
@@ -572,12 +589,13 @@ public static class SpreadsheetReader
                 if (!cell.IsBlank)
                 {
                     // The file's own "D7" is the cell's name when it is written the canonical way.
+                    cells ??= new Dictionary<(int, int), CellValue>(DefaultCells);
                     cells[(row, column)] = cell with { Reference = canonical ? reference! : CellName(row, column) };
                 }
             }
         }
 
-        return new SheetCells(name, cells, merges);
+        return new SheetCells(name, cells ?? [], merges);
     }
 
     /// <summary>

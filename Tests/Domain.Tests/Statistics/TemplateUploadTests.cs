@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text;
+using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using ServerlessWorkflow.Domain.Statistics;
 
@@ -147,6 +148,23 @@ public sealed class TemplateUploadTests
         Assert.Equal(header, template.LabelHeader);
         Assert.True(outcome.Accepted, Messages(outcome));
         Assert.Equal(6, outcome.Report!.Values[1, 1]);
+    }
+
+    [Theory]
+    [InlineData("A1:ZZ2000000")]
+    [InlineData("A1:XFD1048576")]
+    [InlineData("không phải ô")]
+    public void A_sheet_claiming_more_cells_than_it_holds_is_read_by_the_cells_it_holds(string dimension)
+    {
+        var file = Rewrite(TemplateFixtures.File("mau-a-dung"), "xl/worksheets/sheet1.xml", xml => Regex.Replace(xml, "<dimension ref=\"[^\"]*\"", $"<dimension ref=\"{dimension}\""));
+        Assert.True(Parse("mau-a-dung", A).Accepted);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var outcome = StatisticsParser.Parse(file, A, A.SuggestedRules);
+
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 2 * 1024 * 1024); // the table is sized for at most a few thousand cells
+        Assert.True(outcome.Accepted, Messages(outcome));
+        Assert.Equal(Parse("mau-a-dung", A).Report!.ToRows(), outcome.Report!.ToRows());
     }
 
     [Fact]
