@@ -20,8 +20,11 @@ public interface IDirectiveStore
 /// <summary>A unit's link for a directive.</summary>
 public sealed record IssuedLink(UnitId UnitId, string Token);
 
-/// <summary>A registered directive with one link per assigned unit, and the calendar its deadlines in working days were counted with.</summary>
-public sealed record Registered(Directive Directive, IReadOnlyList<IssuedLink> Links, WorkingCalendar Calendar);
+/// <summary>A registered directive with one link per assigned unit, the calendar its deadlines in working days were counted with, and what the office should know about it.</summary>
+public sealed record Registered(Directive Directive, IReadOnlyList<IssuedLink> Links, WorkingCalendar Calendar)
+{
+    public IReadOnlyList<RegistrationWarning> Warnings { get; init; } = [];
+}
 
 /// <summary>One unit's standing on one task.</summary>
 public sealed record AssignmentView(DirectiveTask Task, Unit? Unit, UnitId UnitId, AssignmentStanding Standing);
@@ -49,11 +52,13 @@ public sealed class DirectiveRegistry(
 {
     public TimeSpan LinkLifetime { get; init; } = UnitLinkSigner.DefaultLifetimeAfterLastDeadline;
 
+    /// <summary>The report templates statistics tasks may name (643's alone when not set).</summary>
+    public Statistics.ReportTemplates? Templates { get; init; }
+
     public async Task<Result<Registered>> RegisterAsync(DirectiveInput input, CancellationToken cancellationToken)
     {
-        var tree = await units.TreeAsync(cancellationToken);
         var calendar = await calendars.CurrentAsync(cancellationToken);
-        var directive = DirectiveRegistration.Register(input, tree, DirectiveId.New(), time.GetUtcNow(), calendar);
+        var (directive, tree) = await CheckAsync(input, calendar, cancellationToken);
         if (!directive.IsSuccess)
         {
             return directive.Error!;
@@ -68,7 +73,24 @@ public sealed class DirectiveRegistry(
         await escalations.ScheduleAsync(
             directive.Value.Tasks.Where(t => t.Remind).SelectMany(t => t.Units.Select(u => new DueEntry(new AssignmentKey(directive.Value.Id, t.Id, u), counted.ScheduledAt(firstStep, t.Deadline)))),
             cancellationToken);
-        return new Registered(directive.Value, LinksFor(directive.Value), calendar);
+        return new Registered(directive.Value, LinksFor(directive.Value), calendar) { Warnings = DirectiveRegistration.Warnings(directive.Value, tree) };
+    }
+
+    /// <summary>The directive the input would register (nothing stored), with the unit tree it was checked against.</summary>
+    public async Task<(Result<Directive> Directive, UnitTree Tree)> CheckAsync(DirectiveInput input, WorkingCalendar calendar, CancellationToken cancellationToken)
+    {
+        var tree = await units.TreeAsync(cancellationToken);
+        var templates = new Dictionary<Statistics.TemplateId, Statistics.ReportTemplate>();
+        foreach (var text in (input.Tasks ?? []).Select(t => t?.Statistics?.Template).Distinct())
+        {
+            if (Statistics.TemplateId.Parse(text?.Trim()) is { IsSuccess: true } id && !id.Value.IsBuiltIn && Templates is not null
+                && await Templates.GetAsync(id.Value, cancellationToken) is { } template)
+            {
+                templates[id.Value] = template;
+            }
+        }
+
+        return (DirectiveRegistration.Register(input, tree, DirectiveId.New(), time.GetUtcNow(), calendar, t => t.IsBuiltIn ? Statistics.ReportTemplate.Official643 : templates.GetValueOrDefault(t)), tree);
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using ServerlessWorkflow.Domain.Calendar;
 using ServerlessWorkflow.Domain.Common;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Escalation;
+using ServerlessWorkflow.Domain.Statistics;
 using ServerlessWorkflow.Domain.Submissions;
 using ServerlessWorkflow.Domain.Time;
 using ServerlessWorkflow.Domain.Units;
@@ -71,12 +72,35 @@ public sealed record BoardModel(DirectiveBoard Board, BoardQuery Query, IReadOnl
     }
 }
 
-/// <summary>One task row of the new-directive form, as typed; <see cref="Quiet"/> is the "Không nhắc" box.</summary>
+/// <summary>One task row of the new-directive form, as typed; <see cref="Quiet"/> is the "Không nhắc" box; for a statistics task also its template, rules and coverage.</summary>
 public sealed record TaskRow(string Title, string Kind, string Deadline, IReadOnlyList<string> Units, string Source, bool Quiet = false)
 {
     public static readonly TaskRow Empty = new(string.Empty, WireFormat.Name(TaskKind.Confirmation), string.Empty, [], string.Empty);
 
     public bool IsEmpty => Title.Length == 0 && Deadline.Length == 0 && Units.Count == 0;
+
+    /// <summary>The template chosen: <c>643</c> or the id of a file read before.</summary>
+    public string Template { get; init; } = TemplateId.Official643Value;
+
+    /// <summary>A template file attached in this post, not yet read.</summary>
+    public byte[]? TemplateFile { get; init; }
+
+    /// <summary>"Row … not above row …" pairs as chosen (1-based row numbers as text); null: the template's suggestion.</summary>
+    public IReadOnlyList<(string Row, string Max)>? Bounds { get; init; }
+
+    /// <summary>Whether totals are checked as sums; null: the template's suggestion.</summary>
+    public bool? Totals { get; init; }
+
+    public string Blanks { get; init; } = string.Empty;
+
+    public string Coverage { get; init; } = string.Empty;
+
+    public StatisticsInput ToStatistics() => new(
+        Template,
+        Bounds?.Select(b => (int.TryParse(b.Row, NumberStyles.None, CultureInfo.InvariantCulture, out var r) ? r : 0, int.TryParse(b.Max, NumberStyles.None, CultureInfo.InvariantCulture, out var m) ? m : 0)).ToList(),
+        Totals,
+        Blanks,
+        Coverage);
 }
 
 /// <summary>
@@ -92,6 +116,12 @@ public sealed record DirectiveForm(string Action, string Dispatch, string Number
     public const string SuggestAction = "suggest";
     public const string CheckAction = "check";
 
+    /// <summary>"Đọc mẫu": read the attached template files and show what was understood, create nothing.</summary>
+    public const string ReadTemplateAction = "read-template";
+
+    /// <summary>The office has seen the warnings the form showed (units counted within others) and creates all the same.</summary>
+    public bool Acknowledged { get; init; }
+
     public static readonly DirectiveForm Empty = new(string.Empty, string.Empty, string.Empty, string.Empty, "Văn phòng Đảng ủy", string.Empty, []);
 
     public static bool ReadsJson => false;
@@ -106,17 +136,48 @@ public sealed record DirectiveForm(string Action, string Dispatch, string Number
             var p = $"tasks[{i.ToString(CultureInfo.InvariantCulture)}].";
             if (form.ContainsKey(p + "title"))
             {
+                var bounds = new List<(string, string)>();
+                for (var k = 0; k < TemplateRules.MaxBounds; k++)
+                {
+                    var b = $"{p}bounds[{k.ToString(CultureInfo.InvariantCulture)}].";
+                    if (form[b + "row"].ToString() is { Length: > 0 } row && form[b + "max"].ToString() is { Length: > 0 } max)
+                    {
+                        bounds.Add((row, max));
+                    }
+                }
+
+                var file = form.Files.GetFile(p + "templateFile");
+                byte[]? bytes = null;
+                if (file is { Length: > 0 and <= UploadRefusals.MaxBytes })
+                {
+                    using var stream = file.OpenReadStream();
+                    using var copy = new MemoryStream();
+                    stream.CopyTo(copy);
+                    bytes = copy.ToArray();
+                }
+
                 tasks.Add(new TaskRow(
                     form[p + "title"].ToString().Trim(),
                     form[p + "kind"].ToString(),
                     form[p + "deadline"].ToString().Trim(),
                     form[p + "units"].Where(u => !string.IsNullOrEmpty(u)).Select(u => u!).ToList(),
                     form[p + "source"].ToString(),
-                    form[p + "quiet"] == "1"));
+                    form[p + "quiet"] == "1")
+                {
+                    Template = form[p + "template"].ToString() is { Length: > 0 } template ? template : TemplateId.Official643Value,
+                    TemplateFile = bytes,
+                    Bounds = form.ContainsKey(p + "rulesShown") ? bounds : null,
+                    Totals = form.ContainsKey(p + "rulesShown") ? form[p + "totals"] == "1" : null,
+                    Blanks = form[p + "blanks"].ToString(),
+                    Coverage = form[p + "coverage"].ToString(),
+                });
             }
         }
 
-        return new DirectiveForm(form["action"].ToString(), form["dispatch"].ToString(), form["number"].ToString(), form["issuedOn"].ToString(), form["issuer"].ToString(), form["subject"].ToString(), tasks, form["lateSeen"] == "1");
+        return new DirectiveForm(form["action"].ToString(), form["dispatch"].ToString(), form["number"].ToString(), form["issuedOn"].ToString(), form["issuer"].ToString(), form["subject"].ToString(), tasks, form["lateSeen"] == "1")
+        {
+            Acknowledged = form["acknowledged"] == "1",
+        };
     }
 
     /// <summary>The rows typed so far, then the tasks found in the dispatch, deadlines written dd/MM/yyyy (or as a term in working days, with its start filled in).</summary>
@@ -135,7 +196,7 @@ public sealed record DirectiveForm(string Action, string Dispatch, string Number
         IssuedOn,
         Issuer,
         Subject,
-        Tasks.Where(t => !t.IsEmpty).Select(t => new TaskInput(t.Title, t.Kind, t.Deadline, t.Units, Remind: !t.Quiet)).ToList());
+        Tasks.Where(t => !t.IsEmpty).Select(t => new TaskInput(t.Title, t.Kind, t.Deadline, t.Units, Remind: !t.Quiet) { Statistics = t.Kind == WireFormat.Name(TaskKind.Statistics) ? t.ToStatistics() : null }).ToList());
 }
 
 /// <summary>
@@ -194,6 +255,24 @@ public sealed record NewDirectiveModel(DirectiveForm Form, UnitTree Tree, Error?
         return (text, due.Value.Term?.Count(Calendar).Explanation);
     }
 
+    /// <summary>The templates the task rows name, by id (643's always), to show what was read and offer their rows to the rules.</summary>
+    public IReadOnlyDictionary<string, ReportTemplate> Templates { get; init; } = new Dictionary<string, ReportTemplate> { [TemplateId.Official643Value] = ReportTemplate.Official643 };
+
+    /// <summary>Warnings to confirm before creating (units counted within others).</summary>
+    public IReadOnlyList<RegistrationWarning> Warnings { get; init; } = [];
+
+    /// <summary>The template of a task row (643's when its id is unknown).</summary>
+    public ReportTemplate TemplateOf(TaskRow row) => Templates.GetValueOrDefault(row.Template) ?? ReportTemplate.Official643;
+
+    /// <summary>The row's rules as the form shows them: as chosen, or the template's suggestion.</summary>
+    public TemplateRules RulesOf(TaskRow row)
+    {
+        var template = TemplateOf(row);
+        var suggested = template.SuggestedRules;
+        var bounds = row.Bounds?.Select(b => new RowBound(int.TryParse(b.Row, NumberStyles.None, CultureInfo.InvariantCulture, out var r) ? r - 1 : -1, int.TryParse(b.Max, NumberStyles.None, CultureInfo.InvariantCulture, out var m) ? m - 1 : -1)).ToList();
+        return new TemplateRules(bounds ?? suggested.Bounds, row.Totals ?? suggested.TotalsAreSums, row.Blanks == "required" ? BlankCells.Required : row.Blanks == "zero" ? BlankCells.Zero : suggested.Blanks);
+    }
+
     /// <summary>The task rows shown: the non-empty ones typed, then empty ones up to three.</summary>
     public IReadOnlyList<TaskRow> Rows
     {
@@ -249,6 +328,12 @@ public sealed record NewDirectiveModel(DirectiveForm Form, UnitTree Tree, Error?
         ["kind"] = "loại",
         ["deadline"] = "hạn",
         ["units"] = "đơn vị",
+        ["template"] = "mẫu báo cáo",
+        ["rules"] = "quy tắc kiểm tra",
+        ["rules.bounds"] = "quy tắc “dòng không lớn hơn dòng”",
+        ["rules.totals"] = "quy tắc dòng/cột tổng",
+        ["rules.blanks"] = "ô để trống",
+        ["coverage"] = "phạm vi số liệu",
     };
 
     /// <summary>"tasks[1].deadline" → "Nhiệm vụ 2, hạn".</summary>

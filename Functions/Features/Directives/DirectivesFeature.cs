@@ -43,6 +43,7 @@ public static class DirectivesFeature
             {
                 LinkLifetime = sp.GetRequiredService<IOptions<UnitLinkOptions>>().Value.LifetimeAfterLastDeadline,
                 BaseUrl = sp.GetRequiredService<IOptions<UnitLinkOptions>>().Value.BaseUrl?.ToString() ?? "http://localhost:7071",
+                Templates = sp.GetService<Domain.Statistics.ReportTemplates>(),
             });
 
     public static IEndpointRouteBuilder MapDirectives(this IEndpointRouteBuilder app)
@@ -72,7 +73,8 @@ public static class DirectivesFeature
             d.Issuer,
             d.Subject,
             d.Tasks.Select(t => RegisteredTask.Of(t, d.RegisteredAt, registry.Forecast(t, d.RegisteredAt, registered.Value.Calendar), registered.Value.Calendar)).ToList(),
-            registered.Value.Links.Select(l => new UnitLinkResponse(l.UnitId.Value, UnitLinks.UnitUrl(request, links.Value, l.Token))).ToList()));
+            registered.Value.Links.Select(l => new UnitLinkResponse(l.UnitId.Value, UnitLinks.UnitUrl(request, links.Value, l.Token))).ToList(),
+            registered.Value.Warnings.Select(w => new WarningResponse(w.Task.Value, w.Code, w.Message)).ToList()));
     }
 
     private static async Task<Ok<List<DirectiveSummary>>> ListAsync(IDirectiveStore store, CancellationToken cancellationToken) =>

@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.Playwright;
@@ -222,18 +221,7 @@ public sealed class OfficeAndUnitStoryTests(StorageFixture storage, BrowserFixtu
     private static string SamplePath => Repository.SharedSample("bao-cao-thong-ke-vi-du.xlsx");
 
     /// <summary>Invokes ImportStatistics for every uploaded blob, as the Functions host does on its blob trigger.</summary>
-    private async Task ImportUploadsAsync()
-    {
-        var container = new BlobServiceClient(storage.ConnectionString).GetBlobContainerClient(_app.Prefix + "uploads");
-        await foreach (var item in container.GetBlobsAsync(cancellationToken: Ct))
-        {
-            var blob = container.GetBlobClient(item.Name);
-            var content = (await blob.DownloadContentAsync(Ct)).Value.Content.ToArray();
-            var payload = InvocationPayloads.ForBlob("ImportStatistics", "blob", $"uploads/{item.Name}", new Dictionary<string, string> { ["name"] = item.Name }, blob.Uri, new BlobTriggerProperties(null, content.Length, null, null), content, _clock.GetUtcNow());
-            using var response = await _office.Http.PostAsJsonAsync("ImportStatistics", payload, Ct);
-            Assert.True(response.IsSuccessStatusCode);
-        }
-    }
+    private Task ImportUploadsAsync() => StatisticsImports.ImportAllAsync(_office.Http, StatisticsImports.Uploads(storage.ConnectionString, _app.Prefix), _clock.GetUtcNow());
 
     private async Task RunCheckDeadlinesAsync()
     {

@@ -3,7 +3,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using OtpNet;
 using ServerlessWorkflow.Domain.Accounts;
+using ServerlessWorkflow.Functions.Features.Directives;
 using ServerlessWorkflow.Functions.Features.OfficeLogin;
+using ServerlessWorkflow.Functions.Shared.Http;
 using ServerlessWorkflow.Tests.Infrastructure;
 
 namespace ServerlessWorkflow.Tests.EndToEnd;
@@ -345,6 +347,40 @@ public sealed class OfficeSessionTests(StorageFixture storage) : IAsyncLifetime
 
         using var byKey = await new OfficeClient(_http).SendAsync(HttpMethod.Post, "api/directives", new { number = "1", issuedOn = "2026-02-05", issuer = "x", subject = "y", tasks = new[] { new { title = "t", kind = "confirmation", deadline = "2099-01-01", units = new[] { "dang-bo-a" } } } });
         Assert.Equal(HttpStatusCode.Created, byKey.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_token_check_takes_a_form_as_large_as_its_page_takes_a_template_file_and_refuses_beyond_naming_the_limit()
+    {
+        var visitor = await SignedInAsync();
+        using var page = await SendAsync(visitor, HttpMethod.Get, "office/directives/new");
+
+        using var twoMegabytes = await PostTemplateFileAsync(visitor, new byte[2 * 1024 * 1024]);
+        using var twelveMegabytes = await PostTemplateFileAsync(visitor, new byte[12 * 1024 * 1024]);
+
+        // 2 MB is within the form's own limit (the directive and two template files): read, and the file refused for what it is.
+        Assert.Equal(HttpStatusCode.BadRequest, twoMegabytes.StatusCode);
+        Assert.Contains("Tệp không phải bảng tính Excel (.xlsx)", await twoMegabytes.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, twelveMegabytes.StatusCode);
+        Assert.Contains($"vượt quá giới hạn {BodyRefusals.Size(DirectivePages.MaxFormBody)}", await twelveMegabytes.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(0, await DirectiveCountAsync());
+    }
+
+    private async Task<HttpResponseMessage> PostTemplateFileAsync(Visitor visitor, byte[] file)
+    {
+        using var request = visitor.Request(HttpMethod.Post, "office/directives/new");
+        var fields = NewDirective(visitor.FormToken);
+        fields["action"] = "read-template";
+        fields["tasks[0].kind"] = "statistics";
+        var form = new MultipartFormDataContent();
+        foreach (var (name, value) in fields)
+        {
+            form.Add(new StringContent(value), name);
+        }
+
+        form.Add(new ByteArrayContent(file), "tasks[0].templateFile", "mau.xlsx");
+        request.Content = form;
+        return await _http.SendAsync(request, Ct);
     }
 
     [Fact]

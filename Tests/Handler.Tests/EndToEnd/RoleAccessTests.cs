@@ -37,6 +37,7 @@ public sealed class RoleAccessTests(StorageFixture storage) : IAsyncLifetime
         ["OfficeOutbox"] = [V], ["OfficeResendEmail"] = [V], ["ListOutbox"] = [V], ["GetEscalations"] = [V, T],
         ["OfficeUnitLadder"] = [V, T], ["OfficeLadderAction"] = [V],
         ["OfficeStatistics"] = [V, T], ["GetStatistics"] = [V, T], ["ExportStatistics"] = [V, T],
+        ["OfficeUploadStatistics"] = [V], ["UploadStatisticsForUnit"] = [V], ["ReadTemplate"] = [V], ["GetTemplate"] = [V, T],
         // The working-day calendar (issue 19): văn phòng keeps it; thường trực may read it and count terms.
         ["OfficeCalendar"] = [V], ["OfficeCalendarYear"] = [V], ["OfficeCalendarYearPost"] = [V],
         ["GetCalendarYear"] = [V, T], ["PutCalendarYear"] = [V], ["CountWorkingDays"] = [V, T],
