@@ -51,7 +51,7 @@ public static class DirectiveRegistration
         var number = v.Take(Text.Clean(input.Number, "number", 60), "number");
         var issuer = v.Take(Text.Clean(input.Issuer, "issuer", 200), "issuer");
         var subject = v.Take(Text.Clean(input.Subject, "subject", 500), "subject");
-        var issuedOn = ParseDate(input.IssuedOn, "issuedOn", v, "Ngày ban hành phải là ngày dạng yyyy-MM-dd hoặc dd/MM/yyyy.");
+        var issuedOn = ParseDate(input.IssuedOn, "issuedOn", v, "Ngày ban hành chưa đúng: xin ghi ngày/tháng/năm, ví dụ 05/02/2026.");
 
         var tasks = new List<DirectiveTask>();
         if (input.Tasks is not { Count: > 0 })
@@ -196,7 +196,7 @@ public static class DirectiveRegistration
         return written.IsSuccess
             ? new TaskDue(written.Value, null)
             : Error.Validation(field, "invalid-deadline",
-                "Hạn phải là ngày dạng yyyy-MM-dd (API) hoặc dd/MM/yyyy, ví dụ 2026-02-25, 25/02/2026, \"trước ngày 26/02/2026\" hoặc \"05 ngày làm việc kể từ ngày 13/02/2026\".");
+                "Hạn chưa đúng: xin ghi ngày/tháng/năm (ví dụ 25/02/2026), \"trước ngày 26/02/2026\" hoặc \"05 ngày làm việc kể từ ngày 13/02/2026\".");
     }
 
     private static Result<TaskDue> ParseStructuredTerm(TaskInput task, string path, WorkingCalendar calendar)
@@ -207,7 +207,7 @@ public static class DirectiveRegistration
             v.Add($"{path}.workingDays", "invalid-working-days", $"Số ngày làm việc phải là số nguyên từ 1 đến {WorkingDaysTerm.MaxDays}.");
         }
 
-        var from = ParseDate(task.CountFrom, $"{path}.countFrom", v, "Ngày bắt đầu tính phải là ngày dạng yyyy-MM-dd hoặc dd/MM/yyyy.");
+        var from = ParseDate(task.CountFrom, $"{path}.countFrom", v, "Ngày bắt đầu tính chưa đúng: xin ghi ngày/tháng/năm, ví dụ 13/02/2026.");
         if (v.HasErrors)
         {
             return v.ToError();
