@@ -126,11 +126,12 @@ public sealed class StorageOutageTests
             Assert.True(caughtUp.IsSuccessStatusCode, await caughtUp.Content.ReadAsStringAsync(Ct));
         }
 
-        // The catch-up sends step 1 and the digest once; step 2 waits for the next morning: the unit hears first.
+        // The catch-up sends step 1 and the digest once; step 2 waits for the next working morning: the unit hears first.
         Assert.Single(sendGrid.Requests, r => r.To.Any(t => t.Email == "chi-bo-b@example.invalid"));
         Assert.DoesNotContain(sendGrid.Requests, r => r.To.Any(t => t.Email == "dang-uy@example.invalid"));
         Assert.Single(sendGrid.Requests, r => r.Subject!.StartsWith("Tổng hợp ngày 27/02/2026", StringComparison.Ordinal));
-        clock.SetUtcNow(new DateTimeOffset(2026, 2, 28, 7, 0, 0, TimeSpan.FromHours(7)));
+        // The next working morning (Saturday and Sunday send nothing): step 2 and that day's digest.
+        clock.SetUtcNow(new DateTimeOffset(2026, 3, 2, 7, 0, 0, TimeSpan.FromHours(7)));
         using (var nextMorning = await RunAsync(office.Http, clock))
         {
             Assert.True(nextMorning.IsSuccessStatusCode);
