@@ -70,11 +70,11 @@ public static class Ladder
         return new LadderDecision(send, skip, next == default ? null : next);
     }
 
-    /// <summary>Where a step's email goes: the unit, its parent (copying the office), or the office's escalation list; a broken chain goes to the office.</summary>
+    /// <summary>Where a step's email goes: the unit (every address it has), its parent (copying the office), or the office's escalation list; a broken chain goes to the office.</summary>
     public static Recipients RecipientsFor(LadderStep step, Unit unit, UnitChain chain, OfficeAddresses office) => step.Rung switch
     {
-        Rung.Reminder or Rung.Step1 => new Recipients([unit.Email], [], BrokenChain: false),
-        Rung.Step2 when !chain.IsBroken && chain.Parent is { } parent => new Recipients([parent.Email], office.OfficeOnly, BrokenChain: false),
+        Rung.Reminder or Rung.Step1 => new Recipients(unit.Emails, [], BrokenChain: false),
+        Rung.Step2 when !chain.IsBroken && chain.Parent is { } parent => new Recipients(parent.Emails, office.OfficeOnly, BrokenChain: false),
         Rung.Step2 => new Recipients(office.OfficeOnly, [], BrokenChain: chain.IsBroken),
         Rung.Step3 => new Recipients(office.Escalation.Count > 0 ? office.Escalation : office.OfficeOnly, [], BrokenChain: chain.IsBroken),
         _ => throw new ArgumentOutOfRangeException(nameof(step)),

@@ -173,7 +173,7 @@ public static class StatisticsFeature
                 UnitReportState.Rejected => "Tệp bị từ chối, chưa gửi lại",
                 _ => "Chưa báo cáo",
             };
-            return new ExportUnit(unit?.Name ?? u.UnitId.Value, unit is null ? string.Empty : UnitLevels.Name(unit.Level), state, u.Values);
+            return new ExportUnit(unit?.Name ?? u.UnitId.Value, unit is null ? string.Empty : unit.LevelOrKindName, state, u.Values);
         }).OrderBy(r => r.Name, VietnameseCollation.Instance).ToList();
         var directive = report.Directive;
         var workbook = StatisticsWorkbook.Write(new StatisticsExport(directive.Number, directive.IssuedOn, directive.Issuer, report.Task.Title, report.Totals, rows));
