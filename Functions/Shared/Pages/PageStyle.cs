@@ -57,6 +57,8 @@ public static class PageStyle
         code.secret{font-size:1.2rem;letter-spacing:.05em;background:#fff8e6;padding:.1rem .4rem;overflow-wrap:anywhere}
         figure.qr{margin:.5rem 0} figure.qr svg{width:12rem;max-width:100%;height:auto}
         nav.office a.me{margin-left:auto;font-weight:600}
+        ul.units{list-style:none;padding:0;margin:0} ul.units>li{border-bottom:1px solid var(--line);padding:.6rem 0} ul.units .mail{overflow-wrap:anywhere} ul.units ul{margin:.25rem 0;padding-left:1.25rem}
+        details>summary{cursor:pointer;min-height:2.75rem;padding:.5rem 0}
         figure.chart{margin:0} figure.chart figcaption{font-weight:600;margin-bottom:.25rem} .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr));gap:1.25rem}
         """;
 
