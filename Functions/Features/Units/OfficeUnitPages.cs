@@ -21,6 +21,7 @@ namespace ServerlessWorkflow.Functions.Features.Units;
 public static class OfficeUnitPages
 {
     public const long MaxFormBody = 16 * 1024;
+    public const long MaxImportForm = 2 * 1024 * 1024;
     public const int HistoryShown = 100;
 
     public static IEndpointRouteBuilder MapUnitPages(this IEndpointRouteBuilder app)
@@ -28,6 +29,7 @@ public static class OfficeUnitPages
         var office = app.MapGroup("/office/don-vi").RequireOfficeRole(OfficeRole.VanPhong);
         office.MapGet("/", ListAsync).WithName("OfficeUnits").AsPage();
         office.MapPost("/", AddAsync).WithName("OfficeUnitsPost").WithFormBody<UnitForm>(MaxFormBody).AsPage();
+        office.MapPost("/nhap", ImportAsync).WithName("OfficeUnitsImport").WithFormBody<UnitImportForm>(MaxImportForm).AsPage();
         office.MapGet("/{unitId}", (string unitId, string? luu, UnitRegistry registry, IUnitHistory history, CancellationToken cancellationToken) =>
             ShowAsync(unitId, null, null, null, Notice(luu), registry, history, cancellationToken)).WithName("OfficeUnit").AsPage();
         office.MapPost("/{unitId}", EditAsync).WithName("OfficeUnitPost").WithFormBody<UnitForm>(MaxFormBody).AsPage();
@@ -36,8 +38,35 @@ public static class OfficeUnitPages
         return app;
     }
 
-    private static async Task<RazorComponentResult> ListAsync(string? q, string? loai, string? cap, string? tt, UnitRegistry registry, CancellationToken cancellationToken) =>
-        PageResults.Render<UnitListPage, UnitListModel>(UnitListModel.Of(await registry.TreeAsync(cancellationToken), UnitQuery.Read(q, loai, cap, tt), UnitForm.Empty, null, null));
+    private static async Task<RazorComponentResult> ListAsync(string? q, string? loai, string? cap, string? tt, int? nhap, UnitRegistry registry, CancellationToken cancellationToken) =>
+        PageResults.Render<UnitListPage, UnitListModel>(UnitListModel.Of(
+            await registry.TreeAsync(cancellationToken), UnitQuery.Read(q, loai, cap, tt), UnitForm.Empty, null,
+            nhap is >= 0 and var n ? $"Đã nhập danh sách: {n} đơn vị thêm mới hoặc sửa." : null));
+
+    /// <summary>A CSV list checked (what each line would do) and, once confirmed, applied — the same rules as the import API.</summary>
+    private static async Task<Results<SeeOther, RazorComponentResult>> ImportAsync(
+        Body<UnitImportForm> body, ClaimsPrincipal user, UnitRegistry registry, UnitChanges changes, CancellationToken cancellationToken)
+    {
+        if (body.Refusal is { } refused)
+        {
+            return PageResults.Render<UnitImportPage, UnitImportModel>(new UnitImportModel(null, string.Empty, refused.AsError()), refused.Status);
+        }
+
+        var form = body.Value;
+        var plan = await registry.ImportAsync(form.Csv, form.Apply, cancellationToken);
+        if (!plan.IsSuccess)
+        {
+            return PageResults.Render<UnitImportPage, UnitImportModel>(new UnitImportModel(null, string.Empty, plan.Error), StatusCodes.Status400BadRequest);
+        }
+
+        if (form.Apply && plan.Value.CanApply)
+        {
+            await changes.RecordImportAsync(user, plan.Value, cancellationToken);
+            return new SeeOther($"/office/don-vi?nhap={plan.Value.Changes.Count()}");
+        }
+
+        return PageResults.Render<UnitImportPage, UnitImportModel>(new UnitImportModel(plan.Value, form.Csv, null), plan.Value.CanApply ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
+    }
 
     private static async Task<Results<SeeOther, RazorComponentResult>> AddAsync(
         Body<UnitForm> body, ClaimsPrincipal user, UnitRegistry registry, UnitChanges changes, CancellationToken cancellationToken)

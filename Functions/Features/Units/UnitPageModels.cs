@@ -166,3 +166,37 @@ public sealed record UnitPageModel(Unit Unit, UnitTree Tree, IReadOnlyList<UnitH
     /// <summary>How a unit is named in a choice: its name and its level or kind.</summary>
     public static string Choice(Unit unit) => $"{unit.Name} ({unit.LevelOrKindName})";
 }
+
+/// <summary>The import form: a CSV file (or, when confirming a preview, the text previewed) and whether to apply it.</summary>
+public sealed record UnitImportForm(string Csv, bool Apply) : IRequestBody<UnitImportForm>
+{
+    public static bool ReadsJson => false;
+
+    public static bool ReadsForm => true;
+
+    /// <remarks>The endpoint's limit bounds the file read into memory.</remarks>
+    public static UnitImportForm FromForm(IFormCollection form)
+    {
+        var apply = form["apply"] == "1";
+        if (form.Files.Count == 0 || form.Files[0].Length == 0)
+        {
+            return new(form["csv"].ToString(), apply);
+        }
+
+        using var reader = new StreamReader(form.Files[0].OpenReadStream(), System.Text.Encoding.UTF8);
+        return new(reader.ReadToEnd(), apply);
+    }
+}
+
+/// <summary>What an import would do (each line's action and problems), with the text to apply it, or why it could not be read.</summary>
+public sealed record UnitImportModel(ImportPlan? Plan, string Csv, Error? Error)
+{
+    public static string ActionName(ImportAction action) => action switch
+    {
+        ImportAction.Create => "Thêm mới",
+        ImportAction.Update => "Sửa",
+        ImportAction.Unchanged => "Không đổi",
+        ImportAction.Invalid => "Có lỗi",
+        _ => throw new ArgumentOutOfRangeException(nameof(action)),
+    };
+}

@@ -96,6 +96,32 @@ public sealed class UnitsStoryTests(StorageFixture storage, BrowserFixture brows
         await Assertions.Expect(office.Locator("main")).ToContainTextAsync("Ngừng hoạt động");
         await Assertions.Expect(office.GetByRole(AriaRole.Button, new() { Name = "Cho hoạt động lại" })).ToBeVisibleAsync();
 
+        // A list from a file: checked first, applied on confirmation; a line in error applies nothing.
+        await office.GotoAsync(Url("office/don-vi"));
+        await office.Locator("#nhap summary").ClickAsync();
+        await office.Locator("#tep").SetInputFilesAsync(new FilePayload
+        {
+            Name = "don-vi.csv",
+            MimeType = "text/csv",
+            Buffer = System.Text.Encoding.UTF8.GetBytes("mã;tên;cấp;cấp trên;email;loại\ndoan-tn;Đoàn Thanh niên;;dang-uy;doan@example.invalid;Mặt trận, đoàn thể, hội\nchi-bo-moi;Chi bộ mới;4;dang-uy;khong-hop-le;\n"),
+        });
+        await office.GetByRole(AriaRole.Button, new() { Name = "Kiểm tra tệp" }).ClickAsync();
+        await Assertions.Expect(office.Locator("main")).ToContainTextAsync("Dòng 3 · chi-bo-moi · Có lỗi");
+        await Assertions.Expect(office.GetByRole(AriaRole.Button, new() { Name = "Áp dụng danh sách" })).ToHaveCountAsync(0);
+        await office.GotoAsync(Url("office/don-vi"));
+        await office.Locator("#nhap summary").ClickAsync();
+        await office.Locator("#tep").SetInputFilesAsync(new FilePayload
+        {
+            Name = "don-vi.csv",
+            MimeType = "text/csv",
+            Buffer = System.Text.Encoding.UTF8.GetBytes("mã;tên;cấp;cấp trên;email;loại\ndoan-tn;Đoàn Thanh niên;;dang-uy;doan@example.invalid;Mặt trận, đoàn thể, hội\n"),
+        });
+        await office.GetByRole(AriaRole.Button, new() { Name = "Kiểm tra tệp" }).ClickAsync();
+        await Assertions.Expect(office.Locator("main")).ToContainTextAsync("Dòng 2 · doan-tn · Thêm mới");
+        await office.GetByRole(AriaRole.Button, new() { Name = "Áp dụng danh sách" }).ClickAsync();
+        await Assertions.Expect(office.GetByRole(AriaRole.Status)).ToContainTextAsync("Đã nhập danh sách: 1 đơn vị thêm mới hoặc sửa.");
+        await Assertions.Expect(office.GetByRole(AriaRole.Link, new() { Name = "Đoàn Thanh niên" })).ToBeVisibleAsync();
+
         // On a 360 px phone, JavaScript off: the list is cards, the add form opens, nothing scrolls sideways.
         await using var phoneContext = await browser.NewContextAsync(BrowserFixture.Phone);
         var phone = await phoneContext.NewPageAsync();
@@ -117,9 +143,9 @@ public sealed class UnitsStoryTests(StorageFixture storage, BrowserFixture brows
         await page.GotoAsync(Url(path));
         await BrowserFixture.SignInAsync(page, "vanphong");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
-        if (await page.Locator("details summary").CountAsync() > 0)
+        foreach (var summary in await page.Locator("details summary").AllAsync())
         {
-            await page.Locator("details summary").ClickAsync();
+            await summary.ClickAsync();
         }
 
         Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 360, $"{path} scrolls sideways on a 360 px phone.");

@@ -34,7 +34,7 @@ public sealed class RoleAccessTests(StorageFixture storage) : IAsyncLifetime
         ["OfficeDirectives"] = [V, T], ["OfficeDirective"] = [V, T], ["NewDirective"] = [V], ["NewDirectivePost"] = [V],
         ["RegisterDirective"] = [V], ["ListDirectives"] = [V, T], ["GetDirective"] = [V, T],
         ["PutUnit"] = [V], ["ImportUnits"] = [V], ["ListUnits"] = [V, T],
-        ["OfficeUnits"] = [V], ["OfficeUnitsPost"] = [V], ["OfficeUnit"] = [V], ["OfficeUnitPost"] = [V], ["OfficeUnitState"] = [V], ["OfficeUnitMerge"] = [V],
+        ["OfficeUnits"] = [V], ["OfficeUnitsPost"] = [V], ["OfficeUnit"] = [V], ["OfficeUnitPost"] = [V], ["OfficeUnitState"] = [V], ["OfficeUnitMerge"] = [V], ["OfficeUnitsImport"] = [V],
         ["OfficeOutbox"] = [V], ["ListOutbox"] = [V], ["GetEscalations"] = [V, T],
         ["OfficeStatistics"] = [V, T], ["GetStatistics"] = [V, T], ["ExportStatistics"] = [V, T],
         // The working-day calendar (issue 19): văn phòng keeps it; thường trực may read it and count terms.
