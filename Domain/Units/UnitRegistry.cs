@@ -59,21 +59,17 @@ public sealed class UnitRegistry(IUnitStore store)
             : Error.Validation("id", "unit-exists", $"Đã có đơn vị mã '{unit.Id}' ({existing.Name}). Hãy chọn mã khác hoặc sửa đơn vị đó."), cancellationToken);
 
     /// <summary>Stops a unit: it keeps its history but receives no new tasks. Refused while a working unit sits under it.</summary>
-    public Task<Result<UnitSaved>> DeactivateAsync(UnitId id, CancellationToken cancellationToken) =>
-        WriteAsync(id, (_, existing) => existing switch
-        {
-            null => Missing(id),
-            { State: UnitState.Merged } => Merged(existing),
-            _ => existing with { State = UnitState.Inactive },
-        }, cancellationToken);
+    public Task<Result<UnitSaved>> DeactivateAsync(UnitId id, CancellationToken cancellationToken) => SetStateAsync(id, UnitState.Inactive, cancellationToken);
 
     /// <summary>Lets a stopped unit receive tasks again (its parent must be working).</summary>
-    public Task<Result<UnitSaved>> ReactivateAsync(UnitId id, CancellationToken cancellationToken) =>
+    public Task<Result<UnitSaved>> ReactivateAsync(UnitId id, CancellationToken cancellationToken) => SetStateAsync(id, UnitState.Active, cancellationToken);
+
+    private Task<Result<UnitSaved>> SetStateAsync(UnitId id, UnitState state, CancellationToken cancellationToken) =>
         WriteAsync(id, (_, existing) => existing switch
         {
             null => Missing(id),
             { State: UnitState.Merged } => Merged(existing),
-            _ => existing with { State = UnitState.Active },
+            _ => existing with { State = state },
         }, cancellationToken);
 
     /// <summary>

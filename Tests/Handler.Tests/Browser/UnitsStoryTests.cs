@@ -97,26 +97,10 @@ public sealed class UnitsStoryTests(StorageFixture storage, BrowserFixture brows
         await Assertions.Expect(office.GetByRole(AriaRole.Button, new() { Name = "Cho hoạt động lại" })).ToBeVisibleAsync();
 
         // A list from a file: checked first, applied on confirmation; a line in error applies nothing.
-        await office.GotoAsync(Url("office/don-vi"));
-        await office.Locator("#nhap summary").ClickAsync();
-        await office.Locator("#tep").SetInputFilesAsync(new FilePayload
-        {
-            Name = "don-vi.csv",
-            MimeType = "text/csv",
-            Buffer = System.Text.Encoding.UTF8.GetBytes("mã;tên;cấp;cấp trên;email;loại\ndoan-tn;Đoàn Thanh niên;;dang-uy;doan@example.invalid;Mặt trận, đoàn thể, hội\nchi-bo-moi;Chi bộ mới;4;dang-uy;khong-hop-le;\n"),
-        });
-        await office.GetByRole(AriaRole.Button, new() { Name = "Kiểm tra tệp" }).ClickAsync();
+        await CheckListAsync(office, "mã;tên;cấp;cấp trên;email;loại\ndoan-tn;Đoàn Thanh niên;;dang-uy;doan@example.invalid;Mặt trận, đoàn thể, hội\nchi-bo-moi;Chi bộ mới;4;dang-uy;khong-hop-le;\n");
         await Assertions.Expect(office.Locator("main")).ToContainTextAsync("Dòng 3 · chi-bo-moi · Có lỗi");
         await Assertions.Expect(office.GetByRole(AriaRole.Button, new() { Name = "Áp dụng danh sách" })).ToHaveCountAsync(0);
-        await office.GotoAsync(Url("office/don-vi"));
-        await office.Locator("#nhap summary").ClickAsync();
-        await office.Locator("#tep").SetInputFilesAsync(new FilePayload
-        {
-            Name = "don-vi.csv",
-            MimeType = "text/csv",
-            Buffer = System.Text.Encoding.UTF8.GetBytes("mã;tên;cấp;cấp trên;email;loại\ndoan-tn;Đoàn Thanh niên;;dang-uy;doan@example.invalid;Mặt trận, đoàn thể, hội\n"),
-        });
-        await office.GetByRole(AriaRole.Button, new() { Name = "Kiểm tra tệp" }).ClickAsync();
+        await CheckListAsync(office, "mã;tên;cấp;cấp trên;email;loại\ndoan-tn;Đoàn Thanh niên;;dang-uy;doan@example.invalid;Mặt trận, đoàn thể, hội\n");
         await Assertions.Expect(office.Locator("main")).ToContainTextAsync("Dòng 2 · doan-tn · Thêm mới");
         await office.GetByRole(AriaRole.Button, new() { Name = "Áp dụng danh sách" }).ClickAsync();
         await Assertions.Expect(office.GetByRole(AriaRole.Status)).ToContainTextAsync("Đã nhập danh sách: 1 đơn vị thêm mới hoặc sửa.");
@@ -131,25 +115,16 @@ public sealed class UnitsStoryTests(StorageFixture storage, BrowserFixture brows
         await BrowserFixture.ScreenshotAsync(phone, "don-vi-dien-thoai");
         await phone.GotoAsync(Url("office/don-vi/uy-ban-mttq"));
         await BrowserFixture.ScreenshotAsync(phone, "don-vi-sua-dien-thoai");
-        await AssertFitsSignedInPhoneAsync("office/don-vi");
-        await AssertFitsSignedInPhoneAsync("office/don-vi/chi-bo-b");
+        await browser.AssertFitsPhoneAsync(Url("office/don-vi"), signInAs: "vanphong");
+        await browser.AssertFitsPhoneAsync(Url("office/don-vi/chi-bo-b"), signInAs: "vanphong");
     }
 
-    /// <summary>The page fits 360 px once signed in: nothing scrolls sideways, every field and button is a finger high.</summary>
-    private async Task AssertFitsSignedInPhoneAsync(string path)
+    /// <summary>Uploads a unit list from the units page to be checked.</summary>
+    private async Task CheckListAsync(IPage office, string csv)
     {
-        await using var measuring = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 360, Height = 740 }, IsMobile = true });
-        var page = await measuring.NewPageAsync();
-        await page.GotoAsync(Url(path));
-        await BrowserFixture.SignInAsync(page, "vanphong");
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
-        foreach (var summary in await page.Locator("details summary").AllAsync())
-        {
-            await summary.ClickAsync();
-        }
-
-        Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 360, $"{path} scrolls sideways on a 360 px phone.");
-        var smallest = await page.EvaluateAsync<double>("Math.min(...[...document.querySelectorAll('button, select, input:not([type=hidden])')].map(e => e.getBoundingClientRect().height))");
-        Assert.True(smallest >= 44, $"A touch target of {path} is only {smallest} px high.");
+        await office.GotoAsync(Url("office/don-vi"));
+        await office.Locator("#nhap summary").ClickAsync();
+        await office.Locator("#tep").SetInputFilesAsync(new FilePayload { Name = "don-vi.csv", MimeType = "text/csv", Buffer = System.Text.Encoding.UTF8.GetBytes(csv) });
+        await office.GetByRole(AriaRole.Button, new() { Name = "Kiểm tra tệp" }).ClickAsync();
     }
 }
