@@ -70,6 +70,7 @@ app.MapErrorReportQueue();
 app.MapMemberData();
 app.MapOutboxPage();
 app.MapCalendarPages();
+app.MapUnitPages();
 app.MapAuditTrail();
 app.MapUnitLadderPages();
 

@@ -39,7 +39,7 @@ public enum BoardSort
 /// matter: "dong da" finds "Đống Đa"; the unit's id matches too), a level, a state that at least
 /// one of the row's cells must be in, and an order.
 /// </summary>
-public sealed record BoardQuery(string? Search = null, UnitLevel? Level = null, AssignmentState? State = null, BoardSort Sort = BoardSort.Name)
+public sealed record BoardQuery(string? Search = null, UnitLevel? Level = null, AssignmentState? State = null, BoardSort Sort = BoardSort.Name, bool Others = false)
 {
     public bool Matches(BoardRow row)
     {
@@ -52,7 +52,7 @@ public sealed record BoardQuery(string? Search = null, UnitLevel? Level = null, 
             }
         }
 
-        return (Level is null || row.Unit?.Level == Level)
+        return (Others ? row.Unit is { Level: null } : Level is null || row.Unit?.Level == Level)
             && (State is null || row.Cells.Any(c => c?.Standing.State == State));
     }
 }

@@ -250,10 +250,25 @@ public static class DirectiveRegistration
                 continue;
             }
 
-            var found = withDescendants ? units.SelfAndDescendants(id.Value) : units.Find(id.Value) is { } u ? [u] : [];
-            if (found.Count == 0)
+            if (units.Find(id.Value) is not { } named)
             {
                 v.Add(itemField, "unknown-unit", $"Không có đơn vị mã '{id.Value}'.");
+                continue;
+            }
+
+            if (named.State == UnitState.Inactive)
+            {
+                v.Add(itemField, "inactive-unit", $"Đơn vị '{named.Name}' đã ngừng hoạt động, không nhận nhiệm vụ mới.");
+                continue;
+            }
+
+            // A merged unit's tasks go to the unit it was merged into; stopped and merged units under a branch receive nothing.
+            var found = withDescendants
+                ? units.SelfAndDescendants(id.Value).Where(u => u.IsActive).ToList()
+                : units.Receiver(id.Value) is { IsActive: true } receiver ? [receiver] : [];
+            if (found.Count == 0)
+            {
+                v.Add(itemField, "unknown-unit", $"Đơn vị '{named.Name}' đã sáp nhập nhưng đơn vị nhận thay không còn hoạt động.");
                 continue;
             }
 

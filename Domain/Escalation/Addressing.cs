@@ -103,17 +103,17 @@ public static class Addressing
         switch (audience.Kind)
         {
             case AudienceKind.Unit when audience.UnitId is { } unitId:
-                if (tree.Find(unitId) is { Email: { } own } unit)
+                if (tree.Find(unitId) is { Email: not null } unit)
                 {
-                    return new Recipients([own], [], Redirect.None, unit);
+                    return new Recipients(unit.Emails, [], Redirect.None, unit);
                 }
 
-                return tree.ChainUpward(unitId) is { IsBroken: false, Parent: { Email: { } forwarding } forwarder }
-                    ? new Recipients([forwarding], [], Redirect.UnitToParent, forwarder)
+                return tree.ChainUpward(unitId) is { IsBroken: false, Parent: { Email: not null } forwarder }
+                    ? new Recipients(forwarder.Emails, [], Redirect.UnitToParent, forwarder)
                     : ToOffice(office, Redirect.UnitToOffice);
             case AudienceKind.Parent when audience.UnitId is { } parentId:
-                return tree.Find(parentId) is { Email: { } email } parent
-                    ? new Recipients([email], office.OfficeOnly, Redirect.None, parent)
+                return tree.Find(parentId) is { Email: not null } parent
+                    ? new Recipients(parent.Emails, office.OfficeOnly, Redirect.None, parent)
                     : ToOffice(office, Redirect.ParentToOffice);
             case AudienceKind.Committees:
                 return office.Escalation.Count > 0

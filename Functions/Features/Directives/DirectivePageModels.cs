@@ -43,14 +43,17 @@ public sealed record BoardModel(DirectiveBoard Board, BoardQuery Query, IReadOnl
         ("tre", BoardSort.Lateness, "Chậm nhất lên đầu"),
     ];
 
-    /// <summary>The board's query string: q (name), cap (level 1–4), tt (state), sx (order). Unknown values are ignored, not errors.</summary>
+    /// <summary>The <c>cap</c> value of the group of bodies without a level.</summary>
+    public const string OthersKey = "khac";
+
+    /// <summary>The board's query string: q (name), cap (level 1–4, or <see cref="OthersKey"/>), tt (state), sx (order). Unknown values are ignored, not errors.</summary>
     public static BoardQuery ReadQuery(string? q, string? cap, string? tt, string? sx)
     {
         var search = (q ?? string.Empty).Trim();
         UnitLevel? level = UnitLevels.Parse(cap) is { IsSuccess: true } l ? l.Value : null;
         var state = StateFilters.FirstOrDefault(s => s.Key == tt);
         var sort = Sorts.FirstOrDefault(s => s.Key == sx);
-        return new BoardQuery(search.Length is > 0 and <= 100 ? search : null, level, state.Key is null ? null : state.State, sort.Key is null ? BoardSort.Name : sort.Sort);
+        return new BoardQuery(search.Length is > 0 and <= 100 ? search : null, level, state.Key is null ? null : state.State, sort.Key is null ? BoardSort.Name : sort.Sort, cap == OthersKey);
     }
 
     /// <summary>A task's title cut to a column head's length at a word boundary (the full title is in the list above and the tooltip).</summary>
@@ -284,13 +287,14 @@ public sealed record NewDirectiveModel(DirectiveForm Form, UnitTree Tree, Error?
         }
     }
 
-    /// <summary>Every unit in tree order, indented by depth; a unit with units under it is offered a second time as "and all under it" (<c>id/*</c>).</summary>
+    /// <summary>Every working unit (stopped and merged ones receive no tasks) in tree order, indented by depth; a unit with units under it is offered a second time as "and all under it" (<c>id/*</c>).</summary>
     public IReadOnlyList<(string Value, string Label)> UnitOptions
     {
         get
         {
             var options = new List<(string, string)>();
-            var children = Tree.All.Where(u => u.ParentId is not null).ToLookup(u => u.ParentId!.Value);
+            var working = Tree.All.Where(u => u.IsActive).ToList();
+            var children = working.Where(u => u.ParentId is not null).ToLookup(u => u.ParentId!.Value);
             void Add(Unit unit, int depth)
             {
                 // Option text collapses ordinary spaces: indent with no-break spaces.
@@ -308,7 +312,7 @@ public sealed record NewDirectiveModel(DirectiveForm Form, UnitTree Tree, Error?
                 }
             }
 
-            foreach (var top in Tree.All.Where(u => u.ParentId is null || Tree.Find(u.ParentId.Value) is null).OrderBy(u => u.Name, VietnameseCollation.Instance))
+            foreach (var top in working.Where(u => u.ParentId is null || Tree.Find(u.ParentId.Value) is null).OrderBy(u => u.Name, VietnameseCollation.Instance))
             {
                 Add(top, 0);
             }

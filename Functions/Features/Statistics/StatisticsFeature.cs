@@ -203,7 +203,7 @@ public static class StatisticsFeature
                 : u.CoveredBy is { } by ? $"Đã báo cáo (đã gồm trong số liệu của {tree.Find(by)?.Name ?? by.Value}, không cộng thêm)"
                 : !atDeadline && u.Late ? "Đã báo cáo sau hạn"
                 : "Đã báo cáo";
-            return new ExportUnit(unit?.Name ?? u.UnitId.Value, unit is null ? string.Empty : UnitLevels.Name(unit.Level), state, values);
+            return new ExportUnit(unit?.Name ?? u.UnitId.Value, unit is null ? string.Empty : unit.LevelOrKindName, state, values);
         }).OrderBy(r => r.Name, VietnameseCollation.Instance).ToList();
         var directive = report.Directive;
         var workbook = StatisticsWorkbook.Write(new StatisticsExport(directive.Number, directive.IssuedOn, directive.Issuer, report.Task.Title, atDeadline ? report.TotalsAtDeadline : report.Totals, rows)

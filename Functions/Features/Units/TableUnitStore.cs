@@ -42,17 +42,64 @@ public sealed class TableUnitStore(TableServiceClient tables, StorageNames names
             new TableEntity(Partition, unit.Id.Value)
             {
                 ["Name"] = unit.Name,
-                ["Level"] = (int)unit.Level,
+                ["Kind"] = UnitKinds.Code(unit.Kind),
+                ["Level"] = unit.Level is { } level ? (int)level : null,
                 ["ParentId"] = unit.ParentId?.Value,
                 ["Email"] = unit.Email?.Value ?? string.Empty,
+                ["AlsoTo"] = unit.AlsoTo.Count > 0 ? string.Join(' ', unit.AlsoTo.Select(e => e.Value)) : null,
+                ["Phone"] = unit.Phone.Length > 0 ? unit.Phone : null,
+                ["Contact"] = unit.Contact.Length > 0 ? unit.Contact : null,
+                ["State"] = unit.State == UnitState.Active ? null : unit.State.ToString(),
+                ["MergedInto"] = unit.MergedInto?.Value,
             },
             expectedVersion,
             cancellationToken);
 
-    private static Unit ToUnit(TableEntity e) => new(
-        e.Parsed("RowKey", e.RowKey, id => UnitId.Parse(id)),
-        e.RequiredString("Name"),
-        e.Parsed("Level", e.RequiredInt("Level").ToString(System.Globalization.CultureInfo.InvariantCulture), l => UnitLevels.Parse(l)),
-        e.OptionalString("ParentId") is { Length: > 0 } parent ? e.Parsed("ParentId", parent, p => UnitId.Parse(p)) : null,
-        e.RequiredString("Email") is { Length: > 0 } email ? e.Parsed("Email", email, a => EmailAddress.Parse(a)) : null);
+    /// <summary>
+    /// A row as stored. Rows written before units had kinds (no Kind, AlsoTo, Phone, Contact, State)
+    /// are party organisations with one address, working; a column that is there but unreadable —
+    /// an unknown kind, a party organisation without a level, a body without one that has it, an
+    /// address that is not one, further addresses without a first one, a merged unit without its receiver — is a corrupt row.
+    /// </summary>
+    private static Unit ToUnit(TableEntity e)
+    {
+        var storedKind = e.OptionalString("Kind");
+        var kind = storedKind is null ? UnitKind.PartyOrganisation : e.Parsed("Kind", storedKind, ParseKind);
+        UnitLevel? level = UnitKinds.HasLevel(kind)
+            ? e.Parsed("Level", e.RequiredInt("Level").ToString(System.Globalization.CultureInfo.InvariantCulture), l => UnitLevels.Parse(l))
+            : e.ContainsKey("Level") && e["Level"] is not null ? throw CorruptRowException.For(e, "Level", $"is set for a unit of kind {storedKind}, which has no level") : null;
+        var state = e.OptionalString("State") is { } storedState
+            ? Enum.TryParse<UnitState>(storedState, ignoreCase: false, out var parsed) && Enum.IsDefined(parsed) && parsed != UnitState.Active
+                ? parsed
+                : throw CorruptRowException.For(e, "State", "is not a unit state")
+            : UnitState.Active;
+        var mergedInto = e.OptionalString("MergedInto") is { Length: > 0 } into ? e.Parsed("MergedInto", into, i => UnitId.Parse(i)) : (UnitId?)null;
+        if ((state == UnitState.Merged) != (mergedInto is not null))
+        {
+            throw CorruptRowException.For(e, "MergedInto", "does not match the unit's state");
+        }
+
+        return new Unit(
+            e.Parsed("RowKey", e.RowKey, id => UnitId.Parse(id)),
+            e.RequiredString("Name"),
+            level,
+            e.OptionalString("ParentId") is { Length: > 0 } parent ? e.Parsed("ParentId", parent, p => UnitId.Parse(p)) : null,
+            e.RequiredString("Email") is { Length: > 0 } email ? e.Parsed("Email", email, a => EmailAddress.Parse(a)) : null)
+        {
+            Kind = kind,
+            AlsoTo = e.OptionalString("AlsoTo") is { } also
+                ? new EmailList(also.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(a => e.Parsed("AlsoTo", a, t => EmailAddress.Parse(t))))
+                : EmailList.Empty,
+            Phone = e.OptionalString("Phone") ?? string.Empty,
+            Contact = e.OptionalString("Contact") ?? string.Empty,
+            State = state,
+            MergedInto = mergedInto,
+        };
+    }
+
+    /// <summary>A stored kind: exactly its kebab-case name.</summary>
+    private static Result<UnitKind> ParseKind(string text) =>
+        Enum.GetValues<UnitKind>().Where(k => UnitKinds.Code(k) == text).Select(k => (UnitKind?)k).FirstOrDefault() is { } kind
+            ? kind
+            : Error.Validation("Kind", "invalid-kind", "unknown kind");
 }

@@ -17,6 +17,7 @@ public static class OfficeMenu
         new("/office/member-data", "Dữ liệu đảng viên", [OfficeRole.BanXayDungDang]),
         new("/office/outbox", "Thư đã gửi", [OfficeRole.VanPhong]),
         new("/office/calendar", "Lịch làm việc", [OfficeRole.VanPhong]),
+        new("/office/don-vi", "Đơn vị", [OfficeRole.VanPhong]),
         new("/office/audit", "Nhật ký", [OfficeRole.QuanTri, OfficeRole.ThuongTruc]),
         new("/office/accounts", "Tài khoản cán bộ", [OfficeRole.QuanTri]),
     ];

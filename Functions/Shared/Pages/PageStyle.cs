@@ -63,6 +63,8 @@ public static class PageStyle
         div.warn,p.warn{border-left:4px solid var(--warn);background:#fff8e6;padding:.75rem 1rem;margin:0 0 1rem;color:var(--ink)}
         .bound{display:flex;flex-wrap:wrap;gap:.25rem .5rem;align-items:center;margin:.25rem 0} .bound select{flex:1 1 12rem;width:auto}
         summary{cursor:pointer;overflow-wrap:anywhere} details.statistics>summary{font-weight:600;margin:.75rem 0} tr.total td{font-weight:600}
+        ul.units{list-style:none;padding:0;margin:0} ul.units>li{border-bottom:1px solid var(--line);padding:.6rem 0} ul.units .mail{overflow-wrap:anywhere} ul.units ul{margin:.25rem 0;padding-left:1.25rem}
+        details>summary{min-height:2.75rem;padding:.5rem 0}
         figure.chart{margin:0} figure.chart figcaption{font-weight:600;margin-bottom:.25rem} .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr));gap:1.25rem}
         """;
 

@@ -34,6 +34,7 @@ public sealed class RoleAccessTests(StorageFixture storage) : IAsyncLifetime
         ["OfficeDirectives"] = [V, T], ["OfficeDirective"] = [V, T], ["NewDirective"] = [V], ["NewDirectivePost"] = [V],
         ["RegisterDirective"] = [V], ["ListDirectives"] = [V, T], ["GetDirective"] = [V, T],
         ["PutUnit"] = [V], ["ImportUnits"] = [V], ["ListUnits"] = [V, T],
+        ["OfficeUnits"] = [V], ["OfficeUnitsPost"] = [V], ["OfficeUnit"] = [V], ["OfficeUnitPost"] = [V], ["OfficeUnitState"] = [V], ["OfficeUnitMerge"] = [V], ["OfficeUnitsImport"] = [V],
         ["OfficeOutbox"] = [V], ["OfficeResendEmail"] = [V], ["ListOutbox"] = [V], ["GetEscalations"] = [V, T],
         ["OfficeUnitLadder"] = [V, T], ["OfficeLadderAction"] = [V],
         ["OfficeStatistics"] = [V, T], ["GetStatistics"] = [V, T], ["ExportStatistics"] = [V, T],
@@ -162,7 +163,7 @@ public sealed class RoleAccessTests(StorageFixture storage) : IAsyncLifetime
 
     [Theory]
     [InlineData(OfficeRole.QuanTri, "/office/accounts", new[] { "Nhật ký", "Tài khoản cán bộ" })]
-    [InlineData(OfficeRole.VanPhong, "/office", new[] { "Theo dõi công văn", "Tạo công văn", "Thư đã gửi", "Lịch làm việc" })]
+    [InlineData(OfficeRole.VanPhong, "/office", new[] { "Theo dõi công văn", "Tạo công văn", "Thư đã gửi", "Lịch làm việc", "Đơn vị" })]
     [InlineData(OfficeRole.BanXayDungDang, "/office/error-reports", new[] { "Phản ánh sai sót", "Dữ liệu đảng viên" })]
     [InlineData(OfficeRole.ThuongTruc, "/office", new[] { "Theo dõi công văn", "Nhật ký" })]
     public async Task A_person_signs_in_to_the_home_of_their_role_and_its_menu_shows_only_what_the_role_opens(OfficeRole role, string home, string[] menu)

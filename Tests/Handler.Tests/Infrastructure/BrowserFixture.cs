@@ -65,12 +65,24 @@ public sealed class BrowserFixture : IAsyncDisposable
     /// <summary>
     /// The page at <paramref name="url"/> lays out within a 360 px phone: nothing scrolls sideways
     /// but tables in their own box, and every button and field is at least 44 px high (a finger).
+    /// An office page is measured once <paramref name="signInAs"/> is signed in, with every folded
+    /// part (<c>details</c>) open.
     /// </summary>
-    public async Task AssertFitsPhoneAsync(string url)
+    public async Task AssertFitsPhoneAsync(string url, string? signInAs = null)
     {
         await using var measuring = await NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 360, Height = 740 }, IsMobile = true });
         var page = await measuring.NewPageAsync();
         await page.GotoAsync(url);
+        if (signInAs is not null)
+        {
+            await SignInAsync(page, signInAs);
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
+            foreach (var summary in await page.Locator("details summary").AllAsync())
+            {
+                await summary.ClickAsync();
+            }
+        }
+
         await AssertFitsPhoneAsync(page);
     }
 
