@@ -22,6 +22,9 @@ public sealed record DirectiveInput(string? Number, string? IssuedOn, string? Is
 public static class DirectiveRegistration
 {
     public const int MaxTasks = 50;
+
+    /// <summary>A task's title: room for a dispatch item's whole text (the longest of the seeds' is 345 characters).</summary>
+    public const int MaxTitleLength = 400;
     public const string DescendantsSuffix = "/*";
 
     public static Result<Directive> Register(DirectiveInput input, UnitTree units, DirectiveId id, DateTimeOffset now, WorkingCalendar calendar)
@@ -47,7 +50,7 @@ public static class DirectiveRegistration
             {
                 var path = $"tasks[{i.ToString(CultureInfo.InvariantCulture)}]";
                 var task = input.Tasks[i];
-                var title = v.Take(Text.Clean(task.Title, $"{path}.title", 300), $"{path}.title");
+                var title = v.Take(Text.Clean(task.Title, $"{path}.title", MaxTitleLength), $"{path}.title");
                 var kind = v.Take(TaskKinds.Parse(task.Kind, $"{path}.kind"), $"{path}.kind");
                 var due = v.Take(ParseDue(task, path, calendar), $"{path}.deadline");
                 var assigned = ResolveUnits(task.Units, units, $"{path}.units", v);

@@ -70,23 +70,33 @@ public sealed record BoardModel(DirectiveBoard Board, BoardQuery Query, IReadOnl
     }
 }
 
-/// <summary>One task row of the new-directive form, as typed.</summary>
-public sealed record TaskRow(string Title, string Kind, string Deadline, IReadOnlyList<string> Units, string Source)
+/// <summary>
+/// One task row of the new-directive form, as typed. A row suggested from the dispatch also carries
+/// (in hidden fields) the phrase its deadline was read from, the units or groups the dispatch gives
+/// it to as written (<see cref="Named"/>), and that it was suggested.
+/// </summary>
+public sealed record TaskRow(string Title, string Kind, string Deadline, IReadOnlyList<string> Units, string Source, IReadOnlyList<string> Named, bool Suggested)
 {
-    public static readonly TaskRow Empty = new(string.Empty, WireFormat.Name(TaskKind.Confirmation), string.Empty, [], string.Empty);
+    public static readonly TaskRow Empty = new(string.Empty, WireFormat.Name(TaskKind.Confirmation), string.Empty, [], string.Empty, [], false);
 
     public bool IsEmpty => Title.Length == 0 && Deadline.Length == 0 && Units.Count == 0;
 }
 
-/// <summary>The new-directive form as typed (kept when it comes back with errors): the pasted dispatch, the directive's fields, its task rows (<c>tasks[i].title</c> …).</summary>
+/// <summary>What pressing "Gợi ý" did: tasks added (and how many of them the dispatch gives no deadline), fields filled, and what the dispatch leaves blank.</summary>
+public sealed record SuggestionOutcome(int Added, int WithoutDeadline, IReadOnlyList<string> Filled, bool NumberLeftBlank, bool DayLeftBlank, bool Found);
+
+/// <summary>The new-directive form as typed (kept when it comes back with errors): the pasted dispatch, the directive's fields, its task rows (<c>tasks[i].title</c> …); a row ticked "Bỏ nhiệm vụ này" is left out.</summary>
 public sealed record DirectiveForm(string Action, string Dispatch, string Number, string IssuedOn, string Issuer, string Subject, IReadOnlyList<TaskRow> Tasks)
     : IRequestBody<DirectiveForm>
 {
-    public const int MaxTasks = 20;
+    public const int MaxTasks = DirectiveRegistration.MaxTasks;
     public const string SuggestAction = "suggest";
     public const string CheckAction = "check";
 
-    public static readonly DirectiveForm Empty = new(string.Empty, string.Empty, string.Empty, string.Empty, "Văn phòng Đảng ủy", string.Empty, []);
+    /// <summary>The issuer the empty form offers; "Gợi ý" replaces it with the dispatch's own, as it does an empty field.</summary>
+    public const string DefaultIssuer = "Văn phòng Đảng ủy";
+
+    public static readonly DirectiveForm Empty = new(string.Empty, string.Empty, string.Empty, string.Empty, DefaultIssuer, string.Empty, []);
 
     public static bool ReadsJson => false;
 
@@ -98,25 +108,64 @@ public sealed record DirectiveForm(string Action, string Dispatch, string Number
         for (var i = 0; i < MaxTasks; i++)
         {
             var p = $"tasks[{i.ToString(CultureInfo.InvariantCulture)}].";
-            if (form.ContainsKey(p + "title"))
+            if (form.ContainsKey(p + "title") && form[p + "drop"].ToString() != "1")
             {
                 tasks.Add(new TaskRow(
                     form[p + "title"].ToString().Trim(),
                     form[p + "kind"].ToString(),
                     form[p + "deadline"].ToString().Trim(),
-                    form[p + "units"].Where(u => !string.IsNullOrEmpty(u)).Select(u => u!).ToList(),
-                    form[p + "source"].ToString()));
+                    Values(form[p + "units"]),
+                    form[p + "source"].ToString(),
+                    Values(form[p + "named"]),
+                    form[p + "suggested"].ToString() == "1"));
             }
         }
 
         return new DirectiveForm(form["action"].ToString(), form["dispatch"].ToString(), form["number"].ToString(), form["issuedOn"].ToString(), form["issuer"].ToString(), form["subject"].ToString(), tasks);
     }
 
-    /// <summary>The rows typed so far, then the tasks found in the dispatch, deadlines written dd/MM/yyyy (or as a term in working days, with its start filled in).</summary>
-    public DirectiveForm WithSuggestions(IEnumerable<SuggestedTask> suggested) => this with
+    /// <summary>
+    /// The form with what the dispatch says: số, ngày, cơ quan ban hành and trích yếu where the clerk
+    /// has typed nothing (the issuer also over the form's own default); its tasks after the rows typed
+    /// so far — a task already on the form is not added again, so pressing "Gợi ý" twice adds nothing —
+    /// deadlines written dd/MM/yyyy or as a term in working days (empty where the dispatch gives none),
+    /// each with the units its groups match ticked (<see cref="RecipientGroups"/>) for the clerk to check.
+    /// </summary>
+    public (DirectiveForm Form, SuggestionOutcome Outcome) WithReading(DispatchReading reading, UnitTree tree)
     {
-        Tasks = [.. Tasks.Where(t => !t.IsEmpty), .. suggested.Take(MaxTasks).Select(s => new TaskRow(s.Title, WireFormat.Name(s.Kind), s.Term?.Display ?? VietnamTime.Format(s.Deadline.LastDay), [], s.Source))],
-    };
+        var filled = new List<string>();
+        string Fill(string typed, string? found, string field, bool replaceable = false)
+        {
+            if (found is null || (typed.Trim().Length > 0 && !replaceable))
+            {
+                return typed;
+            }
+
+            filled.Add(field);
+            return found;
+        }
+
+        var number = Fill(Number, reading.Number, "số");
+        var issuedOn = Fill(IssuedOn, reading.IssuedOn is { } day ? VietnamTime.Format(day) : null, "ngày ban hành");
+        var issuer = Fill(Issuer, reading.Issuer, "cơ quan ban hành", replaceable: Issuer.Trim() == DefaultIssuer);
+        var subject = Fill(Subject, reading.Subject, "trích yếu");
+        var typed = Tasks.Where(t => !t.IsEmpty).ToList();
+        var known = typed.Select(t => Text.Fold(t.Title)).ToHashSet(StringComparer.Ordinal);
+        var added = reading.Tasks
+            .Where(t => known.Add(Text.Fold(t.Title)))
+            .Take(Math.Max(0, MaxTasks - typed.Count))
+            .Select(t => new TaskRow(
+                t.Title,
+                WireFormat.Name(t.Kind),
+                t.Term?.Display ?? (t.Deadline is { } deadline ? VietnamTime.Format(deadline.LastDay) : string.Empty),
+                RecipientGroups.Match(t.Recipients, tree, issuer).SelectMany(m => m.Units).Select(u => u.Value).Distinct().ToList(),
+                t.Source ?? string.Empty,
+                t.Recipients,
+                Suggested: true))
+            .ToList();
+        var outcome = new SuggestionOutcome(added.Count, added.Count(t => t.Deadline.Length == 0), filled, reading.Number is null && Number.Trim().Length == 0, reading.IssuedOn is null && IssuedOn.Trim().Length == 0, reading.FoundAnything);
+        return (this with { Number = number, IssuedOn = issuedOn, Issuer = issuer, Subject = subject, Tasks = [.. typed, .. added] }, outcome);
+    }
 
     /// <summary>The day the office typed as the dispatch's date, if it reads as one.</summary>
     public DateOnly? IssuedDate =>
@@ -129,6 +178,9 @@ public sealed record DirectiveForm(string Action, string Dispatch, string Number
         Issuer,
         Subject,
         Tasks.Where(t => !t.IsEmpty).Select(t => new TaskInput(t.Title, t.Kind, t.Deadline, t.Units)).ToList());
+
+    private static List<string> Values(Microsoft.Extensions.Primitives.StringValues values) =>
+        values.Where(v => !string.IsNullOrEmpty(v)).Select(v => v!).ToList();
 }
 
 /// <summary>
@@ -159,6 +211,61 @@ public sealed record NewDirectiveModel(DirectiveForm Form, UnitTree Tree, Error?
             ? $"Hạn là hết ngày {VietnamTime.Format(deadline.LastDay)} ({VietnamTime.WeekdayName(deadline.LastDay)})."
             : $"Hạn là {deadline.Display}.";
         return (text, due.Value.Term?.Count(Calendar).Explanation);
+    }
+
+    /// <summary>
+    /// For a suggested row, the units its groups match (by name, as the form ticked them when it was
+    /// suggested) and the groups no unit's name matched, shown as written for the clerk to choose.
+    /// </summary>
+    public (IReadOnlyList<string> Matched, IReadOnlyList<string> Unmatched) Recipients(TaskRow row)
+    {
+        var matches = RecipientGroups.Match(row.Named, Tree, Form.Issuer);
+        return (
+            matches.SelectMany(m => m.Units).Distinct().Select(id => Tree.Find(id)?.Name ?? id.Value).ToList(),
+            matches.SelectMany(m => m.Unmatched).Distinct().ToList());
+    }
+
+    /// <summary>Lines for a task's text box: enough to read a whole dispatch item on a phone.</summary>
+    public static int TitleRows(TaskRow row) => Math.Clamp((row.Title.Length / 45) + 1, 2, 8);
+
+    /// <summary>What "Gợi ý" did, as the clerk reads it above the form.</summary>
+    public static string SuggestionNote(SuggestionOutcome outcome)
+    {
+        if (!outcome.Found)
+        {
+            return "Không đọc được số, ngày, cơ quan ban hành, trích yếu hay nhiệm vụ nào từ nội dung đã dán. Xin kiểm tra lại nội dung hoặc nhập bằng tay.";
+        }
+
+        var parts = new List<string>();
+        if (outcome.Added > 0)
+        {
+            var undated = outcome.WithoutDeadline == 0 ? string.Empty
+                : outcome.WithoutDeadline == outcome.Added ? " (công văn không ghi hạn cho nhiệm vụ nào: xin nhập hạn, hoặc bỏ nhiệm vụ không giao)"
+                : $" ({Shared.Pages.Format.Count(outcome.WithoutDeadline)} nhiệm vụ công văn không ghi hạn: xin nhập hạn, hoặc bỏ nhiệm vụ không giao)";
+            parts.Add($"Đã gợi ý {Shared.Pages.Format.Count(outcome.Added)} nhiệm vụ từ nội dung công văn{undated}.");
+        }
+        else
+        {
+            parts.Add("Không có nhiệm vụ mới để gợi ý: các nhiệm vụ tìm thấy đã có trên mẫu, hoặc công văn không nêu nhiệm vụ nào.");
+        }
+
+        if (outcome.Filled.Count > 0)
+        {
+            parts.Add($"Đã điền {string.Join(", ", outcome.Filled)} theo công văn.");
+        }
+
+        if (outcome.NumberLeftBlank)
+        {
+            parts.Add("Công văn để trống số: xin nhập số công văn.");
+        }
+
+        if (outcome.DayLeftBlank)
+        {
+            parts.Add("Công văn chưa ghi ngày ban hành: xin nhập ngày.");
+        }
+
+        parts.Add("Xin kiểm tra nội dung, hạn và đơn vị thực hiện (đã chọn sẵn theo công văn) trước khi tạo.");
+        return string.Join(' ', parts);
     }
 
     /// <summary>The task rows shown: the non-empty ones typed, then empty ones up to three.</summary>
@@ -216,6 +323,8 @@ public sealed record NewDirectiveModel(DirectiveForm Form, UnitTree Tree, Error?
         ["kind"] = "loại",
         ["deadline"] = "hạn",
         ["units"] = "đơn vị",
+        ["workingDays"] = "số ngày làm việc",
+        ["countFrom"] = "ngày bắt đầu tính",
     };
 
     /// <summary>"tasks[1].deadline" → "Nhiệm vụ 2, hạn".</summary>

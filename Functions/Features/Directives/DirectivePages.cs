@@ -72,7 +72,8 @@ public static class DirectivePages
         PageResults.Render<NewDirectivePage, NewDirectiveModel>(new NewDirectiveModel(DirectiveForm.Empty, await units.TreeAsync(cancellationToken), null, null, await calendars.CurrentAsync(cancellationToken)));
 
     /// <summary>
-    /// "Gợi ý": the form again with the tasks found in the pasted text; "Xem hạn": the form again with
+    /// "Gợi ý": the form again with what the pasted dispatch says filled in (number, date, issuer,
+    /// subject where empty; its tasks, with or without deadline, and the units they name); "Xem hạn": the form again with
     /// each task's last day and how it was counted; "Tạo": the board of the new directive, or the form
     /// again with every problem and everything typed.
     /// </summary>
@@ -89,11 +90,9 @@ public static class DirectivePages
         var form = body.Value;
         if (form.Action == DirectiveForm.SuggestAction)
         {
-            var suggested = DispatchScanner.Suggest(form.Dispatch, new SuggestionContext(calendar, VietnamTime.DateOf(time.GetUtcNow()), form.IssuedDate));
-            var note = suggested.Count == 0
-                ? "Không tìm thấy nhiệm vụ có hạn trong nội dung đã dán (cụm như “trước ngày 26/02/2026”, “chậm nhất ngày …”, “05 ngày làm việc kể từ ngày …”). Xin nhập nhiệm vụ bằng tay."
-                : $"Đã gợi ý {Format.Count(suggested.Count)} nhiệm vụ từ nội dung công văn. Xin kiểm tra tên, hạn và chọn đơn vị thực hiện trước khi tạo.";
-            return PageResults.Render<NewDirectivePage, NewDirectiveModel>(new NewDirectiveModel(form.WithSuggestions(suggested), tree, null, note, calendar));
+            var reading = DispatchReader.Read(form.Dispatch, new SuggestionContext(calendar, VietnamTime.DateOf(time.GetUtcNow()), form.IssuedDate));
+            var (suggested, outcome) = form.WithReading(reading, tree);
+            return PageResults.Render<NewDirectivePage, NewDirectiveModel>(new NewDirectiveModel(suggested, tree, null, NewDirectiveModel.SuggestionNote(outcome), calendar));
         }
 
         if (form.Action == DirectiveForm.CheckAction)
