@@ -27,13 +27,16 @@ public static class DirectiveRegistration
     public const int MaxTitleLength = 400;
     public const string DescendantsSuffix = "/*";
 
+    /// <summary>How a deadline is written, for the messages that ask for one (dates as people write them; programs may send ISO dates too).</summary>
+    private const string HowToWriteDeadline = "Ghi ngày/tháng/năm, ví dụ 25/02/2026, “trước ngày 26/02/2026” hoặc “05 ngày làm việc kể từ ngày 13/02/2026”.";
+
     public static Result<Directive> Register(DirectiveInput input, UnitTree units, DirectiveId id, DateTimeOffset now, WorkingCalendar calendar)
     {
         var v = new Validation();
         var number = v.Take(Text.Clean(input.Number, "number", 60), "number");
         var issuer = v.Take(Text.Clean(input.Issuer, "issuer", 200), "issuer");
         var subject = v.Take(Text.Clean(input.Subject, "subject", 500), "subject");
-        var issuedOn = ParseDate(input.IssuedOn, "issuedOn", v, "Ngày ban hành phải là ngày dạng yyyy-MM-dd hoặc dd/MM/yyyy.");
+        var issuedOn = ParseDate(input.IssuedOn, "issuedOn", v, "ngày ban hành", "05/02/2026");
 
         var tasks = new List<DirectiveTask>();
         if (input.Tasks is not { Count: > 0 })
@@ -97,11 +100,15 @@ public static class DirectiveRegistration
             return Error.Validation(field, "invalid-working-days", "Hạn theo ngày làm việc viết như: 05 ngày làm việc kể từ ngày 13/02/2026.");
         }
 
+        if (string.IsNullOrWhiteSpace(task.Deadline))
+        {
+            return Error.Validation(field, "required", $"Chưa có hạn hoàn thành. {HowToWriteDeadline}");
+        }
+
         var written = Deadline.ParseWritten(task.Deadline, field);
         return written.IsSuccess
             ? new TaskDue(written.Value, null)
-            : Error.Validation(field, "invalid-deadline",
-                "Hạn phải là ngày dạng yyyy-MM-dd (API) hoặc dd/MM/yyyy, ví dụ 2026-02-25, 25/02/2026, \"trước ngày 26/02/2026\" hoặc \"05 ngày làm việc kể từ ngày 13/02/2026\".");
+            : Error.Validation(field, "invalid-deadline", $"Không đọc được hạn “{Text.SingleLine(task.Deadline)}”. {HowToWriteDeadline}");
     }
 
     private static Result<TaskDue> ParseStructuredTerm(TaskInput task, string path, WorkingCalendar calendar)
@@ -112,7 +119,7 @@ public static class DirectiveRegistration
             v.Add($"{path}.workingDays", "invalid-working-days", $"Số ngày làm việc phải là số nguyên từ 1 đến {WorkingDaysTerm.MaxDays}.");
         }
 
-        var from = ParseDate(task.CountFrom, $"{path}.countFrom", v, "Ngày bắt đầu tính phải là ngày dạng yyyy-MM-dd hoặc dd/MM/yyyy.");
+        var from = ParseDate(task.CountFrom, $"{path}.countFrom", v, "ngày bắt đầu tính", "13/02/2026");
         if (v.HasErrors)
         {
             return v.ToError();
@@ -122,14 +129,16 @@ public static class DirectiveRegistration
         return term.IsSuccess ? TaskDue.Of(term.Value, calendar) : term.Error!;
     }
 
-    private static DateOnly ParseDate(string? text, string field, Validation v, string message)
+    /// <summary>A date as people write it (or ISO, from programs); the problem worded for a clerk: "Chưa có ngày ban hành. Ghi ngày/tháng/năm, ví dụ 05/02/2026."</summary>
+    private static DateOnly ParseDate(string? text, string field, Validation v, string what, string example)
     {
         if (VietnamTime.TryParseIsoOrWritten(text, out var date))
         {
             return date;
         }
 
-        v.Add(field, string.IsNullOrWhiteSpace(text) ? "required" : "invalid-date", message);
+        var blank = string.IsNullOrWhiteSpace(text);
+        v.Add(field, blank ? "required" : "invalid-date", $"{(blank ? $"Chưa có {what}." : $"Không đọc được {what} “{Text.SingleLine(text!)}”.")} Ghi ngày/tháng/năm, ví dụ {example}.");
         return default;
     }
 
