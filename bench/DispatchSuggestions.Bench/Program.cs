@@ -30,29 +30,14 @@ report.AppendLine("Baseline: `DispatchScanner` as main had it before issue 16 (a
 report.AppendLine();
 report.AppendLine("A suggested task is *found* when its words match an expected task's (Dice coefficient of their words without diacritics ≥ 0.5, best pairs first, one to one). Precision = correct / suggested, recall = correct / expected; \"—\" when nothing was suggested.");
 report.AppendLine();
-report.AppendLine("| measure | baseline precision | baseline recall | reader precision | reader recall |");
-report.AppendLine("| --- | ---: | ---: | ---: | ---: |");
-foreach (var measure in Scoring.Measures)
-{
-    var baseline = Scoring.Sum(rows.Select(r => r.Baseline[measure]));
-    var reader = Scoring.Sum(rows.Select(r => r.Reader[measure]));
-    report.AppendLine(CultureInfo.InvariantCulture, $"| {measure} | {baseline.Precision} | {baseline.Recall} | {reader.Precision} | {reader.Recall} |");
-}
-
+Totals(rows);
 var later = rows.Where(r => r.Expected.Name.StartsWith('2')).ToList();
 if (later.Count > 0)
 {
     report.AppendLine();
     report.AppendLine(CultureInfo.InvariantCulture, $"Of these, the dispatches written after the reader was built ({string.Join(", ", later.Select(r => r.Expected.Name))}; their first measurement, before the fixes they prompted, is below):");
     report.AppendLine();
-    report.AppendLine("| measure | baseline precision | baseline recall | reader precision | reader recall |");
-    report.AppendLine("| --- | ---: | ---: | ---: | ---: |");
-    foreach (var measure in Scoring.Measures)
-    {
-        var baseline = Scoring.Sum(later.Select(r => r.Baseline[measure]));
-        var reader = Scoring.Sum(later.Select(r => r.Reader[measure]));
-        report.AppendLine(CultureInfo.InvariantCulture, $"| {measure} | {baseline.Precision} | {baseline.Recall} | {reader.Precision} | {reader.Recall} |");
-    }
+    Totals(later);
 }
 
 report.AppendLine();
@@ -75,6 +60,19 @@ if (File.Exists(firstSight))
 
 File.WriteAllText(args[1], report.ToString());
 Console.Write(report);
+
+// Precision and recall of every measure, summed over the dispatches given, baseline beside the reader.
+void Totals(IReadOnlyList<(ExpectedDispatch Expected, Dictionary<string, Tally> Baseline, Dictionary<string, Tally> Reader)> of)
+{
+    report.AppendLine("| measure | baseline precision | baseline recall | reader precision | reader recall |");
+    report.AppendLine("| --- | ---: | ---: | ---: | ---: |");
+    foreach (var measure in Scoring.Measures)
+    {
+        var baseline = Scoring.Sum(of.Select(r => r.Baseline[measure]));
+        var reader = Scoring.Sum(of.Select(r => r.Reader[measure]));
+        report.AppendLine(CultureInfo.InvariantCulture, $"| {measure} | {baseline.Precision} | {baseline.Recall} | {reader.Precision} | {reader.Recall} |");
+    }
+}
 
 /// <summary>Correct, suggested and expected counts of one measure.</summary>
 internal sealed record Tally(int Correct, int Suggested, int Expected)

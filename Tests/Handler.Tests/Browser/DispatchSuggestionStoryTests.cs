@@ -136,26 +136,28 @@ public sealed class DispatchSuggestionStoryTests(StorageFixture storage, Browser
     public async Task On_a_phone_the_suggested_form_fits_360_pixels_without_JavaScript()
     {
         await using var context = await browser.NewContextAsync(BrowserFixture.Phone);
-        var phone = await context.NewPageAsync();
-        await phone.GotoAsync(Url("office/directives/new"));
-        await BrowserFixture.SignInAsync(phone, "vanphong");
-        await phone.GetByLabel("Dán nội dung công văn").FillAsync(Seed);
-        await phone.GetByRole(AriaRole.Button, new() { Name = "Gợi ý nhiệm vụ từ nội dung" }).ClickAsync();
-
-        await Assertions.Expect(phone.GetByRole(AriaRole.Status)).ToContainTextAsync("Đã gợi ý 20 nhiệm vụ");
+        var phone = await SuggestedAsync(context);
         await Assertions.Expect(phone.Locator("#t1-named")).ToContainTextAsync("Công văn giao cho: Các Đảng bộ, chi bộ trực thuộc.");
         await BrowserFixture.ScreenshotAsync(phone, "24-goi-y-dien-thoai");
 
+        // Measured with script on (the phone above has none), at the same width.
         await using var measuring = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 360, Height = 740 }, IsMobile = true });
-        var page = await measuring.NewPageAsync();
+        var page = await SuggestedAsync(measuring);
+        Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 360, "The form scrolls sideways on a 360 px phone.");
+        var smallest = await page.EvaluateAsync<double>("Math.min(...[...document.querySelectorAll('button, select, input:not([type=hidden])')].map(e => e.getBoundingClientRect().height))");
+        Assert.True(smallest >= 44, $"A touch target is only {smallest} px high.");
+    }
+
+    /// <summary>The new-directive form in <paramref name="context"/>, signed in, with seed 000 pasted and "Gợi ý" pressed.</summary>
+    private async Task<IPage> SuggestedAsync(IBrowserContext context)
+    {
+        var page = await context.NewPageAsync();
         await page.GotoAsync(Url("office/directives/new"));
         await BrowserFixture.SignInAsync(page, "vanphong");
         await page.GetByLabel("Dán nội dung công văn").FillAsync(Seed);
         await page.GetByRole(AriaRole.Button, new() { Name = "Gợi ý nhiệm vụ từ nội dung" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Đã gợi ý 20 nhiệm vụ");
-        Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 360, "The form scrolls sideways on a 360 px phone.");
-        var smallest = await page.EvaluateAsync<double>("Math.min(...[...document.querySelectorAll('button, select, input:not([type=hidden])')].map(e => e.getBoundingClientRect().height))");
-        Assert.True(smallest >= 44, $"A touch target is only {smallest} px high.");
+        return page;
     }
 
     private static async Task<string[]> SelectedAsync(IPage page, int row) =>
