@@ -42,7 +42,13 @@ public sealed record RegistrationWarning(TaskId Task, string Code, string Messag
 public static class DirectiveRegistration
 {
     public const int MaxTasks = 50;
+
+    /// <summary>A task's title: room for a dispatch item's whole text (the longest of the seeds' is 345 characters).</summary>
+    public const int MaxTitleLength = 400;
     public const string DescendantsSuffix = "/*";
+
+    /// <summary>How a deadline is written, for the messages that ask for one (dates as people write them; programs may send ISO dates too).</summary>
+    private const string HowToWriteDeadline = "Ghi ngày/tháng/năm, ví dụ 25/02/2026, “trước ngày 26/02/2026” hoặc “05 ngày làm việc kể từ ngày 13/02/2026”.";
 
     public static Result<Directive> Register(DirectiveInput input, UnitTree units, DirectiveId id, DateTimeOffset now, WorkingCalendar calendar, Func<TemplateId, ReportTemplate?>? templates = null)
     {
@@ -51,7 +57,7 @@ public static class DirectiveRegistration
         var number = v.Take(Text.Clean(input.Number, "number", 60), "number");
         var issuer = v.Take(Text.Clean(input.Issuer, "issuer", 200), "issuer");
         var subject = v.Take(Text.Clean(input.Subject, "subject", 500), "subject");
-        var issuedOn = ParseDate(input.IssuedOn, "issuedOn", v, "Ngày ban hành chưa đúng: xin ghi ngày/tháng/năm, ví dụ 05/02/2026.");
+        var issuedOn = ParseDate(input.IssuedOn, "issuedOn", v, "ngày ban hành", "05/02/2026");
 
         var tasks = new List<DirectiveTask>();
         if (input.Tasks is not { Count: > 0 })
@@ -68,7 +74,7 @@ public static class DirectiveRegistration
             {
                 var path = $"tasks[{i.ToString(CultureInfo.InvariantCulture)}]";
                 var task = input.Tasks[i];
-                var title = v.Take(Text.Clean(task.Title, $"{path}.title", 300), $"{path}.title");
+                var title = v.Take(Text.Clean(task.Title, $"{path}.title", MaxTitleLength), $"{path}.title");
                 var kind = v.Take(TaskKinds.Parse(task.Kind, $"{path}.kind"), $"{path}.kind");
                 var due = v.Take(ParseDue(task, path, calendar), $"{path}.deadline");
                 var assigned = ResolveUnits(task.Units, units, $"{path}.units", v);
@@ -192,11 +198,15 @@ public static class DirectiveRegistration
             return Error.Validation(field, "invalid-working-days", "Hạn theo ngày làm việc viết như: 05 ngày làm việc kể từ ngày 13/02/2026.");
         }
 
+        if (string.IsNullOrWhiteSpace(task.Deadline))
+        {
+            return Error.Validation(field, "required", $"Chưa có hạn hoàn thành. {HowToWriteDeadline}");
+        }
+
         var written = Deadline.ParseWritten(task.Deadline, field);
         return written.IsSuccess
             ? new TaskDue(written.Value, null)
-            : Error.Validation(field, "invalid-deadline",
-                "Hạn chưa đúng: xin ghi ngày/tháng/năm (ví dụ 25/02/2026), \"trước ngày 26/02/2026\" hoặc \"05 ngày làm việc kể từ ngày 13/02/2026\".");
+            : Error.Validation(field, "invalid-deadline", $"Không đọc được hạn “{Text.SingleLine(task.Deadline)}”. {HowToWriteDeadline}");
     }
 
     private static Result<TaskDue> ParseStructuredTerm(TaskInput task, string path, WorkingCalendar calendar)
@@ -207,7 +217,7 @@ public static class DirectiveRegistration
             v.Add($"{path}.workingDays", "invalid-working-days", $"Số ngày làm việc phải là số nguyên từ 1 đến {WorkingDaysTerm.MaxDays}.");
         }
 
-        var from = ParseDate(task.CountFrom, $"{path}.countFrom", v, "Ngày bắt đầu tính chưa đúng: xin ghi ngày/tháng/năm, ví dụ 13/02/2026.");
+        var from = ParseDate(task.CountFrom, $"{path}.countFrom", v, "ngày bắt đầu tính", "13/02/2026");
         if (v.HasErrors)
         {
             return v.ToError();
@@ -217,14 +227,16 @@ public static class DirectiveRegistration
         return term.IsSuccess ? TaskDue.Of(term.Value, calendar) : term.Error!;
     }
 
-    private static DateOnly ParseDate(string? text, string field, Validation v, string message)
+    /// <summary>A date as people write it (or ISO, from programs); the problem worded for a clerk: "Chưa có ngày ban hành. Ghi ngày/tháng/năm, ví dụ 05/02/2026."</summary>
+    private static DateOnly ParseDate(string? text, string field, Validation v, string what, string example)
     {
         if (VietnamTime.TryParseIsoOrWritten(text, out var date))
         {
             return date;
         }
 
-        v.Add(field, string.IsNullOrWhiteSpace(text) ? "required" : "invalid-date", message);
+        var blank = string.IsNullOrWhiteSpace(text);
+        v.Add(field, blank ? "required" : "invalid-date", $"{(blank ? $"Chưa có {what}." : $"Không đọc được {what} “{Text.SingleLine(text!)}”.")} Ghi ngày/tháng/năm, ví dụ {example}.");
         return default;
     }
 

@@ -75,10 +75,14 @@ public sealed record BoardModel(DirectiveBoard Board, BoardQuery Query, IReadOnl
     }
 }
 
-/// <summary>One task row of the new-directive form, as typed; <see cref="Quiet"/> is the "Không nhắc" box; for a statistics task also its template, rules and coverage.</summary>
-public sealed record TaskRow(string Title, string Kind, string Deadline, IReadOnlyList<string> Units, string Source, bool Quiet = false)
+/// <summary>
+/// One task row of the new-directive form, as typed. A row suggested from the dispatch also carries
+/// (in hidden fields) the phrase its deadline was read from, the units or groups the dispatch gives
+/// it to as written (<see cref="Named"/>), and that it was suggested; <see cref="Quiet"/> is the "Không nhắc" box; for a statistics task also its template, rules and coverage.
+/// </summary>
+public sealed record TaskRow(string Title, string Kind, string Deadline, IReadOnlyList<string> Units, string Source, IReadOnlyList<string> Named, bool Suggested, bool Quiet = false)
 {
-    public static readonly TaskRow Empty = new(string.Empty, WireFormat.Name(TaskKind.Confirmation), string.Empty, [], string.Empty);
+    public static readonly TaskRow Empty = new(string.Empty, WireFormat.Name(TaskKind.Confirmation), string.Empty, [], string.Empty, [], false);
 
     public bool IsEmpty => Title.Length == 0 && Deadline.Length == 0 && Units.Count == 0;
 
@@ -106,6 +110,9 @@ public sealed record TaskRow(string Title, string Kind, string Deadline, IReadOn
         Coverage);
 }
 
+/// <summary>What pressing "Gợi ý" did: tasks added (and how many of them the dispatch gives no deadline), fields filled, and what the dispatch leaves blank.</summary>
+public sealed record SuggestionOutcome(int Added, int WithoutDeadline, IReadOnlyList<string> Filled, bool NumberLeftBlank, bool DayLeftBlank, bool Found);
+
 /// <summary>
 /// The new-directive form as typed (kept when it comes back with errors): the pasted dispatch, the
 /// directive's fields, its task rows (<c>tasks[i].title</c> …), and whether the office has seen the
@@ -115,7 +122,7 @@ public sealed record TaskRow(string Title, string Kind, string Deadline, IReadOn
 public sealed record DirectiveForm(string Action, string Dispatch, string Number, string IssuedOn, string Issuer, string Subject, IReadOnlyList<TaskRow> Tasks, bool LateSeen = false)
     : IRequestBody<DirectiveForm>
 {
-    public const int MaxTasks = 20;
+    public const int MaxTasks = DirectiveRegistration.MaxTasks;
     public const string SuggestAction = "suggest";
     public const string CheckAction = "check";
 
@@ -125,7 +132,10 @@ public sealed record DirectiveForm(string Action, string Dispatch, string Number
     /// <summary>The office has seen the warnings the form showed (units counted within others) and creates all the same.</summary>
     public bool Acknowledged { get; init; }
 
-    public static readonly DirectiveForm Empty = new(string.Empty, string.Empty, string.Empty, string.Empty, "Văn phòng Đảng ủy", string.Empty, []);
+    /// <summary>The issuer the empty form offers; "Gợi ý" replaces it with the dispatch's own, as it does an empty field.</summary>
+    public const string DefaultIssuer = "Văn phòng Đảng ủy";
+
+    public static readonly DirectiveForm Empty = new(string.Empty, string.Empty, string.Empty, string.Empty, DefaultIssuer, string.Empty, []);
 
     public static bool ReadsJson => false;
 
@@ -137,7 +147,7 @@ public sealed record DirectiveForm(string Action, string Dispatch, string Number
         for (var i = 0; i < MaxTasks; i++)
         {
             var p = $"tasks[{i.ToString(CultureInfo.InvariantCulture)}].";
-            if (form.ContainsKey(p + "title"))
+            if (form.ContainsKey(p + "title") && form[p + "drop"].ToString() != "1")
             {
                 var bounds = new List<(string, string)>();
                 for (var k = 0; k < TemplateRules.MaxBounds; k++)
@@ -163,8 +173,10 @@ public sealed record DirectiveForm(string Action, string Dispatch, string Number
                     form[p + "title"].ToString().Trim(),
                     form[p + "kind"].ToString(),
                     form[p + "deadline"].ToString().Trim(),
-                    form[p + "units"].Where(u => !string.IsNullOrEmpty(u)).Select(u => u!).ToList(),
+                    Values(form[p + "units"]),
                     form[p + "source"].ToString(),
+                    Values(form[p + "named"]),
+                    form[p + "suggested"].ToString() == "1",
                     form[p + "quiet"] == "1")
                 {
                     Template = form[p + "template"].ToString() is { Length: > 0 } template ? template : TemplateId.Official643Value,
@@ -183,11 +195,48 @@ public sealed record DirectiveForm(string Action, string Dispatch, string Number
         };
     }
 
-    /// <summary>The rows typed so far, then the tasks found in the dispatch, deadlines written dd/MM/yyyy (or as a term in working days, with its start filled in).</summary>
-    public DirectiveForm WithSuggestions(IEnumerable<SuggestedTask> suggested) => this with
+    /// <summary>
+    /// The form with what the dispatch says: số, ngày, cơ quan ban hành and trích yếu where the clerk
+    /// has typed nothing (the issuer also over the form's own default); its tasks after the rows typed
+    /// so far — a task already on the form is not added again, so pressing "Gợi ý" twice adds nothing —
+    /// deadlines written dd/MM/yyyy or as a term in working days (empty where the dispatch gives none),
+    /// each with the units its groups match ticked (<see cref="RecipientGroups"/>) for the clerk to check.
+    /// </summary>
+    public (DirectiveForm Form, SuggestionOutcome Outcome) WithReading(DispatchReading reading, UnitTree tree)
     {
-        Tasks = [.. Tasks.Where(t => !t.IsEmpty), .. suggested.Take(MaxTasks).Select(s => new TaskRow(s.Title, WireFormat.Name(s.Kind), s.Term?.Display ?? VietnamTime.Format(s.Deadline.LastDay), [], s.Source))],
-    };
+        var filled = new List<string>();
+        string Fill(string typed, string? found, string field, bool replaceable = false)
+        {
+            if (found is null || (typed.Trim().Length > 0 && !replaceable))
+            {
+                return typed;
+            }
+
+            filled.Add(field);
+            return found;
+        }
+
+        var number = Fill(Number, reading.Number, "số");
+        var issuedOn = Fill(IssuedOn, reading.IssuedOn is { } day ? VietnamTime.Format(day) : null, "ngày ban hành");
+        var issuer = Fill(Issuer, reading.Issuer, "cơ quan ban hành", replaceable: Issuer.Trim() == DefaultIssuer);
+        var subject = Fill(Subject, reading.Subject, "trích yếu");
+        var typed = Tasks.Where(t => !t.IsEmpty).ToList();
+        var known = typed.Select(t => Text.Fold(t.Title)).ToHashSet(StringComparer.Ordinal);
+        var added = reading.Tasks
+            .Where(t => known.Add(Text.Fold(t.Title)))
+            .Take(Math.Max(0, MaxTasks - typed.Count))
+            .Select(t => new TaskRow(
+                t.Title,
+                WireFormat.Name(t.Kind),
+                t.Term?.Display ?? (t.Deadline is { } deadline ? VietnamTime.Format(deadline.LastDay) : string.Empty),
+                RecipientGroups.Match(t.Recipients, tree, issuer).SelectMany(m => m.Units).Select(u => u.Value).Distinct().ToList(),
+                t.Source ?? string.Empty,
+                t.Recipients,
+                Suggested: true))
+            .ToList();
+        var outcome = new SuggestionOutcome(added.Count, added.Count(t => t.Deadline.Length == 0), filled, reading.Number is null && Number.Trim().Length == 0, reading.IssuedOn is null && IssuedOn.Trim().Length == 0, reading.FoundAnything);
+        return (this with { Number = number, IssuedOn = issuedOn, Issuer = issuer, Subject = subject, Tasks = [.. typed, .. added] }, outcome);
+    }
 
     /// <summary>The day the office typed as the dispatch's date, if it reads as one.</summary>
     public DateOnly? IssuedDate =>
@@ -200,6 +249,9 @@ public sealed record DirectiveForm(string Action, string Dispatch, string Number
         Issuer,
         Subject,
         Tasks.Where(t => !t.IsEmpty).Select(t => new TaskInput(t.Title, t.Kind, t.Deadline, t.Units, Remind: !t.Quiet) { Statistics = t.Kind == WireFormat.Name(TaskKind.Statistics) ? t.ToStatistics() : null }).ToList());
+
+    private static List<string> Values(Microsoft.Extensions.Primitives.StringValues values) =>
+        values.Where(v => !string.IsNullOrEmpty(v)).Select(v => v!).ToList();
 }
 
 /// <summary>
@@ -276,6 +328,61 @@ public sealed record NewDirectiveModel(DirectiveForm Form, UnitTree Tree, Error?
         return new TemplateRules(bounds ?? suggested.Bounds, row.Totals ?? suggested.TotalsAreSums, row.Blanks == "required" ? BlankCells.Required : row.Blanks == "zero" ? BlankCells.Zero : suggested.Blanks);
     }
 
+    /// <summary>
+    /// For a suggested row, the units its groups match (by name, as the form ticked them when it was
+    /// suggested) and the groups no unit's name matched, shown as written for the clerk to choose.
+    /// </summary>
+    public (IReadOnlyList<string> Matched, IReadOnlyList<string> Unmatched) Recipients(TaskRow row)
+    {
+        var matches = RecipientGroups.Match(row.Named, Tree, Form.Issuer);
+        return (
+            matches.SelectMany(m => m.Units).Distinct().Select(id => Tree.Find(id)?.Name ?? id.Value).ToList(),
+            matches.SelectMany(m => m.Unmatched).Distinct().ToList());
+    }
+
+    /// <summary>Lines for a task's text box: enough to read a whole dispatch item on a phone.</summary>
+    public static int TitleRows(TaskRow row) => Math.Clamp((row.Title.Length / 45) + 1, 2, 8);
+
+    /// <summary>What "Gợi ý" did, as the clerk reads it above the form.</summary>
+    public static string SuggestionNote(SuggestionOutcome outcome)
+    {
+        if (!outcome.Found)
+        {
+            return "Không đọc được số, ngày, cơ quan ban hành, trích yếu hay nhiệm vụ nào từ nội dung đã dán. Xin kiểm tra lại nội dung hoặc nhập bằng tay.";
+        }
+
+        var parts = new List<string>();
+        if (outcome.Added > 0)
+        {
+            var undated = outcome.WithoutDeadline == 0 ? string.Empty
+                : outcome.WithoutDeadline == outcome.Added ? " (công văn không ghi hạn cho nhiệm vụ nào: xin nhập hạn, hoặc bỏ nhiệm vụ không giao)"
+                : $" ({Shared.Pages.Format.Count(outcome.WithoutDeadline)} nhiệm vụ công văn không ghi hạn: xin nhập hạn, hoặc bỏ nhiệm vụ không giao)";
+            parts.Add($"Đã gợi ý {Shared.Pages.Format.Count(outcome.Added)} nhiệm vụ từ nội dung công văn{undated}.");
+        }
+        else
+        {
+            parts.Add("Không có nhiệm vụ mới để gợi ý: các nhiệm vụ tìm thấy đã có trên mẫu, hoặc công văn không nêu nhiệm vụ nào.");
+        }
+
+        if (outcome.Filled.Count > 0)
+        {
+            parts.Add($"Đã điền {string.Join(", ", outcome.Filled)} theo công văn.");
+        }
+
+        if (outcome.NumberLeftBlank)
+        {
+            parts.Add("Công văn để trống số: xin nhập số công văn.");
+        }
+
+        if (outcome.DayLeftBlank)
+        {
+            parts.Add("Công văn chưa ghi ngày ban hành: xin nhập ngày.");
+        }
+
+        parts.Add("Xin kiểm tra nội dung, hạn và đơn vị thực hiện (đã chọn sẵn theo công văn) trước khi tạo.");
+        return string.Join(' ', parts);
+    }
+
     /// <summary>The task rows shown: the non-empty ones typed, then empty ones up to three.</summary>
     public IReadOnlyList<TaskRow> Rows
     {
@@ -338,6 +445,8 @@ public sealed record NewDirectiveModel(DirectiveForm Form, UnitTree Tree, Error?
         ["rules.totals"] = "quy tắc dòng/cột tổng",
         ["rules.blanks"] = "ô để trống",
         ["coverage"] = "phạm vi số liệu",
+        ["workingDays"] = "số ngày làm việc",
+        ["countFrom"] = "ngày bắt đầu tính",
     };
 
     /// <summary>"tasks[1].deadline" → "Nhiệm vụ 2, hạn".</summary>

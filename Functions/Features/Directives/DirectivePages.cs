@@ -76,7 +76,8 @@ public static class DirectivePages
         PageResults.Render<NewDirectivePage, NewDirectiveModel>(new NewDirectiveModel(DirectiveForm.Empty, await units.TreeAsync(cancellationToken), null, null, await calendars.CurrentAsync(cancellationToken)));
 
     /// <summary>
-    /// "Gợi ý": the form again with the tasks found in the pasted text; "Xem hạn": the form again with
+    /// "Gợi ý": the form again with what the pasted dispatch says filled in (number, date, issuer,
+    /// subject where empty; its tasks, with or without deadline, and the units they name); "Xem hạn": the form again with
     /// each task's last day and how it was counted; "Đọc mẫu" (or a template file attached): the form
     /// again with what was read from each file, to check before creating; "Tạo": the board of the new
     /// directive — after the office has seen, once, what will be sent for a task whose deadline has
@@ -99,12 +100,9 @@ public static class DirectivePages
         IReadOnlyDictionary<int, string> Late(DirectiveForm f) => NewDirectiveModel.LateNoticesFor(f, now, calendar, d => Ladder.Forecast(registry.RuleWith(calendar), d, now));
         if (form.Action == DirectiveForm.SuggestAction)
         {
-            var suggested = DispatchScanner.Suggest(form.Dispatch, new SuggestionContext(calendar, VietnamTime.DateOf(now), form.IssuedDate));
-            var note = suggested.Count == 0
-                ? "Không tìm thấy nhiệm vụ có hạn trong nội dung đã dán (cụm như “trước ngày 26/02/2026”, “chậm nhất ngày …”, “05 ngày làm việc kể từ ngày …”). Xin nhập nhiệm vụ bằng tay."
-                : $"Đã gợi ý {Format.Count(suggested.Count)} nhiệm vụ từ nội dung công văn. Xin kiểm tra tên, hạn và chọn đơn vị thực hiện trước khi tạo.";
-            var withSuggestions = form.WithSuggestions(suggested);
-            return await FormAsync(new(withSuggestions, tree, null, note, calendar, Late(withSuggestions)), templates, StatusCodes.Status200OK, cancellationToken);
+            var reading = DispatchReader.Read(form.Dispatch, new SuggestionContext(calendar, VietnamTime.DateOf(now), form.IssuedDate));
+            var (suggested, outcome) = form.WithReading(reading, tree);
+            return await FormAsync(new(suggested, tree, null, NewDirectiveModel.SuggestionNote(outcome), calendar, Late(suggested)), templates, StatusCodes.Status200OK, cancellationToken);
         }
 
         if (form.Action == DirectiveForm.CheckAction)

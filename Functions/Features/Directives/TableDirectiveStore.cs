@@ -124,10 +124,25 @@ public sealed class TableDirectiveStore(TableServiceClient tables, StorageNames 
         ["Issuer"] = d.Issuer,
         ["Subject"] = d.Subject,
         ["RegisteredAt"] = d.RegisteredAt,
-        ["Tasks"] = JsonSerializer.Serialize(
-            d.Tasks.Select(t => new StoredTask(t.Id.Value, t.Title, WireFormat.Name(t.Kind), t.Deadline.PassesAt, t.Units.Count, t.Term?.Days, t.Term is { } term ? WireFormat.Date(term.From) : null, t.Remind, StoredStatistics.Of(t.Statistics))).ToList(),
-            StoredTaskContext.Default.ListStoredTask),
+        ["Tasks"] = TasksJson(d.Tasks.Select(t => new StoredTask(t.Id.Value, t.Title, WireFormat.Name(t.Kind), t.Deadline.PassesAt, t.Units.Count, t.Term?.Days, t.Term is { } term ? WireFormat.Date(term.From) : null, t.Remind, StoredStatistics.Of(t.Statistics))).ToList()),
     };
+
+    /// <summary>
+    /// The tasks as JSON, Vietnamese written as is: escaped (\u1ea1 for "ạ") fifty tasks with whole
+    /// dispatch items as titles would pass the 32K characters a table string property holds. Only
+    /// what JSON itself requires is escaped; the value is never put into HTML. Rows written escaped
+    /// before read alike.
+    /// </summary>
+    private static string TasksJson(List<StoredTask> tasks)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            JsonSerializer.Serialize(writer, tasks, StoredTaskContext.Default.ListStoredTask);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 
     private static Directive ToDirective(TableEntity e, Dictionary<string, List<UnitId>>? units)
     {

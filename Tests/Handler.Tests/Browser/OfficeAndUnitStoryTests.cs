@@ -57,18 +57,22 @@ public sealed class OfficeAndUnitStoryTests(StorageFixture storage, BrowserFixtu
         Assert.True(cookie.HttpOnly);
         Assert.Equal(SameSiteAttribute.Strict, cookie.SameSite);
 
-        // It pastes the dispatch: the tasks and their deadlines are suggested for it to confirm.
+        // It pastes the dispatch: its number, date, issuer, subject and tasks are suggested for it to
+        // confirm (issue 16: item 1, without a deadline, too), the units of "Kính gửi" chosen already.
         await office.GetByRole(AriaRole.Link, new() { Name = "+ Tạo công văn mới" }).ClickAsync();
         await office.GetByLabel("Dán nội dung công văn").FillAsync(Repository.SharedSeed("004_"));
         await office.GetByRole(AriaRole.Button, new() { Name = "Gợi ý nhiệm vụ từ nội dung" }).ClickAsync();
-        await Assertions.Expect(office.GetByRole(AriaRole.Status)).ToContainTextAsync("Đã gợi ý 3 nhiệm vụ");
-        Assert.Equal("05/02/2026", await office.Locator("#t0-deadline").InputValueAsync());
-        Assert.Equal("09/02/2026", await office.Locator("#t2-deadline").InputValueAsync());
-        Assert.Equal("statistics", await office.Locator("#t2-kind").InputValueAsync());
-        await office.GetByLabel("Số công văn").FillAsync("643-CV/ĐU");
+        await Assertions.Expect(office.GetByRole(AriaRole.Status)).ToContainTextAsync("Đã gợi ý 4 nhiệm vụ");
+        Assert.Equal("643-CV/ĐU", await office.GetByLabel("Số công văn").InputValueAsync());
+        Assert.Equal(string.Empty, await office.Locator("#t0-deadline").InputValueAsync());
+        Assert.Equal("05/02/2026", await office.Locator("#t1-deadline").InputValueAsync());
+        Assert.Equal("09/02/2026", await office.Locator("#t3-deadline").InputValueAsync());
+        Assert.Equal("statistics", await office.Locator("#t3-kind").InputValueAsync());
+        Assert.Equal(["chi-bo-b", "dang-bo-a"], (await office.Locator("#t1-units option:checked").EvaluateAllAsync<string[]>("os => os.map(o => o.value)")).Order(StringComparer.Ordinal));
         await office.GetByLabel("Ngày ban hành (dd/MM/yyyy)").FillAsync("05/02/2026");
         await office.GetByLabel("Trích yếu").FillAsync("Triển khai dịch vụ công của Đảng");
-        for (var i = 0; i < 3; i++)
+        await office.Locator("#t0-drop").CheckAsync(); // this story follows the three tasks with deadlines
+        for (var i = 1; i <= 3; i++)
         {
             await office.Locator($"#t{i}-units").SelectOptionAsync(["dang-bo-a", "chi-bo-b"]);
         }

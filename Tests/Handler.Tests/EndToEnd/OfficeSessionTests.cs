@@ -329,9 +329,40 @@ public sealed class OfficeSessionTests(StorageFixture storage) : IAsyncLifetime
         var html = await refused.Content.ReadAsStringAsync(Ct);
 
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-        Assert.Contains("Ngày ban hành:", html, StringComparison.Ordinal);
-        Assert.Contains("Nhiệm vụ 1, hạn:", html, StringComparison.Ordinal);
+        Assert.Contains("Ngày ban hành: Không đọc được ngày ban hành “hôm qua”. Ghi ngày/tháng/năm, ví dụ 05/02/2026.", html, StringComparison.Ordinal);
+        Assert.Contains("Nhiệm vụ 1, hạn: Không đọc được hạn “31/02/2026”. Ghi ngày/tháng/năm, ví dụ 25/02/2026", html, StringComparison.Ordinal);
         Assert.Contains(">Rà soát tài khoản ngân hàng</textarea>", html, StringComparison.Ordinal);
+        Assert.Contains("<option value=\"dang-bo-a\" selected", html, StringComparison.Ordinal); // what the clerk chose is kept
+        Assert.Equal(0, await DirectiveCountAsync());
+    }
+
+    [Fact]
+    public async Task The_directive_form_speaks_to_the_clerk_without_formats_for_programs_or_field_names()
+    {
+        var office = await SignedInAsync();
+        using var form = await SendAsync(office, HttpMethod.Get, "office/directives/new");
+        var typed = NewDirective(office.FormToken);
+        typed["tasks[0].deadline"] = string.Empty;
+        typed["tasks[0].kind"] = "statistics";
+        typed["tasks[1].title"] = "Gửi danh sách quản trị viên";
+        typed["tasks[1].kind"] = "confirmation";
+        typed["tasks[1].deadline"] = "sớm";
+        typed["issuedOn"] = string.Empty;
+
+        using var refused = await SendAsync(office, HttpMethod.Post, "office/directives/new", typed);
+        var html = await refused.Content.ReadAsStringAsync(Ct);
+        var errors = html[html.IndexOf("role=\"alert\"", StringComparison.Ordinal)..html.IndexOf("</div>", html.IndexOf("role=\"alert\"", StringComparison.Ordinal), StringComparison.Ordinal)];
+
+        Assert.Contains("Ngày ban hành: Chưa có ngày ban hành. Ghi ngày/tháng/năm, ví dụ 05/02/2026.", errors, StringComparison.Ordinal);
+        Assert.Contains("Nhiệm vụ 1, hạn: Chưa có hạn hoàn thành. Ghi ngày/tháng/năm, ví dụ 25/02/2026", errors, StringComparison.Ordinal);
+        Assert.Contains("Nhiệm vụ 2, hạn: Không đọc được hạn “sớm”.", errors, StringComparison.Ordinal);
+        Assert.Contains("Nhiệm vụ 2, đơn vị: Cần giao nhiệm vụ cho ít nhất một đơn vị.", errors, StringComparison.Ordinal);
+        foreach (var developer in new[] { "yyyy", "(API)", "deadline", "issuedOn", "units", "tasks[", "countFrom", "workingDays" })
+        {
+            Assert.DoesNotContain(developer, errors, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("<option value=\"statistics\" selected", html, StringComparison.Ordinal); // the kind chosen is kept
         Assert.Equal(0, await DirectiveCountAsync());
     }
 
