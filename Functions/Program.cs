@@ -81,7 +81,9 @@ app.MapErrorReportQueue();
 app.MapMemberData();
 app.MapOutboxPage();
 app.MapCalendarPages();
+app.MapUnitPages();
 app.MapAuditTrail();
+app.MapUnitLadderPages();
 
 app.Run();
 

@@ -15,6 +15,15 @@
 #                                values) saved as .xlsx: LibreOffice computes and caches the results
 #   libreoffice-rich-text.xlsx   libreoffice-rich-text.fods (hand-written: a bold run, a two-line label,
 #                                figures typed as text) saved as .xlsx
+#
+# and under Tests/Fixtures/templates, three report templates that are not 643's, each as the office's
+# blank file and as a unit's good, wrong and hostile upload, written by Tests/Fixtures/templates/fods.py
+# as flat OpenDocument and saved as .xlsx by LibreOffice:
+#   mau-a-15x3-dong-tong.xlsx    15 rows x 3 columns with a total row and a row of column numbers
+#   mau-b-tieu-de-hai-dong.xlsx  a two-row merged header (years over Nam / Nữ), a cell marked "x"
+#   mau-c-danh-sach-cot-tong.xlsx a list of cells with a total column, labels headed "Tên chi bộ"
+#   mau-{a,b,c}-dung.xlsx, -sai.xlsx, -doc-hai.xlsx   the good, wrong and hostile uploads of each
+#   mau-d-30x10.xlsx, mau-d-dung.xlsx   30 rows x 10 columns and a filled copy: bench/statistics-parse.sh
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
@@ -60,3 +69,15 @@ save_as "$work/in/sample.xlsx" ods libreoffice.ods
 save_as "$work/in/sample.xlsx" "xls:MS Excel 97" libreoffice-excel97.xls
 save_as "$fixtures/libreoffice-formulas.fods" xlsx libreoffice-formulas.xlsx
 save_as "$fixtures/libreoffice-rich-text.fods" xlsx libreoffice-rich-text.xlsx
+
+templates="$REPO_ROOT/Tests/Fixtures/templates"
+mkdir -p "$work/templates"
+python3 "$templates/fods.py" "$work/templates"
+for source in "$work/templates"/*.fods; do
+  name="$(basename "${source%.fods}")"
+  rm -rf "$work/out"
+  run_quiet soffice env HOME="$work" soffice "-env:UserInstallation=file://$work/profile" \
+    --headless --norestore --convert-to xlsx --outdir "$work/out" "$source"
+  [[ -s "$work/out/$name.xlsx" ]] || die "LibreOffice wrote no $name.xlsx"
+  mv "$work/out/$name.xlsx" "$templates/$name.xlsx"
+done

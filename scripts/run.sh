@@ -34,6 +34,11 @@ fi
 export AzureWebJobsStorage="${AzureWebJobsStorage:-UseDevelopmentStorage=true}"
 export FUNCTIONS_CUSTOMHANDLER_PORT="${FUNCTIONS_CUSTOMHANDLER_PORT:-7071}"
 export LocalTriggers__Enabled=true
+# The demo's mail: a sender and the office's addresses, so the outbox reads as it will in service
+# ("Chỉ ghi lại, chưa gửi: chưa cấu hình dịch vụ gửi thư" until SendGrid__ApiKey is set, then sent).
+export Email__From="${Email__From:-Văn phòng Đảng ủy <no-reply@example.invalid>}"
+export Email__Office="${Email__Office:-vanphong.dangu@example.invalid}"
+export Escalation__Recipients="${Escalation__Recipients:-bantv.dangu@example.invalid, ubkt.dangu@example.invalid}"
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 base="http://localhost:$FUNCTIONS_CUSTOMHANDLER_PORT"
 
@@ -71,6 +76,7 @@ cat <<INFO
     Health:          $base/api/health
     API (OpenAPI):   $base/api/openapi.json
     Program key:     $Office__ApiKey      (header X-Office-Key; more keys at $base/office/keys)
+    Mail:            from $Email__From; recorded in Thư đã gửi, sent only when SendGrid__ApiKey is set
     Storage:         Azurite on 127.0.0.1:10000 (blob), 10002 (table); data in .local/azurite
     Handler log:     .local/logs/handler.log
   Local triggers are on: CheckDeadlines runs on its schedule; uploads under 'uploads/' are imported.

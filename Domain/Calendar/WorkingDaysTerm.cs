@@ -58,7 +58,7 @@ public sealed partial record WorkingDaysTerm
         var date = match.Groups["date"].Value;
         if (!VietnamTime.TryParseIsoOrWritten(date, out var from))
         {
-            return Error.Validation(field, "invalid-date", "Ngày bắt đầu tính phải viết dạng dd/MM/yyyy, ví dụ: 05 ngày làm việc kể từ ngày 13/02/2026.");
+            return Error.Validation(field, "invalid-date", "Ngày bắt đầu tính phải ghi ngày/tháng/năm, ví dụ: 05 ngày làm việc kể từ ngày 13/02/2026.");
         }
 
         return int.TryParse(match.Groups["days"].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var days)

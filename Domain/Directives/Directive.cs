@@ -65,12 +65,23 @@ public static class TaskKinds
 }
 
 /// <summary>
-/// One task of a directive: what, of which kind, by when, and which units must do it. A deadline in
-/// working days keeps its <see cref="Term"/> ("05 ngày làm việc kể từ ngày 13/02/2026"): its
-/// <see cref="Deadline"/> is then the term's last day counted with the calendar in force
-/// (<see cref="Directive.WithDeadlinesFrom"/>).
+/// One task of a directive: what, of which kind, by when, and which units must do it; a statistics
+/// task also its template and rules. A deadline in working days keeps its <see cref="Term"/> ("05
+/// ngày làm việc kể từ ngày 13/02/2026"): its <see cref="Deadline"/> is then the term's last day
+/// counted with the calendar in force (<see cref="Directive.WithDeadlinesFrom"/>). <see cref="Remind"/>
+/// false when the office chose "không nhắc" (its lateness is recorded, nothing is sent about it).
 /// </summary>
-public sealed record DirectiveTask(TaskId Id, string Title, TaskKind Kind, Deadline Deadline, IReadOnlyList<UnitId> Units, WorkingDaysTerm? Term = null);
+public sealed record DirectiveTask(TaskId Id, string Title, TaskKind Kind, Deadline Deadline, IReadOnlyList<UnitId> Units, WorkingDaysTerm? Term = null, bool Remind = true)
+{
+    /// <summary>Whether the task was registered when its deadline had already passed.</summary>
+    public bool RegisteredLate(DateTimeOffset registeredAt) => Deadline.HasPassed(registeredAt);
+
+    /// <summary>A statistics task's template, rules and coverage; null for a confirmation task (and for statistics tasks registered before templates were per task: 643).</summary>
+    public Statistics.StatisticsSpec? Statistics { get; init; }
+
+    /// <summary>What a statistics task asks for: its own, or 643's as every statistics task asked before.</summary>
+    public Statistics.StatisticsSpec StatisticsOrDefault => Statistics ?? ServerlessWorkflow.Domain.Statistics.StatisticsSpec.Official643;
+}
 
 /// <summary>A registered directive (công văn): its number, date, issuer, subject and tasks.</summary>
 public sealed record Directive(
@@ -96,4 +107,11 @@ public sealed record Directive(
         HasWorkingDayTerms
             ? this with { Tasks = Tasks.Select(t => t.Term is { } term ? t with { Deadline = term.DeadlineIn(calendar) } : t).ToList() }
             : this;
+
+    /// <summary>
+    /// Until when the directive is followed: its units' links keep working <paramref name="linkLifetime"/>
+    /// after its last deadline — or after its registration, for one registered once its deadlines had
+    /// passed. Until the directive lifecycle lets the office close a directive, "open" means this.
+    /// </summary>
+    public DateTimeOffset FollowedUntil(TimeSpan linkLifetime) => (LastDeadline.PassesAt > RegisteredAt ? LastDeadline.PassesAt : RegisteredAt) + linkLifetime;
 }

@@ -5,8 +5,8 @@ using ServerlessWorkflow.Domain.Units;
 
 namespace ServerlessWorkflow.Domain.Directives;
 
-/// <summary>One cell of the board: a task assigned to a unit, where it stands, and the highest step of the ladder recorded for it.</summary>
-public sealed record BoardCell(DirectiveTask Task, AssignmentStanding Standing, LadderStep? Reached);
+/// <summary>One cell of the board: a task assigned to a unit, where it stands, the highest step of the ladder recorded for it, and the office's hold on it.</summary>
+public sealed record BoardCell(DirectiveTask Task, AssignmentStanding Standing, LadderStep? Reached, LadderHold? Hold = null);
 
 /// <summary>A unit's row: one cell per task of the directive, null where the task is not the unit's.</summary>
 public sealed record BoardRow(UnitId UnitId, Unit? Unit, IReadOnlyList<BoardCell?> Cells)
@@ -39,11 +39,11 @@ public enum BoardSort
 /// matter: "dong da" finds "Đống Đa"; the unit's id matches too), a level, a state that at least
 /// one of the row's cells must be in, and an order.
 /// </summary>
-public sealed record BoardQuery(string? Search = null, UnitLevel? Level = null, AssignmentState? State = null, BoardSort Sort = BoardSort.Name)
+public sealed record BoardQuery(string? Search = null, UnitLevel? Level = null, AssignmentState? State = null, BoardSort Sort = BoardSort.Name, bool Others = false)
 {
     public bool Matches(BoardRow row) =>
         UnitSearch.Matches(Search, row.UnitId, row.Name)
-        && (Level is null || row.Unit?.Level == Level)
+        && (Others ? row.Unit is { Level: null } : Level is null || row.Unit?.Level == Level)
         && (State is null || row.Cells.Any(c => c?.Standing.State == State));
 }
 
@@ -56,12 +56,14 @@ public sealed record DirectiveBoard(Directive Directive, IReadOnlyList<BoardRow>
     public static DirectiveBoard Of(DirectiveView view, UnitTree tree, IEnumerable<LadderState> ladders, BoardQuery query)
     {
         var directive = view.Directive;
-        var reached = ladders.ToDictionary(l => l.Key, l => Highest(l.Recorded));
+        var byKey = ladders.ToDictionary(l => l.Key);
         var byUnit = view.Assignments.ToLookup(a => a.UnitId);
         var rows = directive.AssignedUnits.Select(unit =>
         {
             var cells = directive.Tasks.Select(task => byUnit[unit].FirstOrDefault(a => a.Task.Id == task.Id) is { } a
-                ? new BoardCell(task, a.Standing, reached.GetValueOrDefault(new AssignmentKey(directive.Id, task.Id, unit)))
+                ? byKey.GetValueOrDefault(new AssignmentKey(directive.Id, task.Id, unit)) is { } ladder
+                    ? new BoardCell(task, a.Standing, Highest(ladder.Recorded), ladder.Hold)
+                    : new BoardCell(task, a.Standing, null)
                 : null).ToList();
             return new BoardRow(unit, tree.Find(unit) ?? byUnit[unit].FirstOrDefault()?.Unit, cells);
         }).ToList();
@@ -76,9 +78,9 @@ public sealed record DirectiveBoard(Directive Directive, IReadOnlyList<BoardRow>
         return new DirectiveBoard(directive, ordered.ToList(), rows.Count, DirectiveProgress.Of(view.Assignments, tree));
     }
 
-    /// <summary>The furthest step recorded: a later rung, or for reminders the one closer to the deadline.</summary>
+    /// <summary>The furthest step of the ladder recorded: a later rung, or for reminders the one closer to the deadline (the office's own reminders aside).</summary>
     public static LadderStep? Highest(IEnumerable<string> recorded) =>
-        recorded.Select(LadderStep.Parse).OfType<LadderStep>()
+        recorded.Select(LadderStep.Parse).OfType<LadderStep>().Where(s => s.Rung != Rung.Manual)
             .OrderByDescending(s => s.Rung).ThenBy(s => s.Days)
             .Cast<LadderStep?>().FirstOrDefault();
 }

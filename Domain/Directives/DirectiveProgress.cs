@@ -38,31 +38,34 @@ public sealed record ProgressRates(string Name, int Assignments, int OnTime, int
 }
 
 /// <summary>
-/// A directive's progress for the office: overall, per level of the statistics template, and per
+/// A directive's progress for the office: overall, per level of the statistics template (party
+/// organisations only; the bodies without a level — mass organisations, boards, the office — are
+/// <see cref="Others"/>, a group of their own), and per
 /// branch of the unit tree. A branch is a top unit of the tree (one without a parent) with
 /// everything under it — or, when the tree has a single top unit (the usual case: one committee
 /// above all), each unit directly under it with everything under that, the top unit being a branch
 /// of its own. Each assigned unit counts in exactly one branch and one level. Branches are named by
 /// their head unit and listed in Vietnamese order.
 /// </summary>
-public sealed record DirectiveProgress(ProgressRates Overall, IReadOnlyList<ProgressRates> ByLevel, IReadOnlyList<ProgressRates> ByBranch)
+public sealed record DirectiveProgress(ProgressRates Overall, IReadOnlyList<ProgressRates> ByLevel, IReadOnlyList<ProgressRates> ByBranch, ProgressRates? Others = null)
 {
     public static DirectiveProgress Of(IReadOnlyList<AssignmentView> assignments, UnitTree tree)
     {
         var overall = ProgressRates.Of("Tất cả", assignments.Select(a => a.Standing.State));
         var byLevel = assignments
-            .Where(a => a.Unit is not null)
-            .GroupBy(a => a.Unit!.Level)
+            .Where(a => a.Unit?.Level is not null)
+            .GroupBy(a => a.Unit!.Level!.Value)
             .OrderBy(g => g.Key)
             .Select(g => ProgressRates.Of(UnitLevels.Name(g.Key), g.Select(a => a.Standing.State)))
             .ToList();
+        var others = assignments.Where(a => a.Unit is { Level: null }).ToList();
         var singleTop = tree.All.Count(u => u.ParentId is null) == 1;
         var byBranch = assignments
             .GroupBy(a => BranchOf(a.UnitId, tree, singleTop))
             .Select(g => ProgressRates.Of(g.Key, g.Select(a => a.Standing.State)))
             .OrderBy(r => r.Name, VietnameseCollation.Instance)
             .ToList();
-        return new DirectiveProgress(overall, byLevel, byBranch);
+        return new DirectiveProgress(overall, byLevel, byBranch, others.Count > 0 ? ProgressRates.Of(UnitKinds.OthersGroup, others.Select(a => a.Standing.State)) : null);
     }
 
     private static string BranchOf(UnitId unit, UnitTree tree, bool singleTop)

@@ -21,8 +21,11 @@ public interface IDirectiveStore
 /// <summary>A unit's link for a directive.</summary>
 public sealed record IssuedLink(UnitId UnitId, string Token);
 
-/// <summary>A registered directive with one link per assigned unit, and the calendar its deadlines in working days were counted with.</summary>
-public sealed record Registered(Directive Directive, IReadOnlyList<IssuedLink> Links, WorkingCalendar Calendar);
+/// <summary>A registered directive with one link per assigned unit, the calendar its deadlines in working days were counted with, and what the office should know about it.</summary>
+public sealed record Registered(Directive Directive, IReadOnlyList<IssuedLink> Links, WorkingCalendar Calendar)
+{
+    public IReadOnlyList<RegistrationWarning> Warnings { get; init; } = [];
+}
 
 /// <summary>One unit's standing on one task.</summary>
 public sealed record AssignmentView(DirectiveTask Task, Unit? Unit, UnitId UnitId, AssignmentStanding Standing);
@@ -44,18 +47,20 @@ public sealed class DirectiveRegistry(
     UnitRegistry units,
     UnitLinkSigner links,
     IEscalationStore escalations,
-    EscalationPolicy policy,
+    DueRule rule,
     ProgressProjector progress,
     ICalendarSource calendars,
     TimeProvider time) : IUnitLinks, ICalendarChangeListener
 {
     public TimeSpan LinkLifetime { get; init; } = UnitLinkSigner.DefaultLifetimeAfterLastDeadline;
 
+    /// <summary>The report templates statistics tasks may name (643's alone when not set).</summary>
+    public Statistics.ReportTemplates? Templates { get; init; }
+
     public async Task<Result<Registered>> RegisterAsync(DirectiveInput input, CancellationToken cancellationToken)
     {
-        var tree = await units.TreeAsync(cancellationToken);
         var calendar = await calendars.CurrentAsync(cancellationToken);
-        var directive = DirectiveRegistration.Register(input, tree, DirectiveId.New(), time.GetUtcNow(), calendar);
+        var (directive, tree) = await CheckAsync(input, calendar, cancellationToken);
         if (!directive.IsSuccess)
         {
             return directive.Error!;
@@ -66,12 +71,31 @@ public sealed class DirectiveRegistry(
         // Then the office's read models, counts last: a crash before them leaves a directive without
         // complete counts, which the pages compute from its versions until the repair sweep builds them.
         await directives.CreateAsync(directive.Value, cancellationToken);
-        var firstStep = policy.Steps.First();
+        // A task the office chose not to remind about ("không nhắc") is never looked at by the timer.
+        var firstStep = rule.Policy.Steps.First();
+        var counted = RuleWith(calendar);
         await escalations.ScheduleAsync(
-            directive.Value.Tasks.SelectMany(t => t.Units.Select(u => new DueEntry(new AssignmentKey(directive.Value.Id, t.Id, u), policy.DueAt(firstStep, t.Deadline)))),
+            directive.Value.Tasks.Where(t => t.Remind).SelectMany(t => t.Units.Select(u => new DueEntry(new AssignmentKey(directive.Value.Id, t.Id, u), counted.ScheduledAt(firstStep, t.Deadline)))),
             cancellationToken);
         await progress.RegisteredAsync(directive.Value, cancellationToken);
-        return new Registered(directive.Value, LinksFor(directive.Value), calendar);
+        return new Registered(directive.Value, LinksFor(directive.Value), calendar) { Warnings = DirectiveRegistration.Warnings(directive.Value, tree) };
+    }
+
+    /// <summary>The directive the input would register (nothing stored), with the unit tree it was checked against.</summary>
+    public async Task<(Result<Directive> Directive, UnitTree Tree)> CheckAsync(DirectiveInput input, WorkingCalendar calendar, CancellationToken cancellationToken)
+    {
+        var tree = await units.TreeAsync(cancellationToken);
+        var templates = new Dictionary<Statistics.TemplateId, Statistics.ReportTemplate>();
+        foreach (var text in (input.Tasks ?? []).Select(t => t?.Statistics?.Template).Distinct())
+        {
+            if (Statistics.TemplateId.Parse(text?.Trim()) is { IsSuccess: true } id && !id.Value.IsBuiltIn && Templates is not null
+                && await Templates.GetAsync(id.Value, cancellationToken) is { } template)
+            {
+                templates[id.Value] = template;
+            }
+        }
+
+        return (DirectiveRegistration.Register(input, tree, DirectiveId.New(), time.GetUtcNow(), calendar, t => t.IsBuiltIn ? Statistics.ReportTemplate.Official643 : templates.GetValueOrDefault(t)), tree);
     }
 
     /// <summary>
@@ -91,11 +115,17 @@ public sealed class DirectiveRegistry(
     /// <summary>Where links in emails point (no request to take it from when the timer runs).</summary>
     public string BaseUrl { get; init; } = "http://localhost:7071";
 
-    private string TokenFor(Directive directive, UnitId unit)
-    {
-        var from = directive.LastDeadline.PassesAt > directive.RegisteredAt ? directive.LastDeadline.PassesAt : directive.RegisteredAt;
-        return links.Sign(new UnitLink(directive.Id, unit, from + LinkLifetime));
-    }
+    /// <summary>What the ladder will send for <paramref name="task"/> if its units never report, from <paramref name="registeredAt"/>; nothing for a task with "không nhắc".</summary>
+    public IReadOnlyList<ForecastStep> Forecast(DirectiveTask task, DateTimeOffset registeredAt, WorkingCalendar calendar) =>
+        task.Remind ? Ladder.Forecast(RuleWith(calendar), task.Deadline, registeredAt) : [];
+
+    /// <summary>The ladder's rule counting with <paramref name="calendar"/>, in the days the office chose (<see cref="ICalendarSource.CountDaysIn"/>).</summary>
+    public DueRule RuleWith(WorkingCalendar calendar) => rule.With(new DayCount(calendars.CountDaysIn, calendar));
+
+    /// <summary>Whether the directive is still followed: its links still work (<see cref="Directive.FollowedUntil"/>).</summary>
+    public bool IsOpen(Directive directive, DateTimeOffset now) => now < directive.FollowedUntil(LinkLifetime);
+
+    private string TokenFor(Directive directive, UnitId unit) => links.Sign(new UnitLink(directive.Id, unit, directive.FollowedUntil(LinkLifetime)));
 
     public async Task<Result<DirectiveView>> ViewAsync(string? id, CancellationToken cancellationToken)
     {
@@ -127,7 +157,7 @@ public sealed class DirectiveRegistry(
     public async Task CalendarChangedAsync(WorkingCalendar before, WorkingCalendar after, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var firstStep = policy.Steps.First();
+        var firstStep = rule.Policy.Steps.First();
         foreach (var header in await directives.ListAsync(cancellationToken))
         {
             var moved = header.Tasks.Where(t => t.Term is { } term && !term.DeadlineIn(before).HasPassed(now) && term.DeadlineIn(after) < term.DeadlineIn(before)).Select(t => t.Id).ToHashSet();
@@ -138,7 +168,7 @@ public sealed class DirectiveRegistry(
 
             await escalations.ScheduleAsync(
                 directive.Tasks.Where(t => moved.Contains(t.Id)).SelectMany(t => t.Units.Select(u =>
-                    new DueEntry(new AssignmentKey(directive.Id, t.Id, u), policy.DueAt(firstStep, t.Term!.DeadlineIn(after))))),
+                    new DueEntry(new AssignmentKey(directive.Id, t.Id, u), RuleWith(after).ScheduledAt(firstStep, t.Term!.DeadlineIn(after))))),
                 cancellationToken);
         }
     }

@@ -12,17 +12,21 @@ public enum UnitsSort
     /// <summary>By name, in Vietnamese order.</summary>
     Name,
 
-    /// <summary>By level (1 to 4), then name.</summary>
+    /// <summary>By level (1 to 4; the bodies without one after them), then name.</summary>
     Level,
 }
 
-/// <summary>What the office asks of the units page: a name (<see cref="UnitSearch"/>), a level, only units with something late or overdue, an order.</summary>
-public sealed record UnitsQuery(string? Search = null, UnitLevel? Level = null, bool OnlyLate = false, UnitsSort Sort = UnitsSort.Lateness)
+/// <summary>
+/// What the office asks of the units page: a name (<see cref="UnitSearch"/>), a level — or
+/// <see cref="Others"/>, the bodies without one (mass organisations, boards, the office) —, only
+/// units with something late or overdue, an order.
+/// </summary>
+public sealed record UnitsQuery(string? Search = null, UnitLevel? Level = null, bool OnlyLate = false, UnitsSort Sort = UnitsSort.Lateness, bool Others = false)
 {
     public IReadOnlyList<UnitStanding> Apply(IEnumerable<UnitStanding> units)
     {
         var matching = units.Where(u => UnitSearch.Matches(Search, u.UnitId, u.Name)
-            && (Level is null || u.Unit?.Level == Level)
+            && (Others ? u.Unit is { Level: null } : Level is null || u.Unit?.Level == Level)
             && (!OnlyLate || u.Record.HasLateness));
         return (Sort switch
         {

@@ -21,12 +21,53 @@ public readonly record struct CellValue(string Reference, double? Number, string
     public bool IsBlank => Number is null && string.IsNullOrWhiteSpace(Text) && !IsError && !IsFormulaWithoutValue;
 }
 
-/// <summary>The cells of one worksheet, by (row, column), both 1-based, within the reader's bounds.</summary>
-public sealed class SheetCells(string name, Dictionary<(int Row, int Column), CellValue> cells)
+/// <summary>A rectangle of cells, 1-based and inclusive: a merged range (<c>A1:F1</c>).</summary>
+public readonly record struct CellRange(int Top, int Left, int Bottom, int Right)
+{
+    public bool Contains(int row, int column) => row >= Top && row <= Bottom && column >= Left && column <= Right;
+
+    /// <summary>"A1:F1" (or a single "B2") → the range; null for anything else.</summary>
+    public static CellRange? Parse(string? reference)
+    {
+        var parts = (reference ?? string.Empty).Split(':');
+        if (parts.Length is < 1 or > 2 || !SpreadsheetReader.TryParseReference(parts[0], out var top, out var left))
+        {
+            return null;
+        }
+
+        var (bottom, right) = (top, left);
+        if (parts.Length == 2 && !SpreadsheetReader.TryParseReference(parts[1], out bottom, out right))
+        {
+            return null;
+        }
+
+        return new CellRange(Math.Min(top, bottom), Math.Min(left, right), Math.Max(top, bottom), Math.Max(left, right));
+    }
+}
+
+/// <summary>The cells of one worksheet, by (row, column), both 1-based, within the reader's bounds; and its merged ranges.</summary>
+public sealed class SheetCells(string name, Dictionary<(int Row, int Column), CellValue> cells, IReadOnlyList<CellRange>? merges = null)
 {
     private RowIndex? _index;
 
     public string Name => name;
+
+    /// <summary>The sheet's merged ranges, as its <c>mergeCells</c> lists them (at most <see cref="SpreadsheetReader.MaxMerges"/>).</summary>
+    public IReadOnlyList<CellRange> Merges { get; } = merges ?? [];
+
+    /// <summary>The merged range that holds (<paramref name="row"/>, <paramref name="column"/>), if any.</summary>
+    public CellRange? MergeAt(int row, int column)
+    {
+        foreach (var range in Merges)
+        {
+            if (range.Contains(row, column))
+            {
+                return range;
+            }
+        }
+
+        return null;
+    }
 
     public IReadOnlyDictionary<(int Row, int Column), CellValue> Cells => cells;
 
@@ -39,7 +80,7 @@ public sealed class SheetCells(string name, Dictionary<(int Row, int Column), Ce
     {
         var index = Index();
         var i = Array.BinarySearch(index.Rows, row);
-        return i < 0 ? [] : new ArraySegment<(int Column, CellValue Value)>(index.Cells, index.Starts[i], index.Starts[i + 1] - index.Starts[i]);
+        return i < 0 ? Array.Empty<(int Column, CellValue Value)>() : new ArraySegment<(int Column, CellValue Value)>(index.Cells, index.Starts[i], index.Starts[i + 1] - index.Starts[i]);
     }
 
     /// <summary>
@@ -148,6 +189,12 @@ public static class SpreadsheetReader
     public const int MaxColumns = 200;
     public const int MaxSharedStrings = 200_000;
     public const int MaxSheets = 50;
+    public const int MaxMerges = 5000;
+
+    /// <summary>A sheet's cells are first sized for this many, or for what its dimension says up to <see cref="MaxPresizedCells"/>.</summary>
+    private const int DefaultCells = 64;
+
+    private const int MaxPresizedCells = 4096;
 
     private const string Main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
     private const string Relationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
@@ -175,7 +222,9 @@ public static class SpreadsheetReader
             return SpreadsheetFormat.Ods;
         }
 
-        return SpreadsheetFormat.Xlsx;
+        // An .xlsx names its workbook part in its local header and its central directory (entry names are never
+        // compressed); a zip without that name is some other archive, refused at once.
+        return bytes.IndexOf("xl/workbook.xml"u8) >= 0 ? SpreadsheetFormat.Xlsx : SpreadsheetFormat.ZipButNotSpreadsheet;
     }
 
     /// <summary>Reads every visible worksheet, in workbook order.</summary>
@@ -260,6 +309,8 @@ public static class SpreadsheetReader
             Value = names.Add("v");
             Formula = names.Add("f");
             InlineString = names.Add("is");
+            MergeCell = names.Add("mergeCell");
+            Dimension = names.Add("dimension");
             Settings = new XmlReaderSettings
             {
                 DtdProcessing = DtdProcessing.Prohibit,
@@ -295,6 +346,10 @@ public static class SpreadsheetReader
         public string Formula { get; }
 
         public string InlineString { get; }
+
+        public string MergeCell { get; }
+
+        public string Dimension { get; }
     }
 
     /// <summary>
@@ -464,7 +519,11 @@ public static class SpreadsheetReader
 
     private static SheetCells ReadSheet(string name, XmlReader xml, List<string> shared, Atoms atoms)
     {
-        var cells = new Dictionary<(int, int), CellValue>(64);
+        // Sized by the sheet's own <dimension> when it comes first (Excel, LibreOffice and Google Sheets
+        // write it), so the cells are not copied into larger tables as they come; a claim beyond the
+        // cells a sheet may hold is capped, whatever it says.
+        Dictionary<(int, int), CellValue>? cells = null;
+        List<CellRange>? merges = null;
         var row = 0;
         var column = 0;
         while (xml.Read())
@@ -475,7 +534,24 @@ public static class SpreadsheetReader
             }
 
             var local = xml.LocalName;
-            if (ReferenceEquals(local, atoms.Row))
+            if (ReferenceEquals(local, atoms.Dimension))
+            {
+                cells ??= new Dictionary<(int, int), CellValue>(CellRange.Parse(xml.GetAttribute("ref")) is { } used
+                    ? (int)Math.Min((long)(used.Bottom - used.Top + 1) * (used.Right - used.Left + 1), MaxPresizedCells)
+                    : DefaultCells);
+            }
+            else if (ReferenceEquals(local, atoms.MergeCell))
+            {
+                if (CellRange.Parse(xml.GetAttribute("ref")) is { } range)
+                {
+                    (merges ??= []).Add(range);
+                    if (merges.Count > MaxMerges)
+                    {
+                        throw new UnreadableSpreadsheetException($"Trang tính '{name}' có quá nhiều ô gộp (hơn {MaxMerges}).");
+                    }
+                }
+            }
+            else if (ReferenceEquals(local, atoms.Row))
             {
                 row = int.TryParse(xml.GetAttribute("r"), NumberStyles.None, CultureInfo.InvariantCulture, out var r) ? r : row + 1;
                 column = 0;
@@ -513,12 +589,13 @@ public static class SpreadsheetReader
                 if (!cell.IsBlank)
                 {
                     // The file's own "D7" is the cell's name when it is written the canonical way.
+                    cells ??= new Dictionary<(int, int), CellValue>(DefaultCells);
                     cells[(row, column)] = cell with { Reference = canonical ? reference! : CellName(row, column) };
                 }
             }
         }
 
-        return new SheetCells(name, cells);
+        return new SheetCells(name, cells ?? [], merges);
     }
 
     /// <summary>
@@ -668,7 +745,10 @@ public static class SpreadsheetReader
     }
 
     /// <summary>Row 7, column 4 → "D7".</summary>
-    public static string CellName(int row, int column)
+    public static string CellName(int row, int column) => ColumnName(column) + row.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Column 4 → "D", column 27 → "AA".</summary>
+    public static string ColumnName(int column)
     {
         var letters = string.Empty;
         for (var c = column; c > 0; c = (c - 1) / 26)
@@ -676,6 +756,6 @@ public static class SpreadsheetReader
             letters = (char)('A' + ((c - 1) % 26)) + letters;
         }
 
-        return letters + row.ToString(CultureInfo.InvariantCulture);
+        return letters;
     }
 }

@@ -23,6 +23,32 @@ public sealed record Upload(
     DateTimeOffset ReceivedAt,
     DateTimeOffset? ProcessedAt)
 {
+    /// <summary>Who sent the file: the unit through its link, or the office for a unit that emailed it.</summary>
+    public UploadSender SentBy { get; init; } = UploadSender.Unit;
+
+    /// <summary>The sheet the table was found on and the header cell errors without a cell are shown at; null when the file could not be read as the template.</summary>
+    public string? Sheet { get; init; }
+
+    public string? Anchor { get; init; }
+
+    /// <summary>The unit's name as the file wrote it ("Đơn vị: …"), if it did.</summary>
+    public string? WrittenUnit { get; init; }
+
+    /// <summary>
+    /// Whether the file names another unit than <paramref name="unitName"/> ("Đơn vị: …" above its table):
+    /// compared after folding case, diacritics and spacing; one name inside the other ("Sở Tài chính" in
+    /// "Đảng bộ Sở Tài chính") is the same unit. A file that names no unit names no other.
+    /// </summary>
+    public bool NamesAnotherUnit(string unitName)
+    {
+        var written = ReportTemplate.Key(WrittenUnit);
+        var actual = ReportTemplate.Key(unitName);
+        return written.Length > 0 && actual.Length > 0 && !written.Contains(actual, StringComparison.Ordinal) && !actual.Contains(written, StringComparison.Ordinal);
+    }
+
+    /// <summary>Whether a copy of the file can be annotated: it was rejected for what its table holds, not for being unreadable.</summary>
+    public bool Annotatable => State == UploadState.Rejected && Sheet is not null;
+
     /// <summary>Where uploaded files are kept: the one name of that container (ImportStatistics' function.json watches <c>uploads/{name}</c>).</summary>
     public const string Container = "uploads";
 
@@ -45,13 +71,37 @@ public sealed record Upload(
     }
 }
 
-/// <summary>A unit's figures in force for a statistics task: from which upload, and the storage version.</summary>
-public sealed record UnitFigures(UnitId UnitId, UploadId UploadId, int[,] Values);
+/// <summary>Who sent an upload.</summary>
+public enum UploadSender
+{
+    Unit,
+    Office,
+}
+
+/// <summary>A unit's figures in force for a statistics task: from which upload, and whether they are added to the totals (not when an assigned unit above reports for it).</summary>
+public sealed record UnitFigures(UnitId UnitId, UploadId UploadId, int[,] Values)
+{
+    public bool Counted { get; init; } = true;
+}
+
+/// <summary>A unit's figures in force on one track and the shard of the totals it adds to, with the versions they were read at.</summary>
+public sealed record TrackRead(Versioned<UnitFigures?> Figures, Versioned<Totals> Shard);
+
+/// <summary>A unit's new figures on one track, and the shard's new totals (null: the unit is not counted, the shard is not written).</summary>
+public sealed record TrackWrite(FiguresTrack Track, UnitFigures Figures, StoredVersion? FiguresVersion, Totals? Shard, StoredVersion? ShardVersion);
+
+/// <summary>One track's figures in force and its totals (the sum of its shards).</summary>
+public sealed record TrackTotals(IReadOnlyList<UnitFigures> Figures, Totals Totals);
+
+/// <summary>A task's figures and totals now and at its deadline.</summary>
+public sealed record Consolidated(TrackTotals Current, TrackTotals AtDeadline);
 
 /// <summary>
-/// Storage of uploads, each unit's figures in force, and the totals. <see cref="ApplyAsync"/> writes
-/// a unit's new figures and the totals in ONE transaction, conditional on the versions read, so
-/// parallel uploads never lose an update and the totals always equal the sum of the figures in force.
+/// Storage of uploads, each unit's figures in force (now and at the deadline), and the totals in
+/// <see cref="Consolidation.Shards"/> shards. <see cref="ApplyAsync"/> writes a unit's new figures
+/// and its shard's totals, on one track or both, in ONE transaction conditional on the versions
+/// read, so parallel uploads never lose an update and the totals always equal the sum of the
+/// figures in force.
 /// </summary>
 public interface IStatisticsStore
 {
@@ -63,54 +113,73 @@ public interface IStatisticsStore
 
     Task<IReadOnlyList<Upload>> UploadsAsync(DirectiveId directive, TaskId task, CancellationToken cancellationToken);
 
-    /// <summary>The unit's figures in force and the totals, with the versions they were read at.</summary>
-    Task<(Versioned<UnitFigures?> Figures, Versioned<Totals> Totals)> ReadAsync(DirectiveId directive, TaskId task, UnitId unit, CancellationToken cancellationToken);
+    /// <summary>The unit's figures in force on <paramref name="track"/> and its shard's totals, with their versions.</summary>
+    Task<TrackRead> ReadAsync(DirectiveId directive, TaskId task, FiguresTrack track, UnitId unit, int shard, CancellationToken cancellationToken);
 
-    /// <summary>Puts <paramref name="figures"/> in force and the new totals, atomically; Conflict when either changed since read.</summary>
-    Task<Result<bool>> ApplyAsync(DirectiveId directive, TaskId task, UnitFigures figures, StoredVersion? figuresVersion, Totals totals, StoredVersion? totalsVersion, CancellationToken cancellationToken);
+    /// <summary>Puts the writes in force, atomically; Conflict when any row changed since read.</summary>
+    Task<Result<bool>> ApplyAsync(DirectiveId directive, TaskId task, int shard, IReadOnlyList<TrackWrite> writes, CancellationToken cancellationToken);
 
-    Task<(IReadOnlyList<UnitFigures> Figures, Totals Totals)> ConsolidatedAsync(DirectiveId directive, TaskId task, CancellationToken cancellationToken);
+    Task<Consolidated> ConsolidatedAsync(DirectiveId directive, TaskId task, CancellationToken cancellationToken);
 }
 
-/// <summary>
-/// What ImportStatistics does with one blob: parse and validate it, record the outcome on its upload,
-/// and — when accepted and newer than the unit's figures in force — put it in force and adjust the
-/// totals. Processing the same blob twice, or an older upload after a newer one, changes nothing.
-/// A rejected upload changes no totals.
-/// </summary>
-public sealed class StatisticsImport(IStatisticsStore store, IDirectiveStore directives, Submissions.ISubmissionStore submissions, TimeProvider time)
-{
-    private const int Attempts = 8;
+/// <summary>What one ImportStatistics invocation did: the upload's state (null: not an upload), and how often the totals changed under it before its write went through.</summary>
+public readonly record struct ImportResult(UploadState? State, int Conflicts);
 
-    public async Task<UploadState?> ImportAsync(string blobName, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+/// <summary>
+/// What ImportStatistics does with one blob: parse and validate it against its task's template and
+/// rules, record the outcome on its upload, and — when accepted and newer than the unit's figures in
+/// force — put it in force and adjust its shard of the totals (and, for a file received before the
+/// deadline, the figures at the deadline too). Processing the same blob twice, or an older upload
+/// after a newer one, changes nothing. A rejected upload changes no totals. When another upload
+/// changes the same rows first, it reads again and retries after a short random wait.
+/// </summary>
+public sealed class StatisticsImport(IStatisticsStore store, IDirectiveStore directives, Submissions.ISubmissionStore submissions, ReportTemplates templates, TimeProvider time)
+{
+    /// <summary>Attempts before the invocation fails and the host retries it (each after a wait that grows to <see cref="MaxBackoff"/>).</summary>
+    public int MaxAttempts { get; init; } = 16;
+
+    public static readonly TimeSpan MaxBackoff = TimeSpan.FromMilliseconds(400);
+
+    /// <summary>How many rows the totals are spread over (1: one totals row, as before shards — the benchmark's comparison). Changing it on a task with figures keeps the sums right: every shard row is added up.</summary>
+    public int Shards { get; init; } = Consolidation.Shards;
+
+    public async Task<ImportResult> ImportAsync(string blobName, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
         if (Upload.ParseBlobName(blobName) is not { } name
             || await store.GetUploadAsync(name.Directive, name.Upload, cancellationToken) is not { } upload
-            || upload.UnitId != name.Unit)
+            || upload.UnitId != name.Unit
+            || (await directives.GetAsync(upload.DirectiveId, cancellationToken))?.FindTask(upload.TaskId) is not { Kind: TaskKind.Statistics } task)
         {
-            return null; // not a blob the upload route made: nothing to do
+            return new(null, 0); // not a blob the upload route made: nothing to do
         }
 
+        var spec = task.StatisticsOrDefault;
         if (upload.State == UploadState.Processing)
         {
-            var outcome = StatisticsParser.Parse(content);
+            var template = await templates.GetAsync(spec.Template, cancellationToken)
+                ?? throw new InvalidOperationException($"Template {spec.Template} of {upload.DirectiveId}/{upload.TaskId} is missing.");
+            var outcome = StatisticsParser.Parse(content, template, spec.Rules);
             upload = upload with
             {
                 State = outcome.Accepted ? UploadState.Accepted : UploadState.Rejected,
                 Values = outcome.Report?.Values,
                 Errors = outcome.Errors,
                 ProcessedAt = time.GetUtcNow(),
+                Sheet = outcome.Sheet,
+                Anchor = outcome.Anchor,
+                WrittenUnit = outcome.Report?.UnitName,
             };
             await store.SaveOutcomeAsync(upload, cancellationToken);
         }
 
+        var conflicts = 0;
         if (upload is { State: UploadState.Accepted, Values: { } values })
         {
-            await PutInForceAsync(upload, values, cancellationToken);
-            await RecordSubmissionAsync(upload, cancellationToken);
+            conflicts = await PutInForceAsync(upload, values, spec.Counts(upload.UnitId), !task.Deadline.HasPassed(upload.ReceivedAt), cancellationToken);
+            await RecordSubmissionAsync(upload, task, cancellationToken);
         }
 
-        return upload.State;
+        return new(upload.State, conflicts);
     }
 
     /// <summary>
@@ -118,14 +187,8 @@ public sealed class StatisticsImport(IStatisticsStore store, IDirectiveStore dir
     /// submission at the moment the file was received (so the ladder stops and lateness is judged by
     /// arrival, not by processing), under an id derived from the upload so reprocessing adds nothing.
     /// </summary>
-    private async Task RecordSubmissionAsync(Upload upload, CancellationToken cancellationToken)
+    private async Task RecordSubmissionAsync(Upload upload, DirectiveTask task, CancellationToken cancellationToken)
     {
-        var task = (await directives.GetAsync(upload.DirectiveId, cancellationToken))?.FindTask(upload.TaskId);
-        if (task is null)
-        {
-            return;
-        }
-
         var version = new Submissions.SubmissionVersion(
             "upload-" + upload.Id.Value,
             upload.DirectiveId,
@@ -133,29 +196,44 @@ public sealed class StatisticsImport(IStatisticsStore store, IDirectiveStore dir
             upload.UnitId,
             upload.ReceivedAt,
             Submissions.SubmissionStatus.Done,
-            "Đã gửi báo cáo thống kê theo mẫu (tệp được chấp nhận).",
+            upload.SentBy == UploadSender.Office
+                ? "Văn phòng gửi thay đơn vị báo cáo thống kê theo mẫu (tệp được chấp nhận)."
+                : "Đã gửi báo cáo thống kê theo mẫu (tệp được chấp nhận).",
             task.Deadline.HasPassed(upload.ReceivedAt),
             [$"{Upload.Container}/{upload.BlobName}"]);
         await submissions.AddIfAbsentAsync(version, cancellationToken);
     }
 
-    private async Task PutInForceAsync(Upload upload, int[,] values, CancellationToken cancellationToken)
+    /// <returns>How many times the rows changed under this upload before its write went through.</returns>
+    private async Task<int> PutInForceAsync(Upload upload, int[,] values, bool counted, bool onTime, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; attempt < Attempts; attempt++)
+        var shard = Consolidation.ShardOf(upload.UnitId, Shards);
+        FiguresTrack[] tracks = onTime ? [FiguresTrack.Current, FiguresTrack.AtDeadline] : [FiguresTrack.Current];
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var (figures, totals) = await store.ReadAsync(upload.DirectiveId, upload.TaskId, upload.UnitId, cancellationToken);
-            var current = figures.Value;
-            if (current is not null && !upload.Id.IsNewerThan(current.UploadId))
+            var reads = await Task.WhenAll(tracks.Select(t => store.ReadAsync(upload.DirectiveId, upload.TaskId, t, upload.UnitId, shard, cancellationToken)));
+            var writes = new List<TrackWrite>();
+            for (var i = 0; i < tracks.Length; i++)
             {
-                return; // this upload, or a newer one, is already in force
+                var current = reads[i].Figures.Value;
+                if (current is not null && !upload.Id.IsNewerThan(current.UploadId))
+                {
+                    continue; // this upload, or a newer one, is already in force on this track
+                }
+
+                var totals = counted ? reads[i].Shard.Value.Replace(current is { Counted: true } ? current.Values : null, values) : null;
+                writes.Add(new TrackWrite(tracks[i], new UnitFigures(upload.UnitId, upload.Id, values) { Counted = counted }, reads[i].Figures.Version, totals, reads[i].Shard.Version));
             }
 
-            var next = totals.Value.Replace(current?.Values, values);
-            var applied = await store.ApplyAsync(upload.DirectiveId, upload.TaskId, new UnitFigures(upload.UnitId, upload.Id, values), figures.Version, next, totals.Version, cancellationToken);
-            if (applied.IsSuccess)
+            if (writes.Count == 0 || (await store.ApplyAsync(upload.DirectiveId, upload.TaskId, shard, writes, cancellationToken)).IsSuccess)
             {
-                return;
+                return attempt;
             }
+
+            // Another upload of the same shard got there first: wait a little, at random, and read again.
+            // A real wait, not the TimeProvider's: it paces storage calls, it does not read the clock.
+            var ceiling = Math.Min(MaxBackoff.TotalMilliseconds, 5 * Math.Pow(2, attempt));
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * ceiling), cancellationToken);
         }
 
         throw new InvalidOperationException("The totals kept changing under this upload; the host will retry it.");

@@ -3,41 +3,50 @@ using System.Text.RegularExpressions;
 
 namespace ServerlessWorkflow.Domain.Statistics;
 
-/// <summary>An uploaded statistics file, accepted with its figures or rejected with every reason.</summary>
+/// <summary>
+/// An uploaded statistics file, accepted with its figures or rejected with every reason. <see cref="Sheet"/>
+/// and <see cref="Anchor"/> say where the table was found (its sheet, and the header's "Nội dung" cell,
+/// where an annotated copy puts the errors that name no cell); both are null when the file could not be
+/// read as the template at all.
+/// </summary>
 public sealed record StatisticsOutcome(StatisticsReport? Report, IReadOnlyList<CellError> Errors)
 {
     public bool Accepted => Report is not null;
+
+    public string? Sheet { get; init; }
+
+    public string? Anchor { get; init; }
 
     public static StatisticsOutcome Reject(string message, string cell = "") => new(null, [new CellError(cell, message)]);
 }
 
 /// <summary>
-/// Reads an uploaded statistics spreadsheet and checks it against the template:
-/// the table is found by its labels (header "STT", "Nội dung" and the four levels; rows by STT or
-/// by their label) on the first visible sheet that has it; a unit name written above the table
-/// ("Đơn vị: …") is kept. Every figure must be a whole, non-negative count — blank means 0,
+/// Reads an uploaded statistics spreadsheet and checks it against its task's template and rules:
+/// the table is found by its labels (the "Nội dung" header and the template's column labels, on one
+/// header row or two; rows by their label, or by STT) on the first visible sheet that has it, after
+/// folding case, diacritics and NFC/NFD; extra rows, columns and sheets are ignored; a unit name
+/// written above the table ("Đơn vị: …") is kept. Every figure must be a whole, non-negative count —
 /// numbers typed as text are read (Vietnamese thousands separators too), formulas count by their
-/// cached value — and rows 2, 4, 5 and 6 of a column may not exceed row 1 of the same column (see
-/// <see cref="BoundedByOrganisations"/>). Errors name
-/// the cells of the uploaded file, in Vietnamese: "Ô D7: số âm (-2); phải là số nguyên không âm".
+/// cached value, blank means 0 unless the rules say every cell must be filled — and the rules hold:
+/// rows not above their bound in the same column, totals equal to the sum of their parts. Every error
+/// of the file is reported in one pass, naming the cells of the uploaded file, in Vietnamese:
+/// "Ô D7: số âm (-2); phải là số nguyên không âm".
 /// </summary>
 public static partial class StatisticsParser
 {
     public const int MaxCount = 10_000_000;
 
-    /// <summary>
-    /// Rows (0-based) that count one thing per party organisation — bank accounts (2), secretaries (4),
-    /// deputy secretaries (5), fee officers (6) — and so cannot exceed row 1 in the same column.
-    /// Row 3 counts the committee's own administrator and operator accounts, of which a committee
-    /// may have several (the shared filled sample has 2 for 1 organisation), so it is not bounded.
-    /// </summary>
-    public static readonly IReadOnlyList<int> BoundedByOrganisations = [1, 3, 4, 5];
+    /// <summary>How far below the header a template's rows are looked for, beyond the template's own length.</summary>
+    private const int ExtraRows = 40;
 
     /// <summary>Why a file of this kind cannot be read as the template, or null for .xlsx: decided from the bytes at upload already.</summary>
     public static string? FormatProblem(ReadOnlySpan<byte> file) =>
         UploadRefusals.ForContent(file) is { } refusal ? UploadRefusals.Message(refusal) : null;
 
-    public static StatisticsOutcome Parse(ReadOnlyMemory<byte> file)
+    /// <summary>The file against the ready-made template of dispatch 643-CV/ĐU and its rules.</summary>
+    public static StatisticsOutcome Parse(ReadOnlyMemory<byte> file) => Parse(file, ReportTemplate.Official643, TemplateRules.Official643);
+
+    public static StatisticsOutcome Parse(ReadOnlyMemory<byte> file, ReportTemplate template, TemplateRules rules)
     {
         if (FormatProblem(file.Span) is { } problem)
         {
@@ -57,186 +66,389 @@ public static partial class StatisticsParser
         StatisticsOutcome? firstProblem = null;
         foreach (var sheet in sheets)
         {
-            var outcome = FromSheet(sheet);
-            if (outcome is { Accepted: true } || (outcome is not null && firstProblem is null))
+            var outcome = FromSheet(sheet, template, rules);
+            if (outcome is { Accepted: true })
             {
-                if (outcome.Accepted)
-                {
-                    return outcome;
-                }
-
-                firstProblem = outcome;
+                return outcome;
             }
+
+            firstProblem ??= outcome;
         }
 
-        return firstProblem ?? StatisticsOutcome.Reject(
-            "Không tìm thấy bảng theo mẫu: cần dòng tiêu đề có các cột \"STT\", \"Nội dung\", \"Đảng bộ cấp trên cơ sở\", \"Đảng bộ/Chi bộ cơ sở\", \"Đảng bộ bộ phận\", \"Chi bộ trực thuộc\". Hãy dùng đúng mẫu kèm công văn.");
+        return firstProblem ?? StatisticsOutcome.Reject(NotFound(template));
     }
 
-    /// <summary>The outcome for a sheet that holds the template's header; null when the sheet has no such header.</summary>
-    private static StatisticsOutcome? FromSheet(SheetCells sheet)
+    private static string NotFound(ReportTemplate template)
     {
-        var header = FindHeader(sheet);
-        if (header is null)
+        var labels = new List<string>();
+        if (template.SttColumn > 0)
+        {
+            labels.Add("STT");
+        }
+
+        labels.Add(template.LabelHeader);
+        labels.AddRange(template.Columns.Take(6).Select(c => c.Name));
+        var more = template.ColumnCount > 6 ? $" (và {template.ColumnCount - 6} cột nữa)" : string.Empty;
+        return $"Không tìm thấy bảng theo mẫu: cần dòng tiêu đề có các cột {string.Join(", ", labels.Select(l => $"\"{l}\""))}{more}. Hãy dùng đúng mẫu kèm công văn.";
+    }
+
+    /// <summary>An error and where it sits (0 for none), so the file's errors are listed top to bottom, left to right.</summary>
+    private readonly record struct Located(int Row, int Column, CellError Error);
+
+    /// <summary>The outcome for a sheet that holds the template's header; null when the sheet has no such header.</summary>
+    private static StatisticsOutcome? FromSheet(SheetCells sheet, ReportTemplate template, TemplateRules rules)
+    {
+        if (FindHeader(sheet, template) is not var (headerRow, sttColumn, labelColumn, columns))
         {
             return null;
         }
 
-        var (headerRow, sttColumn, contentColumn, levelColumns) = header.Value;
-        if (Array.IndexOf(levelColumns, 0) >= 0)
+        var errors = new List<Located>();
+        var missingColumns = columns.Select((c, i) => (c, i)).Where(x => x.c == 0).Select(x => $"\"{template.Columns[x.i].Name}\"").ToList();
+        if (missingColumns.Count > 0)
         {
-            var missingLevels = levelColumns.Select((c, i) => (c, i)).Where(x => x.c == 0).Select(x => StatisticsTemplate.ColumnLabels[x.i]);
-            return StatisticsOutcome.Reject($"Mẫu đã bị sửa: thiếu cột {string.Join(", ", missingLevels.Select(l => $"\"{l}\""))} ở dòng tiêu đề {headerRow}.");
+            errors.Add(new(0, 0, new CellError(string.Empty, $"Mẫu đã bị sửa: thiếu cột {string.Join(", ", missingColumns)} ở dòng tiêu đề {headerRow}.")));
         }
 
-        var errors = new List<CellError>();
-        var rows = new int[StatisticsTemplate.RowCount];
-        // The rows below the header that may hold the table, each with its STT read once.
-        var candidates = new List<(int Row, int? Stt)>();
-        foreach (var r in sheet.Rows)
-        {
-            if (r > headerRow && r <= headerRow + 40)
-            {
-                candidates.Add((r, SttOf(sheet[r, sttColumn])));
-            }
-        }
-
-        for (var index = 0; index < StatisticsTemplate.RowCount; index++)
-        {
-            var stt = index + 1;
-            var row = 0;
-            foreach (var candidate in candidates)
-            {
-                if (candidate.Stt == stt)
-                {
-                    row = candidate.Row;
-                    break;
-                }
-            }
-
-            if (row == 0)
-            {
-                foreach (var candidate in candidates)
-                {
-                    if (StatisticsTemplate.IsRowLabel(sheet[candidate.Row, contentColumn]?.Text, index))
-                    {
-                        row = candidate.Row;
-                        break;
-                    }
-                }
-            }
-
-            if (row == 0)
-            {
-                errors.Add(new CellError(string.Empty, $"Mẫu đã bị sửa: không tìm thấy dòng {stt} (\"{StatisticsTemplate.RowLabels[index]}\")."));
-                continue;
-            }
-
-            if (sheet[row, contentColumn]?.Text is { } label && !string.IsNullOrWhiteSpace(label) && !StatisticsTemplate.IsRowLabel(label, index))
-            {
-                errors.Add(new CellError(SpreadsheetReader.CellName(row, contentColumn), $"Ô {SpreadsheetReader.CellName(row, contentColumn)}: nội dung dòng {stt} không đúng mẫu (\"{label.Trim()}\"); mẫu ghi \"{StatisticsTemplate.RowLabels[index]}\"."));
-            }
-
-            rows[index] = row;
-        }
-
-        if (errors.Count > 0)
-        {
-            return new StatisticsOutcome(null, errors);
-        }
-
-        var values = new int[StatisticsTemplate.RowCount, StatisticsTemplate.ColumnCount];
-        var anyFigure = false;
-        for (var r = 0; r < StatisticsTemplate.RowCount; r++)
-        {
-            for (var c = 0; c < StatisticsTemplate.ColumnCount; c++)
-            {
-                var cell = sheet[rows[r], levelColumns[c]];
-                anyFigure |= cell is { IsBlank: false };
-                if (Count(cell, rows[r], levelColumns[c]) is { } error)
-                {
-                    errors.Add(error);
-                }
-                else
-                {
-                    values[r, c] = cell?.Number is { } n ? (int)n : ParseText(cell?.Text) ?? 0;
-                }
-            }
-        }
-
-        if (errors.Count == 0 && !anyFigure)
-        {
-            return StatisticsOutcome.Reject("Mẫu chưa có số liệu nào: hãy điền số liệu của đơn vị rồi gửi lại.");
-        }
-
-        if (errors.Count == 0)
-        {
-            for (var c = 0; c < StatisticsTemplate.ColumnCount; c++)
-            {
-                foreach (var r in BoundedByOrganisations)
-                {
-                    if (values[r, c] > values[0, c])
-                    {
-                        var cell = SpreadsheetReader.CellName(rows[r], levelColumns[c]);
-                        var total = SpreadsheetReader.CellName(rows[0], levelColumns[c]);
-                        errors.Add(new CellError(cell, $"Ô {cell}: {Format(values[r, c])} lớn hơn tổng số tổ chức đảng ở ô {total} ({Format(values[0, c])}); số này không thể vượt quá tổng số tổ chức đảng."));
-                    }
-                }
-            }
-        }
-
-        return errors.Count > 0 ? new StatisticsOutcome(null, errors) : new StatisticsOutcome(new StatisticsReport(values, UnitName(sheet, headerRow)), []);
+        var rows = MatchRows(sheet, template, headerRow + template.HeaderRowCount - 1, sttColumn, labelColumn, errors);
+        var outcome = Figures(sheet, template, rules, rows, columns, errors);
+        errors.Sort((a, b) => a.Row != b.Row ? a.Row.CompareTo(b.Row) : a.Column.CompareTo(b.Column));
+        var located = outcome is null || errors.Count > 0
+            ? new StatisticsOutcome(null, errors.Count > 0 ? errors.Select(e => e.Error).ToList() : [new CellError(string.Empty, "Mẫu chưa có số liệu nào: hãy điền số liệu của đơn vị rồi gửi lại.")])
+            : new StatisticsOutcome(new StatisticsReport(outcome, UnitName(sheet, headerRow)), []);
+        return located with { Sheet = sheet.Name, Anchor = SpreadsheetReader.CellName(headerRow, labelColumn) };
     }
 
-    private static (int Row, int Stt, int Content, int[] Levels)? FindHeader(SheetCells sheet)
+    /// <summary>Every figure read and checked; null when the table holds no figure at all (the blank template sent back).</summary>
+    private static int[,]? Figures(SheetCells sheet, ReportTemplate template, TemplateRules rules, int[] rows, int[] columns, List<Located> errors)
     {
-        var levels = new int[StatisticsTemplate.ColumnCount];
-        foreach (var row in sheet.Rows)
+        var values = new int[template.RowCount, template.ColumnCount];
+        var valid = new bool[template.RowCount, template.ColumnCount];
+        var entered = new int?[template.RowCount, template.ColumnCount];
+        var blanks = new List<Located>();
+        var anyFigure = false;
+        for (var r = 0; r < template.RowCount; r++)
         {
-            int stt = 0, content = 0;
-            Array.Clear(levels);
-            var found = 0;
-            foreach (var (column, cell) in sheet.Row(row))
+            for (var c = 0; c < template.ColumnCount; c++)
             {
-                if (cell.Text is null || cell.Text.Length > StatisticsTemplate.MaxHeaderLabelLength)
+                var kind = template.KindOf(r, c, rules);
+                if (rows[r] == 0 || columns[c] == 0 || kind == CellKind.NotApplicable)
                 {
                     continue;
                 }
 
-                var key = StatisticsTemplate.HeaderKey(cell.Text);
-                if (key == "stt")
+                var cell = sheet[rows[r], columns[c]];
+                anyFigure |= cell is { IsBlank: false };
+                if (kind == CellKind.Total && cell is null or { IsBlank: true } or { IsFormulaWithoutValue: true })
                 {
-                    stt = column;
+                    valid[r, c] = true; // computed below
+                    continue;
                 }
-                else if (key == "noi dung")
+
+                if (cell is null or { IsBlank: true })
                 {
-                    content = column;
+                    valid[r, c] = true;
+                    if (rules.Blanks == BlankCells.Required && kind == CellKind.Figure)
+                    {
+                        var name = SpreadsheetReader.CellName(rows[r], columns[c]);
+                        blanks.Add(new(rows[r], columns[c], new CellError(name, $"Ô {name}: chưa điền số liệu; mẫu yêu cầu điền đủ mọi ô (ghi 0 nếu không có).")));
+                    }
+
+                    continue;
+                }
+
+                if (Count(cell, rows[r], columns[c]) is { } error)
+                {
+                    errors.Add(new(rows[r], columns[c], error));
+                    continue;
+                }
+
+                var value = cell.Value.Number is { } n ? (int)n : ParseText(cell.Value.Text) ?? 0;
+                valid[r, c] = true;
+                if (kind == CellKind.Total)
+                {
+                    entered[r, c] = value;
                 }
                 else
                 {
-                    for (var i = 0; i < StatisticsTemplate.ColumnCount; i++)
+                    values[r, c] = value;
+                }
+            }
+        }
+
+        if (!anyFigure && errors.Count == 0)
+        {
+            return null;
+        }
+
+        errors.AddRange(blanks);
+        if (rules.TotalsAreSums)
+        {
+            Sums(template, rules, rows, columns, values, valid, entered, errors);
+        }
+
+        foreach (var bound in rules.Bounds)
+        {
+            for (var c = 0; c < template.ColumnCount; c++)
+            {
+                var (r, limit) = (bound.Row, bound.Limit);
+                if (rows[r] == 0 || rows[limit] == 0 || columns[c] == 0 || !valid[r, c] || !valid[limit, c]
+                    || template.KindOf(r, c, rules) == CellKind.NotApplicable || template.KindOf(limit, c, rules) == CellKind.NotApplicable
+                    || values[r, c] <= values[limit, c])
+                {
+                    continue;
+                }
+
+                var cell = SpreadsheetReader.CellName(rows[r], columns[c]);
+                var total = SpreadsheetReader.CellName(rows[limit], columns[c]);
+                var what = LowerFirst(template.Rows[limit].Label);
+                errors.Add(new(rows[r], columns[c], new CellError(cell, $"Ô {cell}: {Format(values[r, c])} lớn hơn {what} ở ô {total} ({Format(values[limit, c])}); số này không thể vượt quá {what}.")));
+            }
+        }
+
+        return values;
+    }
+
+    /// <summary>
+    /// The total row and column as the sums of their parts (the corner: of every figure); a total the
+    /// unit wrote is checked against its sum, a blank one is filled in. A sum with an invalid part is
+    /// left unchecked: the part's own error says what to fix.
+    /// </summary>
+    private static void Sums(ReportTemplate template, TemplateRules rules, int[] rows, int[] columns, int[,] values, bool[,] valid, int?[,] entered, List<Located> errors)
+    {
+        var totalRow = template.TotalRow;
+        var totalColumn = template.TotalColumn;
+        for (var r = 0; r < template.RowCount; r++)
+        {
+            for (var c = 0; c < template.ColumnCount; c++)
+            {
+                if (template.KindOf(r, c, rules) != CellKind.Total)
+                {
+                    continue;
+                }
+
+                long sum = 0;
+                var complete = true;
+                for (var i = 0; i < template.RowCount; i++)
+                {
+                    for (var j = 0; j < template.ColumnCount; j++)
                     {
-                        if (key == StatisticsTemplate.ColumnKeys[i])
+                        var part = (r == totalRow ? i != totalRow : i == r) && (c == totalColumn ? j != totalColumn : j == c);
+                        if (part && template.KindOf(i, j, rules) == CellKind.Figure)
                         {
-                            levels[i] = column;
-                            found++;
+                            sum += values[i, j];
+                            complete &= valid[i, j] && rows[i] != 0 && columns[j] != 0;
                         }
                     }
                 }
+
+                values[r, c] = (int)Math.Min(sum, int.MaxValue);
+                if (complete && entered[r, c] is { } written && written != sum && rows[r] != 0 && columns[c] != 0)
+                {
+                    var cell = SpreadsheetReader.CellName(rows[r], columns[c]);
+                    var of = r == totalRow && c == totalColumn ? "cộng mọi ô" : r == totalRow ? "cộng các dòng" : "cộng các cột";
+                    errors.Add(new(rows[r], columns[c], new CellError(cell, $"Ô {cell}: tổng ghi {Format(written)} nhưng {of} được {Format(sum)}; hãy sửa cho khớp.")));
+                }
+            }
+        }
+    }
+
+    private static string LowerFirst(string text) =>
+        text.Length > 1 && char.IsUpper(text[0]) && !char.IsUpper(text[1]) ? char.ToLower(text[0], Time.VietnamTime.Culture) + text[1..] : text;
+
+    /// <summary>The sheet row of each template row (0 where it is missing), found by label — or by STT, with the label then reported as altered.</summary>
+    private static int[] MatchRows(SheetCells sheet, ReportTemplate template, int lastHeaderRow, int sttColumn, int labelColumn, List<Located> errors)
+    {
+        // The rows below the header that may hold the table, each with its label and STT read once.
+        var candidates = new List<(int Row, string? Label, string? Stt)>();
+        foreach (var r in sheet.Rows)
+        {
+            if (r > lastHeaderRow && r <= lastHeaderRow + template.RowCount + ExtraRows)
+            {
+                candidates.Add((r, sheet[r, labelColumn]?.Text, sttColumn == 0 ? null : SttOf(sheet[r, sttColumn])));
+            }
+        }
+
+        var used = new bool[candidates.Count];
+        var rows = new int[template.RowCount];
+        var previous = -1;
+        for (var index = 0; index < template.RowCount; index++)
+        {
+            var row = template.Rows[index];
+            var found = Find(candidates.Count, previous, k => !used[k] && IsRowLabel(candidates[k].Label, row));
+            if (found < 0 && row.Stt.Length > 0)
+            {
+                var stt = SttKey(row.Stt);
+                found = Find(candidates.Count, previous, k => !used[k] && candidates[k].Stt == stt);
+                if (found >= 0 && candidates[found].Label is { } label && !string.IsNullOrWhiteSpace(label))
+                {
+                    var name = SpreadsheetReader.CellName(candidates[found].Row, labelColumn);
+                    errors.Add(new(candidates[found].Row, labelColumn, new CellError(name, $"Ô {name}: nội dung dòng {row.Stt} không đúng mẫu (\"{label.Trim()}\"); mẫu ghi \"{row.Label}\".")));
+                }
             }
 
-            if (stt > 0 && content > 0 && found >= 2)
+            if (found < 0)
             {
-                return (row, stt, content, levels);
+                var which = row.Stt.Length > 0 ? $"dòng {row.Stt} " : string.Empty;
+                errors.Add(new(0, 0, new CellError(string.Empty, $"Mẫu đã bị sửa: không tìm thấy {which}(\"{row.Label}\").")));
+                continue;
+            }
+
+            used[found] = true;
+            previous = found;
+            rows[index] = candidates[found].Row;
+        }
+
+        return rows;
+    }
+
+    /// <summary>The first index after <paramref name="previous"/> that matches, else the first before it; -1 for none.</summary>
+    private static int Find(int count, int previous, Func<int, bool> matches)
+    {
+        for (var k = previous + 1; k < count; k++)
+        {
+            if (matches(k))
+            {
+                return k;
+            }
+        }
+
+        for (var k = 0; k <= previous && k < count; k++)
+        {
+            if (matches(k))
+            {
+                return k;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Whether a cell's text is the template row's label (a printed template may shorten or extend it slightly).</summary>
+    private static bool IsRowLabel(string? text, TemplateRow row)
+    {
+        if (text is null)
+        {
+            return false;
+        }
+
+        var written = text.AsSpan().Trim().TrimEnd('.');
+        var label = row.Label.AsSpan().TrimEnd('.');
+        if (written.SequenceEqual(label) || written.Equals(label, StringComparison.OrdinalIgnoreCase))
+        {
+            return true; // the common case: the template's own words, no folding needed
+        }
+
+        var key = ReportTemplate.Key(text);
+        var expected = ReportTemplate.Key(row.Label);
+        return key.Length > 0 && (key == expected || (key.Length >= 12 && expected.Length >= 12 && (expected.StartsWith(key, StringComparison.Ordinal) || key.StartsWith(expected, StringComparison.Ordinal))));
+    }
+
+    /// <summary>The header: its row, the STT and label columns, and the sheet column of each template column (0 where missing); null when the sheet has none.</summary>
+    private static (int Row, int Stt, int Label, int[] Columns)? FindHeader(SheetCells sheet, ReportTemplate template)
+    {
+        var labelKey = template.LabelHeaderKey;
+        foreach (var row in sheet.Rows)
+        {
+            int stt = 0, label = 0;
+            foreach (var (column, cell) in sheet.Row(row))
+            {
+                if (cell.Text is not { Length: <= ReportTemplate.MaxHeaderLabelLength } text)
+                {
+                    continue;
+                }
+
+                // Folded once, and only when the text is not written as in the template.
+                var trimmed = text.Trim();
+                string? key = null;
+                if (label == 0 && (trimmed.Equals(template.LabelHeader, StringComparison.OrdinalIgnoreCase) || (key ??= ReportTemplate.Key(trimmed)) == labelKey))
+                {
+                    label = column;
+                }
+                else if (stt == 0 && (trimmed.Equals("STT", StringComparison.OrdinalIgnoreCase) || SttKeys.Contains(key ??= ReportTemplate.Key(trimmed))))
+                {
+                    stt = column;
+                }
+            }
+
+            if (label == 0)
+            {
+                continue;
+            }
+
+            var columns = MatchColumns(TemplateReader.HeaderColumns(sheet, row, template.HeaderRowCount, label), template);
+            if (columns.Count(c => c > 0) >= Math.Min(2, template.ColumnCount))
+            {
+                return (row, stt, label, columns);
             }
         }
 
         return null;
     }
 
-    private static int? SttOf(CellValue? cell) =>
-        cell?.Number is { } n && n == Math.Floor(n) ? (int)n
-        : int.TryParse(cell?.Text?.Trim().TrimEnd('.'), NumberStyles.None, CultureInfo.InvariantCulture, out var t) ? t
+    private static readonly HashSet<string> SttKeys = new(StringComparer.Ordinal) { "stt", "tt", "so tt", "so thu tu", "s tt" };
+
+    /// <summary>Each template column's sheet column: by its full key (group and label), else by its label alone, left to right.</summary>
+    private static int[] MatchColumns(List<TemplateColumn> written, ReportTemplate template)
+    {
+        var columns = new int[template.ColumnCount];
+        // A header written as in the template (the common case) takes the template's keys without folding.
+        var keys = written.Select(w =>
+        {
+            for (var j = 0; j < template.ColumnCount; j++)
+            {
+                if (string.Equals(template.Columns[j].Label, w.Label, StringComparison.Ordinal) && string.Equals(template.Columns[j].Group, w.Group, StringComparison.Ordinal))
+                {
+                    return template.ColumnKeys[j];
+                }
+            }
+
+            return (Full: KeyOf(w), Label: HeaderKey(w.Label));
+        }).ToList();
+        var used = new bool[written.Count];
+        var previous = -1;
+        for (var j = 0; j < template.ColumnCount; j++)
+        {
+            var (full, label) = template.ColumnKeys[j];
+            var found = Find(written.Count, previous, k => !used[k] && keys[k].Full == full);
+            if (found < 0)
+            {
+                found = Find(written.Count, previous, k => !used[k] && keys[k].Label == label && k > previous);
+            }
+
+            if (found >= 0)
+            {
+                used[found] = true;
+                previous = found;
+                columns[j] = written[found].SheetColumn;
+            }
+        }
+
+        return columns;
+    }
+
+    /// <summary>A written header's key, the 643 labels (written as in the template) without folding.</summary>
+    private static string KeyOf(TemplateColumn column) => column.Group is null ? HeaderKey(column.Label) : HeaderKey(column.Group) + "|" + HeaderKey(column.Label);
+
+    private static string HeaderKey(string text)
+    {
+        for (var i = 0; i < StatisticsTemplate.ColumnLabels.Count; i++)
+        {
+            if (text.Equals(StatisticsTemplate.ColumnLabels[i], StringComparison.OrdinalIgnoreCase))
+            {
+                return StatisticsTemplate.ColumnKeys[i];
+            }
+        }
+
+        return ReportTemplate.Key(text);
+    }
+
+    /// <summary>An STT as compared: "1", "1.", " 1 " and the number 1 are the same; "I" and "i" too.</summary>
+    private static string SttKey(string stt) => stt.Trim().TrimEnd('.').ToUpperInvariant();
+
+    private static string? SttOf(CellValue? cell) =>
+        cell?.Number is { } n ? (n == Math.Floor(n) ? ((long)n).ToString(CultureInfo.InvariantCulture) : n.ToString(CultureInfo.InvariantCulture))
+        : cell?.Text is { } t && t.Length <= 20 ? SttKey(t)
         : null;
 
     private static string? UnitName(SheetCells sheet, int headerRow)
@@ -248,7 +460,8 @@ public static partial class StatisticsParser
                 var line = text.Trim();
                 if (line.Length < 300 && line.Contains(':', StringComparison.Ordinal) && IsUnitLine(line))
                 {
-                    return line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim().Normalize(System.Text.NormalizationForm.FormC);
+                    var name = line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim().Normalize(System.Text.NormalizationForm.FormC);
+                    return name.Any(char.IsLetterOrDigit) ? name : null; // "Đơn vị: ………" is the blank template's line
                 }
             }
         }
@@ -263,7 +476,7 @@ public static partial class StatisticsParser
     /// </summary>
     private static bool IsUnitLine(string line) =>
         (line.StartsWith("Đơn vị:", StringComparison.Ordinal) && line.AsSpan("Đơn vị:".Length).IndexOfAny(AsciiLettersAndDigits) >= 0)
-        || StatisticsTemplate.Key(line).StartsWith("don vi:", StringComparison.Ordinal);
+        || ReportTemplate.Key(line).StartsWith("don vi:", StringComparison.Ordinal);
 
     private static readonly System.Buffers.SearchValues<char> AsciiLettersAndDigits = System.Buffers.SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 

@@ -21,6 +21,9 @@ public enum UploadRefusal
     /// <summary>An OpenDocument spreadsheet.</summary>
     Ods,
 
+    /// <summary>A zip that is not a spreadsheet package (no workbook in it).</summary>
+    Zip,
+
     /// <summary>Anything else that is not an .xlsx workbook (a zip of something else included).</summary>
     NotXlsx,
 }
@@ -38,6 +41,7 @@ public static class UploadRefusals
         SpreadsheetFormat.Empty => UploadRefusal.Empty,
         SpreadsheetFormat.Xls => UploadRefusal.Xls,
         SpreadsheetFormat.Ods => UploadRefusal.Ods,
+        SpreadsheetFormat.ZipButNotSpreadsheet => UploadRefusal.Zip,
         _ => UploadRefusal.NotXlsx,
     };
 
@@ -49,6 +53,7 @@ public static class UploadRefusals
         UploadRefusal.Empty => "Tệp rỗng: không có nội dung.",
         UploadRefusal.Xls => "Tệp là bảng tính Excel 97–2003 (.xls). Hãy mở bằng Excel hoặc LibreOffice và lưu lại dưới dạng Excel Workbook (.xlsx).",
         UploadRefusal.Ods => "Tệp là bảng tính OpenDocument (.ods). Hãy mở bằng LibreOffice hoặc Excel và lưu lại dưới dạng Excel Workbook (.xlsx).",
+        UploadRefusal.Zip => "Tệp là tệp nén (.zip) chứ không phải bảng tính Excel (.xlsx). Hãy giải nén hoặc mở mẫu báo cáo bằng Excel, LibreOffice rồi lưu dưới dạng .xlsx và gửi tệp đó.",
         _ => "Tệp không phải bảng tính Excel (.xlsx). Hãy gửi đúng mẫu báo cáo thống kê dưới dạng .xlsx.",
     };
 }

@@ -24,7 +24,7 @@ public static class SubmissionStatuses
         "done" => SubmissionStatus.Done,
         "in-progress" => SubmissionStatus.InProgress,
         null or "" => Error.Validation(field, "required", "Hãy chọn tình trạng: đã hoàn thành hoặc đang thực hiện."),
-        _ => Error.Validation(field, "invalid-status", "Tình trạng phải là 'done' (đã hoàn thành) hoặc 'in-progress' (đang thực hiện)."),
+        _ => Error.Validation(field, "invalid-status", "Tình trạng chỉ có thể là đã hoàn thành hoặc đang thực hiện."),
     };
 }
 
@@ -52,7 +52,7 @@ public sealed record SubmissionInput(SubmissionStatus Status, string Note)
 
         return header.Length <= MaxIdempotencyKeyLength && header.All(c => c is > ' ' and < '\u007f')
             ? header
-            : Error.Validation("Idempotency-Key", "invalid-idempotency-key", "Idempotency-Key must be 1–100 visible ASCII characters.");
+            : Error.Validation("Idempotency-Key", "invalid-idempotency-key", "Khóa chống gửi trùng (Idempotency-Key) phải gồm 1–100 ký tự ASCII nhìn thấy được.");
     }
 }
 

@@ -44,6 +44,10 @@ public sealed class UnitWorkspace(
 {
     private static readonly Error NotFound = Error.NotFound("link-not-found", "Đường dẫn không đúng hoặc đã hết hạn.");
 
+    /// <summary>What a unit reads when it reports a statistics task done without its file.</summary>
+    public const string StatisticsNeedAcceptedFile =
+        "Nhiệm vụ báo cáo số liệu chỉ hoàn thành khi bảng thống kê của đơn vị được chấp nhận: xin tải tệp Excel theo mẫu lên. Ở đây đồng chí chỉ gửi được ghi chú về tiến độ.";
+
     public async Task<Result<UnitWorkspaceView>> OpenAsync(string? token, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -109,6 +113,13 @@ public sealed class UnitWorkspace(
         var v = new Validation();
         var input = v.Take(SubmissionInput.Create(status, note), "status");
         var key = v.Take(SubmissionInput.IdempotencyKey(idempotencyKey), "Idempotency-Key");
+        if (input?.Status == SubmissionStatus.Done && target.Task.Kind == TaskKind.Statistics)
+        {
+            // Only an accepted spreadsheet completes a statistics task (StatisticsImport records that "done"):
+            // a "done" pressed here would stop its ladder while the office's figures still miss the unit.
+            v.Add("status", "statistics-need-accepted-file", StatisticsNeedAcceptedFile);
+        }
+
         if (v.HasErrors)
         {
             return v.ToError();

@@ -60,7 +60,7 @@ public readonly partial record struct Deadline(DateTimeOffset PassesAt) : ICompa
             return new Deadline(instant);
         }
 
-        return Error.Validation(field, "invalid-deadline", "Hạn phải là ngày dạng yyyy-MM-dd hoặc thời điểm có múi giờ, ví dụ 2026-02-25 hoặc 2026-02-25T17:00:00+07:00.");
+        return Error.Validation(field, "invalid-deadline", "Hạn chưa đúng: xin ghi ngày/tháng/năm, ví dụ 25/02/2026.");
     }
 
     /// <summary>

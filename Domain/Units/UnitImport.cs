@@ -12,7 +12,7 @@ public enum ImportAction
     Invalid,
 }
 
-public sealed record ImportLine(int Line, string? UnitId, ImportAction Action, Unit? Unit, IReadOnlyList<FieldError> Errors);
+public sealed record ImportLine(int Line, string? UnitId, ImportAction Action, Unit? Unit, IReadOnlyList<FieldError> Errors, Unit? Previous = null);
 
 /// <summary>The plan for a unit list: each line's action; it may be applied only when no line is invalid.</summary>
 public sealed record ImportPlan(IReadOnlyList<ImportLine> Lines)
@@ -21,12 +21,17 @@ public sealed record ImportPlan(IReadOnlyList<ImportLine> Lines)
 
     public IEnumerable<Unit> Changes => Lines.Where(l => l.Action is ImportAction.Create or ImportAction.Update).Select(l => l.Unit!);
 
+    /// <summary>The changes as writes: what each unit was (null when new) and what it becomes.</summary>
+    public IEnumerable<UnitSaved> Saved => Lines.Where(l => l.Action is ImportAction.Create or ImportAction.Update)
+        .Select(l => new UnitSaved(l.Previous is null ? UnitPut.Created : UnitPut.Replaced, l.Previous, l.Unit!));
+
     public int Count(ImportAction action) => Lines.Count(l => l.Action == action);
 }
 
 /// <summary>
 /// A unit list as offices keep it — CSV with a header row (<c>id, name, level, parent, email</c>,
-/// Vietnamese headers accepted too), comma or semicolon separated, UTF-8 with or without BOM,
+/// optionally <c>kind, phone, contact</c>; Vietnamese headers accepted too; an email cell may hold
+/// several addresses; the level is empty for bodies that are not party organisations), comma or semicolon separated, UTF-8 with or without BOM,
 /// quoted fields — turned into a plan against the existing units. Parents may be defined
 /// later in the same file; the whole result must form a valid tree.
 /// </summary>
@@ -42,7 +47,10 @@ public static class UnitImport
         ["name"] = "name", ["ten"] = "name", ["ten don vi"] = "name",
         ["level"] = "level", ["cap"] = "level",
         ["parent"] = "parent", ["parentid"] = "parent", ["cap tren"] = "parent", ["ma cap tren"] = "parent", ["truc thuoc"] = "parent",
-        ["email"] = "email", ["thu dien tu"] = "email",
+        ["email"] = "email", ["emails"] = "email", ["thu dien tu"] = "email",
+        ["kind"] = "kind", ["loai"] = "kind", ["loai don vi"] = "kind",
+        ["phone"] = "phone", ["dien thoai"] = "phone", ["so dien thoai"] = "phone",
+        ["contact"] = "contact", ["nguoi lien he"] = "contact", ["bi thu"] = "contact",
     };
 
     public static Result<ImportPlan> Plan(string csv, IEnumerable<Unit> existing)
@@ -72,6 +80,27 @@ public static class UnitImport
         }
 
         var current = existing.ToDictionary(u => u.Id);
+
+        // A column the file does not have keeps what the unit has; the unit's state is the office's, never the file's.
+        Result<Unit> Line(UnitId id, IReadOnlyList<string> row)
+        {
+            var before = current.GetValueOrDefault(id);
+            if (before is { State: UnitState.Merged })
+            {
+                return Error.Validation("id", "unit-merged", $"Đơn vị '{before.Name}' đã sáp nhập vào đơn vị mã '{before.MergedInto}'; bỏ dòng này khỏi tệp.");
+            }
+
+            string? Kept(string column, string? existingValue) => columns.Contains(column) ? Cell(row, column) : existingValue;
+            var unit = Unit.Create(id, new UnitInput(
+                Cell(row, "name"),
+                Cell(row, "level"),
+                Cell(row, "parent"),
+                [Cell(row, "email")],
+                Kept("kind", before is null ? null : UnitKinds.Code(before.Kind)),
+                Kept("phone", before?.Phone),
+                Kept("contact", before?.Contact)));
+            return unit.IsSuccess && before is not null ? unit.Value with { State = before.State } : unit;
+        }
         var parsed = new List<(int Line, string? Id, Result<Unit> Unit)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 1; i < rows.Count; i++)
@@ -84,7 +113,7 @@ public static class UnitImport
 
             var rawId = Cell(row, "id")?.Trim();
             var id = UnitId.Parse(rawId, "id");
-            var unit = id.IsSuccess ? Unit.Create(id.Value, Cell(row, "name"), Cell(row, "level"), Cell(row, "parent"), Cell(row, "email")) : Result<Unit>.Failure(id.Error!);
+            var unit = id.IsSuccess ? Line(id.Value, row) : Result<Unit>.Failure(id.Error!);
             if (unit.IsSuccess && !seen.Add(unit.Value.Id.Value))
             {
                 unit = Error.Validation("id", "duplicate-id", $"Mã '{unit.Value.Id}' xuất hiện nhiều lần trong tệp.");
@@ -118,7 +147,7 @@ public static class UnitImport
             var action = !current.TryGetValue(unit.Id, out var before) ? ImportAction.Create
                 : before == unit ? ImportAction.Unchanged
                 : ImportAction.Update;
-            return new ImportLine(p.Line, p.Id, action, unit, []);
+            return new ImportLine(p.Line, p.Id, action, unit, [], before);
         }).ToList();
 
         return new ImportPlan(lines);

@@ -24,10 +24,17 @@ public enum UnitPut
     Replaced,
 }
 
+/// <summary>A unit written: created or replaced, what it was (null when created) and what it is now.</summary>
+public sealed record UnitSaved(UnitPut Put, Unit? Previous, Unit Current)
+{
+    public bool Changed => Previous != Current;
+}
+
 /// <summary>
-/// The office's unit registry: create or replace one unit, or import a list, keeping the tree
-/// valid. Each write re-reads the tree and is conditional on what it read, so two concurrent
-/// changes cannot together form a cycle; a lost race is retried a few times, then reported as a conflict.
+/// The office's unit registry: create, replace, stop, restart or merge one unit, or import a
+/// list, keeping the tree valid (<see cref="UnitTree.CheckPlacement"/>). Each write re-reads the
+/// tree and is conditional on what it read, so two concurrent changes cannot together break it;
+/// a lost race is retried a few times, then reported as a conflict.
 /// </summary>
 public sealed class UnitRegistry(IUnitStore store, TimeProvider time) : IDisposable
 {
@@ -86,24 +93,111 @@ public sealed class UnitRegistry(IUnitStore store, TimeProvider time) : IDisposa
     /// <summary>One unit, without reading the tree.</summary>
     public Task<Unit?> FindAsync(UnitId id, CancellationToken cancellationToken) => store.GetAsync(id, cancellationToken);
 
-    /// <summary>Creates or replaces one unit; says which, and — when replaced — what it was.</summary>
-    public async Task<Result<(UnitPut Put, Unit? Previous)>> PutAsync(Unit unit, CancellationToken cancellationToken)
+    /// <summary>Creates or replaces one unit's fields (its state — working, stopped — stays as it is); a merged unit is history and is not edited.</summary>
+    public Task<Result<UnitSaved>> PutAsync(Unit unit, CancellationToken cancellationToken) =>
+        WriteAsync(unit.Id, (_, existing) => existing switch
+        {
+            null => unit with { State = UnitState.Active, MergedInto = null },
+            { State: UnitState.Merged } => Merged(existing),
+            _ => unit with { State = existing.State, MergedInto = null },
+        }, cancellationToken);
+
+    /// <summary>Creates a unit that must not exist yet (the office's "add" form).</summary>
+    public Task<Result<UnitSaved>> CreateAsync(Unit unit, CancellationToken cancellationToken) =>
+        WriteAsync(unit.Id, (_, existing) => existing is null
+            ? unit with { State = UnitState.Active, MergedInto = null }
+            : Error.Validation("id", "unit-exists", $"Đã có đơn vị mã '{unit.Id}' ({existing.Name}). Hãy chọn mã khác hoặc sửa đơn vị đó."), cancellationToken);
+
+    /// <summary>Stops a unit: it keeps its history but receives no new tasks. Refused while a working unit sits under it.</summary>
+    public Task<Result<UnitSaved>> DeactivateAsync(UnitId id, CancellationToken cancellationToken) => SetStateAsync(id, UnitState.Inactive, cancellationToken);
+
+    /// <summary>Lets a stopped unit receive tasks again (its parent must be working).</summary>
+    public Task<Result<UnitSaved>> ReactivateAsync(UnitId id, CancellationToken cancellationToken) => SetStateAsync(id, UnitState.Active, cancellationToken);
+
+    private Task<Result<UnitSaved>> SetStateAsync(UnitId id, UnitState state, CancellationToken cancellationToken) =>
+        WriteAsync(id, (_, existing) => existing switch
+        {
+            null => Missing(id),
+            { State: UnitState.Merged } => Merged(existing),
+            _ => existing with { State = state },
+        }, cancellationToken);
+
+    /// <summary>
+    /// Merges a unit into another: it stops receiving tasks, what is given to it from now on goes to
+    /// <paramref name="into"/>, and its history and past tasks stay. Refused while units sit under it
+    /// (move them first), into itself, or into a unit that does not work.
+    /// </summary>
+    public Task<Result<UnitSaved>> MergeAsync(UnitId id, UnitId into, CancellationToken cancellationToken) =>
+        WriteAsync(id, (tree, existing) =>
+        {
+            if (existing is null)
+            {
+                return Missing(id);
+            }
+
+            if (existing.State == UnitState.Merged)
+            {
+                return Merged(existing);
+            }
+
+            if (into == id)
+            {
+                return Error.Validation("into", "merge-into-self", "Không thể sáp nhập đơn vị vào chính nó.");
+            }
+
+            if (tree.Find(into) is not { } target)
+            {
+                return Error.Validation("into", "unknown-unit", $"Không có đơn vị mã '{into}'.");
+            }
+
+            if (!target.IsActive)
+            {
+                return Error.Validation("into", "merge-into-inactive", $"Đơn vị '{target.Name}' không còn hoạt động; chỉ sáp nhập vào đơn vị đang hoạt động.");
+            }
+
+            if (tree.ChildrenOf(id) is [var child, ..])
+            {
+                return Error.Validation("into", "merge-with-children", $"Đơn vị '{child.Name}' còn trực thuộc đơn vị này; hãy chuyển các đơn vị trực thuộc sang đơn vị khác trước khi sáp nhập.");
+            }
+
+            return existing with { State = UnitState.Merged, MergedInto = into };
+        }, cancellationToken);
+
+    private static Error Missing(UnitId id) => Error.NotFound("unit-not-found", $"Không có đơn vị mã '{id}'.");
+
+    private static Error Merged(Unit unit) =>
+        Error.Validation("state", "unit-merged", $"Đơn vị '{unit.Name}' đã sáp nhập vào đơn vị mã '{unit.MergedInto}'; không sửa được nữa.");
+
+    /// <summary>Reads the tree, computes the unit's next value from it, checks the tree stays consistent and writes conditionally; retried when another writer got there first.</summary>
+    private async Task<Result<UnitSaved>> WriteAsync(UnitId id, Func<UnitTree, Unit?, Result<Unit>> next, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
             var current = await store.ListAsync(cancellationToken);
-            var placement = new UnitTree(current.Select(v => v.Value)).CheckPlacement(unit);
+            var tree = new UnitTree(current.Select(v => v.Value));
+            var existing = current.FirstOrDefault(v => v.Value.Id == id);
+            var unit = next(tree, existing?.Value);
+            if (!unit.IsSuccess)
+            {
+                return unit.Error!;
+            }
+
+            if (existing?.Value == unit.Value)
+            {
+                return new UnitSaved(UnitPut.Replaced, existing.Value, unit.Value);
+            }
+
+            var placement = tree.CheckPlacement(unit.Value);
             if (!placement.IsSuccess)
             {
                 return placement.Error!;
             }
 
-            var existing = current.FirstOrDefault(v => v.Value.Id == unit.Id);
-            var written = await store.PutAsync(unit, existing?.Version, cancellationToken);
+            var written = await store.PutAsync(unit.Value, existing?.Version, cancellationToken);
             Invalidate();
             if (written.IsSuccess)
             {
-                return existing is null ? (UnitPut.Created, null) : (UnitPut.Replaced, existing.Value);
+                return new UnitSaved(existing is null ? UnitPut.Created : UnitPut.Replaced, existing?.Value, unit.Value);
             }
 
             if (written.Error!.Kind != ErrorKind.Conflict)

@@ -107,28 +107,97 @@ public sealed class UnitTree
         return result;
     }
 
-    /// <summary>Whether <paramref name="unit"/> may be created or replaced as it is: its parent exists, sits higher, and no cycle forms.</summary>
+    /// <summary>The units directly under <paramref name="id"/> (merged ones aside: they hold nothing any more).</summary>
+    public IReadOnlyList<Unit> ChildrenOf(UnitId id) =>
+        (_children.GetValueOrDefault(id) ?? []).Where(c => c.State != UnitState.Merged).ToList();
+
+    /// <summary>
+    /// The unit that receives what is given to <paramref name="id"/>: the unit itself, or for a
+    /// merged unit the unit it was merged into (following later merges too); null when the unit is
+    /// missing or the chain of merges is broken.
+    /// </summary>
+    public Unit? Receiver(UnitId id)
+    {
+        var unit = Find(id);
+        var seen = new HashSet<UnitId>();
+        while (unit is { State: UnitState.Merged, MergedInto: { } into } && seen.Add(unit.Id))
+        {
+            unit = Find(into);
+        }
+
+        return unit is { State: UnitState.Merged } ? null : unit;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="unit"/> may be created or replaced as it is, keeping the whole tree
+    /// consistent: its parent exists and still works; a party organisation sits under a party
+    /// organisation of a higher level; it is not placed under itself or one of its own sub-units;
+    /// and every unit under it stays lower than it (a unit cannot be moved to the level of one of
+    /// its sub-units or below, nor lose its level while party organisations sit under it).
+    /// </summary>
     public Result<Unit> CheckPlacement(Unit unit)
     {
-        if (unit.ParentId is not { } parentId)
+        if (unit.ParentId is { } parentId)
         {
-            return unit;
+            if (Find(parentId) is not { } parent)
+            {
+                return Error.Validation("parentId", "missing-parent", $"Không có đơn vị cấp trên mã '{parentId}'. Hãy tạo đơn vị cấp trên trước.");
+            }
+
+            if (parent.State == UnitState.Merged)
+            {
+                return Error.Validation("parentId", "parent-merged", $"Đơn vị cấp trên '{parent.Name}' đã sáp nhập vào đơn vị khác; hãy chọn đơn vị đang hoạt động.");
+            }
+
+            if (unit.IsActive && parent.State == UnitState.Inactive)
+            {
+                return Error.Validation("parentId", "parent-inactive", $"Đơn vị cấp trên '{parent.Name}' đã ngừng hoạt động; hãy chọn đơn vị đang hoạt động.");
+            }
+
+            if (unit.Level is { } level)
+            {
+                if (parent.Level is not { } parentLevel)
+                {
+                    return Error.Validation("parentId", "party-under-non-party", $"Tổ chức đảng chỉ trực thuộc một tổ chức đảng cấp trên; '{parent.Name}' là {UnitKinds.Name(parent.Kind).ToLowerInvariant()}, không theo cấp.");
+                }
+
+                if (parentLevel >= level)
+                {
+                    return Error.Validation("level", "level-not-below-parent", $"Đơn vị cấp {(int)level} không thể trực thuộc đơn vị cấp {(int)parentLevel} ({UnitLevels.Name(parentLevel)}).");
+                }
+            }
+
+            var placed = new UnitTree(_units.Values.Where(u => u.Id != unit.Id).Append(unit));
+            if (placed.ChainUpward(unit.Id).Break == ChainBreak.Cycle)
+            {
+                return Error.Validation("parentId", "cycle", $"Không thể chuyển đơn vị vào dưới '{parent.Name}': đó là đơn vị trực thuộc của chính nó.");
+            }
         }
 
-        if (Find(parentId) is not { } parent)
+        foreach (var child in ChildrenOf(unit.Id).Where(c => c.Id != unit.Id).OrderBy(c => c.Level ?? (UnitLevel)int.MaxValue))
         {
-            return Error.Validation("parentId", "missing-parent", $"Không có đơn vị cấp trên mã '{parentId}'. Hãy tạo đơn vị cấp trên trước.");
+            if (child.Level is not { } childLevel)
+            {
+                continue;
+            }
+
+            if (unit.Level is not { } level)
+            {
+                return Error.Validation("kind", "party-children-need-level", $"Tổ chức đảng '{child.Name}' (cấp {(int)childLevel}) đang trực thuộc đơn vị này, nên đơn vị phải là tổ chức đảng có cấp. Hãy chuyển các đơn vị trực thuộc sang nơi khác trước.");
+            }
+
+            if (childLevel <= level)
+            {
+                return Error.Validation("level", "level-not-above-children", $"Không thể đặt đơn vị ở cấp {(int)level}: đơn vị trực thuộc '{child.Name}' đang ở cấp {(int)childLevel}. Hãy chuyển hoặc sửa cấp các đơn vị trực thuộc trước.");
+            }
         }
 
-        if (parent.Level >= unit.Level)
+        if (!unit.IsActive && ChildrenOf(unit.Id).FirstOrDefault(c => c.IsActive && c.Id != unit.Id) is { } working)
         {
-            return Error.Validation("level", "level-not-below-parent", $"Đơn vị cấp {(int)unit.Level} không thể trực thuộc đơn vị cấp {(int)parent.Level} ({UnitLevels.Name(parent.Level)}).");
+            return Error.Validation("state", "active-children", $"Đơn vị '{working.Name}' còn hoạt động và trực thuộc đơn vị này; hãy chuyển hoặc ngừng các đơn vị trực thuộc trước.");
         }
 
-        var placed = new UnitTree(_units.Values.Where(u => u.Id != unit.Id).Append(unit));
-        return placed.ChainUpward(unit.Id).Break == ChainBreak.Cycle
-            ? Error.Validation("parentId", "cycle", "Đặt cấp trên như vậy tạo thành vòng lặp: đơn vị sẽ trực thuộc chính nó.")
-            : unit;
+        return unit;
     }
 }
 

@@ -10,7 +10,7 @@ namespace ServerlessWorkflow.Functions.Email;
 /// <item><see cref="TransientFailure"/>: try again later with <see cref="RetryBackoff"/>. After a timeout the
 /// provider may still have accepted the email, so a retry may deliver it twice (never zero times).</item>
 /// <item><see cref="Rejected"/>: do not retry; the same request would be refused again.</item>
-/// <item><see cref="NotConfigured"/>: no API key; the email is recorded by the caller but not sent.</item>
+/// <item><see cref="NotConfigured"/>: no API key, or no sender; the email is recorded by the caller but not sent.</item>
 /// </list>
 /// </summary>
 public abstract record EmailSendResult
@@ -32,11 +32,22 @@ public abstract record EmailSendResult
     /// <param name="StatusCode">The status SendGrid answered, if it answered at all.</param>
     public sealed record TransientFailure(string Reason, HttpStatusCode? StatusCode = null) : EmailSendResult;
 
-    /// <summary>A 4xx other than 408 and 429, or a message that cannot be sent at all (no recipient, no sender, no body).</summary>
+    /// <summary>A 4xx other than 408 and 429, or a message that cannot be sent at all (no recipient, no subject, no body).</summary>
     /// <param name="StatusCode">SendGrid's status; <see langword="null"/> when the transport refused the message before sending it.</param>
     /// <param name="Reason">SendGrid's error fields and messages (addresses redacted, at most 300 characters), or why the transport refused it.</param>
     public sealed record Rejected(HttpStatusCode? StatusCode, string Reason) : EmailSendResult;
 
-    /// <summary><c>SendGrid__ApiKey</c> is not set: nothing was sent.</summary>
-    public sealed record NotConfigured : EmailSendResult;
+    /// <summary>Email is not configured: nothing was sent.</summary>
+    /// <param name="Missing">What is missing: <c>SendGrid__ApiKey</c>, or a sender (neither the message nor <c>Email__From</c> names one).</param>
+    public sealed record NotConfigured(MissingSetting Missing) : EmailSendResult;
+}
+
+/// <summary>What keeps email from being sent at all.</summary>
+public enum MissingSetting
+{
+    /// <summary><c>SendGrid__ApiKey</c> is not set.</summary>
+    ApiKey,
+
+    /// <summary>No sender: neither the message nor <c>Email__From</c> names one.</summary>
+    Sender,
 }

@@ -36,6 +36,7 @@ public sealed partial class SendGridEmailTransport : IEmailTransport
     private readonly TimeProvider _time;
     private readonly ILogger<SendGridEmailTransport> _logger;
     private int _notConfiguredLogged;
+    private int _noSenderLogged;
 
     public SendGridEmailTransport(
         IHttpClientFactory httpClientFactory,
@@ -74,7 +75,17 @@ public sealed partial class SendGridEmailTransport : IEmailTransport
                 LogNotConfigured(_logger);
             }
 
-            return new EmailSendResult.NotConfigured();
+            return new EmailSendResult.NotConfigured(MissingSetting.ApiKey);
+        }
+
+        if (mail is null)
+        {
+            if (Interlocked.Exchange(ref _noSenderLogged, 1) == 0)
+            {
+                LogNoSender(_logger);
+            }
+
+            return new EmailSendResult.NotConfigured(MissingSetting.Sender);
         }
 
         HttpResponseMessage response;
@@ -177,14 +188,14 @@ public sealed partial class SendGridEmailTransport : IEmailTransport
         }
     }
 
-    /// <summary>Builds SendGrid's message, or says why the message cannot be sent. Every header-bound value goes through <see cref="HeaderText"/>.</summary>
+    /// <summary>
+    /// Builds SendGrid's message, or says why the message cannot be sent; no message and no refusal
+    /// when all it lacks is a sender (nothing to send from: the caller records it). Every
+    /// header-bound value goes through <see cref="HeaderText"/>.
+    /// </summary>
     private (MailSend? Mail, EmailSendResult.Rejected? Invalid) Compose(EmailMessage message, string key)
     {
         var from = message.From ?? _defaultFrom;
-        if (from is null)
-        {
-            return Invalid("no sender: neither the message nor Email__From names one");
-        }
 
         // Addresses are valid by their type (EmailAddress): nothing here can carry a second header.
         var to = message.To.DistinctBy(a => a.Address.Value, StringComparer.OrdinalIgnoreCase).ToList();
@@ -220,6 +231,11 @@ public sealed partial class SendGridEmailTransport : IEmailTransport
             content.Add(new("text/html", message.Html));
         }
 
+        if (from is null)
+        {
+            return (null, null);
+        }
+
         var mail = new MailSend(
             [new MailPersonalization([.. to.Select(ToSendGrid)], cc.Count > 0 ? [.. cc.Select(ToSendGrid)] : null)],
             ToSendGrid(from),
@@ -240,6 +256,9 @@ public sealed partial class SendGridEmailTransport : IEmailTransport
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "SendGrid__ApiKey is not set: emails are recorded but not sent (said once)")]
     private static partial void LogNotConfigured(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Email__From is not set: emails are recorded but not sent (said once)")]
+    private static partial void LogNoSender(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Email {IdempotencyKey} accepted by SendGrid ({StatusCode})")]
     private static partial void LogSent(ILogger logger, string idempotencyKey, int statusCode);

@@ -34,7 +34,7 @@ public static class HandlerHosting
         return builder;
     }
 
-    /// <summary>Storage refused or did not answer (connection refused, timeout, 5xx from the service), or a conditional write lost every retry: worth retrying later.</summary>
+    /// <summary>Storage refused or did not answer (connection refused, a time-out of <see cref="Storage.StorageClientPolicy"/>, 5xx from the service), or a conditional write lost every retry: worth retrying later.</summary>
     public static bool IsStorageUnavailable(Exception exception) =>
         exception switch
         {
@@ -45,6 +45,9 @@ public static class HandlerHosting
             HttpRequestException => true,
             AggregateException aggregate => aggregate.InnerExceptions.Any(IsStorageUnavailable),
             TaskCanceledException { InnerException: TimeoutException } => true,
+            // A storage client's network time-out (StorageClientPolicy): storage accepted the connection and never answered.
+            // The caller's own cancellation never gets here (the request was aborted, or the invocation gave up).
+            OperationCanceledException => true,
             _ => exception.InnerException is { } inner && IsStorageUnavailable(inner),
         };
 

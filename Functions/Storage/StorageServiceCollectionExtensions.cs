@@ -1,4 +1,3 @@
-using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Options;
@@ -9,8 +8,9 @@ namespace ServerlessWorkflow.Functions.Storage;
 public static class StorageServiceCollectionExtensions
 {
     /// <summary>
-    /// Table and blob clients for the account named by <c>AzureWebJobsStorage</c>, the naming
-    /// prefix from <c>Storage__Prefix</c>, and the start-up creation of every declared table and container.
+    /// Table and blob clients for the account named by <c>AzureWebJobsStorage</c> (time-outs and
+    /// retries from <see cref="StorageClientPolicy"/>), the naming prefix from <c>Storage__Prefix</c>,
+    /// and the start-up creation of every declared table and container.
     /// </summary>
     public static IHostApplicationBuilder AddStorage(this IHostApplicationBuilder builder)
     {
@@ -18,8 +18,8 @@ public static class StorageServiceCollectionExtensions
         builder.Services.AddSingleton(connection);
         builder.Services.AddSettings<StorageOptions>(StorageOptions.Section, StorageOptions.Validate);
         builder.Services.AddSingleton(sp => new StorageNames(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Prefix));
-        builder.Services.AddSingleton(_ => connection.CreateTableServiceClient(Configure(new TableClientOptions())));
-        builder.Services.AddSingleton(_ => connection.CreateBlobServiceClient(Configure(new BlobClientOptions())));
+        builder.Services.AddSingleton(_ => connection.CreateTableServiceClient(StorageClientPolicy.ForData(new TableClientOptions())));
+        builder.Services.AddSingleton(_ => connection.CreateBlobServiceClient(StorageClientPolicy.ForData(new BlobClientOptions())));
         builder.Services.AddSingleton<StorageInitializer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());
         builder.Services.AddSingleton<IStartupFilter, WaitForStorageLayout>();
@@ -33,21 +33,6 @@ public static class StorageServiceCollectionExtensions
     /// <summary>Declares a blob container the app needs; it is created when the handler starts.</summary>
     public static IServiceCollection AddContainer(this IServiceCollection services, string logicalName) =>
         services.Configure<StorageLayout>(o => o.Containers.Add(logicalName));
-
-    /// <summary>
-    /// Retries are short: a request that storage cannot serve soon should fail fast with 503
-    /// rather than hold a connection while the caller gives up.
-    /// </summary>
-    private static T Configure<T>(T options)
-        where T : ClientOptions
-    {
-        options.Retry.MaxRetries = 3;
-        options.Retry.Mode = RetryMode.Exponential;
-        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
-        options.Retry.MaxDelay = TimeSpan.FromSeconds(2);
-        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
-        return options;
-    }
 }
 
 /// <summary>Section <c>Storage</c>: <c>Storage__Prefix</c>, put before every table and container name (tests and side-by-side environments; production leaves it empty).</summary>

@@ -79,16 +79,18 @@ public sealed class DirectiveBoardTests
     }
 
     [Fact]
-    public void A_cell_shows_the_furthest_step_of_its_ladder()
+    public void A_cell_shows_the_furthest_step_of_its_ladder_not_the_offices_own_reminder_and_its_hold()
     {
         var key = new AssignmentKey(Directive.Id, First.Id, Ids("dong-da").Single());
-        var board = Board(new BoardQuery(), new LadderState(key, new HashSet<string> { "reminder-3d", "reminder-1d", "step-1", "step-2" }));
+        var marks = new[] { "reminder-3d", "reminder-1d", "step-1", "step-2", "manual-20260301" }.ToDictionary(s => s, _ => new StepMark(null, null));
+        var board = Board(new BoardQuery(), new LadderState(key, marks, new LadderHold(new DateOnly(2026, 3, 5), "Xin thêm thời gian", default)));
 
         var cell = board.Rows.Single(r => r.UnitId.Value == "dong-da").Cells[0]!;
         Assert.Equal(Rung.Step2, cell.Reached!.Value.Rung);
         Assert.Equal("Bước 2: báo cấp trên", cell.Reached.Value.DisplayName);
         Assert.Equal(1, DirectiveBoard.Highest(["reminder-3d", "reminder-1d"])!.Value.Days);
         Assert.Null(board.Rows.Single(r => r.UnitId.Value == "ba-dinh").Cells[0]!.Reached);
+        Assert.Equal(new DateOnly(2026, 3, 5), cell.Hold!.Through);
     }
 
     [Fact]

@@ -12,8 +12,11 @@ public sealed class XlsxFixture
 
     public bool InlineStrings { get; init; }
 
-    /// <summary>A sheet from rows of cells: null = empty, string = text, int/double = number, "=F:12" = formula with cached 12, "=F" = formula without cache.</summary>
-    public XlsxFixture Sheet(string name, IEnumerable<(int Row, object?[] Cells)> rows, bool hidden = false, int firstColumn = 1, string? doctype = null)
+    /// <summary>
+    /// A sheet from rows of cells: null = empty, string = text, int/double = number, "=F:12" = formula with
+    /// cached 12, "=F" = formula without cache; <paramref name="merges"/> are merged ranges ("D1:E1").
+    /// </summary>
+    public XlsxFixture Sheet(string name, IEnumerable<(int Row, object?[] Cells)> rows, bool hidden = false, int firstColumn = 1, string? doctype = null, IReadOnlyList<string>? merges = null)
     {
         var xml = new StringBuilder();
         xml.Append("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>");
@@ -40,7 +43,19 @@ public sealed class XlsxFixture
             xml.Append("</row>");
         }
 
-        xml.Append("</sheetData></worksheet>");
+        xml.Append("</sheetData>");
+        if (merges is { Count: > 0 })
+        {
+            xml.Append(System.Globalization.CultureInfo.InvariantCulture, $"<mergeCells count=\"{merges.Count}\">");
+            foreach (var range in merges)
+            {
+                xml.Append(System.Globalization.CultureInfo.InvariantCulture, $"<mergeCell ref=\"{range}\"/>");
+            }
+
+            xml.Append("</mergeCells>");
+        }
+
+        xml.Append("</worksheet>");
         _sheets.Add((name, xml.ToString(), hidden));
         return this;
     }

@@ -19,7 +19,13 @@ var config = ManualConfig.CreateMinimumViable()
     .AddDiagnoser(BenchmarkDotNet.Diagnosers.MemoryDiagnoser.Default)
     .AddExporter(MarkdownExporter.GitHub)
     .WithArtifactsPath(Environment.GetEnvironmentVariable("BENCH_ARTIFACTS") ?? "BenchmarkDotNet.Artifacts");
-BenchmarkSwitcher.FromTypes([typeof(TemplateParse), typeof(LargeSheetParse)]).Run(args.Length > 0 ? args : ["--filter", "*"], config);
+if (args is ["--interleaved"])
+{
+    Console.Write(Interleaved.Report());
+    return;
+}
+
+BenchmarkSwitcher.FromTypes([typeof(TemplateParse), typeof(LargeTemplateParse), typeof(LargeSheetParse)]).Run(args.Length > 0 ? args : ["--filter", "*"], config);
 
 /// <summary>The shared filled sample: the template as units send it.</summary>
 [MemoryDiagnoser]
@@ -52,6 +58,110 @@ public class TemplateParse
     public int ExcelData() => Readers.ExcelData(_file);
 }
 
+/// <summary>
+/// A 30 × 10 template of the office's own (Tests/Fixtures/templates/mau-d-30x10.xlsx, written by
+/// LibreOffice) and a unit's filled copy: the template's table found by its labels, every figure checked.
+/// </summary>
+[MemoryDiagnoser]
+[SimpleJob(launchCount: 1, warmupCount: 5, iterationCount: 20, id: "template-30x10")]
+public class LargeTemplateParse
+{
+    private byte[] _file = [];
+    private ReportTemplate _template = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _file = File.ReadAllBytes(Files.Template("mau-d-dung"));
+        _template = TemplateReader.Read(File.ReadAllBytes(Files.Template("mau-d-30x10"))).Value;
+        if (!StatisticsParser.Parse(_file, _template, _template.SuggestedRules).Accepted || _template.RowCount * _template.ColumnCount != 300)
+        {
+            throw new InvalidOperationException("The 30 x 10 fixture does not read as 30 x 10 with its figures accepted.");
+        }
+    }
+
+    [Benchmark(Baseline = true, Description = "floor: unzip + XmlReader over the sheet (30 × 10)")]
+    public int Floor() => Readers.Floor(_file);
+
+    [Benchmark(Description = "StatisticsParser.Parse against the office's template (locate + validate)")]
+    public bool Parser() => StatisticsParser.Parse(_file, _template, _template.SuggestedRules).Accepted;
+
+    [Benchmark(Description = "SpreadsheetReader.ReadXlsx (read only)")]
+    public int Reader() => SpreadsheetReader.ReadXlsx(_file).Count;
+}
+
+/// <summary>
+/// The parse against the floor measured side by side: BenchmarkDotNet runs one benchmark after the
+/// other, and on this shared machine the load changes between them by more than the ratio's margin.
+/// Here each round runs the floor, the reader and the parser in turn, a few hundred calls each, and
+/// counts the CPU time of this thread (CLOCK_THREAD_CPUTIME_ID: what the code costs, not how long
+/// other processes held the core) and the wall-clock time; the medians of the rounds are compared.
+/// </summary>
+internal static partial class Interleaved
+{
+    private const int Rounds = 40;
+    private const int Calls = 200;
+
+    public static string Report()
+    {
+        var sample = File.ReadAllBytes(Files.Sample);
+        var filled = File.ReadAllBytes(Files.Template("mau-d-dung"));
+        var template = TemplateReader.Read(File.ReadAllBytes(Files.Template("mau-d-30x10"))).Value;
+        var cases = new (string Name, Func<object> Floor, Func<object> Read, Func<object> Parse)[]
+        {
+            ("643 template, shared sample (7 × 4)", () => Readers.Floor(sample), () => SpreadsheetReader.ReadXlsx(sample), () => StatisticsParser.Parse(sample)),
+            ("office's template, 30 × 10 (mau-d)", () => Readers.Floor(filled), () => SpreadsheetReader.ReadXlsx(filled), () => StatisticsParser.Parse(filled, template, template.SuggestedRules)),
+        };
+        var functions = cases.SelectMany(c => new[] { c.Floor, c.Read, c.Parse }).ToArray();
+        var cpu = functions.Select(_ => new List<double>()).ToArray();
+        var wall = functions.Select(_ => new List<double>()).ToArray();
+        for (var warm = 0; warm < 1000; warm++)
+        {
+            Array.ForEach(functions, f => f());
+        }
+
+        for (var round = 0; round < Rounds; round++)
+        {
+            for (var i = 0; i < functions.Length; i++)
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var start = ThreadCpu();
+                for (var k = 0; k < Calls; k++)
+                {
+                    functions[i]();
+                }
+
+                cpu[i].Add((ThreadCpu() - start).TotalMicroseconds / Calls);
+                wall[i].Add(clock.Elapsed.TotalMicroseconds / Calls);
+            }
+        }
+
+        static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+        var report = new StringBuilder();
+        report.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"Interleaved, {Rounds} rounds × {Calls} calls of each, medians of the rounds; load average before: {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "unknown")}.");
+        report.AppendLine();
+        report.AppendLine("| file | floor: unzip + XmlReader, sheet only (CPU / wall) | SpreadsheetReader.ReadXlsx | StatisticsParser.Parse (locate + validate) | parse ÷ floor, CPU | parse ÷ floor, wall |");
+        report.AppendLine("| --- | --- | --- | --- | --- | --- |");
+        for (var c = 0; c < cases.Length; c++)
+        {
+            var (floor, read, parse) = (3 * c, (3 * c) + 1, (3 * c) + 2);
+            report.AppendLine(System.Globalization.CultureInfo.InvariantCulture,
+                $"| {cases[c].Name} | {Median(cpu[floor]):0.0} µs / {Median(wall[floor]):0.0} µs | {Median(cpu[read]):0.0} µs / {Median(wall[read]):0.0} µs | {Median(cpu[parse]):0.0} µs / {Median(wall[parse]):0.0} µs | **{Median(cpu[parse]) / Median(cpu[floor]):0.00}×** | {Median(wall[parse]) / Median(wall[floor]):0.00}× |");
+        }
+
+        return report.ToString();
+    }
+
+    /// <summary>The CPU time this thread has used (Linux).</summary>
+    private static TimeSpan ThreadCpu() =>
+        ClockGetTime(3 /* CLOCK_THREAD_CPUTIME_ID */, out var time) == 0 ? TimeSpan.FromTicks((time.Seconds * TimeSpan.TicksPerSecond) + (time.Nanoseconds / 100)) : throw new InvalidOperationException("clock_gettime failed");
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "clock_gettime")]
+    private static partial int ClockGetTime(int clock, out TimeSpec time);
+
+    private readonly record struct TimeSpec(long Seconds, long Nanoseconds);
+}
+
 /// <summary>A 100,000-row sheet: what happens when a unit sends a huge file.</summary>
 [MemoryDiagnoser]
 [ShortRunJob]
@@ -82,6 +192,8 @@ public class LargeSheetParse
 internal static class Files
 {
     public static string Sample => Path.Combine(FindRoot(), "Tests", "Fixtures", "samples", "bao-cao-thong-ke-vi-du.xlsx");
+
+    public static string Template(string name) => Path.Combine(FindRoot(), "Tests", "Fixtures", "templates", name + ".xlsx");
 
     /// <summary>An .xlsx with the template at the top and <paramref name="rows"/> rows of numbers below.</summary>
     public static byte[] Large(int rows)

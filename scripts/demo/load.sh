@@ -34,7 +34,9 @@ directive=$(node -e '
     tasks: [
       { title: "Rà soát, bổ sung thông tin cán bộ quản trị, vận hành hệ thống", kind: "confirmation", deadline: day(-3), units },
       { title: "Chỉ đạo đảng viên cài đặt ứng dụng iCPV và khai báo thông tin", kind: "confirmation", deadline: day(4), units },
-      { title: "Gửi báo cáo kết quả thực hiện theo mẫu gửi kèm", kind: "statistics", deadline: day(8), units },
+      // the ready-made 643 template; each cơ sở reports for its whole branch, so only the cơ sở are assigned.
+      { title: "Gửi báo cáo kết quả thực hiện theo mẫu gửi kèm", kind: "statistics", deadline: day(8),
+        units: ["dang-bo-so-tai-chinh", "dang-bo-so-xay-dung", "chi-bo-van-phong-ubnd"], template: "643", coverage: "branch" },
     ],
   }));')
 code=$(curl -sS -o "$LOCAL_DIR/logs/demo.last" -w '%{http_code}' -X POST "$base/api/directives" \

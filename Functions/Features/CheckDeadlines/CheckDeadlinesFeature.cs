@@ -10,9 +10,10 @@ using ServerlessWorkflow.Functions.Storage;
 namespace ServerlessWorkflow.Functions.Features.CheckDeadlines;
 
 /// <summary>
-/// Section <c>Escalation</c>: the ladder's timing, the step-3 list (comma-separated; default:
-/// <c>Email__Office</c>), the outbox sender's lease, and the schedule CheckDeadlines runs on (the
-/// same NCRONTAB as its function.json, which the host reads; the office's pages read this one).
+/// Section <c>Escalation</c>: the ladder's timing (<see cref="DueRule"/> applies it), the step-3 list
+/// (comma-separated; when empty, step 3 goes to <c>Email__Office</c> with a line saying the
+/// committees' addresses are not configured), the runs' leases, and the schedule CheckDeadlines runs
+/// on (the same NCRONTAB as its function.json, which the host reads; the office's pages read this one).
 /// </summary>
 public sealed class EscalationOptions
 {
@@ -23,18 +24,23 @@ public sealed class EscalationOptions
 
     public int[] RemindersDaysBefore { get; set; } = [3, 1];
 
+    public int Step1DaysOverdue { get; set; } = 1;
+
     public int Step2DaysOverdue { get; set; } = 2;
 
     public int Step3DaysOverdue { get; set; } = 5;
 
     public int SendHour { get; set; } = 7;
 
+    /// <summary><c>Escalation__SendOnDaysOff</c>: true sends reminders, steps and the digest on weekends and holidays too (as before the working-day calendar); default false: the next working day.</summary>
+    public bool SendOnDaysOff { get; set; }
+
     public string? Recipients { get; set; }
 
     /// <summary>
-    /// How long the outbox sender's blob lease lasts, in seconds (15–60, the range blob leases
-    /// allow; default 60). It is renewed at half-time while sending; a run that dies holding it
-    /// delays sending by at most this long.
+    /// How long the blob leases of a run last — the one deciding the ladders and the one sending the
+    /// outbox — in seconds (15–60, the range blob leases allow; default 60). Each is renewed at
+    /// half-time while held; a run that dies holding one delays that job by at most this long.
     /// </summary>
     public int SenderLeaseSeconds { get; set; } = 60;
 
@@ -48,7 +54,8 @@ public sealed class EscalationOptions
     public static void Validate(EscalationOptions o, SettingsCheck check)
     {
         check.That(o.RemindersDaysBefore.All(d => d is >= 1 and <= 30), nameof(RemindersDaysBefore), "must be days before the last day, each from 1 to 30.");
-        check.That(o.Step2DaysOverdue is >= 1 and <= 60, nameof(Step2DaysOverdue), $"must be from 1 to 60 days (is {o.Step2DaysOverdue}).");
+        check.That(o.Step1DaysOverdue is >= 1 and <= 30, nameof(Step1DaysOverdue), $"must be from 1 to 30 days (is {o.Step1DaysOverdue}).");
+        check.That(o.Step2DaysOverdue > o.Step1DaysOverdue && o.Step2DaysOverdue <= 60, nameof(Step2DaysOverdue), $"must be after step 1 ({o.Step1DaysOverdue}) and at most 60 days (is {o.Step2DaysOverdue}).");
         check.That(o.Step3DaysOverdue > o.Step2DaysOverdue && o.Step3DaysOverdue <= 90, nameof(Step3DaysOverdue), $"must be after step 2 ({o.Step2DaysOverdue}) and at most 90 days (is {o.Step3DaysOverdue}).");
         check.That(o.SendHour is >= 0 and <= 23, nameof(SendHour), $"must be an hour from 0 to 23 (is {o.SendHour}).");
         foreach (var address in o.RecipientList.Where(a => !EmailAddress.Parse(a).IsSuccess))
@@ -69,19 +76,31 @@ public static class CheckDeadlinesFeature
         return services
             .AddTable(TableEscalationStore.EscalationsTable)
             .AddTable(TableEscalationStore.IndexTable)
-            .AddContainer(OutboxSender.LocksContainer)
+            .AddContainer(RunLeases.LocksContainer)
             .AddSingleton<IEscalationStore, TableEscalationStore>()
             .AddSingleton(sp =>
             {
                 var o = sp.GetRequiredService<IOptions<EscalationOptions>>().Value;
-                return new EscalationPolicy { RemindersDaysBefore = o.RemindersDaysBefore, Step2DaysOverdue = o.Step2DaysOverdue, Step3DaysOverdue = o.Step3DaysOverdue, SendHour = o.SendHour };
+                return new EscalationPolicy
+                {
+                    RemindersDaysBefore = o.RemindersDaysBefore,
+                    Step1DaysOverdue = o.Step1DaysOverdue,
+                    Step2DaysOverdue = o.Step2DaysOverdue,
+                    Step3DaysOverdue = o.Step3DaysOverdue,
+                    SendHour = o.SendHour,
+                    SendOnDaysOff = o.SendOnDaysOff,
+                };
             })
+            .AddSingleton(sp => new DueRule(sp.GetRequiredService<EscalationPolicy>()))
             .AddSingleton(sp => new OfficeAddresses(
                 sp.GetRequiredService<IOptions<EmailOptions>>().Value.OfficeAddress?.Address,
                 sp.GetRequiredService<IOptions<EscalationOptions>>().Value.RecipientList.Select(a => EmailAddress.Parse(a).Value).ToList()))
             .AddSingleton<IUnitLinks>(sp => sp.GetRequiredService<DirectiveRegistry>())
             .AddSingleton<DeadlineCheck>()
+            .AddSingleton<LadderDesk>()
+            .AddSingleton<RunLeases>()
             .AddSingleton<OutboxSender>()
+            .AddSingleton<OutboxPageServices>()
             .AddScoped<CheckDeadlinesFunction>();
     }
 

@@ -7,20 +7,39 @@ namespace ServerlessWorkflow.Functions.Features.CheckDeadlines;
 /// <c>CheckDeadlines</c> (timer, schedule in its function.json): one complete cycle — decide what
 /// is due from stored state (reminders, the escalation ladder, the daily digest) and record it in the
 /// outbox, then send what the outbox holds, including what earlier runs left unsent. It never reads
-/// <c>IsPastDue</c> or the last run's time: a missed, failed or doubled run changes nothing about who gets what.
+/// <c>IsPastDue</c> or the last run's time: a missed, failed or doubled run changes nothing about who
+/// gets what. Deciding happens under the <see cref="DecideLease"/> lease: while one run decides,
+/// an overlapping one leaves it the deciding (an email that carries several units is then decided
+/// once, whole) and only helps send.
 /// </summary>
-public sealed partial class CheckDeadlinesFunction(DeadlineCheck check, OutboxSender sender, ILogger<CheckDeadlinesFunction> logger) : ITimerTriggerFunction
+public sealed partial class CheckDeadlinesFunction(DeadlineCheck check, OutboxSender sender, RunLeases leases, ILogger<CheckDeadlinesFunction> logger) : ITimerTriggerFunction
 {
     public const string FunctionName = "CheckDeadlines";
     public const string BindingName = "timer";
+    public const string DecideLease = "deadline-check";
 
     public async Task RunAsync(TimerTriggerInput timer, CancellationToken cancellationToken)
     {
-        var decided = await check.RunAsync(cancellationToken);
+        CheckReport? decided = null;
+        await using (var lease = await leases.TryAcquireAsync(DecideLease, cancellationToken))
+        {
+            if (lease is null)
+            {
+                LogDecidingElsewhere(logger);
+            }
+            else
+            {
+                decided = await check.RunAsync(cancellationToken);
+            }
+        }
+
         var drained = await sender.DrainAsync(cancellationToken);
-        LogRun(logger, decided.Examined, decided.Recorded, decided.Lost, decided.DigestAdded, drained.Sent, drained.Deferred, drained.Failed, drained.Recorded);
+        LogRun(logger, decided?.Examined ?? 0, decided?.Recorded ?? 0, decided?.Lost ?? 0, decided?.DigestAdded ?? false, drained.Sent, drained.Deferred, drained.Failed, drained.Recorded, drained.Skipped);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "CheckDeadlines: examined {Examined}, recorded {Recorded}, lost races {Lost}, digest {Digest}; sent {Sent}, deferred {Deferred}, failed {Failed}, recorded without sending {NotSent}")]
-    private static partial void LogRun(ILogger logger, int examined, int recorded, int lost, bool digest, int sent, int deferred, int failed, int notSent);
+    [LoggerMessage(Level = LogLevel.Information, Message = "CheckDeadlines: another run is deciding; this one only sends")]
+    private static partial void LogDecidingElsewhere(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "CheckDeadlines: examined {Examined}, recorded {Recorded}, lost races {Lost}, digest {Digest}; sent {Sent}, deferred {Deferred}, failed {Failed}, recorded without sending {NotSent}, skipped {Skipped}")]
+    private static partial void LogRun(ILogger logger, int examined, int recorded, int lost, bool digest, int sent, int deferred, int failed, int notSent, int skipped);
 }

@@ -1,112 +1,84 @@
-using Azure;
-using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Specialized;
-using Microsoft.Extensions.Options;
 using ServerlessWorkflow.Domain.Escalation;
 using ServerlessWorkflow.Functions.Email;
 using ServerlessWorkflow.Functions.Hosting.Telemetry;
-using ServerlessWorkflow.Functions.Storage;
 
 namespace ServerlessWorkflow.Functions.Features.CheckDeadlines;
 
 /// <summary>What one drain of the outbox did.</summary>
-public sealed record DrainReport(bool HadLease, int Sent, int Deferred, int Failed, int Recorded);
+public sealed record DrainReport(bool HadLease, int Sent, int Deferred, int Failed, int Recorded, int Skipped);
 
 /// <summary>
-/// Sends what the outbox holds — what this run decided and whatever earlier runs left unsent —
-/// under a blob lease, so two runs never send the same entry at once. Outcomes:
-/// sent → recorded as sent; 429 → the entry and the rest of this drain wait until the provider's
-/// reset; 5xx or timeout → tried again later with jittered exponential backoff, given up after
-/// <see cref="MaxAttempts"/>; other 4xx → failed at once, not retried, visible to the office; no API
-/// key → recorded, not sent. The outcome is saved after the send: a crash in between can cause at
-/// most one duplicate, never a loss.
-/// <para>The lease lasts <see cref="EscalationOptions.SenderLeaseSeconds"/> (60 s unless
-/// <c>Escalation__SenderLeaseSeconds</c> says otherwise; blob leases allow 15–60 s). A run that
-/// dies while holding it blocks sending until the lease expires; a run that finds it held sends
-/// nothing and leaves the entries to the next run.</para>
+/// Sends what the outbox holds — what this run decided, whatever earlier runs left unsent, and what
+/// the office decided by hand — under the <see cref="LeaseName"/> lease (<see cref="RunLeases"/>), so
+/// two runs never send the same entry at once. An email that no longer makes sense when its turn
+/// comes (a reminder whose moment has passed, units that have completed meanwhile) is skipped, not
+/// sent. Outcomes: sent → recorded as sent; 429 → the entry and the rest of this drain wait until
+/// the provider's reset; 5xx or timeout → tried again later with jittered exponential backoff,
+/// given up after <see cref="MaxAttempts"/>; other 4xx → failed at once, not retried, visible to the
+/// office (which can send it again); no API key or no sender → recorded, not sent. The outcome is
+/// saved after the send: a crash in between can cause at most one duplicate, never a loss.
 /// </summary>
 public sealed partial class OutboxSender(
     IEscalationStore store,
+    DeadlineCheck check,
     IEmailTransport transport,
-    BlobServiceClient blobs,
-    StorageNames names,
+    RunLeases leases,
     AppTelemetry telemetry,
     TimeProvider time,
-    IOptions<EscalationOptions> options,
     ILogger<OutboxSender> logger)
 {
-    public const string LocksContainer = "locks";
+    public const string LeaseName = "outbox-sender";
     public const int MaxAttempts = 8;
-    private const string LeaseBlob = "outbox-sender";
-    private readonly TimeSpan _leaseDuration = TimeSpan.FromSeconds(options.Value.SenderLeaseSeconds);
 
     public RetryBackoff Backoff { get; init; } = RetryBackoff.Default;
 
     public async Task<DrainReport> DrainAsync(CancellationToken cancellationToken)
     {
-        var blob = blobs.GetBlobContainerClient(names.Container(LocksContainer)).GetBlobClient(LeaseBlob);
-        if (!await blob.ExistsAsync(cancellationToken))
-        {
-            try
-            {
-                await blob.UploadAsync(BinaryData.Empty, overwrite: false, cancellationToken);
-            }
-            catch (RequestFailedException ex) when (ex.Status is 409 or 412)
-            {
-                // Another run created it first.
-            }
-        }
-
-        var lease = blob.GetBlobLeaseClient();
-        try
-        {
-            await lease.AcquireAsync(_leaseDuration, cancellationToken: cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 409)
+        await using var lease = await leases.TryAcquireAsync(LeaseName, cancellationToken);
+        if (lease is null)
         {
             LogLeaseHeld(logger);
-            return new DrainReport(false, 0, 0, 0, 0);
+            return new DrainReport(false, 0, 0, 0, 0, 0);
         }
 
-        try
-        {
-            return await SendAllAsync(lease, cancellationToken);
-        }
-        finally
-        {
-            await lease.ReleaseAsync(cancellationToken: CancellationToken.None);
-        }
+        return await SendAllAsync(cancellationToken);
     }
 
-    private async Task<DrainReport> SendAllAsync(BlobLeaseClient lease, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends one email now — what the office just decided by hand — when no run is sending (the
+    /// lease is free) and it is due; otherwise the next run sends it. The entry as it stands after.
+    /// </summary>
+    public async Task<OutboxEntry?> SendNowAsync(string scope, string id, CancellationToken cancellationToken)
     {
-        int sent = 0, deferred = 0, failed = 0, recorded = 0;
-        var renewAt = time.GetUtcNow() + (_leaseDuration / 2);
+        await using (var lease = await leases.TryAcquireAsync(LeaseName, cancellationToken))
+        {
+            if (lease is not null && await store.EmailAsync(scope, id, cancellationToken) is { } read && read.Value.IsDueForSending(time.GetUtcNow()))
+            {
+                await SendAsync(read.Value, read.Version, cancellationToken);
+            }
+        }
+
+        return (await store.EmailAsync(scope, id, cancellationToken))?.Value;
+    }
+
+    private async Task<DrainReport> SendAllAsync(CancellationToken cancellationToken)
+    {
+        int sent = 0, deferred = 0, failed = 0, recorded = 0, skipped = 0;
         foreach (var (entry, version) in await store.UnsentAsync(500, cancellationToken))
         {
-            var now = time.GetUtcNow();
-            if (now >= renewAt)
-            {
-                await lease.RenewAsync(cancellationToken: cancellationToken);
-                renewAt = now + (_leaseDuration / 2);
-            }
-
-            if (!entry.IsDueForSending(now))
+            if (!entry.IsDueForSending(time.GetUtcNow()))
             {
                 deferred++;
                 continue;
             }
 
-            var result = await transport.SendAsync(ToMessage(entry), cancellationToken);
-            var (updated, outcome) = Settle(entry, result, time.GetUtcNow());
-            telemetry.Email(outcome);
-            LogOutcome(logger, entry.Step, outcome, updated.Attempts);
-            await store.UpdateOutboxAsync(updated, version, cancellationToken);
+            var (updated, result) = await SendAsync(entry, version, cancellationToken);
             switch (updated.State)
             {
                 case OutboxState.Sent: sent++; break;
                 case OutboxState.Failed: failed++; break;
                 case OutboxState.Recorded: recorded++; break;
+                case OutboxState.Skipped: skipped++; break;
                 default: deferred++; break;
             }
 
@@ -116,19 +88,43 @@ public sealed partial class OutboxSender(
             }
         }
 
-        return new DrainReport(true, sent, deferred, failed, recorded);
+        return new DrainReport(true, sent, deferred, failed, recorded, skipped);
     }
 
+    /// <summary>Sends one due entry (or skips it when it no longer makes sense) and saves the outcome, conditional on the version read.</summary>
+    private async Task<(OutboxEntry Updated, EmailSendResult? Result)> SendAsync(OutboxEntry entry, Domain.Common.StoredVersion? version, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (await check.ObsoleteAsync(entry, now, cancellationToken) is { } why)
+        {
+            var skipped = entry with { State = OutboxState.Skipped, Note = why, SettledAt = now, NextAttemptAt = null };
+            await store.UpdateOutboxAsync(skipped, version, cancellationToken);
+            telemetry.Email("skipped");
+            LogOutcome(logger, entry.Step, "skipped", entry.Attempts);
+            return (skipped, null);
+        }
+
+        var result = await transport.SendAsync(ToMessage(entry), cancellationToken);
+        var (updated, outcome) = Settle(entry, result, time.GetUtcNow());
+        telemetry.Email(outcome);
+        LogOutcome(logger, entry.Step, outcome, updated.Attempts);
+        await store.UpdateOutboxAsync(updated, version, cancellationToken);
+        return (updated, result);
+    }
+
+    /// <summary>The entry once the provider answered: its state, why (<see cref="OutboxNote"/>, what the office is told), and the provider's raw answer for a details line.</summary>
     private (OutboxEntry Entry, string Outcome) Settle(OutboxEntry entry, EmailSendResult result, DateTimeOffset now) => result switch
     {
-        EmailSendResult.Sent s => (entry with { State = OutboxState.Sent, SentAt = now, Attempts = entry.Attempts + 1, Result = s.ProviderMessageId is { } id ? $"sent ({id})" : "sent", NextAttemptAt = null }, "sent"),
-        EmailSendResult.Throttled t => (entry with { NextAttemptAt = now + t.RetryAfter, Result = "throttled (429)" }, "throttled"),
+        EmailSendResult.Sent s => (entry with { State = OutboxState.Sent, Note = OutboxNote.Accepted, SentAt = now, SettledAt = now, Attempts = entry.Attempts + 1, Result = s.ProviderMessageId is { } id ? $"sent ({id})" : "sent", NextAttemptAt = null }, "sent"),
+        EmailSendResult.Throttled t => (entry with { Note = OutboxNote.Throttled, NextAttemptAt = now + t.RetryAfter, Result = "throttled (429)" }, "throttled"),
         EmailSendResult.TransientFailure f when entry.Attempts + 1 >= MaxAttempts =>
-            (entry with { State = OutboxState.Failed, Attempts = entry.Attempts + 1, Result = $"failed after {MaxAttempts} attempts: {f.Reason}", NextAttemptAt = null }, "failed"),
+            (entry with { State = OutboxState.Failed, Note = OutboxNote.GaveUp, SettledAt = now, Attempts = entry.Attempts + 1, Result = $"failed after {MaxAttempts} attempts: {f.Reason}", NextAttemptAt = null }, "failed"),
         EmailSendResult.TransientFailure f =>
-            (entry with { Attempts = entry.Attempts + 1, NextAttemptAt = now + Backoff.Delay(entry.Attempts + 1, Random.Shared), Result = f.Reason }, "retry"),
-        EmailSendResult.Rejected r => (entry with { State = OutboxState.Failed, Attempts = entry.Attempts + 1, Result = $"rejected ({(r.StatusCode is { } code ? (int)code : 0)}): {r.Reason}", NextAttemptAt = null }, "rejected"),
-        EmailSendResult.NotConfigured => (entry with { State = OutboxState.Recorded, Result = "recorded, not sent: no SendGrid API key", NextAttemptAt = null }, "not-configured"),
+            (entry with { Note = OutboxNote.Transient, Attempts = entry.Attempts + 1, NextAttemptAt = now + Backoff.Delay(entry.Attempts + 1, Random.Shared), Result = f.Reason }, "retry"),
+        EmailSendResult.Rejected { StatusCode: null } r => (entry with { State = OutboxState.Failed, Note = OutboxNote.Invalid, SettledAt = now, Result = r.Reason, NextAttemptAt = null }, "rejected"),
+        EmailSendResult.Rejected r => (entry with { State = OutboxState.Failed, Note = OutboxNote.Rejected, SettledAt = now, Attempts = entry.Attempts + 1, Result = $"rejected ({(int)r.StatusCode!.Value}): {r.Reason}", NextAttemptAt = null }, "rejected"),
+        EmailSendResult.NotConfigured { Missing: MissingSetting.Sender } => (entry with { State = OutboxState.Recorded, Note = OutboxNote.NoSender, SettledAt = now, Result = null, NextAttemptAt = null }, "not-configured"),
+        EmailSendResult.NotConfigured => (entry with { State = OutboxState.Recorded, Note = OutboxNote.NoProvider, SettledAt = now, Result = null, NextAttemptAt = null }, "not-configured"),
         _ => throw new ArgumentOutOfRangeException(nameof(result)),
     };
 

@@ -14,12 +14,14 @@ namespace ServerlessWorkflow.Functions.Features.CheckDeadlines;
 /// Ladders, the outbox and two small indexes, in two tables.
 /// <para><c>escalations</c>, PartitionKey = directive id (or <c>office</c> for digests):</para>
 /// <list type="bullet">
-/// <item>RowKey <c>ladder|{taskId}|{unitId}</c>: the steps recorded for an assignment (ETag-guarded);</item>
-/// <item>RowKey <c>outbox|{notificationId}</c>: an email decided, with its sending state.</item>
+/// <item>RowKey <c>ladder|{taskId}|{unitId}</c>: the steps recorded for an assignment, each with
+/// the email that carried it, and the office's hold (ETag-guarded);</item>
+/// <item>RowKey <c>outbox|{notificationId}</c>: an email decided, the assignments it carries, with its sending state.</item>
 /// </list>
-/// A ladder row and its outbox rows share a partition, so recording a step and its email is ONE
-/// entity-group transaction: both or neither, and a second run's transaction fails on the ETag
-/// (or on the outbox row that already exists) instead of adding a second email.
+/// The ladder rows of a directive and its outbox rows share a partition, so recording the steps of
+/// up to 90 assignments and the one email that carries them is ONE entity-group transaction: all or
+/// nothing, and a second run's transaction fails on an ETag (or on the outbox row that already
+/// exists) instead of adding a second email.
 /// <para><c>duequeue</c>, the indexes, each one partition:</para>
 /// <list type="bullet">
 /// <item><c>due</c> / <c>{yyyyMMddHHmmss UTC}|{directive}|{task}|{unit}</c>: when an assignment next
@@ -71,31 +73,39 @@ public sealed class TableEscalationStore(TableServiceClient tables, StorageNames
     {
         var row = await Escalations.GetEntityIfExistsAsync<TableEntity>(key.DirectiveId.Value, LadderKey(key), cancellationToken: cancellationToken);
         return row.HasValue && row.Value is { } e
-            ? new Versioned<LadderState>(new LadderState(key, Steps(e)), e.Version())
+            ? new Versioned<LadderState>(ToLadder(e, key), e.Version())
             : new Versioned<LadderState>(LadderState.Empty(key), null);
     }
 
-    public async Task<Result<bool>> RecordAsync(Versioned<LadderState> ladder, IReadOnlyList<string> steps, IReadOnlyList<OutboxEntry> entries, DateTimeOffset? nextDueAt, DueEntry processed, CancellationToken cancellationToken)
+    public async Task<Result<bool>> RecordAsync(IReadOnlyList<LadderChange> changes, OutboxEntry? email, CancellationToken cancellationToken)
     {
-        // 1. Hints first: the sender's index, and where the ladder goes next.
-        foreach (var entry in entries)
+        if (changes.Count == 0 || changes.Count > IEscalationStore.MaxLaddersPerRecording || changes.Select(c => c.After.Key.DirectiveId).Distinct().Count() != 1
+            || (email is not null && email.Scope != changes[0].After.Key.DirectiveId.Value))
         {
-            await Index.UpsertEntityAsync(new TableEntity(UnsentPartition, $"{entry.Scope}|{entry.Id}"), TableUpdateMode.Replace, cancellationToken);
+            throw new ArgumentException("A recording holds 1 to 90 ladders of one directive, and its email belongs to that directive.", nameof(changes));
         }
 
-        var state = ladder.Value;
-        if (nextDueAt is { } next)
+        // 1. Hints first: the sender's index, and where each ladder goes next.
+        if (email is not null)
         {
-            await Index.UpsertEntityAsync(new TableEntity(DuePartition, DueKey(new DueEntry(state.Key, next))), TableUpdateMode.Replace, cancellationToken);
+            await Index.UpsertEntityAsync(new TableEntity(UnsentPartition, $"{email.Scope}|{email.Id}"), TableUpdateMode.Replace, cancellationToken);
         }
 
-        // 2. The ladder and its emails, atomically.
-        var row = new TableEntity(state.Key.DirectiveId.Value, LadderKey(state.Key))
+        foreach (var change in changes)
         {
-            ["Recorded"] = string.Join(',', state.Recorded.Concat(steps).Distinct().Order(StringComparer.Ordinal)),
-        };
-        var actions = new List<TableTransactionAction> { TableExtensions.Conditional(row, ladder.Version) };
-        actions.AddRange(entries.Select(e => new TableTransactionAction(TableTransactionActionType.Add, ToEntity(e))));
+            if (change.NextDueAt is { } next)
+            {
+                await Index.UpsertEntityAsync(new TableEntity(DuePartition, DueKey(new DueEntry(change.After.Key, next))), TableUpdateMode.Replace, cancellationToken);
+            }
+        }
+
+        // 2. The ladders and their email, atomically.
+        var actions = changes.Select(c => TableExtensions.Conditional(ToEntity(c.After), c.Before.Version)).ToList();
+        if (email is not null)
+        {
+            actions.Add(new TableTransactionAction(TableTransactionActionType.Add, ToEntity(email)));
+        }
+
         try
         {
             await Escalations.SubmitTransactionAsync(actions, cancellationToken);
@@ -105,8 +115,12 @@ public sealed class TableEscalationStore(TableServiceClient tables, StorageNames
             return Error.Conflict("concurrent-decision", "Another run recorded this step first.");
         }
 
-        // 3. The processed index entry is done with.
-        await RemoveDueAsync(processed, nextDueAt, cancellationToken);
+        // 3. The processed index entries are done with.
+        foreach (var change in changes.Where(c => c.Processed is not null))
+        {
+            await RemoveDueAsync(change.Processed!, change.NextDueAt, cancellationToken);
+        }
+
         return true;
     }
 
@@ -145,7 +159,7 @@ public sealed class TableEscalationStore(TableServiceClient tables, StorageNames
                 throw CorruptRowException.For(row, "RowKey", "is not ladder|{task}|{unit}");
             }
 
-            ladders.Add(new LadderState(new AssignmentKey(directive, row.Parsed("RowKey", parts[1], t => TaskId.Parse(t)), row.Parsed("RowKey", parts[2], u => UnitId.Parse(u))), Steps(row)));
+            ladders.Add(ToLadder(row, new AssignmentKey(directive, row.Parsed("RowKey", parts[1], t => TaskId.Parse(t)), row.Parsed("RowKey", parts[2], u => UnitId.Parse(u)))));
         }
 
         return ladders;
@@ -160,6 +174,12 @@ public sealed class TableEscalationStore(TableServiceClient tables, StorageNames
         }
 
         return entries.OrderBy(e => e.CreatedAt).ToList();
+    }
+
+    public async Task<Versioned<OutboxEntry>?> EmailAsync(string scope, string id, CancellationToken cancellationToken)
+    {
+        var row = await Escalations.GetEntityIfExistsAsync<TableEntity>(scope, OutboxPrefix + id, cancellationToken: cancellationToken);
+        return row.HasValue && row.Value is { } e ? new Versioned<OutboxEntry>(ToEntry(e), e.Version()) : null;
     }
 
     public async Task<IReadOnlyList<Versioned<OutboxEntry>>> UnsentAsync(int max, CancellationToken cancellationToken)
@@ -190,6 +210,12 @@ public sealed class TableEscalationStore(TableServiceClient tables, StorageNames
 
     public async Task<Result<bool>> UpdateOutboxAsync(OutboxEntry entry, StoredVersion? readAt, CancellationToken cancellationToken)
     {
+        if (entry.State == OutboxState.Pending)
+        {
+            // Pending again (sent again by the office): back on the sender's index, before the write, as every hint.
+            await Index.UpsertEntityAsync(new TableEntity(UnsentPartition, $"{entry.Scope}|{entry.Id}"), TableUpdateMode.Replace, cancellationToken);
+        }
+
         var written = await Escalations.WriteConditionallyAsync(ToEntity(entry), readAt, cancellationToken);
         if (written.IsSuccess && entry.State != OutboxState.Pending)
         {
@@ -230,50 +256,124 @@ public sealed class TableEscalationStore(TableServiceClient tables, StorageNames
 
     private static string LadderKey(AssignmentKey key) => $"{LadderPrefix}{key.TaskId}|{key.UnitId}";
 
-    private static HashSet<string> Steps(TableEntity e) =>
-        e.RequiredString("Recorded").Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+    private static TableEntity ToEntity(LadderState ladder) => new(ladder.Key.DirectiveId.Value, LadderKey(ladder.Key))
+    {
+        ["Recorded"] = string.Join(',', ladder.Recorded.Order(StringComparer.Ordinal)),
+        ["Marks"] = JsonSerializer.Serialize(ladder.Marks.ToDictionary(m => m.Key, m => new StoredMark(m.Value.EmailId, m.Value.At, m.Value.NoRecipient ? true : null), StringComparer.Ordinal), EscalationJson.Default.DictionaryStringStoredMark),
+        ["HoldThrough"] = ladder.Hold?.Through.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        ["HoldNote"] = ladder.Hold?.Note,
+        ["HoldSetAt"] = ladder.Hold?.SetAt,
+    };
+
+    /// <summary>
+    /// A ladder row. <c>Recorded</c> lists the steps; <c>Marks</c> says which email carried each and
+    /// when it was decided — a row written before marks existed names each step's email by the
+    /// one-assignment id it was then given (<see cref="AssignmentKey.NotificationId(LadderStep)"/>).
+    /// </summary>
+    private static LadderState ToLadder(TableEntity e, AssignmentKey key)
+    {
+        var recorded = e.RequiredString("Recorded").Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var marks = e.OptionalString("Marks") is not null
+            ? e.RequiredJson("Marks", EscalationJson.Default.DictionaryStringStoredMark).ToDictionary(m => m.Key, m => new StepMark(m.Value.E, m.Value.At, m.Value.N == true), StringComparer.Ordinal)
+            : recorded.ToDictionary(r => r, r => new StepMark(LadderStep.Parse(r) is { } step ? key.NotificationId(step) : null, null), StringComparer.Ordinal);
+        if (recorded.Any(r => !marks.ContainsKey(r)))
+        {
+            throw CorruptRowException.For(e, "Marks", "does not cover every recorded step");
+        }
+
+        LadderHold? hold = null;
+        if (e.OptionalString("HoldThrough") is { } through)
+        {
+            hold = new LadderHold(
+                e.Parsed("HoldThrough", through, t => DateOnly.TryParseExact(t, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : Result<DateOnly>.Failure(Error.Validation("HoldThrough", "invalid", "not a date"))),
+                e.OptionalString("HoldNote") ?? string.Empty,
+                e.RequiredInstant("HoldSetAt"));
+        }
+
+        return new LadderState(key, marks, hold);
+    }
 
     private static TableEntity ToEntity(OutboxEntry e) => new(e.Scope, OutboxPrefix + e.Id)
     {
         ["Step"] = e.Step,
-        ["TaskId"] = e.TaskId,
-        ["UnitId"] = e.UnitId,
+        ["Assignments"] = JsonSerializer.Serialize(e.Assignments.Select(a => $"{a.TaskId}|{a.UnitId}").ToList(), EscalationJson.Default.ListString),
+        ["Audience"] = e.Audience.ToString(),
         ["To"] = JsonSerializer.Serialize(e.To.Select(a => a.Value).ToList(), EscalationJson.Default.ListString),
         ["Cc"] = JsonSerializer.Serialize(e.Cc.Select(a => a.Value).ToList(), EscalationJson.Default.ListString),
         ["Subject"] = e.Content.Subject,
         ["Text"] = e.Content.Text,
         ["Html"] = e.Content.Html,
         ["State"] = e.State.ToString(),
+        ["Note"] = e.Note?.ToString(),
         ["Attempts"] = e.Attempts,
         ["CreatedAt"] = e.CreatedAt,
         ["NextAttemptAt"] = e.NextAttemptAt,
+        ["ExpiresAt"] = e.ExpiresAt,
         ["SentAt"] = e.SentAt,
+        ["SettledAt"] = e.SettledAt,
         ["Result"] = e.Result,
     };
 
-    private static OutboxEntry ToEntry(TableEntity e) => new()
+    /// <summary>
+    /// An outbox row. Rows written before emails could carry several assignments hold one
+    /// (<c>TaskId</c>, <c>UnitId</c>) and no <c>Audience</c>: the unit for its own steps, the
+    /// committees for step 3, the office otherwise.
+    /// </summary>
+    private static OutboxEntry ToEntry(TableEntity e)
     {
-        Id = e.RowKey[OutboxPrefix.Length..],
-        Scope = e.PartitionKey,
-        Step = e.RequiredString("Step"),
-        TaskId = e.OptionalString("TaskId"),
-        UnitId = e.OptionalString("UnitId"),
-        To = Addresses(e, "To"),
-        Cc = Addresses(e, "Cc"),
-        Content = new EmailContent(e.RequiredString("Subject"), e.RequiredString("Text"), e.RequiredString("Html")),
-        State = e.RequiredEnum<OutboxState>("State"),
-        Attempts = e.RequiredInt("Attempts"),
-        CreatedAt = e.RequiredInstant("CreatedAt"),
-        NextAttemptAt = e.OptionalInstant("NextAttemptAt"),
-        SentAt = e.OptionalInstant("SentAt"),
-        Result = e.OptionalString("Result"),
-    };
+        var step = e.RequiredString("Step");
+        var assignments = e.OptionalString("Assignments") is not null
+            ? e.RequiredJson("Assignments", EscalationJson.Default.ListString).Select(a => e.Parsed("Assignments", a, text => ParseAssignment(e.PartitionKey, text))).ToList()
+            : e.OptionalString("TaskId") is { } task && e.OptionalString("UnitId") is { } unit
+                ? [e.Parsed("TaskId", $"{task}|{unit}", text => ParseAssignment(e.PartitionKey, text))]
+                : [];
+        var audience = e.OptionalString("Audience") is { } stored
+            ? e.Parsed("Audience", stored, Audience.Parse)
+            : (LadderStep.Parse(step), assignments.Count) switch
+            {
+                ({ Rung: Rung.Step3 }, _) => Audience.Committees,
+                ({ Rung: Rung.Reminder or Rung.Step1 or Rung.Manual }, 1) => Audience.Unit(assignments[0].UnitId),
+                _ => Audience.Office,
+            };
+        return new OutboxEntry
+        {
+            Id = e.RowKey[OutboxPrefix.Length..],
+            Scope = e.PartitionKey,
+            Step = step,
+            Assignments = assignments,
+            Audience = audience,
+            To = Addresses(e, "To"),
+            Cc = Addresses(e, "Cc"),
+            Content = new EmailContent(e.RequiredString("Subject"), e.RequiredString("Text"), e.RequiredString("Html")),
+            State = e.RequiredEnum<OutboxState>("State"),
+            Note = e.OptionalString("Note") is not null ? e.RequiredEnum<OutboxNote>("Note") : null,
+            Attempts = e.RequiredInt("Attempts"),
+            CreatedAt = e.RequiredInstant("CreatedAt"),
+            NextAttemptAt = e.OptionalInstant("NextAttemptAt"),
+            ExpiresAt = e.OptionalInstant("ExpiresAt"),
+            SentAt = e.OptionalInstant("SentAt"),
+            SettledAt = e.OptionalInstant("SettledAt"),
+            Result = e.OptionalString("Result"),
+        };
+    }
+
+    private static Result<AssignmentKey> ParseAssignment(string scope, string text)
+    {
+        var parts = text.Split('|');
+        return parts.Length == 2 && DirectiveId.Parse(scope) is { IsSuccess: true } directive && TaskId.Parse(parts[0]) is { IsSuccess: true } task && UnitId.Parse(parts[1]) is { IsSuccess: true } unit
+            ? new AssignmentKey(directive.Value, task.Value, unit.Value)
+            : Error.Validation("Assignments", "invalid", "not task|unit of a directive");
+    }
 
     /// <summary>A stored list of addresses (JSON); every one must still be an address.</summary>
     private static List<EmailAddress> Addresses(TableEntity e, string field) =>
         e.RequiredJson(field, EscalationJson.Default.ListString).Select(a => e.Parsed(field, a, v => EmailAddress.Parse(v))).ToList();
 }
 
+/// <summary>A ladder's step as stored in <c>Marks</c>: the email that carried it (<c>e</c>), when it was decided, and <c>n</c> (only when true) that it was skipped for want of a recipient.</summary>
+internal sealed record StoredMark(string? E, DateTimeOffset? At, [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] bool? N = null);
+
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(List<string>))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(Dictionary<string, StoredMark>))]
 internal sealed partial class EscalationJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -6,7 +6,6 @@ using ServerlessWorkflow.Domain.Calendar;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Submissions;
 using ServerlessWorkflow.Domain.Time;
-using ServerlessWorkflow.Domain.Units;
 using DomainText = ServerlessWorkflow.Domain.Common.Text;
 
 namespace ServerlessWorkflow.Functions.Features.Directives;
@@ -58,7 +57,7 @@ public static class BoardWorkbook
             {
                 var cells = new List<(object? Value, uint Style)>
                 {
-                    (index + 1, 0), (row.Name, 0), (row.UnitId.Value, 0), (row.Unit is null ? string.Empty : UnitLevels.Name(row.Unit.Level), 0),
+                    (index + 1, 0), (row.Name, 0), (row.UnitId.Value, 0), (row.Unit is null ? string.Empty : row.Unit.LevelOrKindName, 0),
                 };
                 foreach (var cell in row.Cells)
                 {

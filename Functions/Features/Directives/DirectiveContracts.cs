@@ -1,5 +1,6 @@
 using ServerlessWorkflow.Domain.Calendar;
 using ServerlessWorkflow.Domain.Directives;
+using ServerlessWorkflow.Domain.Escalation;
 using ServerlessWorkflow.Domain.Submissions;
 using ServerlessWorkflow.Functions.Shared.Http;
 using ServerlessWorkflow.Functions.Shared.Wire;
@@ -15,26 +16,71 @@ public sealed record RegisterDirectiveRequest(string? Number, string? IssuedOn, 
     : IRequestBody<RegisterDirectiveRequest>
 {
     public DirectiveInput ToInput() =>
-        new(Number, IssuedOn, Issuer, Subject, Tasks?.Select(t => new TaskInput(t?.Title, t?.Kind, t?.Deadline, t?.Units, t?.WorkingDays, t?.CountFrom)).ToList());
+        new(Number, IssuedOn, Issuer, Subject, Tasks?.Select(t => new TaskInput(t?.Title, t?.Kind, t?.Deadline, t?.Units, t?.WorkingDays, t?.CountFrom, t?.Remind ?? true) { Statistics = t?.ToStatistics() }).ToList());
 }
 
 /// <summary>
 /// One task of a directive being registered: what, of which kind (<c>confirmation</c> or
 /// <c>statistics</c>), by when, for which units. The deadline is <c>deadline</c> (an ISO date, or as
 /// written: "trước ngày 26/02/2026", "05 ngày làm việc kể từ ngày 13/02/2026"), or a term in working
-/// days as <c>workingDays</c> from <c>countFrom</c> (the day named is not counted).
+/// days as <c>workingDays</c> from <c>countFrom</c> (the day named is not counted); <c>remind: false</c>
+/// is "không nhắc" — the units' lateness is recorded, no email is sent about it. A statistics task
+/// also gives its template (<c>643</c>, or the id <c>POST /api/templates</c> gave for the office's
+/// file), its rules and whether a unit's figures cover its branch (<c>branch</c>, as in 643) or the
+/// unit alone (<c>unit</c>). Left out: 643's.
 /// </summary>
-public sealed record TaskRequest(string? Title, string? Kind, string? Deadline, IReadOnlyList<string>? Units, string? WorkingDays = null, string? CountFrom = null);
+public sealed record TaskRequest(string? Title, string? Kind, string? Deadline, IReadOnlyList<string>? Units, string? WorkingDays = null, string? CountFrom = null, bool? Remind = null)
+{
+    public string? Template { get; init; }
+
+    public RulesRequest? Rules { get; init; }
+
+    public string? Coverage { get; init; }
+
+    public StatisticsInput? ToStatistics() =>
+        Template is null && Rules is null && Coverage is null ? null
+        : new StatisticsInput(Template, Rules?.Bounds?.Select(b => (b?.Row ?? 0, b?.Max ?? 0)).ToList(), Rules?.Totals, Rules?.Blanks, Coverage);
+}
+
+/// <summary>A statistics task's rules: rows that may not exceed another row of the same column (1-based, as the template lists them), totals checked as sums, blank cells <c>zero</c> or <c>required</c>.</summary>
+public sealed record RulesRequest(IReadOnlyList<BoundRequest>? Bounds, bool? Totals, string? Blanks);
+
+/// <summary>Row <see cref="Row"/> may not exceed row <see cref="Max"/> in any column.</summary>
+public sealed record BoundRequest(int Row, int Max);
+
+/// <summary>Something the office should know about a task it registered (the directive was created all the same).</summary>
+public sealed record WarningResponse(string TaskId, string Code, string Message);
 
 /// <summary>A directive just registered: its ids, and one link per assigned unit to hand out.</summary>
 public sealed record RegisteredDirective(
-    string Id, string Number, string IssuedOn, string Issuer, string Subject, IReadOnlyList<RegisteredTask> Tasks, IReadOnlyList<UnitLinkResponse> Links);
+    string Id, string Number, string IssuedOn, string Issuer, string Subject, IReadOnlyList<RegisteredTask> Tasks, IReadOnlyList<UnitLinkResponse> Links, IReadOnlyList<WarningResponse> Warnings);
 
-/// <summary>A task as registered: its deadline as an ISO date (the end of that Vietnam day) and as the instant it passes; for a deadline in working days, its term and how it was counted.</summary>
-public sealed record RegisteredTask(string Id, string Title, TaskKind Kind, string Deadline, DateTimeOffset DeadlineAt, DeadlineTerm? Term, IReadOnlyList<string> Units)
+/// <summary>
+/// A task as registered: its deadline as an ISO date (the end of that Vietnam day) and as the instant
+/// it passes; for a deadline in working days, its term and how it was counted; whether it was
+/// registered after its deadline (<see cref="Late"/>, with the days it was already overdue and a
+/// <see cref="Notice"/> in Vietnamese); whether it is reminded about; the ladder's
+/// <see cref="Plan"/> — each step with when it will be sent if the units never report, or skipped;
+/// and a statistics task's template.
+/// </summary>
+public sealed record RegisteredTask(
+    string Id, string Title, TaskKind Kind, string Deadline, DateTimeOffset DeadlineAt, DeadlineTerm? Term, IReadOnlyList<string> Units,
+    bool Remind, bool Late, int DaysOverdue, string? Notice, IReadOnlyList<PlannedStep> Plan, string? Template)
 {
-    public static RegisteredTask Of(DirectiveTask t, WorkingCalendar calendar) =>
-        new(t.Id.Value, t.Title, t.Kind, WireFormat.Deadline(t.Deadline), t.Deadline.PassesAt, t.Term is { } term ? DeadlineTerm.Of(term, calendar) : null, t.Units.Select(u => u.Value).ToList());
+    public static RegisteredTask Of(DirectiveTask t, DateTimeOffset registeredAt, IReadOnlyList<ForecastStep> forecast, WorkingCalendar calendar)
+    {
+        var late = LateRegistration.IsLate(t.Deadline, registeredAt);
+        return new(
+            t.Id.Value, t.Title, t.Kind, WireFormat.Deadline(t.Deadline), t.Deadline.PassesAt, t.Term is { } term ? DeadlineTerm.Of(term, calendar) : null, t.Units.Select(u => u.Value).ToList(),
+            t.Remind, late, t.Deadline.DaysOverdue(registeredAt), late ? LateRegistration.Describe(t.Deadline, t.Remind, forecast, registeredAt) : null,
+            forecast.Select(PlannedStep.Of).ToList(), t.Kind == TaskKind.Statistics ? t.StatisticsOrDefault.Template.Value : null);
+    }
+}
+
+/// <summary>A step of a task's ladder as planned at registration: its name, and when it goes out (none: skipped, such as reminders of a task already late).</summary>
+public sealed record PlannedStep(string Step, string Name, DateTimeOffset? At, bool Skipped)
+{
+    public static PlannedStep Of(ForecastStep f) => new(f.Step.Name, f.Step.DisplayName, f.At, f.Skipped);
 }
 
 /// <summary>A unit's own link to its page for the directive.</summary>

@@ -2,6 +2,8 @@ using System.Globalization;
 using ServerlessWorkflow.Domain.Calendar;
 using ServerlessWorkflow.Domain.Common;
 using ServerlessWorkflow.Domain.Directives;
+using ServerlessWorkflow.Domain.Escalation;
+using ServerlessWorkflow.Domain.Statistics;
 using ServerlessWorkflow.Domain.Submissions;
 using ServerlessWorkflow.Domain.Time;
 using ServerlessWorkflow.Domain.Units;
@@ -85,14 +87,17 @@ public sealed record BoardModel(DirectiveBoard Board, BoardQuery Query, IReadOnl
         ("tre", BoardSort.Lateness, "Chậm nhất lên đầu"),
     ];
 
-    /// <summary>The board's query string: q (name), cap (level 1–4), tt (state), sx (order). Unknown values are ignored, not errors.</summary>
+    /// <summary>The <c>cap</c> value of the group of bodies without a level.</summary>
+    public const string OthersKey = "khac";
+
+    /// <summary>The board's query string: q (name), cap (level 1–4, or <see cref="OthersKey"/>), tt (state), sx (order). Unknown values are ignored, not errors.</summary>
     public static BoardQuery ReadQuery(string? q, string? cap, string? tt, string? sx)
     {
         var search = (q ?? string.Empty).Trim();
         UnitLevel? level = UnitLevels.Parse(cap) is { IsSuccess: true } l ? l.Value : null;
         var state = StateFilters.FirstOrDefault(s => s.Key == tt);
         var sort = Sorts.FirstOrDefault(s => s.Key == sx);
-        return new BoardQuery(search.Length is > 0 and <= 100 ? search : null, level, state.Key is null ? null : state.State, sort.Key is null ? BoardSort.Name : sort.Sort);
+        return new BoardQuery(search.Length is > 0 and <= 100 ? search : null, level, state.Key is null ? null : state.State, sort.Key is null ? BoardSort.Name : sort.Sort, cap == OthersKey);
     }
 
     /// <summary>A task's title cut to a column head's length at a word boundary (the full title is in the list above and the tooltip).</summary>
@@ -103,23 +108,67 @@ public sealed record BoardModel(DirectiveBoard Board, BoardQuery Query, IReadOnl
     public (string Css, string Text) Describe(BoardCell cell) => Shared.Pages.StandingText.Cell(cell.Standing, Days.UnitName);
 }
 
-/// <summary>One task row of the new-directive form, as typed.</summary>
-public sealed record TaskRow(string Title, string Kind, string Deadline, IReadOnlyList<string> Units, string Source)
+/// <summary>
+/// One task row of the new-directive form, as typed. A row suggested from the dispatch also carries
+/// (in hidden fields) the phrase its deadline was read from, the units or groups the dispatch gives
+/// it to as written (<see cref="Named"/>), and that it was suggested; <see cref="Quiet"/> is the "Không nhắc" box; for a statistics task also its template, rules and coverage.
+/// </summary>
+public sealed record TaskRow(string Title, string Kind, string Deadline, IReadOnlyList<string> Units, string Source, IReadOnlyList<string> Named, bool Suggested, bool Quiet = false)
 {
-    public static readonly TaskRow Empty = new(string.Empty, WireFormat.Name(TaskKind.Confirmation), string.Empty, [], string.Empty);
+    public static readonly TaskRow Empty = new(string.Empty, WireFormat.Name(TaskKind.Confirmation), string.Empty, [], string.Empty, [], false);
 
     public bool IsEmpty => Title.Length == 0 && Deadline.Length == 0 && Units.Count == 0;
+
+    /// <summary>The template chosen: <c>643</c> or the id of a file read before.</summary>
+    public string Template { get; init; } = TemplateId.Official643Value;
+
+    /// <summary>A template file attached in this post, not yet read.</summary>
+    public byte[]? TemplateFile { get; init; }
+
+    /// <summary>"Row … not above row …" pairs as chosen (1-based row numbers as text); null: the template's suggestion.</summary>
+    public IReadOnlyList<(string Row, string Max)>? Bounds { get; init; }
+
+    /// <summary>Whether totals are checked as sums; null: the template's suggestion.</summary>
+    public bool? Totals { get; init; }
+
+    public string Blanks { get; init; } = string.Empty;
+
+    public string Coverage { get; init; } = string.Empty;
+
+    public StatisticsInput ToStatistics() => new(
+        Template,
+        Bounds?.Select(b => (int.TryParse(b.Row, NumberStyles.None, CultureInfo.InvariantCulture, out var r) ? r : 0, int.TryParse(b.Max, NumberStyles.None, CultureInfo.InvariantCulture, out var m) ? m : 0)).ToList(),
+        Totals,
+        Blanks,
+        Coverage);
 }
 
-/// <summary>The new-directive form as typed (kept when it comes back with errors): the pasted dispatch, the directive's fields, its task rows (<c>tasks[i].title</c> …).</summary>
-public sealed record DirectiveForm(string Action, string Dispatch, string Number, string IssuedOn, string Issuer, string Subject, IReadOnlyList<TaskRow> Tasks)
+/// <summary>What pressing "Gợi ý" did: tasks added (and how many of them the dispatch gives no deadline), fields filled, and what the dispatch leaves blank.</summary>
+public sealed record SuggestionOutcome(int Added, int WithoutDeadline, IReadOnlyList<string> Filled, bool NumberLeftBlank, bool DayLeftBlank, bool Found);
+
+/// <summary>
+/// The new-directive form as typed (kept when it comes back with errors): the pasted dispatch, the
+/// directive's fields, its task rows (<c>tasks[i].title</c> …), and whether the office has seen the
+/// notices of tasks whose deadline has already passed (<see cref="LateSeen"/>: the form was shown
+/// again with them, and "Tạo công văn" pressed a second time).
+/// </summary>
+public sealed record DirectiveForm(string Action, string Dispatch, string Number, string IssuedOn, string Issuer, string Subject, IReadOnlyList<TaskRow> Tasks, bool LateSeen = false)
     : IRequestBody<DirectiveForm>
 {
-    public const int MaxTasks = 20;
+    public const int MaxTasks = DirectiveRegistration.MaxTasks;
     public const string SuggestAction = "suggest";
     public const string CheckAction = "check";
 
-    public static readonly DirectiveForm Empty = new(string.Empty, string.Empty, string.Empty, string.Empty, "Văn phòng Đảng ủy", string.Empty, []);
+    /// <summary>"Đọc mẫu": read the attached template files and show what was understood, create nothing.</summary>
+    public const string ReadTemplateAction = "read-template";
+
+    /// <summary>The office has seen the warnings the form showed (units counted within others) and creates all the same.</summary>
+    public bool Acknowledged { get; init; }
+
+    /// <summary>The issuer the empty form offers; "Gợi ý" replaces it with the dispatch's own, as it does an empty field.</summary>
+    public const string DefaultIssuer = "Văn phòng Đảng ủy";
+
+    public static readonly DirectiveForm Empty = new(string.Empty, string.Empty, string.Empty, string.Empty, DefaultIssuer, string.Empty, []);
 
     public static bool ReadsJson => false;
 
@@ -131,25 +180,96 @@ public sealed record DirectiveForm(string Action, string Dispatch, string Number
         for (var i = 0; i < MaxTasks; i++)
         {
             var p = $"tasks[{i.ToString(CultureInfo.InvariantCulture)}].";
-            if (form.ContainsKey(p + "title"))
+            if (form.ContainsKey(p + "title") && form[p + "drop"].ToString() != "1")
             {
+                var bounds = new List<(string, string)>();
+                for (var k = 0; k < TemplateRules.MaxBounds; k++)
+                {
+                    var b = $"{p}bounds[{k.ToString(CultureInfo.InvariantCulture)}].";
+                    if (form[b + "row"].ToString() is { Length: > 0 } row && form[b + "max"].ToString() is { Length: > 0 } max)
+                    {
+                        bounds.Add((row, max));
+                    }
+                }
+
+                var file = form.Files.GetFile(p + "templateFile");
+                byte[]? bytes = null;
+                if (file is { Length: > 0 and <= UploadRefusals.MaxBytes })
+                {
+                    using var stream = file.OpenReadStream();
+                    using var copy = new MemoryStream();
+                    stream.CopyTo(copy);
+                    bytes = copy.ToArray();
+                }
+
                 tasks.Add(new TaskRow(
                     form[p + "title"].ToString().Trim(),
                     form[p + "kind"].ToString(),
                     form[p + "deadline"].ToString().Trim(),
-                    form[p + "units"].Where(u => !string.IsNullOrEmpty(u)).Select(u => u!).ToList(),
-                    form[p + "source"].ToString()));
+                    Values(form[p + "units"]),
+                    form[p + "source"].ToString(),
+                    Values(form[p + "named"]),
+                    form[p + "suggested"].ToString() == "1",
+                    form[p + "quiet"] == "1")
+                {
+                    Template = form[p + "template"].ToString() is { Length: > 0 } template ? template : TemplateId.Official643Value,
+                    TemplateFile = bytes,
+                    Bounds = form.ContainsKey(p + "rulesShown") ? bounds : null,
+                    Totals = form.ContainsKey(p + "rulesShown") ? form[p + "totals"] == "1" : null,
+                    Blanks = form[p + "blanks"].ToString(),
+                    Coverage = form[p + "coverage"].ToString(),
+                });
             }
         }
 
-        return new DirectiveForm(form["action"].ToString(), form["dispatch"].ToString(), form["number"].ToString(), form["issuedOn"].ToString(), form["issuer"].ToString(), form["subject"].ToString(), tasks);
+        return new DirectiveForm(form["action"].ToString(), form["dispatch"].ToString(), form["number"].ToString(), form["issuedOn"].ToString(), form["issuer"].ToString(), form["subject"].ToString(), tasks, form["lateSeen"] == "1")
+        {
+            Acknowledged = form["acknowledged"] == "1",
+        };
     }
 
-    /// <summary>The rows typed so far, then the tasks found in the dispatch, deadlines written dd/MM/yyyy (or as a term in working days, with its start filled in).</summary>
-    public DirectiveForm WithSuggestions(IEnumerable<SuggestedTask> suggested) => this with
+    /// <summary>
+    /// The form with what the dispatch says: số, ngày, cơ quan ban hành and trích yếu where the clerk
+    /// has typed nothing (the issuer also over the form's own default); its tasks after the rows typed
+    /// so far — a task already on the form is not added again, so pressing "Gợi ý" twice adds nothing —
+    /// deadlines written dd/MM/yyyy or as a term in working days (empty where the dispatch gives none),
+    /// each with the units its groups match ticked (<see cref="RecipientGroups"/>) for the clerk to check.
+    /// </summary>
+    public (DirectiveForm Form, SuggestionOutcome Outcome) WithReading(DispatchReading reading, UnitTree tree)
     {
-        Tasks = [.. Tasks.Where(t => !t.IsEmpty), .. suggested.Take(MaxTasks).Select(s => new TaskRow(s.Title, WireFormat.Name(s.Kind), s.Term?.Display ?? VietnamTime.Format(s.Deadline.LastDay), [], s.Source))],
-    };
+        var filled = new List<string>();
+        string Fill(string typed, string? found, string field, bool replaceable = false)
+        {
+            if (found is null || (typed.Trim().Length > 0 && !replaceable))
+            {
+                return typed;
+            }
+
+            filled.Add(field);
+            return found;
+        }
+
+        var number = Fill(Number, reading.Number, "số");
+        var issuedOn = Fill(IssuedOn, reading.IssuedOn is { } day ? VietnamTime.Format(day) : null, "ngày ban hành");
+        var issuer = Fill(Issuer, reading.Issuer, "cơ quan ban hành", replaceable: Issuer.Trim() == DefaultIssuer);
+        var subject = Fill(Subject, reading.Subject, "trích yếu");
+        var typed = Tasks.Where(t => !t.IsEmpty).ToList();
+        var known = typed.Select(t => Text.Fold(t.Title)).ToHashSet(StringComparer.Ordinal);
+        var added = reading.Tasks
+            .Where(t => known.Add(Text.Fold(t.Title)))
+            .Take(Math.Max(0, MaxTasks - typed.Count))
+            .Select(t => new TaskRow(
+                t.Title,
+                WireFormat.Name(t.Kind),
+                t.Term?.Display ?? (t.Deadline is { } deadline ? VietnamTime.Format(deadline.LastDay) : string.Empty),
+                RecipientGroups.Match(t.Recipients, tree, issuer).SelectMany(m => m.Units).Select(u => u.Value).Distinct().ToList(),
+                t.Source ?? string.Empty,
+                t.Recipients,
+                Suggested: true))
+            .ToList();
+        var outcome = new SuggestionOutcome(added.Count, added.Count(t => t.Deadline.Length == 0), filled, reading.Number is null && Number.Trim().Length == 0, reading.IssuedOn is null && IssuedOn.Trim().Length == 0, reading.FoundAnything);
+        return (this with { Number = number, IssuedOn = issuedOn, Issuer = issuer, Subject = subject, Tasks = [.. typed, .. added] }, outcome);
+    }
 
     /// <summary>The day the office typed as the dispatch's date, if it reads as one.</summary>
     public DateOnly? IssuedDate =>
@@ -161,16 +281,45 @@ public sealed record DirectiveForm(string Action, string Dispatch, string Number
         IssuedOn,
         Issuer,
         Subject,
-        Tasks.Where(t => !t.IsEmpty).Select(t => new TaskInput(t.Title, t.Kind, t.Deadline, t.Units)).ToList());
+        Tasks.Where(t => !t.IsEmpty).Select(t => new TaskInput(t.Title, t.Kind, t.Deadline, t.Units, Remind: !t.Quiet) { Statistics = t.Kind == WireFormat.Name(TaskKind.Statistics) ? t.ToStatistics() : null }).ToList());
+
+    private static List<string> Values(Microsoft.Extensions.Primitives.StringValues values) =>
+        values.Where(v => !string.IsNullOrEmpty(v)).Select(v => v!).ToList();
 }
 
 /// <summary>
 /// The new-directive form: what was typed, the unit tree to choose from, the problems, a note (how
-/// many tasks were suggested), and the calendar the deadlines are counted with, so each task row
-/// can show the last day its deadline gives and how a term in working days was counted.
+/// many tasks were suggested, or that some are already late), per task row whose deadline has
+/// already passed, what will be sent and when (<see cref="LateNotices"/>, by row index), and the
+/// calendar the deadlines are counted with, so each task row can show the last day its deadline
+/// gives and how a term in working days was counted.
 /// </summary>
-public sealed record NewDirectiveModel(DirectiveForm Form, UnitTree Tree, Error? Error, string? Note, WorkingCalendar Calendar)
+public sealed record NewDirectiveModel(DirectiveForm Form, UnitTree Tree, Error? Error, string? Note, WorkingCalendar Calendar, IReadOnlyDictionary<int, string>? LateNotices = null)
 {
+    /// <summary>The notice of row <paramref name="index"/>, when its deadline has already passed.</summary>
+    public string? LateNotice(int index) => LateNotices?.GetValueOrDefault(index);
+
+    /// <summary>
+    /// The notices of the typed rows whose deadline has already passed at <paramref name="now"/>, by
+    /// row index: how late, and what the ladder will send and when (<paramref name="forecast"/>), or nothing with "Không nhắc".
+    /// </summary>
+    public static IReadOnlyDictionary<int, string> LateNoticesFor(DirectiveForm form, DateTimeOffset now, WorkingCalendar calendar, Func<Deadline, IReadOnlyList<ForecastStep>> forecast)
+    {
+        var notices = new Dictionary<int, string>();
+        var rows = form.Tasks.Where(t => !t.IsEmpty).ToList();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var row = rows[i];
+            if (DirectiveRegistration.ParseDue(new TaskInput(row.Title, row.Kind, row.Deadline, row.Units), "deadline", calendar) is { IsSuccess: true } due
+                && LateRegistration.IsLate(due.Value.Deadline, now))
+            {
+                notices[i] = LateRegistration.Describe(due.Value.Deadline, !row.Quiet, row.Quiet ? [] : forecast(due.Value.Deadline), now);
+            }
+        }
+
+        return notices;
+    }
+
     public const string Title = "Tạo công văn";
 
     /// <summary>The last day a row's deadline gives, in words, and for a term in working days how it was counted; null while the deadline is empty or unreadable.</summary>
@@ -194,6 +343,79 @@ public sealed record NewDirectiveModel(DirectiveForm Form, UnitTree Tree, Error?
         return (text, due.Value.Term?.Count(Calendar).Explanation);
     }
 
+    /// <summary>The templates the task rows name, by id (643's always), to show what was read and offer their rows to the rules.</summary>
+    public IReadOnlyDictionary<string, ReportTemplate> Templates { get; init; } = new Dictionary<string, ReportTemplate> { [TemplateId.Official643Value] = ReportTemplate.Official643 };
+
+    /// <summary>Warnings to confirm before creating (units counted within others).</summary>
+    public IReadOnlyList<RegistrationWarning> Warnings { get; init; } = [];
+
+    /// <summary>The template of a task row (643's when its id is unknown).</summary>
+    public ReportTemplate TemplateOf(TaskRow row) => Templates.GetValueOrDefault(row.Template) ?? ReportTemplate.Official643;
+
+    /// <summary>The row's rules as the form shows them: as chosen, or the template's suggestion.</summary>
+    public TemplateRules RulesOf(TaskRow row)
+    {
+        var template = TemplateOf(row);
+        var suggested = template.SuggestedRules;
+        var bounds = row.Bounds?.Select(b => new RowBound(int.TryParse(b.Row, NumberStyles.None, CultureInfo.InvariantCulture, out var r) ? r - 1 : -1, int.TryParse(b.Max, NumberStyles.None, CultureInfo.InvariantCulture, out var m) ? m - 1 : -1)).ToList();
+        return new TemplateRules(bounds ?? suggested.Bounds, row.Totals ?? suggested.TotalsAreSums, row.Blanks == "required" ? BlankCells.Required : row.Blanks == "zero" ? BlankCells.Zero : suggested.Blanks);
+    }
+
+    /// <summary>
+    /// For a suggested row, the units its groups match (by name, as the form ticked them when it was
+    /// suggested) and the groups no unit's name matched, shown as written for the clerk to choose.
+    /// </summary>
+    public (IReadOnlyList<string> Matched, IReadOnlyList<string> Unmatched) Recipients(TaskRow row)
+    {
+        var matches = RecipientGroups.Match(row.Named, Tree, Form.Issuer);
+        return (
+            matches.SelectMany(m => m.Units).Distinct().Select(id => Tree.Find(id)?.Name ?? id.Value).ToList(),
+            matches.SelectMany(m => m.Unmatched).Distinct().ToList());
+    }
+
+    /// <summary>Lines for a task's text box: enough to read a whole dispatch item on a phone.</summary>
+    public static int TitleRows(TaskRow row) => Math.Clamp((row.Title.Length / 45) + 1, 2, 8);
+
+    /// <summary>What "Gợi ý" did, as the clerk reads it above the form.</summary>
+    public static string SuggestionNote(SuggestionOutcome outcome)
+    {
+        if (!outcome.Found)
+        {
+            return "Không đọc được số, ngày, cơ quan ban hành, trích yếu hay nhiệm vụ nào từ nội dung đã dán. Xin kiểm tra lại nội dung hoặc nhập bằng tay.";
+        }
+
+        var parts = new List<string>();
+        if (outcome.Added > 0)
+        {
+            var undated = outcome.WithoutDeadline == 0 ? string.Empty
+                : outcome.WithoutDeadline == outcome.Added ? " (công văn không ghi hạn cho nhiệm vụ nào: xin nhập hạn, hoặc bỏ nhiệm vụ không giao)"
+                : $" ({Shared.Pages.Format.Count(outcome.WithoutDeadline)} nhiệm vụ công văn không ghi hạn: xin nhập hạn, hoặc bỏ nhiệm vụ không giao)";
+            parts.Add($"Đã gợi ý {Shared.Pages.Format.Count(outcome.Added)} nhiệm vụ từ nội dung công văn{undated}.");
+        }
+        else
+        {
+            parts.Add("Không có nhiệm vụ mới để gợi ý: các nhiệm vụ tìm thấy đã có trên mẫu, hoặc công văn không nêu nhiệm vụ nào.");
+        }
+
+        if (outcome.Filled.Count > 0)
+        {
+            parts.Add($"Đã điền {string.Join(", ", outcome.Filled)} theo công văn.");
+        }
+
+        if (outcome.NumberLeftBlank)
+        {
+            parts.Add("Công văn để trống số: xin nhập số công văn.");
+        }
+
+        if (outcome.DayLeftBlank)
+        {
+            parts.Add("Công văn chưa ghi ngày ban hành: xin nhập ngày.");
+        }
+
+        parts.Add("Xin kiểm tra nội dung, hạn và đơn vị thực hiện (đã chọn sẵn theo công văn) trước khi tạo.");
+        return string.Join(' ', parts);
+    }
+
     /// <summary>The task rows shown: the non-empty ones typed, then empty ones up to three.</summary>
     public IReadOnlyList<TaskRow> Rows
     {
@@ -205,13 +427,14 @@ public sealed record NewDirectiveModel(DirectiveForm Form, UnitTree Tree, Error?
         }
     }
 
-    /// <summary>Every unit in tree order, indented by depth; a unit with units under it is offered a second time as "and all under it" (<c>id/*</c>).</summary>
+    /// <summary>Every working unit (stopped and merged ones receive no tasks) in tree order, indented by depth; a unit with units under it is offered a second time as "and all under it" (<c>id/*</c>).</summary>
     public IReadOnlyList<(string Value, string Label)> UnitOptions
     {
         get
         {
             var options = new List<(string, string)>();
-            var children = Tree.All.Where(u => u.ParentId is not null).ToLookup(u => u.ParentId!.Value);
+            var working = Tree.All.Where(u => u.IsActive).ToList();
+            var children = working.Where(u => u.ParentId is not null).ToLookup(u => u.ParentId!.Value);
             void Add(Unit unit, int depth)
             {
                 // Option text collapses ordinary spaces: indent with no-break spaces.
@@ -229,7 +452,7 @@ public sealed record NewDirectiveModel(DirectiveForm Form, UnitTree Tree, Error?
                 }
             }
 
-            foreach (var top in Tree.All.Where(u => u.ParentId is null || Tree.Find(u.ParentId.Value) is null).OrderBy(u => u.Name, VietnameseCollation.Instance))
+            foreach (var top in working.Where(u => u.ParentId is null || Tree.Find(u.ParentId.Value) is null).OrderBy(u => u.Name, VietnameseCollation.Instance))
             {
                 Add(top, 0);
             }
@@ -249,6 +472,14 @@ public sealed record NewDirectiveModel(DirectiveForm Form, UnitTree Tree, Error?
         ["kind"] = "loại",
         ["deadline"] = "hạn",
         ["units"] = "đơn vị",
+        ["template"] = "mẫu báo cáo",
+        ["rules"] = "quy tắc kiểm tra",
+        ["rules.bounds"] = "quy tắc “dòng không lớn hơn dòng”",
+        ["rules.totals"] = "quy tắc dòng/cột tổng",
+        ["rules.blanks"] = "ô để trống",
+        ["coverage"] = "phạm vi số liệu",
+        ["workingDays"] = "số ngày làm việc",
+        ["countFrom"] = "ngày bắt đầu tính",
     };
 
     /// <summary>"tasks[1].deadline" → "Nhiệm vụ 2, hạn".</summary>

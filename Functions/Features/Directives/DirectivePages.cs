@@ -14,6 +14,7 @@ using ServerlessWorkflow.Functions.Shared.Audit;
 using ServerlessWorkflow.Functions.Shared.Http;
 using ServerlessWorkflow.Functions.Shared.Links;
 using ServerlessWorkflow.Functions.Shared.Pages;
+using ServerlessWorkflow.Functions.Shared.Wire;
 
 namespace ServerlessWorkflow.Functions.Features.Directives;
 
@@ -26,13 +27,16 @@ namespace ServerlessWorkflow.Functions.Features.Directives;
 /// </summary>
 public static class DirectivePages
 {
+    /// <summary>The form with its attached template files (each at most an upload's size).</summary>
+    public const long MaxFormBody = DirectivesFeature.MaxDirectiveBody + (2 * Domain.Statistics.UploadRefusals.MaxBytes);
+
     public static IEndpointRouteBuilder MapDirectivePages(this IEndpointRouteBuilder app)
     {
         var office = app.MapGroup("/office");
         office.MapGet("/", ListAsync).WithName("OfficeDirectives").RequireOfficeRole(OfficeRole.VanPhong, OfficeRole.ThuongTruc).AsPage();
         office.MapGet("/directives/{id}", BoardAsync).WithName("OfficeDirective").RequireOfficeRole(OfficeRole.VanPhong, OfficeRole.ThuongTruc).AsPage();
         office.MapGet("/directives/new", NewAsync).WithName("NewDirective").RequireOfficeRole(OfficeRole.VanPhong).AsPage();
-        office.MapPost("/directives/new", CreateAsync).WithName("NewDirectivePost").RequireOfficeRole(OfficeRole.VanPhong).WithFormBody<DirectiveForm>(DirectivesFeature.MaxDirectiveBody).AsPage();
+        office.MapPost("/directives/new", CreateAsync).WithName("NewDirectivePost").RequireOfficeRole(OfficeRole.VanPhong).WithFormBody<DirectiveForm>(MaxFormBody).AsPage();
         return app;
     }
 
@@ -69,43 +73,123 @@ public static class DirectivePages
         PageResults.Render<NewDirectivePage, NewDirectiveModel>(new NewDirectiveModel(DirectiveForm.Empty, await units.TreeAsync(cancellationToken), null, null, await calendars.CurrentAsync(cancellationToken)));
 
     /// <summary>
-    /// "Gợi ý": the form again with the tasks found in the pasted text; "Xem hạn": the form again with
-    /// each task's last day and how it was counted; "Tạo": the board of the new directive, or the form
-    /// again with every problem and everything typed.
+    /// "Gợi ý": the form again with what the pasted dispatch says filled in (number, date, issuer,
+    /// subject where empty; its tasks, with or without deadline, and the units they name); "Xem hạn": the form again with
+    /// each task's last day and how it was counted; "Đọc mẫu" (or a template file attached): the form
+    /// again with what was read from each file, to check before creating; "Tạo": the board of the new
+    /// directive — after the office has seen, once, what will be sent for a task whose deadline has
+    /// already passed (or ticked "Không nhắc") and any warning about units counted within others — or
+    /// the form again with every problem and everything typed.
     /// </summary>
     private static async Task<Results<SeeOther, RazorComponentResult>> CreateAsync(
-        Body<DirectiveForm> body, ClaimsPrincipal user, DirectiveRegistry registry, UnitRegistry units, ICalendarSource calendars, OfficeAudit audit, TimeProvider time, CancellationToken cancellationToken)
+        Body<DirectiveForm> body, ClaimsPrincipal user, DirectiveRegistry registry, UnitRegistry units, ICalendarSource calendars, Domain.Statistics.ReportTemplates templates,
+        OfficeAudit audit, TimeProvider time, CancellationToken cancellationToken)
     {
         var tree = await units.TreeAsync(cancellationToken);
         var calendar = await calendars.CurrentAsync(cancellationToken);
         if (body.Refusal is { } refused)
         {
-            return PageResults.Render<NewDirectivePage, NewDirectiveModel>(new NewDirectiveModel(DirectiveForm.Empty, tree, refused.AsError(), null, calendar), refused.Status);
+            return await FormAsync(new(DirectiveForm.Empty, tree, refused.AsError(), null, calendar), templates, refused.Status, cancellationToken);
         }
 
         var form = body.Value;
+        var now = time.GetUtcNow();
+        IReadOnlyDictionary<int, string> Late(DirectiveForm f) => NewDirectiveModel.LateNoticesFor(f, now, calendar, d => Ladder.Forecast(registry.RuleWith(calendar), d, now));
         if (form.Action == DirectiveForm.SuggestAction)
         {
-            var suggested = DispatchScanner.Suggest(form.Dispatch, new SuggestionContext(calendar, VietnamTime.DateOf(time.GetUtcNow()), form.IssuedDate));
-            var note = suggested.Count == 0
-                ? "Không tìm thấy nhiệm vụ có hạn trong nội dung đã dán (cụm như “trước ngày 26/02/2026”, “chậm nhất ngày …”, “05 ngày làm việc kể từ ngày …”). Xin nhập nhiệm vụ bằng tay."
-                : $"Đã gợi ý {Format.Count(suggested.Count)} nhiệm vụ từ nội dung công văn. Xin kiểm tra tên, hạn và chọn đơn vị thực hiện trước khi tạo.";
-            return PageResults.Render<NewDirectivePage, NewDirectiveModel>(new NewDirectiveModel(form.WithSuggestions(suggested), tree, null, note, calendar));
+            var reading = DispatchReader.Read(form.Dispatch, new SuggestionContext(calendar, VietnamTime.DateOf(now), form.IssuedDate));
+            var (suggested, outcome) = form.WithReading(reading, tree);
+            return await FormAsync(new(suggested, tree, null, NewDirectiveModel.SuggestionNote(outcome), calendar, Late(suggested)), templates, StatusCodes.Status200OK, cancellationToken);
         }
 
         if (form.Action == DirectiveForm.CheckAction)
         {
-            return PageResults.Render<NewDirectivePage, NewDirectiveModel>(new NewDirectiveModel(form, tree, null, "Hạn của từng nhiệm vụ được tính và ghi ngay dưới ô hạn. Công văn chưa được tạo.", calendar));
+            return await FormAsync(new(form, tree, null, "Hạn của từng nhiệm vụ được tính và ghi ngay dưới ô hạn. Công văn chưa được tạo.", calendar, Late(form)), templates, StatusCodes.Status200OK, cancellationToken);
+        }
+
+        // Template files attached: read and kept (by their content), then shown to check before anything is created.
+        var problems = new Validation();
+        var rows = form.Tasks.ToList();
+        var read = 0;
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (rows[i].TemplateFile is not { } file)
+            {
+                continue;
+            }
+
+            var template = await templates.AddAsync(file, cancellationToken);
+            if (template.IsSuccess)
+            {
+                rows[i] = rows[i] with { Template = template.Value.Id.Value, TemplateFile = null, Bounds = null, Totals = null, Kind = WireFormat.Name(TaskKind.Statistics) };
+                read++;
+            }
+            else
+            {
+                foreach (var field in template.Error!.Fields)
+                {
+                    problems.Add($"tasks[{i.ToString(System.Globalization.CultureInfo.InvariantCulture)}].template", field.Code, field.Message);
+                }
+            }
+        }
+
+        form = form with { Tasks = rows };
+        var late = Late(form);
+        if (problems.HasErrors)
+        {
+            return await FormAsync(new(form, tree, problems.ToError(), null, calendar, late), templates, StatusCodes.Status400BadRequest, cancellationToken);
+        }
+
+        if (read > 0 || form.Action == DirectiveForm.ReadTemplateAction)
+        {
+            var note = read > 0
+                ? "Đã đọc mẫu báo cáo. Xin kiểm tra các dòng, cột và ô cần điền mà hệ thống hiểu được bên dưới, chọn quy tắc kiểm tra rồi bấm “Tạo công văn”."
+                : "Chưa có tệp mẫu nào được chọn để đọc.";
+            return await FormAsync(new(form, tree, null, note, calendar, late), templates, StatusCodes.Status200OK, cancellationToken);
+        }
+
+        var (checkedDirective, _) = await registry.CheckAsync(form.ToInput(), calendar, cancellationToken);
+        if (!checkedDirective.IsSuccess)
+        {
+            return await FormAsync(new(form, tree, checkedDirective.Error, null, calendar, late), templates, StatusCodes.Status400BadRequest, cancellationToken);
+        }
+
+        if (late.Count > 0 && !form.LateSeen)
+        {
+            var note = $"Có {Format.Count(late.Count)} nhiệm vụ đã quá hạn khi tạo. Xem dưới mỗi nhiệm vụ hệ thống sẽ gửi thư gì và khi nào; đánh dấu “Không nhắc” nếu chỉ cần ghi nhận, rồi bấm “Tạo công văn” lần nữa.";
+            return await FormAsync(new(form with { LateSeen = true }, tree, null, note, calendar, late), templates, StatusCodes.Status200OK, cancellationToken);
+        }
+
+        var warnings = DirectiveRegistration.Warnings(checkedDirective.Value, tree);
+        if (warnings.Count > 0 && !form.Acknowledged)
+        {
+            return await FormAsync(
+                new(form with { Acknowledged = true }, tree, null, "Xin đọc lưu ý dưới đây; nếu vẫn giữ cách giao như vậy, bấm “Tạo công văn” lần nữa.", calendar, late) { Warnings = warnings },
+                templates, StatusCodes.Status200OK, cancellationToken);
         }
 
         var registered = await registry.RegisterAsync(form.ToInput(), cancellationToken);
-        if (registered.IsSuccess)
+        if (!registered.IsSuccess)
         {
-            await audit.RecordDirectiveAsync(user, registered.Value.Directive, cancellationToken);
+            return await FormAsync(new(form, tree, registered.Error, null, calendar, late), templates, StatusCodes.Status400BadRequest, cancellationToken);
         }
 
-        return registered.IsSuccess
-            ? new SeeOther($"/office/directives/{registered.Value.Directive.Id.Value}?moi=1")
-            : PageResults.Render<NewDirectivePage, NewDirectiveModel>(new NewDirectiveModel(form, tree, registered.Error, null, calendar), StatusCodes.Status400BadRequest);
+        await audit.RecordDirectiveAsync(user, registered.Value.Directive, cancellationToken);
+        return new SeeOther($"/office/directives/{registered.Value.Directive.Id.Value}?moi=1");
+    }
+
+    /// <summary>The form again (<paramref name="model"/>), with the templates its task rows name.</summary>
+    private static async Task<RazorComponentResult> FormAsync(NewDirectiveModel model, Domain.Statistics.ReportTemplates templates, int status, CancellationToken cancellationToken)
+    {
+        var known = new Dictionary<string, Domain.Statistics.ReportTemplate> { [Domain.Statistics.TemplateId.Official643Value] = Domain.Statistics.ReportTemplate.Official643 };
+        foreach (var row in model.Form.Tasks)
+        {
+            if (Domain.Statistics.TemplateId.Parse(row.Template) is { IsSuccess: true } id && await templates.GetAsync(id.Value, cancellationToken) is { } template)
+            {
+                known[row.Template] = template;
+            }
+        }
+
+        return PageResults.Render<NewDirectivePage, NewDirectiveModel>(model with { Templates = known }, status);
     }
 }

@@ -37,13 +37,14 @@ public static class DirectivesFeature
                 sp.GetRequiredService<Domain.Units.UnitRegistry>(),
                 sp.GetRequiredService<Domain.Links.UnitLinkSigner>(),
                 sp.GetRequiredService<IEscalationStore>(),
-                sp.GetRequiredService<EscalationPolicy>(),
+                sp.GetRequiredService<DueRule>(),
                 sp.GetRequiredService<Domain.Progress.ProgressProjector>(),
                 sp.GetRequiredService<ICalendarSource>(),
                 sp.GetRequiredService<TimeProvider>())
             {
                 LinkLifetime = sp.GetRequiredService<IOptions<UnitLinkOptions>>().Value.LifetimeAfterLastDeadline,
                 BaseUrl = sp.GetRequiredService<IOptions<UnitLinkOptions>>().Value.BaseUrl?.ToString() ?? "http://localhost:7071",
+                Templates = sp.GetService<Domain.Statistics.ReportTemplates>(),
             });
 
     public static IEndpointRouteBuilder MapDirectives(this IEndpointRouteBuilder app)
@@ -72,8 +73,9 @@ public static class DirectivesFeature
             WireFormat.Date(d.IssuedOn),
             d.Issuer,
             d.Subject,
-            d.Tasks.Select(t => RegisteredTask.Of(t, registered.Value.Calendar)).ToList(),
-            registered.Value.Links.Select(l => new UnitLinkResponse(l.UnitId.Value, UnitLinks.UnitUrl(request, links.Value, l.Token))).ToList()));
+            d.Tasks.Select(t => RegisteredTask.Of(t, d.RegisteredAt, registry.Forecast(t, d.RegisteredAt, registered.Value.Calendar), registered.Value.Calendar)).ToList(),
+            registered.Value.Links.Select(l => new UnitLinkResponse(l.UnitId.Value, UnitLinks.UnitUrl(request, links.Value, l.Token))).ToList(),
+            registered.Value.Warnings.Select(w => new WarningResponse(w.Task.Value, w.Code, w.Message)).ToList()));
     }
 
     private static async Task<Ok<List<DirectiveSummary>>> ListAsync(IDirectiveStore store, CancellationToken cancellationToken) =>
@@ -89,7 +91,7 @@ public static class DirectivesFeature
 
         var d = view.Value.Directive;
         var ladders = (await escalations.LaddersAsync(d.Id, cancellationToken)).ToDictionary(l => l.Key);
-        var emails = (await escalations.OutboxAsync(d.Id.Value, cancellationToken)).ToLookup(e => (e.TaskId, e.UnitId));
+        var emails = await escalations.OutboxAsync(d.Id.Value, cancellationToken);
         var byTask = view.Value.Assignments.ToLookup(a => a.Task.Id);
         return TypedResults.Ok(new DirectiveResponse(
             d.Id.Value,
@@ -119,7 +121,7 @@ public static class DirectivesFeature
                         view.Value.Days.Unit,
                         a.Standing.Versions,
                         a.Standing.Latest is { } latest ? new LatestSubmission(latest.Status, latest.Note, latest.At, latest.Late) : null,
-                        EscalationHistory.Of(ladder, emails[(t.Id.Value, a.UnitId.Value)]).Select(EscalationStepResponse.Of).ToList());
+                        EscalationHistory.Of(ladder, emails.Where(e => e.Carries(key))).Select(EscalationStepResponse.Of).ToList());
                 }).ToList())).ToList()));
     }
 }

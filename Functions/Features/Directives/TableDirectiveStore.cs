@@ -35,7 +35,13 @@ public sealed class TableDirectiveStore(TableServiceClient tables, StorageNames 
         var partition = directive.Id.Value;
         var assignments = directive.Tasks.SelectMany(t => t.Units.Select(u => new TableTransactionAction(
             TableTransactionActionType.UpsertReplace,
-            new TableEntity(partition, $"{AssignmentPrefix}{t.Id}|{u}") { ["TaskId"] = t.Id.Value, ["UnitId"] = u.Value, ["DeadlineAt"] = t.Deadline.PassesAt })));
+            new TableEntity(partition, $"{AssignmentPrefix}{t.Id}|{u}")
+            {
+                ["TaskId"] = t.Id.Value,
+                ["UnitId"] = u.Value,
+                ["DeadlineAt"] = t.Deadline.PassesAt,
+                ["CoveredBy"] = t.Statistics?.CoveredBy.TryGetValue(u, out var by) == true ? by.Value : null,
+            })));
         await Table.SubmitInChunksAsync(assignments, cancellationToken);
         await Table.UpsertEntityAsync(Header(directive, partition, HeaderRow), TableUpdateMode.Replace, cancellationToken);
         await Table.UpsertEntityAsync(Header(directive, ListPartition, directive.Id.Value), TableUpdateMode.Replace, cancellationToken);
@@ -75,6 +81,7 @@ public sealed class TableDirectiveStore(TableServiceClient tables, StorageNames 
         }
 
         var units = new Dictionary<string, List<UnitId>>(StringComparer.Ordinal);
+        var covered = new Dictionary<string, Dictionary<UnitId, UnitId>>(StringComparer.Ordinal);
         await foreach (var row in Table.QueryPrefixAsync(id.Value, AssignmentPrefix, cancellationToken))
         {
             var taskId = row.RequiredString("TaskId");
@@ -83,10 +90,19 @@ public sealed class TableDirectiveStore(TableServiceClient tables, StorageNames 
                 units[taskId] = list = [];
             }
 
-            list.Add(row.Required("UnitId", u => UnitId.Parse(u)));
+            var unit = row.Required("UnitId", u => UnitId.Parse(u));
+            list.Add(unit);
+            if (row.OptionalString("CoveredBy") is { } by)
+            {
+                (covered.TryGetValue(taskId, out var map) ? map : covered[taskId] = [])[unit] = row.Parsed("CoveredBy", by, u => UnitId.Parse(u));
+            }
         }
 
-        return ToDirective(header.Value, units);
+        var directive = ToDirective(header.Value, units);
+        return directive with
+        {
+            Tasks = directive.Tasks.Select(t => t.Statistics is { } spec && covered.TryGetValue(t.Id.Value, out var map) ? t with { Statistics = spec with { CoveredBy = map } } : t).ToList(),
+        };
     }
 
     public async Task<IReadOnlyList<Directive>> ListAsync(CancellationToken cancellationToken)
@@ -108,10 +124,25 @@ public sealed class TableDirectiveStore(TableServiceClient tables, StorageNames 
         ["Issuer"] = d.Issuer,
         ["Subject"] = d.Subject,
         ["RegisteredAt"] = d.RegisteredAt,
-        ["Tasks"] = JsonSerializer.Serialize(
-            d.Tasks.Select(t => new StoredTask(t.Id.Value, t.Title, WireFormat.Name(t.Kind), t.Deadline.PassesAt, t.Units.Count, t.Term?.Days, t.Term is { } term ? WireFormat.Date(term.From) : null)).ToList(),
-            StoredTaskContext.Default.ListStoredTask),
+        ["Tasks"] = TasksJson(d.Tasks.Select(t => new StoredTask(t.Id.Value, t.Title, WireFormat.Name(t.Kind), t.Deadline.PassesAt, t.Units.Count, t.Term?.Days, t.Term is { } term ? WireFormat.Date(term.From) : null, t.Remind, StoredStatistics.Of(t.Statistics))).ToList()),
     };
+
+    /// <summary>
+    /// The tasks as JSON, Vietnamese written as is: escaped (\u1ea1 for "ạ") fifty tasks with whole
+    /// dispatch items as titles would pass the 32K characters a table string property holds. Only
+    /// what JSON itself requires is escaped; the value is never put into HTML. Rows written escaped
+    /// before read alike.
+    /// </summary>
+    private static string TasksJson(List<StoredTask> tasks)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            JsonSerializer.Serialize(writer, tasks, StoredTaskContext.Default.ListStoredTask);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 
     private static Directive ToDirective(TableEntity e, Dictionary<string, List<UnitId>>? units)
     {
@@ -122,7 +153,11 @@ public sealed class TableDirectiveStore(TableServiceClient tables, StorageNames 
                 e.Parsed("Tasks", t.Kind, k => TaskKinds.Parse(k, "kind")),
                 new Deadline(t.DeadlineAt),
                 units is null ? [] : units.GetValueOrDefault(t.Id) ?? [],
-                TermOf(e, t)))
+                TermOf(e, t),
+                t.Remind ?? true)
+            {
+                Statistics = t.Statistics?.ToSpec(e),
+            })
             .ToList();
         return new Directive(
             e.Required("DirectiveId", DirectiveId.Parse),
@@ -148,8 +183,31 @@ public sealed class TableDirectiveStore(TableServiceClient tables, StorageNames 
             : Domain.Common.Error.Validation("IssuedOn", "invalid-date", "Not an ISO date.");
 }
 
-/// <summary>A task in the header; <see cref="DeadlineAt"/> is the deadline at registration, <see cref="WorkingDays"/> and <see cref="CountFrom"/> its term when it is counted in working days (then recounted on every read with the calendar in force).</summary>
-internal sealed record StoredTask(string Id, string Title, string Kind, DateTimeOffset DeadlineAt, int UnitCount, int? WorkingDays = null, string? CountFrom = null);
+/// <summary>
+/// A task in the header; <see cref="DeadlineAt"/> is the deadline at registration, <see cref="WorkingDays"/>
+/// and <see cref="CountFrom"/> its term when it is counted in working days (then recounted on every
+/// read with the calendar in force); <c>Remind</c> is absent on tasks stored before "không nhắc"
+/// existed, which were all reminded about; <c>Statistics</c> on tasks stored before templates were per task (643's).
+/// </summary>
+internal sealed record StoredTask(string Id, string Title, string Kind, DateTimeOffset DeadlineAt, int UnitCount, int? WorkingDays = null, string? CountFrom = null, bool? Remind = null, StoredStatistics? Statistics = null);
+/// <summary>A statistics task's template, rules (bounds as [row, limit], 0-based) and coverage; absent for tasks stored before templates were per task (643's).</summary>
+internal sealed record StoredStatistics(string Template, List<int[]> Bounds, bool Totals, string Blanks, string Coverage)
+{
+    public static StoredStatistics? Of(Domain.Statistics.StatisticsSpec? spec) => spec is null ? null : new(
+        spec.Template.Value,
+        spec.Rules.Bounds.Select(b => new[] { b.Row, b.Limit }).ToList(),
+        spec.Rules.TotalsAreSums,
+        WireFormat.Name(spec.Rules.Blanks),
+        WireFormat.Name(spec.Coverage));
+
+    public Domain.Statistics.StatisticsSpec ToSpec(TableEntity row) => new(
+        row.Parsed("Tasks", Template, t => Domain.Statistics.TemplateId.Parse(t)),
+        new Domain.Statistics.TemplateRules(
+            Bounds.Select(b => b is [var r, var l] ? new Domain.Statistics.RowBound(r, l) : throw CorruptRowException.For(row, "Tasks", "holds a bound that is not [row, limit]")).ToList(),
+            Totals,
+            WireFormat.TryParse<Domain.Statistics.BlankCells>(Blanks, out var blanks) ? blanks : throw CorruptRowException.For(row, "Tasks", $"holds blanks '{Blanks}'")),
+        WireFormat.TryParse<Domain.Statistics.Coverage>(Coverage, out var coverage) ? coverage : throw CorruptRowException.For(row, "Tasks", $"holds coverage '{Coverage}'"));
+}
 
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(List<StoredTask>))]

@@ -1,4 +1,3 @@
-using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -8,14 +7,14 @@ namespace ServerlessWorkflow.Functions.Features.Health;
 
 /// <summary>
 /// Storage answers when both the table and the blob service answer a cheap read. The probe has
-/// its own clients with no retries and a one-second budget, so a dead storage account turns the
-/// health endpoint to 503 within a second instead of after the data clients' retries.
+/// its own clients with no retries and a one-second budget (<see cref="StorageClientPolicy.ForProbe{T}"/>),
+/// so a dead storage account turns the health endpoint to 503 within a second instead of after the data clients' retries.
 /// </summary>
 internal sealed class StorageHealthCheck(StorageConnection connection) : IHealthCheck
 {
-    private static readonly TimeSpan Budget = TimeSpan.FromMilliseconds(900);
-    private readonly TableServiceClient _tables = connection.CreateTableServiceClient(NoRetry(new TableClientOptions()));
-    private readonly BlobServiceClient _blobs = connection.CreateBlobServiceClient(NoRetry(new BlobClientOptions()));
+    private static readonly TimeSpan Budget = StorageClientPolicy.ProbeBudget;
+    private readonly TableServiceClient _tables = connection.CreateTableServiceClient(StorageClientPolicy.ForProbe(new TableClientOptions()));
+    private readonly BlobServiceClient _blobs = connection.CreateBlobServiceClient(StorageClientPolicy.ForProbe(new BlobClientOptions()));
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -46,13 +45,5 @@ internal sealed class StorageHealthCheck(StorageConnection connection) : IHealth
         {
             break;
         }
-    }
-
-    private static T NoRetry<T>(T options)
-        where T : ClientOptions
-    {
-        options.Retry.MaxRetries = 0;
-        options.Retry.NetworkTimeout = Budget;
-        return options;
     }
 }

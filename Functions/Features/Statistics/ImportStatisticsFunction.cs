@@ -17,15 +17,15 @@ public sealed partial class ImportStatisticsFunction(StatisticsImport import, Ap
 
     public async Task RunAsync(BlobTriggerInput blob, CancellationToken cancellationToken)
     {
-        var state = await import.ImportAsync(blob.Name, blob.Content, cancellationToken);
-        if (state is { } s)
+        var result = await import.ImportAsync(blob.Name, blob.Content, cancellationToken);
+        if (result.State is { } s)
         {
             telemetry.Upload(s.ToString().ToLowerInvariant());
         }
 
-        LogImported(logger, blob.Content.Length, state?.ToString() ?? "ignored (not an upload)");
+        LogImported(logger, blob.Content.Length, result.State?.ToString() ?? "ignored (not an upload)", result.Conflicts);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "ImportStatistics: {Bytes} bytes → {State}")]
-    private static partial void LogImported(ILogger logger, int bytes, string state);
+    [LoggerMessage(Level = LogLevel.Information, Message = "ImportStatistics: {Bytes} bytes → {State} ({Conflicts} concurrent changes of the totals retried)")]
+    private static partial void LogImported(ILogger logger, int bytes, string state, int conflicts);
 }

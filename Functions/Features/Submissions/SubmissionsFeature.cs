@@ -99,7 +99,7 @@ public static class SubmissionsFeature
             return new SeeOther($"/u/{token}?ok={task}#task-{task}");
         }
 
-        return await UnitPageAsync(token, new UnitPageNotice(null, target.Value.Task.Id, receipt.Error, null), body.Refusal?.Status ?? StatusCodes.Status400BadRequest, workspace, statistics, cancellationToken);
+        return await UnitPageAsync(token, new UnitPageNotice(null, target.Value.Task.Id, receipt.Error, null, body.Refusal is null ? body.Value : null), body.Refusal?.Status ?? StatusCodes.Status400BadRequest, workspace, statistics, cancellationToken);
     }
 
     /// <summary>Stores the attached files, then the version; a version that is refused or that repeats one already stored keeps no files.</summary>

@@ -6,8 +6,8 @@ using ServerlessWorkflow.Domain.Submissions;
 
 namespace ServerlessWorkflow.Functions.Features.Submissions;
 
-/// <summary>What the unit's page says about the last action: the task a report was recorded for, or the task a problem concerns, with the problem.</summary>
-public sealed record UnitPageNotice(TaskId? Confirmed, TaskId? Task, Error? Error, UploadRefusal? UploadRefusal)
+/// <summary>What the unit's page says about the last action: the task a report was recorded for, or the task a problem concerns, with the problem and what the unit had typed (shown again).</summary>
+public sealed record UnitPageNotice(TaskId? Confirmed, TaskId? Task, Error? Error, UploadRefusal? UploadRefusal, SubmitTaskRequest? Typed = null)
 {
     public static readonly UnitPageNotice None = new(null, null, null, null);
 }
@@ -30,6 +30,13 @@ public sealed record UnitPageModel(UnitWorkspaceView View, string Token, UnitPag
         (Uploads.GetValueOrDefault(task) ?? []).OrderByDescending(u => u.Id.Value, StringComparer.Ordinal).Take(UploadsShown).ToList();
 
     public Error? ErrorAt(TaskId task) => Notice.Task == task ? Notice.Error : null;
+
+    /// <summary>The status the unit had chosen in a form that came back with a problem, if it was one of the two.</summary>
+    public SubmissionStatus? StatusChosen(TaskId task) =>
+        Notice.Task == task && SubmissionStatuses.Parse(Notice.Typed?.Status) is { IsSuccess: true } chosen ? chosen.Value : null;
+
+    /// <summary>The note typed in a form that came back with a problem.</summary>
+    public string? NoteTyped(TaskId task) => Notice.Task == task ? Notice.Typed?.Note : null;
 
     public string? UploadProblemAt(TaskId task) =>
         Notice.Task == task && Notice.UploadRefusal is { } refusal ? UploadRefusals.Message(refusal) : null;

@@ -22,15 +22,18 @@ public sealed record UnitsModel(PeriodChoice Choice, IReadOnlyList<Month> Months
         ("cap", UnitsSort.Level, "Theo cấp, rồi tên"),
     ];
 
+    /// <summary>The <c>cap</c> value of the group of bodies without a level.</summary>
+    public const string OthersKey = "khac";
+
     public int Pages => Math.Max(1, (Matching + PageSize - 1) / PageSize);
 
-    /// <summary>The query string: q (name), cap (level 1–4), tre (only late: 1), sx (order). Unknown values are ignored.</summary>
+    /// <summary>The query string: q (name), cap (level 1–4, or <see cref="OthersKey"/>), tre (only late: 1), sx (order). Unknown values are ignored.</summary>
     public static UnitsQuery ReadQuery(string? q, string? cap, string? tre, string? sx)
     {
         var search = (q ?? string.Empty).Trim();
         UnitLevel? level = UnitLevels.Parse(cap) is { IsSuccess: true } l ? l.Value : null;
         var sort = Sorts.FirstOrDefault(s => s.Key == sx);
-        return new UnitsQuery(search.Length is > 0 and <= 100 ? search : null, level, tre == "1", sort.Key is null ? UnitsSort.Lateness : sort.Sort);
+        return new UnitsQuery(search.Length is > 0 and <= 100 ? search : null, level, tre == "1", sort.Key is null ? UnitsSort.Lateness : sort.Sort, cap == OthersKey);
     }
 
     public static int PageOf(string? trang, int rows) =>
@@ -47,7 +50,11 @@ public sealed record UnitsModel(PeriodChoice Choice, IReadOnlyList<Month> Months
             parts.Add("q=" + Uri.EscapeDataString(q));
         }
 
-        if (Query.Level is { } level)
+        if (Query.Others)
+        {
+            parts.Add("cap=" + OthersKey);
+        }
+        else if (Query.Level is { } level)
         {
             parts.Add("cap=" + ((int)level).ToString(CultureInfo.InvariantCulture));
         }

@@ -11,7 +11,7 @@ namespace ServerlessWorkflow.Functions.Features.UnitRecords;
 
 /// <summary>
 /// How each unit did across directives — the basis for reminding or criticising it:
-/// <c>GET /office/units</c> (OfficeUnits: every unit with, for a period of months, its tasks on time,
+/// <c>GET /office/units</c> (OfficeUnitRecords: every unit with, for a period of months, its tasks on time,
 /// late and not done; search, level, only the late ones, ordered latest first or by name or level;
 /// 100 a page) and <c>GET /office/units/{unitId}</c> (OfficeUnitRecord: one unit's tasks of the
 /// period, each with its directive, deadline and where it stands, linking to what it sent).
@@ -23,7 +23,7 @@ public static class UnitRecordPages
     public static IEndpointRouteBuilder MapUnitRecordPages(this IEndpointRouteBuilder app)
     {
         var office = app.MapGroup("/office/units").RequireOfficeRole(OfficeRole.VanPhong, OfficeRole.ThuongTruc);
-        office.MapGet("/", ListAsync).WithName("OfficeUnits").AsPage();
+        office.MapGet("/", ListAsync).WithName("OfficeUnitRecords").AsPage();
         office.MapGet("/{unitId}", RecordAsync).WithName("OfficeUnitRecord").AsPage();
         return app;
     }

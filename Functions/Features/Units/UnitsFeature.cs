@@ -1,11 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using ServerlessWorkflow.Domain.Accounts;
-using ServerlessWorkflow.Domain.Audit;
 using ServerlessWorkflow.Domain.Common;
 using ServerlessWorkflow.Domain.Units;
 using ServerlessWorkflow.Functions.Hosting.Security;
-using ServerlessWorkflow.Functions.Shared.Audit;
 using ServerlessWorkflow.Functions.Shared.Http;
 using ServerlessWorkflow.Functions.Storage;
 
@@ -15,7 +13,8 @@ namespace ServerlessWorkflow.Functions.Features.Units;
 /// The office's unit registry: <c>PUT /api/units/{unitId}</c> (function PutUnit),
 /// <c>GET /api/units</c> (ListUnits), <c>POST /api/units/import</c> (ImportUnits: a CSV unit list;
 /// a dry run unless <c>?apply=true</c>). Writing is the office's (văn phòng); the standing committee
-/// reads the list. Every change is in the audit trail, with a replaced unit's fields before and after.
+/// reads the list. Every change is in the unit's history and the audit trail, with a replaced unit's
+/// fields before and after. The office's page is OfficeUnitPages (<c>/office/don-vi</c>).
 /// </summary>
 public static class UnitsFeature
 {
@@ -24,8 +23,11 @@ public static class UnitsFeature
 
     public static IServiceCollection AddUnits(this IServiceCollection services) =>
         services.AddTable(TableUnitStore.TableName)
+            .AddTable(TableUnitHistory.TableName)
             .AddSingleton<IUnitStore, TableUnitStore>()
-            .AddSingleton<UnitRegistry>();
+            .AddSingleton<IUnitHistory, TableUnitHistory>()
+            .AddSingleton<UnitRegistry>()
+            .AddSingleton<UnitChanges>();
 
     public static IEndpointRouteBuilder MapUnits(this IEndpointRouteBuilder app)
     {
@@ -39,7 +41,7 @@ public static class UnitsFeature
     }
 
     private static async Task<Results<Created<UnitResponse>, Ok<UnitResponse>, ApiProblem>> PutAsync(
-        string unitId, Body<PutUnitRequest> body, ClaimsPrincipal user, UnitRegistry registry, OfficeAudit audit, CancellationToken cancellationToken)
+        string unitId, Body<PutUnitRequest> body, ClaimsPrincipal user, UnitRegistry registry, UnitChanges changes, CancellationToken cancellationToken)
     {
         var id = UnitId.Parse(unitId);
         if (!id.IsSuccess)
@@ -48,7 +50,7 @@ public static class UnitsFeature
         }
 
         var request = body.Value;
-        var unit = Unit.Create(id.Value, request.Name, request.Level, request.ParentId, request.Email);
+        var unit = Unit.Create(id.Value, request.ToInput());
         if (!unit.IsSuccess)
         {
             return Problems.For(unit.Error!);
@@ -60,28 +62,22 @@ public static class UnitsFeature
             return Problems.For(put.Error!);
         }
 
-        var (kind, previous) = put.Value;
-        if (previous != unit.Value)
-        {
-            await audit.RecordAsync(user, AuditAction.UnitSaved, cancellationToken, subject: unit.Value.Id.Value, unitId: unit.Value.Id.Value,
-                changes: AuditChange.Between(previous?.Describe(), unit.Value.Describe()));
-        }
-
-        var response = UnitResponse.Of(unit.Value);
-        return kind == UnitPut.Created ? TypedResults.Created($"/api/units/{unit.Value.Id}", response) : TypedResults.Ok(response);
+        await changes.RecordAsync(user, put.Value, cancellationToken);
+        var response = UnitResponse.Of(put.Value.Current);
+        return put.Value.Put == UnitPut.Created ? TypedResults.Created($"/api/units/{unit.Value.Id}", response) : TypedResults.Ok(response);
     }
 
     private static async Task<Ok<List<UnitListItem>>> ListAsync(UnitRegistry registry, CancellationToken cancellationToken)
     {
         var tree = await registry.TreeAsync(cancellationToken);
         return TypedResults.Ok(tree.All
-            .OrderBy(u => u.Level).ThenBy(u => u.Name, VietnameseCollation.Instance)
+            .OrderBy(u => u.Level ?? (UnitLevel)int.MaxValue).ThenBy(u => u.Kind).ThenBy(u => u.Name, VietnameseCollation.Instance)
             .Select(u => new UnitListItem(UnitResponse.Of(u), tree.ChainUpward(u.Id).IsBroken))
             .ToList());
     }
 
     private static async Task<Results<Ok<UnitImportResponse>, UnprocessableEntity<UnitImportResponse>, ApiProblem>> ImportAsync(
-        Body<ImportUnitsRequest> body, bool? apply, ClaimsPrincipal user, UnitRegistry registry, OfficeAudit audit, CancellationToken cancellationToken)
+        Body<ImportUnitsRequest> body, bool? apply, ClaimsPrincipal user, UnitRegistry registry, UnitChanges changes, CancellationToken cancellationToken)
     {
         var applying = apply == true;
         var plan = await registry.ImportAsync(body.Value.Csv, applying, cancellationToken);
@@ -90,11 +86,9 @@ public static class UnitsFeature
             return Problems.For(plan.Error!);
         }
 
-        if (applying && plan.Value.CanApply && plan.Value.Changes.Any())
+        if (applying && plan.Value.CanApply)
         {
-            var changed = plan.Value.Changes.Select(u => u.Id.Value).ToList();
-            await audit.RecordAsync(user, AuditAction.UnitsImported, cancellationToken,
-                summary: $"{changed.Count} đơn vị tạo mới hoặc sửa: {string.Join(", ", changed.Take(50))}{(changed.Count > 50 ? ", …" : string.Empty)}");
+            await changes.RecordImportAsync(user, plan.Value, cancellationToken);
         }
 
         var response = UnitImportResponse.Of(plan.Value, applying && plan.Value.CanApply);

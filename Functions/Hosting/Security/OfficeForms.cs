@@ -21,7 +21,9 @@ namespace ServerlessWorkflow.Functions.Hosting.Security;
 /// <see cref="HeaderName"/> for scripts), matched against its HttpOnly, SameSite=Strict cookie.
 /// Requests with <c>X-Office-Key</c> are exempt: another site cannot make a browser send a header.</item>
 /// </list>
-/// The token check reads at most <see cref="MaxFormBytes"/> of form; the form stays cached for the endpoint.
+/// The token check reads as much form as the endpoint takes (its <see cref="RequestBodyLimit"/>: a
+/// template or a unit's file of a few MB), else at most <see cref="MaxFormBytes"/>; the form stays
+/// cached for the endpoint.
 /// </summary>
 public static partial class OfficeForms
 {
@@ -73,9 +75,11 @@ public static partial class OfficeForms
             return;
         }
 
-        if (request.ContentLength > MaxFormBytes)
+        var limit = context.GetEndpoint()?.Metadata.GetMetadata<RequestBodyLimit>()?.MaxBytes ?? MaxFormBytes;
+        if (request.ContentLength > limit)
         {
-            await Refuse(context, StatusCodes.Status413PayloadTooLarge, "too-large", "Nội dung gửi lên vượt quá giới hạn 1 MB.");
+            var tooLarge = BodyRefusals.TooLarge(limit);
+            await Refuse(context, tooLarge.Status, tooLarge.Code, tooLarge.Message);
             return;
         }
 
@@ -83,7 +87,7 @@ public static partial class OfficeForms
         {
             if (request.HasFormContentType)
             {
-                await request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = MaxFormBytes, ValueLengthLimit = (int)MaxFormBytes, KeyLengthLimit = 256, ValueCountLimit = 1024 }, context.RequestAborted);
+                await request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = limit, ValueLengthLimit = (int)MaxFormBytes, KeyLengthLimit = 256, ValueCountLimit = 1024 }, context.RequestAborted);
             }
         }
         catch (InvalidDataException)

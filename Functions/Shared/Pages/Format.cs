@@ -11,7 +11,7 @@ public static class Format
         rate is { } r ? Math.Round(r * 100).ToString("0", CultureInfo.InvariantCulture) + " %" : "—";
 
     /// <summary>A count as Vietnamese write it: 1.234.</summary>
-    public static string Number(int value) => value.ToString("#,0", VietnamTime.Culture);
+    public static string Number(long value) => value.ToString("#,0", VietnamTime.Culture);
 
     /// <summary>A whole number in running text.</summary>
     public static string Count(int value) => value.ToString(CultureInfo.InvariantCulture);

@@ -13,7 +13,8 @@ public static class OfficeMenu
     [
         new("/office", "Theo dõi công văn", [OfficeRole.VanPhong, OfficeRole.ThuongTruc]),
         new("/office/directives/new", "Tạo công văn", [OfficeRole.VanPhong]),
-        new("/office/units", "Đơn vị", [OfficeRole.VanPhong, OfficeRole.ThuongTruc]),
+        new("/office/don-vi", "Đơn vị", [OfficeRole.VanPhong]),
+        new("/office/units", "Kết quả đơn vị", [OfficeRole.VanPhong, OfficeRole.ThuongTruc]),
         new("/office/reports", "Báo cáo", [OfficeRole.VanPhong, OfficeRole.ThuongTruc]),
         new("/office/error-reports", "Phản ánh sai sót", [OfficeRole.BanXayDungDang]),
         new("/office/member-data", "Dữ liệu đảng viên", [OfficeRole.BanXayDungDang]),

@@ -28,9 +28,12 @@ public static class PageStyle
         .ok{color:var(--ok)} .late,.error{color:var(--accent)} .warn{color:var(--warn)}
         .notice{border-left:4px solid var(--ok);background:#eef8f1;padding:.75rem 1rem;margin:0 0 1rem}
         .errors{border-left:4px solid var(--accent);background:#fdf0ef;padding:.75rem 1rem;margin:0 0 1rem}
+        .caution{border-left:4px solid var(--warn);background:#fff8e6;padding:.75rem 1rem;margin:.75rem 0}
+        label.choice{font-weight:400;display:flex;gap:.5rem;align-items:flex-start} input.check{width:auto;min-height:0;margin:.3rem 0 0}
         table{border-collapse:collapse;width:100%}
         th,td{border-bottom:1px solid var(--line);padding:.5rem;text-align:left;vertical-align:top}
         .scroll{overflow-x:auto}
+        @media (max-width:40rem){table.stack thead{display:none} table.stack tr{display:block;border-bottom:1px solid var(--line);padding:.5rem 0} table.stack td{display:block;border:0;padding:.1rem 0} table.stack td[data-label]::before{content:attr(data-label) ": ";font-weight:600}}
         a{color:#0b57d0}
         nav.office{display:flex;flex-wrap:wrap;gap:.25rem 1rem;align-items:center}
         nav.office a{display:inline-block;padding:.5rem 0}
@@ -50,13 +53,18 @@ public static class PageStyle
         .holiday td,.off td,.makeup td{background:#fdf0ef} .off td{background:#fff8e6} .makeup td{background:#eef8f1}
         td.holiday,.key.holiday{background:#fdf0ef;color:var(--accent);font-weight:600} td.off,.key.off{background:#fff8e6} td.makeup,.key.makeup{background:#eef8f1;font-weight:600} td.rest,.key.rest{color:var(--muted);background:var(--bg)} .key{padding:0 .4rem;border-radius:.25rem}
         ul.days{list-style:none;padding:0;margin:0} ul.days li{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;justify-content:space-between;border-bottom:1px solid var(--line);padding:.5rem 0} ul.days form{margin:0} ul.days button{margin:0}
-        .check{display:flex;gap:.75rem;align-items:center;font-weight:400;margin:.5rem 0}
+        .check{display:flex;gap:.75rem;align-items:center;font-weight:400;margin:.5rem 0} label.check input{width:2.75rem;flex:none}
         .check input{width:2.75rem;height:2.75rem;min-height:2.75rem;margin:0;flex:none}
         .privacy{border:1px solid var(--line);border-radius:.5rem;background:var(--bg);padding:0 1rem .5rem;margin-top:1rem} .privacy h2{font-size:1rem} .privacy ul{padding-left:1.25rem;margin:.25rem 0}
         .actions{display:flex;flex-wrap:wrap;gap:0 .75rem} .actions form{margin:0}
         code.secret{font-size:1.2rem;letter-spacing:.05em;background:#fff8e6;padding:.1rem .4rem;overflow-wrap:anywhere}
         figure.qr{margin:.5rem 0} figure.qr svg{width:12rem;max-width:100%;height:auto}
         nav.office a.me{margin-left:auto;font-weight:600}
+        div.warn,p.warn{border-left:4px solid var(--warn);background:#fff8e6;padding:.75rem 1rem;margin:0 0 1rem;color:var(--ink)}
+        .bound{display:flex;flex-wrap:wrap;gap:.25rem .5rem;align-items:center;margin:.25rem 0} .bound select{flex:1 1 12rem;width:auto}
+        summary{cursor:pointer;overflow-wrap:anywhere} details.statistics>summary{font-weight:600;margin:.75rem 0} tr.total td{font-weight:600}
+        ul.units{list-style:none;padding:0;margin:0} ul.units>li{border-bottom:1px solid var(--line);padding:.6rem 0} ul.units .mail{overflow-wrap:anywhere} ul.units ul{margin:.25rem 0;padding-left:1.25rem}
+        details>summary{min-height:2.75rem;padding:.5rem 0}
         figure.chart{margin:0} figure.chart figcaption{font-weight:600;margin-bottom:.25rem} .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr));gap:1.25rem}
         .actions{display:flex;flex-wrap:wrap;gap:.5rem 1.25rem;align-items:center} .actions .button{margin-top:0}
         .pager{display:flex;flex-wrap:wrap;gap:.5rem 1.25rem;align-items:center;margin:.75rem 0} .pager a{display:inline-block;padding:.5rem 0}

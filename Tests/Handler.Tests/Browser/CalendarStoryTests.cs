@@ -104,7 +104,7 @@ public sealed class CalendarStoryTests(StorageFixture storage, BrowserFixture br
         await BrowserFixture.SignInAsync(phone, "vanphong");
         await Assertions.Expect(phone.GetByRole(AriaRole.Heading, new() { Name = "Lịch làm việc năm 2026" })).ToBeVisibleAsync();
         await BrowserFixture.ScreenshotAsync(phone, "12-lich-lam-viec-dien-thoai");
-        await AssertFitsSignedInPhoneAsync("office/calendar/2026");
+        await browser.AssertFitsPhoneAsync(Url("office/calendar/2026"), signInAs: "vanphong");
     }
 
     private static async Task AddAsync(IPage office, string date, string change, string reason)
@@ -115,17 +115,5 @@ public sealed class CalendarStoryTests(StorageFixture storage, BrowserFixture br
         await add.GetByLabel("Lý do").FillAsync(reason);
         await add.GetByRole(AriaRole.Button, new() { Name = "Thêm" }).ClickAsync();
         await Assertions.Expect(office.GetByRole(AriaRole.Status)).ToContainTextAsync("Đã lưu lịch");
-    }
-
-    /// <summary><see cref="BrowserFixture.AssertFitsPhoneAsync(Microsoft.Playwright.IPage)"/> for an office page: measured at 360 px once signed in.</summary>
-    private async Task AssertFitsSignedInPhoneAsync(string path)
-    {
-        await using var measuring = await browser.NewContextAsync(BrowserFixture.Measuring);
-        var page = await measuring.NewPageAsync();
-        await page.GotoAsync(Url(path));
-        await BrowserFixture.SignInAsync(page, "vanphong");
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
-        await page.Locator("details summary").ClickAsync();
-        await BrowserFixture.AssertFitsPhoneAsync(page);
     }
 }

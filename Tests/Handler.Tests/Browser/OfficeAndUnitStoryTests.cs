@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.Playwright;
@@ -58,18 +57,22 @@ public sealed class OfficeAndUnitStoryTests(StorageFixture storage, BrowserFixtu
         Assert.True(cookie.HttpOnly);
         Assert.Equal(SameSiteAttribute.Strict, cookie.SameSite);
 
-        // It pastes the dispatch: the tasks and their deadlines are suggested for it to confirm.
+        // It pastes the dispatch: its number, date, issuer, subject and tasks are suggested for it to
+        // confirm (issue 16: item 1, without a deadline, too), the units of "Kính gửi" chosen already.
         await office.GetByRole(AriaRole.Link, new() { Name = "+ Tạo công văn mới" }).ClickAsync();
         await office.GetByLabel("Dán nội dung công văn").FillAsync(Repository.SharedSeed("004_"));
         await office.GetByRole(AriaRole.Button, new() { Name = "Gợi ý nhiệm vụ từ nội dung" }).ClickAsync();
-        await Assertions.Expect(office.GetByRole(AriaRole.Status)).ToContainTextAsync("Đã gợi ý 3 nhiệm vụ");
-        Assert.Equal("05/02/2026", await office.Locator("#t0-deadline").InputValueAsync());
-        Assert.Equal("09/02/2026", await office.Locator("#t2-deadline").InputValueAsync());
-        Assert.Equal("statistics", await office.Locator("#t2-kind").InputValueAsync());
-        await office.GetByLabel("Số công văn").FillAsync("643-CV/ĐU");
+        await Assertions.Expect(office.GetByRole(AriaRole.Status)).ToContainTextAsync("Đã gợi ý 4 nhiệm vụ");
+        Assert.Equal("643-CV/ĐU", await office.GetByLabel("Số công văn").InputValueAsync());
+        Assert.Equal(string.Empty, await office.Locator("#t0-deadline").InputValueAsync());
+        Assert.Equal("05/02/2026", await office.Locator("#t1-deadline").InputValueAsync());
+        Assert.Equal("09/02/2026", await office.Locator("#t3-deadline").InputValueAsync());
+        Assert.Equal("statistics", await office.Locator("#t3-kind").InputValueAsync());
+        Assert.Equal(["chi-bo-b", "dang-bo-a"], (await office.Locator("#t1-units option:checked").EvaluateAllAsync<string[]>("os => os.map(o => o.value)")).Order(StringComparer.Ordinal));
         await office.GetByLabel("Ngày ban hành (dd/MM/yyyy)").FillAsync("05/02/2026");
         await office.GetByLabel("Trích yếu").FillAsync("Triển khai dịch vụ công của Đảng");
-        for (var i = 0; i < 3; i++)
+        await office.Locator("#t0-drop").CheckAsync(); // this story follows the three tasks with deadlines
+        for (var i = 1; i <= 3; i++)
         {
             await office.Locator($"#t{i}-units").SelectOptionAsync(["dang-bo-a", "chi-bo-b"]);
         }
@@ -127,8 +130,15 @@ public sealed class OfficeAndUnitStoryTests(StorageFixture storage, BrowserFixtu
         Assert.EndsWith(".xlsx", download.SuggestedFilename, StringComparison.Ordinal);
         await BrowserFixture.ScreenshotAsync(office, "06-so-lieu");
 
-        // Eight days after the first deadline, the check runs: the silent unit has climbed to step 3.
+        // The check runs every morning after the first deadline: the silent unit climbs one step at a
+        // time, each the configured days after the one before went out, to step 3 on 10/02.
         // The office's session (12 hours from its last action) has ended meanwhile: it signs in again.
+        for (var day = 6; day <= 13; day++)
+        {
+            _clock.SetUtcNow(new DateTimeOffset(2026, 2, day, 7, 0, 0, Vn));
+            await RunCheckDeadlinesAsync();
+        }
+
         _clock.SetUtcNow(new DateTimeOffset(2026, 2, 13, 9, 0, 0, Vn));
         await RunCheckDeadlinesAsync();
         await office.GotoAsync(boardUrl + "?sx=tre");
@@ -145,7 +155,35 @@ public sealed class OfficeAndUnitStoryTests(StorageFixture storage, BrowserFixtu
         await office.GetByRole(AriaRole.Link, new() { Name = "Thư đã gửi" }).ClickAsync();
         await Assertions.Expect(office.Locator("main")).ToContainTextAsync("Bước 3: báo Ban Thường vụ, UBKT");
         await Assertions.Expect(office.Locator("main")).ToContainTextAsync("Lần kiểm tra hạn tiếp theo: 09:05 13/02/2026");
+        await Assertions.Expect(office.Locator("main")).ToContainTextAsync("Chỉ ghi lại, chưa gửi: chưa cấu hình dịch vụ gửi thư.");
         await BrowserFixture.ScreenshotAsync(office, "08-thu-nhac");
+
+        // From the board, the silent unit's page: its ladders, a reminder by hand, a hold because it asked for time.
+        await office.GotoAsync(boardUrl);
+        await office.GetByRole(AriaRole.Link, new() { Name = "Chi bộ Văn phòng" }).ClickAsync();
+        await Assertions.Expect(office.GetByRole(AriaRole.Heading, new() { Name = "Chi bộ Văn phòng" })).ToBeVisibleAsync();
+        await Assertions.Expect(office.Locator("#task-t1")).ToContainTextAsync("Bước 3: báo Ban Thường vụ, UBKT");
+        await office.Locator("#task-t2").GetByRole(AriaRole.Button, new() { Name = "Gửi nhắc ngay" }).ClickAsync();
+        await Assertions.Expect(office.GetByRole(AriaRole.Status)).ToContainTextAsync("Đã nhắc đơn vị về nhiệm vụ 2: Chỉ ghi lại, chưa gửi");
+        await office.Locator("#task-t3").GetByLabel("Đơn vị xin thêm thời gian? Tạm dừng nhắc đến hết ngày (dd/MM/yyyy)").FillAsync("20/02/2026");
+        await office.Locator("#task-t3").GetByLabel("Lý do (không bắt buộc)").FillAsync("Đồng chí Bí thư gọi điện xin thêm một tuần");
+        await office.Locator("#task-t3").GetByRole(AriaRole.Button, new() { Name = "Tạm dừng nhắc" }).ClickAsync();
+        await Assertions.Expect(office.GetByRole(AriaRole.Status)).ToContainTextAsync("Đã tạm dừng nhắc nhiệm vụ 3 đến hết ngày 20/02/2026.");
+        await Assertions.Expect(office.Locator("#task-t3")).ToContainTextAsync("Đang tạm dừng nhắc đến hết ngày 20/02/2026");
+        await BrowserFixture.ScreenshotAsync(office, "09-thu-nhac-don-vi");
+        var unitPage = office.Url.Split('?')[0];
+
+        // The same office pages on a phone, 360 px wide.
+        await using var officePhone = await browser.NewContextAsync(BrowserFixture.OfficePhone);
+        var pocket = await officePhone.NewPageAsync();
+        await pocket.GotoAsync(Url("office"));
+        await BrowserFixture.SignInAsync(pocket, "vanphong");
+        foreach (var (url, name) in new[] { (boardUrl + "?sx=tre", "07-bang-qua-han-dien-thoai"), (Url("office/outbox"), "08-thu-nhac-dien-thoai"), (unitPage, "09-thu-nhac-don-vi-dien-thoai") })
+        {
+            await pocket.GotoAsync(url);
+            await BrowserFixture.AssertFitsPhoneAsync(pocket);
+            await BrowserFixture.ScreenshotAsync(pocket, name);
+        }
 
         // Signing out ends the session: the dashboard asks to sign in again.
         await office.GetByRole(AriaRole.Button, new() { Name = "Đăng xuất" }).ClickAsync();
@@ -154,21 +192,40 @@ public sealed class OfficeAndUnitStoryTests(StorageFixture storage, BrowserFixtu
         Assert.Contains("/office/login", office.Url, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_old_dispatch_is_flagged_on_the_form_on_a_phone_with_what_will_be_sent_and_is_created_without_reminders()
+    {
+        _clock.SetUtcNow(new DateTimeOffset(2026, 12, 22, 10, 0, 0, Vn));
+        await using var phone = await browser.NewContextAsync(BrowserFixture.OfficePhone);
+        var page = await phone.NewPageAsync();
+        await page.GotoAsync(Url("office/directives/new"));
+        await BrowserFixture.SignInAsync(page, "vanphong");
+
+        await page.GetByLabel("Số công văn").FillAsync("643-CV/ĐU");
+        await page.GetByLabel("Ngày ban hành (dd/MM/yyyy)").FillAsync("05/02/2026");
+        await page.GetByLabel("Trích yếu").FillAsync("Triển khai dịch vụ công của Đảng");
+        await page.Locator("#t0-title").FillAsync("Mở tài khoản ngân hàng đứng tên tổ chức đảng");
+        await page.Locator("#t0-deadline").FillAsync("Trước ngày 26/02/2026");
+        await page.Locator("#t0-units").SelectOptionAsync(["chi-bo-b"]);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Tạo công văn", Exact = true }).ClickAsync();
+
+        await Assertions.Expect(page.Locator("p.notice")).ToContainTextAsync("Có 1 nhiệm vụ đã quá hạn khi tạo.");
+        await Assertions.Expect(page.Locator("p.caution")).ToContainTextAsync("Hạn hoàn thành (hết ngày 25/02/2026) đã qua 300 ngày.");
+        await Assertions.Expect(page.Locator("p.caution")).ToContainTextAsync("Bước 2: báo cấp trên — khoảng 07:00 23/12/2026");
+        Assert.Equal("Trước ngày 26/02/2026", await page.Locator("#t0-deadline").InputValueAsync());
+        await BrowserFixture.AssertFitsPhoneAsync(page);
+        await BrowserFixture.ScreenshotAsync(page, "10-tao-cong-van-qua-han-dien-thoai");
+
+        await page.Locator("input[name='tasks[0].quiet']").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Tạo công văn", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Đã tạo công văn");
+        await Assertions.Expect(page.Locator("main ol")).ToContainTextAsync("tạo khi đã quá hạn · không nhắc");
+    }
+
     private static string SamplePath => Repository.SharedSample("bao-cao-thong-ke-vi-du.xlsx");
 
     /// <summary>Invokes ImportStatistics for every uploaded blob, as the Functions host does on its blob trigger.</summary>
-    private async Task ImportUploadsAsync()
-    {
-        var container = new BlobServiceClient(storage.ConnectionString).GetBlobContainerClient(_app.Prefix + "uploads");
-        await foreach (var item in container.GetBlobsAsync(cancellationToken: Ct))
-        {
-            var blob = container.GetBlobClient(item.Name);
-            var content = (await blob.DownloadContentAsync(Ct)).Value.Content.ToArray();
-            var payload = InvocationPayloads.ForBlob("ImportStatistics", "blob", $"uploads/{item.Name}", new Dictionary<string, string> { ["name"] = item.Name }, blob.Uri, new BlobTriggerProperties(null, content.Length, null, null), content, _clock.GetUtcNow());
-            using var response = await _office.Http.PostAsJsonAsync("ImportStatistics", payload, Ct);
-            Assert.True(response.IsSuccessStatusCode);
-        }
-    }
+    private Task ImportUploadsAsync() => StatisticsImports.ImportAllAsync(_office.Http, StatisticsImports.Uploads(storage.ConnectionString, _app.Prefix), _clock.GetUtcNow());
 
     private async Task RunCheckDeadlinesAsync()
     {

@@ -15,7 +15,7 @@ namespace ServerlessWorkflow.Tests.Browser;
 /// workbook; the standing committee (thường trực) reads the same pages on a 360 px phone with
 /// JavaScript off. Every desk page is then measured at 360 px: nothing scrolls sideways, lists keep
 /// their key columns in view, and no text — chart labels included — is drawn under 12 px.
-/// Screenshots 21–34 in .local/screenshots.
+/// Screenshots 41–52 in .local/screenshots.
 /// </summary>
 public sealed class OfficeDeskStoryTests(StorageFixture storage, BrowserFixture browser) : IAsyncLifetime
 {
@@ -69,7 +69,7 @@ public sealed class OfficeDeskStoryTests(StorageFixture storage, BrowserFixture 
         await office.GotoAsync(Url("office"));
         await BrowserFixture.SignInAsync(office, "vanphong");
         await Assertions.Expect(office.GetByRole(AriaRole.Link, new() { Name = "+ Tạo công văn mới" })).ToBeVisibleAsync();
-        await BrowserFixture.ScreenshotAsync(office, "21-cong-van");
+        await BrowserFixture.ScreenshotAsync(office, "41-cong-van");
 
         // The board: each cell opens what the unit sent.
         await office.GetByRole(AriaRole.Link, new() { Name = "643-CV/ĐU" }).ClickAsync();
@@ -85,7 +85,7 @@ public sealed class OfficeDeskStoryTests(StorageFixture storage, BrowserFixture 
         await Assertions.Expect(task.Locator("tbody tr").Nth(1)).ToContainTextAsync("Trong hạn");
         var file = await office.RunAndWaitForDownloadAsync(() => task.GetByRole(AriaRole.Link, new() { Name = "danh_sach_can_bo_quan_tri.xlsx" }).ClickAsync());
         Assert.Equal("danh_sach_can_bo_quan_tri.xlsx", file.SuggestedFilename);
-        await BrowserFixture.ScreenshotAsync(office, "22-don-vi-da-gui");
+        await BrowserFixture.ScreenshotAsync(office, "42-don-vi-da-gui");
 
         // The units, latest first; one unit's record across directives.
         await office.GetByRole(AriaRole.Link, new() { Name = "Đơn vị", Exact = true }).ClickAsync();
@@ -94,17 +94,17 @@ public sealed class OfficeDeskStoryTests(StorageFixture storage, BrowserFixture 
         await office.GetByRole(AriaRole.Button, new() { Name = "Xem", Exact = true }).ClickAsync();
         await Assertions.Expect(office.Locator("table.cards tbody tr").First.GetByRole(AriaRole.Rowheader)).ToContainTextAsync("Chi bộ Văn phòng");
         await Assertions.Expect(office.Locator("table.cards tbody tr").First).ToContainTextAsync("1 (3 ngày làm việc)");
-        await BrowserFixture.ScreenshotAsync(office, "23-ket-qua-don-vi");
+        await BrowserFixture.ScreenshotAsync(office, "43-ket-qua-don-vi");
         await office.GetByRole(AriaRole.Link, new() { Name = "Chi bộ Văn phòng" }).ClickAsync();
         await Assertions.Expect(office.Locator("main")).ToContainTextAsync("Quá hạn 3 ngày làm việc");
-        await BrowserFixture.ScreenshotAsync(office, "24-ket-qua-mot-don-vi");
+        await BrowserFixture.ScreenshotAsync(office, "44-ket-qua-mot-don-vi");
 
         // The report for the standing committee: the page, its Word document, and the board's workbook.
         await office.GetByRole(AriaRole.Link, new() { Name = "Báo cáo", Exact = true }).ClickAsync();
         await Assertions.Expect(office.Locator(".doc")).ToContainTextAsync("Kết quả thực hiện các công văn có nhiệm vụ đến hạn");
         var docx = await office.RunAndWaitForDownloadAsync(() => office.GetByRole(AriaRole.Link, new() { Name = "Tải báo cáo (.docx)" }).ClickAsync());
         Assert.EndsWith(".docx", docx.SuggestedFilename, StringComparison.Ordinal);
-        await BrowserFixture.ScreenshotAsync(office, "25-bao-cao");
+        await BrowserFixture.ScreenshotAsync(office, "45-bao-cao");
         await office.GotoAsync(Url($"office/directives/{_id}"));
         var xlsx = await office.RunAndWaitForDownloadAsync(() => office.GetByRole(AriaRole.Link, new() { Name = "Tải bảng theo dõi (.xlsx)" }).ClickAsync());
         Assert.Equal("theo-doi-643-cv-du.xlsx", xlsx.SuggestedFilename);
@@ -118,13 +118,13 @@ public sealed class OfficeDeskStoryTests(StorageFixture storage, BrowserFixture 
         Assert.Equal(0, await phone.GetByRole(AriaRole.Link, new() { Name = "+ Tạo công văn mới" }).CountAsync());
         var shots = new (string Path, string Name)[]
         {
-            ("office", "26-cong-van-dien-thoai"),
-            ($"office/directives/{_id}", "27-bang-theo-doi-dien-thoai"),
-            ($"office/directives/{_id}/units/chi-bo-a1", "28-don-vi-da-gui-dien-thoai"),
-            ("office/units?tu=202602&den=202602", "29-ket-qua-don-vi-dien-thoai"),
-            ("office/units/chi-bo-b?tu=202602&den=202602", "30-ket-qua-mot-don-vi-dien-thoai"),
-            ($"office/directives/{_id}/report", "31-bao-cao-dien-thoai"),
-            ($"office/directives/{_statistics}/statistics", "32-so-lieu-dien-thoai"),
+            ("office", "46-cong-van-dien-thoai"),
+            ($"office/directives/{_id}", "47-bang-theo-doi-dien-thoai"),
+            ($"office/directives/{_id}/units/chi-bo-a1", "48-don-vi-da-gui-dien-thoai"),
+            ("office/units?tu=202602&den=202602", "49-ket-qua-don-vi-dien-thoai"),
+            ("office/units/chi-bo-b?tu=202602&den=202602", "50-ket-qua-mot-don-vi-dien-thoai"),
+            ($"office/directives/{_id}/report", "51-bao-cao-dien-thoai"),
+            ($"office/directives/{_statistics}/statistics", "52-so-lieu-dien-thoai"),
         };
         foreach (var (path, name) in shots)
         {
@@ -134,7 +134,7 @@ public sealed class OfficeDeskStoryTests(StorageFixture storage, BrowserFixture 
         }
 
         // Measured at 360 px (JavaScript on only to measure): each page fits, its text and chart labels are at least 12 px.
-        await using var measuring = await browser.NewContextAsync(BrowserFixture.Measuring);
+        await using var measuring = await browser.NewContextAsync(BrowserFixture.OfficePhone);
         var measure = await measuring.NewPageAsync();
         await measure.GotoAsync(Url("office"));
         await BrowserFixture.SignInAsync(measure, "thuongtruc");

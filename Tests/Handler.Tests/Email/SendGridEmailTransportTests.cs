@@ -201,8 +201,8 @@ public sealed class SendGridEmailTransportTests
         var first = await host.Transport.SendAsync(Reminder("a"), Ct);
         var second = await host.Transport.SendAsync(Reminder("b"), Ct);
 
-        Assert.Equal(new EmailSendResult.NotConfigured(), first);
-        Assert.Equal(new EmailSendResult.NotConfigured(), second);
+        Assert.Equal(new EmailSendResult.NotConfigured(MissingSetting.ApiKey), first);
+        Assert.Equal(new EmailSendResult.NotConfigured(MissingSetting.ApiKey), second);
         Assert.Empty(stub.Requests);
         var said = Assert.Single(host.Logs.Entries, e => e.Message.Contains("SendGrid__ApiKey is not set", StringComparison.Ordinal));
         Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, said.Level);
@@ -249,7 +249,7 @@ public sealed class SendGridEmailTransportTests
     }
 
     [Fact]
-    public async Task A_message_without_recipient_subject_or_body_or_any_sender_is_rejected_before_anything_is_sent()
+    public async Task A_message_without_recipient_subject_or_body_is_rejected_and_one_without_any_sender_is_not_configured_before_anything_is_sent()
     {
         await using var stub = await SendGridStub.StartAsync();
         var settings = TransportHost.SettingsFor(stub);
@@ -257,18 +257,20 @@ public sealed class SendGridEmailTransportTests
         await using var host = await TransportHost.StartAsync(settings);
         var sender = Box(OfficeAddress);
 
+        var noSender = await host.Transport.SendAsync(Reminder(), Ct);
         var results = new[]
         {
-            await host.Transport.SendAsync(Reminder(), Ct),
             await host.Transport.SendAsync(Reminder() with { From = sender, To = [] }, Ct),
             await host.Transport.SendAsync(Reminder() with { From = sender, Subject = "\r\n " }, Ct),
             await host.Transport.SendAsync(Reminder() with { From = sender, PlainText = " ", Html = null }, Ct),
         };
 
+        Assert.Equal(new EmailSendResult.NotConfigured(MissingSetting.Sender), noSender);
         Assert.Equal(
-            ["no sender: neither the message nor Email__From names one", "no recipient", "no subject", "no body: neither plain text nor HTML"],
+            ["no recipient", "no subject", "no body: neither plain text nor HTML"],
             results.Select(r => Assert.IsType<EmailSendResult.Rejected>(r).Reason));
         Assert.Empty(stub.Requests);
+        Assert.Single(host.Logs.Entries, e => e.Message.Contains("Email__From is not set", StringComparison.Ordinal));
     }
 
     [Fact]

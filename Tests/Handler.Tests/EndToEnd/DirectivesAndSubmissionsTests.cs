@@ -40,6 +40,25 @@ public sealed class DirectivesAndSubmissionsTests(StorageFixture storage) : IAsy
     }
 
     [Fact]
+    public async Task Fifty_tasks_whose_titles_are_whole_dispatch_items_are_stored_and_read_back_as_written()
+    {
+        // A dispatch item as suggested from pasted text: Vietnamese, up to the longest title a task takes.
+        const string item = "Nghiên cứu triển khai việc trang bị, cấu hình chữ ký số điện tử trên hệ thống đối với các trường hợp đủ điều kiện để thực hiện xử lý hồ sơ theo quy định; phối hợp với các đơn vị liên quan hướng dẫn, hỗ trợ trong quá trình thực hiện, góp phần nâng cao hiệu quả xử lý công việc trên môi trường điện tử và từng bước chuẩn hóa quy trình nghiệp vụ của Đảng ủy phường";
+        var title = item + new string('.', ServerlessWorkflow.Domain.Directives.DirectiveRegistration.MaxTitleLength - item.Length - 3) + " ủy";
+        var tasks = Enumerable.Range(1, ServerlessWorkflow.Domain.Directives.DirectiveRegistration.MaxTasks)
+            .Select(i => new { title = $"{i:00} {title}"[..title.Length], kind = "confirmation", deadline = "2099-12-31", units = new[] { "chi-bo-b" } })
+            .ToArray();
+
+        using var created = await _office.SendAsync(HttpMethod.Post, "api/directives", new { number = "1-CV/ĐU", issuedOn = "2026-02-05", issuer = "Đảng ủy phường Đống Đa", subject = "Nhiều nhiệm vụ", tasks });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetString();
+        using var read = await _office.SendAsync(HttpMethod.Get, $"api/directives/{id}");
+
+        var stored = (await read.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("tasks").EnumerateArray().Select(t => t.GetProperty("title").GetString()).ToList();
+        Assert.Equal(tasks.Select(t => t.title), stored);
+    }
+
+    [Fact]
     public async Task An_invalid_directive_gets_every_field_error_with_its_path_and_nothing_is_stored()
     {
         using var response = await _office.SendAsync(HttpMethod.Post, "api/directives", new

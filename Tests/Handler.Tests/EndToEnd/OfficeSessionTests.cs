@@ -3,7 +3,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using OtpNet;
 using ServerlessWorkflow.Domain.Accounts;
+using ServerlessWorkflow.Functions.Features.Directives;
 using ServerlessWorkflow.Functions.Features.OfficeLogin;
+using ServerlessWorkflow.Functions.Shared.Http;
 using ServerlessWorkflow.Tests.Infrastructure;
 
 namespace ServerlessWorkflow.Tests.EndToEnd;
@@ -327,9 +329,40 @@ public sealed class OfficeSessionTests(StorageFixture storage) : IAsyncLifetime
         var html = await refused.Content.ReadAsStringAsync(Ct);
 
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-        Assert.Contains("Ngày ban hành:", html, StringComparison.Ordinal);
-        Assert.Contains("Nhiệm vụ 1, hạn:", html, StringComparison.Ordinal);
+        Assert.Contains("Ngày ban hành: Không đọc được ngày ban hành “hôm qua”. Ghi ngày/tháng/năm, ví dụ 05/02/2026.", html, StringComparison.Ordinal);
+        Assert.Contains("Nhiệm vụ 1, hạn: Không đọc được hạn “31/02/2026”. Ghi ngày/tháng/năm, ví dụ 25/02/2026", html, StringComparison.Ordinal);
         Assert.Contains(">Rà soát tài khoản ngân hàng</textarea>", html, StringComparison.Ordinal);
+        Assert.Contains("<option value=\"dang-bo-a\" selected", html, StringComparison.Ordinal); // what the clerk chose is kept
+        Assert.Equal(0, await DirectiveCountAsync());
+    }
+
+    [Fact]
+    public async Task The_directive_form_speaks_to_the_clerk_without_formats_for_programs_or_field_names()
+    {
+        var office = await SignedInAsync();
+        using var form = await SendAsync(office, HttpMethod.Get, "office/directives/new");
+        var typed = NewDirective(office.FormToken);
+        typed["tasks[0].deadline"] = string.Empty;
+        typed["tasks[0].kind"] = "statistics";
+        typed["tasks[1].title"] = "Gửi danh sách quản trị viên";
+        typed["tasks[1].kind"] = "confirmation";
+        typed["tasks[1].deadline"] = "sớm";
+        typed["issuedOn"] = string.Empty;
+
+        using var refused = await SendAsync(office, HttpMethod.Post, "office/directives/new", typed);
+        var html = await refused.Content.ReadAsStringAsync(Ct);
+        var errors = html[html.IndexOf("role=\"alert\"", StringComparison.Ordinal)..html.IndexOf("</div>", html.IndexOf("role=\"alert\"", StringComparison.Ordinal), StringComparison.Ordinal)];
+
+        Assert.Contains("Ngày ban hành: Chưa có ngày ban hành. Ghi ngày/tháng/năm, ví dụ 05/02/2026.", errors, StringComparison.Ordinal);
+        Assert.Contains("Nhiệm vụ 1, hạn: Chưa có hạn hoàn thành. Ghi ngày/tháng/năm, ví dụ 25/02/2026", errors, StringComparison.Ordinal);
+        Assert.Contains("Nhiệm vụ 2, hạn: Không đọc được hạn “sớm”.", errors, StringComparison.Ordinal);
+        Assert.Contains("Nhiệm vụ 2, đơn vị: Cần giao nhiệm vụ cho ít nhất một đơn vị.", errors, StringComparison.Ordinal);
+        foreach (var developer in new[] { "yyyy", "(API)", "deadline", "issuedOn", "units", "tasks[", "countFrom", "workingDays" })
+        {
+            Assert.DoesNotContain(developer, errors, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("<option value=\"statistics\" selected", html, StringComparison.Ordinal); // the kind chosen is kept
         Assert.Equal(0, await DirectiveCountAsync());
     }
 
@@ -345,6 +378,40 @@ public sealed class OfficeSessionTests(StorageFixture storage) : IAsyncLifetime
 
         using var byKey = await new OfficeClient(_http).SendAsync(HttpMethod.Post, "api/directives", new { number = "1", issuedOn = "2026-02-05", issuer = "x", subject = "y", tasks = new[] { new { title = "t", kind = "confirmation", deadline = "2099-01-01", units = new[] { "dang-bo-a" } } } });
         Assert.Equal(HttpStatusCode.Created, byKey.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_token_check_takes_a_form_as_large_as_its_page_takes_a_template_file_and_refuses_beyond_naming_the_limit()
+    {
+        var visitor = await SignedInAsync();
+        using var page = await SendAsync(visitor, HttpMethod.Get, "office/directives/new");
+
+        using var twoMegabytes = await PostTemplateFileAsync(visitor, new byte[2 * 1024 * 1024]);
+        using var twelveMegabytes = await PostTemplateFileAsync(visitor, new byte[12 * 1024 * 1024]);
+
+        // 2 MB is within the form's own limit (the directive and two template files): read, and the file refused for what it is.
+        Assert.Equal(HttpStatusCode.BadRequest, twoMegabytes.StatusCode);
+        Assert.Contains("Tệp không phải bảng tính Excel (.xlsx)", await twoMegabytes.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, twelveMegabytes.StatusCode);
+        Assert.Contains($"vượt quá giới hạn {BodyRefusals.Size(DirectivePages.MaxFormBody)}", await twelveMegabytes.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(0, await DirectiveCountAsync());
+    }
+
+    private async Task<HttpResponseMessage> PostTemplateFileAsync(Visitor visitor, byte[] file)
+    {
+        using var request = visitor.Request(HttpMethod.Post, "office/directives/new");
+        var fields = NewDirective(visitor.FormToken);
+        fields["action"] = "read-template";
+        fields["tasks[0].kind"] = "statistics";
+        var form = new MultipartFormDataContent();
+        foreach (var (name, value) in fields)
+        {
+            form.Add(new StringContent(value), name);
+        }
+
+        form.Add(new ByteArrayContent(file), "tasks[0].templateFile", "mau.xlsx");
+        request.Content = form;
+        return await _http.SendAsync(request, Ct);
     }
 
     [Fact]
@@ -369,8 +436,9 @@ public sealed class OfficeSessionTests(StorageFixture storage) : IAsyncLifetime
         var html = await response.Content.ReadAsStringAsync(Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("<th scope=\"row\">Đảng bộ Sở Tài chính", html, StringComparison.Ordinal);
-        Assert.DoesNotContain("<th scope=\"row\">Chi bộ Văn phòng", html, StringComparison.Ordinal);
+        var board = $"/office/directives/{registered.GetProperty("id").GetString()}/units/";
+        Assert.Contains($"<th scope=\"row\"><a href=\"{board}dang-bo-a\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain($"<th scope=\"row\"><a href=\"{board}chi-bo-b\"", html, StringComparison.Ordinal);
         Assert.Contains("Hiển thị 1/2 đơn vị.", html, StringComparison.Ordinal);
     }
 

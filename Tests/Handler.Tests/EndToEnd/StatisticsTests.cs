@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Azure.Storage.Blobs;
-using ServerlessWorkflow.Functions.Hosting.Invocations;
 using ServerlessWorkflow.Tests.Domain.Statistics;
 using ServerlessWorkflow.Tests.Infrastructure;
 
@@ -179,14 +178,7 @@ public sealed class StatisticsTests(StorageFixture storage) : IAsyncLifetime
     }
 
     /// <summary>Invokes ImportStatistics as the Functions host does, with the blob's content from storage.</summary>
-    private async Task ImportAsync(string blobName)
-    {
-        var blob = new BlobServiceClient(storage.ConnectionString).GetBlobContainerClient(_app.Prefix + "uploads").GetBlobClient(blobName);
-        var content = (await blob.DownloadContentAsync(Ct)).Value.Content.ToArray();
-        var payload = InvocationPayloads.ForBlob("ImportStatistics", "blob", $"uploads/{blobName}", new Dictionary<string, string> { ["name"] = blobName }, blob.Uri, new BlobTriggerProperties(null, content.Length, null, null), content, DateTimeOffset.UtcNow);
-        using var response = await _office.Http.PostAsJsonAsync("ImportStatistics", payload, Ct);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
+    private Task ImportAsync(string blobName) => StatisticsImports.ImportAsync(_office.Http, StatisticsImports.Uploads(storage.ConnectionString, _app.Prefix), blobName);
 
     private async Task<JsonElement> StatisticsAsync()
     {

@@ -34,6 +34,20 @@ public sealed class UnitsApiTests(StorageFixture storage) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_unit_without_an_email_address_is_kept_without_one_and_a_csv_line_may_leave_it_blank()
+    {
+        using var created = await _office.SendAsync(HttpMethod.Put, "api/units/dang-uy", new { name = "Đảng ủy", level = 1 });
+        using var imported = await PostCsvAsync("api/units/import?apply=true", "id,name,level,parent,email\nchi-bo-z,Chi bộ Z,4,dang-uy,\n");
+        using var list = await _office.SendAsync(HttpMethod.Get, "api/units");
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, imported.StatusCode);
+        var units = (await list.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).EnumerateArray().Select(u => u.GetProperty("unit")).ToList();
+        Assert.Equal(2, units.Count);
+        Assert.All(units, u => Assert.Equal(JsonValueKind.Null, u.GetProperty("email").ValueKind));
+    }
+
+    [Fact]
     public async Task A_unit_can_be_put_as_an_html_form_too()
     {
         using var request = OfficeClient.Request(HttpMethod.Put, "api/units/dang-uy");

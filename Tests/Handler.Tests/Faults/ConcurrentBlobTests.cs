@@ -3,9 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
-using Azure.Storage.Blobs;
 using ServerlessWorkflow.Domain.Statistics;
-using ServerlessWorkflow.Functions.Hosting.Invocations;
 using ServerlessWorkflow.Tests.Infrastructure;
 
 namespace ServerlessWorkflow.Tests.Faults;
@@ -159,12 +157,7 @@ public sealed class ConcurrentBlobTests(StorageFixture storage) : IAsyncLifetime
     }
 
     /// <summary>The ImportStatistics invocation the Functions host sends for the blob, with its content from storage.</summary>
-    private async Task<JsonObject> PayloadAsync(string blobName)
-    {
-        var blob = new BlobServiceClient(storage.ConnectionString).GetBlobContainerClient(_app.Prefix + "uploads").GetBlobClient(blobName);
-        var content = (await blob.DownloadContentAsync(Ct)).Value.Content.ToArray();
-        return InvocationPayloads.ForBlob("ImportStatistics", "blob", $"uploads/{blobName}", new Dictionary<string, string> { ["name"] = blobName }, blob.Uri, new BlobTriggerProperties(null, content.Length, null, null), content, DateTimeOffset.UtcNow);
-    }
+    private Task<JsonObject> PayloadAsync(string blobName) => StatisticsImports.PayloadAsync(StatisticsImports.Uploads(storage.ConnectionString, _app.Prefix), blobName);
 
     private async Task InvokeAsync(JsonObject payload)
     {

@@ -171,6 +171,8 @@ public sealed partial class PersonalDataInLogsTests(StorageFixture storage) : IA
         await RunAsync();
         _clock.Advance(TimeSpan.FromHours(3));
         await RunAsync();
+        _clock.SetUtcNow(new DateTimeOffset(2026, 3, 4, 8, 0, 0, Vn)); // step 2, a day after step 1 went out
+        await RunAsync();
         using (var escalations = await _office.SendAsync(HttpMethod.Get, $"api/directives/{overdue.GetProperty("id").GetString()}/escalations"))
         {
             Assert.Equal(HttpStatusCode.OK, escalations.StatusCode);

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using ServerlessWorkflow.Functions.Hosting.Invocations;
 using ServerlessWorkflow.Functions.Hosting;
+using ServerlessWorkflow.Tests.Domain.Statistics;
 using ServerlessWorkflow.Tests.Infrastructure;
 
 namespace ServerlessWorkflow.Tests.Hosting;
@@ -164,6 +165,47 @@ public sealed class PackageTests(StorageFixture storage, PackageTests.Package pa
             Assert.Equal("PK"u8.ToArray(), (await export.Content.ReadAsByteArrayAsync(Ct))[..2]);
         }
 
+        // A task on the office's own template (read from its file, not 643's): a wrong file comes back
+        // annotated, the office sends the good one for the unit, and the export is the office's file filled.
+        using var templateRead = await office.SendFileAsync("api/templates", TemplateFixtures.File(TemplateFixtures.A), "mau.xlsx");
+        Assert.Equal(HttpStatusCode.Created, templateRead.StatusCode);
+        var templateId = (await templateRead.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetString();
+        using var ownTemplate = await office.SendAsync(HttpMethod.Post, "api/directives", new
+        {
+            number = "12-CV/ĐU",
+            issuedOn = "2026-02-05",
+            issuer = "Đảng ủy UBND tỉnh",
+            subject = "Báo cáo số lượng đảng viên theo nghề nghiệp",
+            tasks = new object[] { new { title = "Báo cáo theo mẫu kèm công văn", kind = "statistics", deadline = "2099-12-31", units = new[] { "dang-bo-a" }, template = templateId, rules = new { totals = true, blanks = "zero" } } },
+        });
+        Assert.Equal(HttpStatusCode.Created, ownTemplate.StatusCode);
+        var second = await ownTemplate.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var secondId = second.GetProperty("id").GetString()!;
+        var secondToken = OfficeClient.TokenFor(second, "dang-bo-a");
+        using (var wrong = await office.SendFileAsync($"u/{secondToken}/tasks/t1/statistics", TemplateFixtures.File("mau-a-sai"), key: null))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, wrong.StatusCode);
+            var wrongId = (await wrong.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("uploadId").GetString();
+            Assert.True(await Eventually.TrueAsync(() => StateOf(office, secondId) == "rejected", TimeSpan.FromSeconds(30)), $"the wrong file was not imported: {handler.Output}");
+            using var annotated = await http.GetAsync(new Uri($"u/{secondToken}/tasks/t1/statistics/{wrongId}.xlsx", UriKind.Relative), Ct);
+            Assert.Equal(HttpStatusCode.OK, annotated.StatusCode);
+            Assert.Equal(["C7", "D8", "D9", "E21"], AnnotatedWorkbook.Comments(await annotated.Content.ReadAsByteArrayAsync(Ct)).Keys.Order(StringComparer.Ordinal));
+        }
+
+        using (var forUnit = await office.SendFileAsync($"api/directives/{secondId}/statistics/units/dang-bo-a", TemplateFixtures.File("mau-a-dung")))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, forUnit.StatusCode);
+        }
+
+        Assert.True(await Eventually.TrueAsync(() => StateOf(office, secondId) == "accepted", TimeSpan.FromSeconds(30)), $"the good file was not imported: {handler.Output}");
+        using (var export = await office.SendAsync(HttpMethod.Get, $"api/directives/{secondId}/statistics.xlsx"))
+        {
+            var sheets = ServerlessWorkflow.Domain.Statistics.SpreadsheetReader.ReadXlsx(await export.Content.ReadAsByteArrayAsync(Ct));
+            Assert.Equal(["Tổng hợp", "Theo đơn vị", "Chưa báo cáo"], sheets.Select(s => s.Name));
+            Assert.Equal("BÁO CÁO", sheets[0][1, 1]!.Value.Text);
+        }
+
+
         // The first administrator (from configuration) signs in with the form (antiforgery, Data
         // Protection, Identity's password hasher), adds a clerk with a temporary password and a second
         // factor-free account; the clerk signs in, chooses a password and opens the board.
@@ -251,6 +293,14 @@ public sealed class PackageTests(StorageFixture storage, PackageTests.Package pa
     }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>The state of dang-bo-a on the directive's statistics task.</summary>
+    private static string? StateOf(OfficeClient office, string directiveId)
+    {
+        using var statistics = office.SendAsync(HttpMethod.Get, $"api/directives/{directiveId}/statistics").GetAwaiter().GetResult();
+        var units = statistics.Content.ReadFromJsonAsync<JsonElement>(Ct).GetAwaiter().GetResult().GetProperty("units");
+        return units.EnumerateArray().Single(u => u.GetProperty("unitId").GetString() == "dang-bo-a").GetProperty("state").GetString();
+    }
 
     private static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string path, string accept, HttpContent? content = null)
     {

@@ -6,7 +6,9 @@ namespace ServerlessWorkflow.Tests.Infrastructure;
 /// <summary>
 /// A real Azurite (installed by the project's scripts under node_modules) on free loopback ports,
 /// in memory. It can be stopped and started again on the same ports, to test what the handler
-/// does while storage is away.
+/// does while storage is away, or paused (SIGSTOP: connections are accepted by the kernel, nothing
+/// answers) to test storage that hangs instead of refusing. A paused Azurite is always resumed:
+/// by the handle <see cref="PauseAsync"/> returns, and by <see cref="DisposeAsync"/> whatever the test did.
 /// </summary>
 public sealed class AzuriteProcess : IAsyncDisposable
 {
@@ -14,6 +16,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
     private readonly string _workspace = Directory.CreateTempSubdirectory("azurite-").FullName;
     private readonly bool _persistent;
     private Process? _process;
+    private bool _paused;
 
     private AzuriteProcess(bool persistent)
     {
@@ -87,9 +90,34 @@ public sealed class AzuriteProcess : IAsyncDisposable
         await WaitUntilListeningAsync(TimeSpan.FromSeconds(30));
     }
 
+    /// <summary>
+    /// Freezes Azurite (SIGSTOP): its ports still accept connections, but no request is answered —
+    /// storage that hangs. Dispose the handle to resume it (SIGCONT); <see cref="DisposeAsync"/>
+    /// resumes it too, so a failing test never leaves it frozen.
+    /// </summary>
+    public async Task<IAsyncDisposable> PauseAsync()
+    {
+        var process = _process is { HasExited: false } p ? p : throw new InvalidOperationException("Azurite is not running.");
+        await SignalAsync(process, "-STOP");
+        _paused = true;
+        return new Resumer(this);
+    }
+
+    /// <summary>Lets a paused Azurite run again (SIGCONT); nothing when it is not paused.</summary>
+    public async Task ResumeAsync()
+    {
+        if (_paused && _process is { HasExited: false } process)
+        {
+            await SignalAsync(process, "-CONT");
+        }
+
+        _paused = false;
+    }
+
     /// <summary>Kills Azurite at once, as a crash would.</summary>
     public async Task KillAsync()
     {
+        await ResumeAsync();
         if (_process is { HasExited: false } process)
         {
             process.Kill(entireProcessTree: true);
@@ -103,10 +131,10 @@ public sealed class AzuriteProcess : IAsyncDisposable
     /// <summary>Stops Azurite as an orderly shutdown does (SIGTERM), so a persistent instance flushes its data first.</summary>
     public async Task StopAsync()
     {
+        await ResumeAsync();
         if (_process is { HasExited: false } process)
         {
-            using var term = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-            await term.WaitForExitAsync();
+            await SignalAsync(process, "-TERM");
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             await process.WaitForExitAsync(timeout.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
@@ -124,6 +152,12 @@ public sealed class AzuriteProcess : IAsyncDisposable
         catch (IOException)
         {
         }
+    }
+
+    private static async Task SignalAsync(Process process, string signal)
+    {
+        using var kill = Process.Start("kill", [signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
     }
 
     private async Task WaitUntilListeningAsync(TimeSpan timeout)
@@ -150,5 +184,10 @@ public sealed class AzuriteProcess : IAsyncDisposable
                 }
             }
         }
+    }
+
+    private sealed class Resumer(AzuriteProcess azurite) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await azurite.ResumeAsync();
     }
 }

@@ -65,28 +65,37 @@ public sealed class BrowserFixture : IAsyncDisposable
     /// <summary>
     /// The page at <paramref name="url"/> lays out within a 360 px phone: nothing scrolls sideways
     /// but tables in their own box, and every button and field is at least 44 px high (a finger).
+    /// An office page is measured once <paramref name="signInAs"/> is signed in, with every folded
+    /// part (<c>details</c>) open.
     /// </summary>
-    public async Task AssertFitsPhoneAsync(string url)
+    public async Task AssertFitsPhoneAsync(string url, string? signInAs = null)
     {
-        await using var measuring = await NewContextAsync(Measuring);
+        await using var measuring = await NewContextAsync(OfficePhone);
         var page = await measuring.NewPageAsync();
         await page.GotoAsync(url);
+        if (signInAs is not null)
+        {
+            await SignInAsync(page, signInAs);
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
+            foreach (var summary in await page.Locator("details summary").AllAsync())
+            {
+                await summary.ClickAsync();
+            }
+        }
+
         await AssertFitsPhoneAsync(page);
     }
 
-    /// <summary>A 360 px phone with JavaScript on, only so tests can measure pages (the pages have none): sign in on it for office pages.</summary>
-    public static BrowserNewContextOptions Measuring => new() { ViewportSize = new ViewportSize { Width = 360, Height = 740 }, IsMobile = true, Locale = "vi-VN", TimezoneId = "Asia/Ho_Chi_Minh" };
-
-    /// <summary>The page <paramref name="page"/> shows (in a <see cref="Measuring"/> context) fits a 360 px phone, as <see cref="AssertFitsPhoneAsync(string)"/> says.</summary>
+    /// <summary>The page <paramref name="page"/> shows (opened in a 360 px context with script on, so it can be measured) lays out within the phone; a box's label is the finger's target there.</summary>
     public static async Task AssertFitsPhoneAsync(IPage page)
     {
         Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 360, $"{page.Url} scrolls sideways on a 360 px phone.");
-        var smallest = await page.EvaluateAsync<double>("Math.min(1000, ...[...document.querySelectorAll('button, select, input:not([type=hidden])')].map(e => e.getBoundingClientRect().height))");
+        var smallest = await page.EvaluateAsync<double>("Math.min(1000, ...[...document.querySelectorAll('button, select, input:not([type=hidden]):not([type=checkbox])')].map(e => e.getBoundingClientRect().height))");
         Assert.True(smallest >= 44, $"A touch target of {page.Url} is only {smallest} px high.");
     }
 
     /// <summary>
-    /// Every piece of text the page shows (in a <see cref="Measuring"/> context) is drawn at least
+    /// Every piece of text the page shows (in a <see cref="OfficePhone"/> context) is drawn at least
     /// <paramref name="pixels"/> px high, the text of charts (SVG, scaled with their box) included;
     /// returns the smallest found, with where.
     /// </summary>
@@ -109,6 +118,17 @@ public sealed class BrowserFixture : IAsyncDisposable
             """);
         Assert.True(double.Parse(smallest.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) >= pixels, $"{page.Url}: text drawn at {smallest}, below {pixels} px.");
     }
+
+    /// <summary>The office on a phone: 360 CSS pixels, script on only so tests can measure the pages (they have none).</summary>
+    public static BrowserNewContextOptions OfficePhone => new()
+    {
+        ViewportSize = new ViewportSize { Width = 360, Height = 740 },
+        IsMobile = true,
+        HasTouch = true,
+        DeviceScaleFactor = 2,
+        Locale = "vi-VN",
+        TimezoneId = "Asia/Ho_Chi_Minh",
+    };
 
     private async Task<IBrowser> BrowserAsync()
     {

@@ -30,6 +30,15 @@ public sealed class OfficeClient(HttpClient http)
         return await http.SendAsync(request, TestContext.Current.CancellationToken);
     }
 
+    /// <summary>Posts <paramref name="file"/> as the multipart field <c>file</c>, as the office (or, with <paramref name="key"/> null, anyone), asking for JSON.</summary>
+    public async Task<HttpResponseMessage> SendFileAsync(string path, byte[] file, string name = "bao-cao.xlsx", string? key = HandlerApp.OfficeKey)
+    {
+        using var request = Request(HttpMethod.Post, path, null, key);
+        request.Content = new MultipartFormDataContent { { new ByteArrayContent(file), "file", name } };
+        request.Headers.Accept.ParseAdd("application/json");
+        return await http.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+
     public async Task PutUnitAsync(string id, string name, int level, string? parent)
     {
         using var response = await SendAsync(HttpMethod.Put, $"api/units/{id}", new { name, level, parentId = parent, email = $"{id}@example.invalid" });

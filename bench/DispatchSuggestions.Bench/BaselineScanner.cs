@@ -2,9 +2,13 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using ServerlessWorkflow.Domain.Calendar;
+using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Time;
 
-namespace ServerlessWorkflow.Domain.Directives;
+namespace ServerlessWorkflow.Bench.Baseline;
+
+// The dispatch scanner as main had it before issue 16 (commit c064f5d), kept unchanged as the
+// baseline bench/dispatch-suggestions.sh measures the reader against.
 
 /// <summary>A task the scanner found in a dispatch: a suggestion for the office to confirm or edit, never registered as is.</summary>
 /// <param name="Title">The task's wording, cleaned of numbering and emphasis.</param>
@@ -12,7 +16,7 @@ namespace ServerlessWorkflow.Domain.Directives;
 /// <param name="Deadline">The deadline as the phrase means it ("trước ngày 26/02/2026" → end of 25/02/2026).</param>
 /// <param name="Source">The phrase the deadline was read from, as written ("Trước ngày 26/02/2026").</param>
 /// <param name="Term">For a deadline in working days, the term it was read as ("05 ngày làm việc kể từ ngày 13/02/2026"); its last day is <paramref name="Deadline"/>.</param>
-public sealed record SuggestedTask(string Title, TaskKind Kind, Deadline Deadline, string Source, WorkingDaysTerm? Term = null);
+internal sealed record SuggestedTask(string Title, TaskKind Kind, Deadline Deadline, string Source, WorkingDaysTerm? Term = null);
 
 /// <summary>
 /// What the scanner needs besides the text to read a term in working days: the calendar to count
@@ -20,7 +24,7 @@ public sealed record SuggestedTask(string Title, TaskKind Kind, Deadline Deadlin
 /// được công văn") and the day it was issued, if the office typed it ("kể từ ngày ký"; otherwise
 /// the dispatch's own "…, ngày 05 tháng 02 năm 2026").
 /// </summary>
-public sealed record SuggestionContext(WorkingCalendar Calendar, DateOnly ReceivedOn, DateOnly? IssuedOn = null);
+internal sealed record SuggestionContext(WorkingCalendar Calendar, DateOnly ReceivedOn, DateOnly? IssuedOn = null);
 
 /// <summary>
 /// Reads a pasted dispatch (công văn) and suggests its tasks with their deadlines: every date
@@ -33,7 +37,7 @@ public sealed record SuggestionContext(WorkingCalendar Calendar, DateOnly Receiv
 /// dispatch is received or the day it was issued (<see cref="SuggestionContext"/>), with the
 /// calendar. (Ported from the 'registry' helper branch.)
 /// </summary>
-public static partial class DispatchScanner
+internal static partial class DispatchScanner
 {
     public const int MaxTitleLength = 250;
 
@@ -182,7 +186,7 @@ public static partial class DispatchScanner
         value = Whitespace().Replace(value, " ").Trim();
         value = Numbering().Replace(value, string.Empty);
         value = value.TrimEnd(' ', ';', ',', ':', '.', '-', '–', '(').Trim();
-        value = Common.Text.SingleLine(value);
+        value = ServerlessWorkflow.Domain.Common.Text.SingleLine(value);
         if (value.Length > MaxTitleLength)
         {
             var cut = value.LastIndexOf(' ', MaxTitleLength - 1);

@@ -1,25 +1,14 @@
 using System.Globalization;
-using ServerlessWorkflow.Domain.Calendar;
 using ServerlessWorkflow.Domain.Directives;
-using ServerlessWorkflow.Domain.Escalation;
 using ServerlessWorkflow.Domain.Submissions;
 using ServerlessWorkflow.Domain.Units;
 
-namespace ServerlessWorkflow.Functions.Features.Assignments;
+namespace ServerlessWorkflow.Functions.Features.CheckDeadlines;
 
-/// <summary>What a unit sent for a directive: per task assigned to it, its standing, ladder and versions (newest first); days late counted as <see cref="Days"/> says.</summary>
-public sealed record AssignmentPageModel(Directive Directive, UnitId UnitId, Unit? Unit, IReadOnlyList<AssignmentTask> Tasks, DateTimeOffset Now, DayCount Days)
-{
-    public string Name => Unit?.Name ?? UnitId.Value;
-}
-
-/// <summary>One task of the unit: where it stands, the furthest step of its ladder, every version.</summary>
-public sealed record AssignmentTask(DirectiveTask Task, AssignmentStanding Standing, LadderStep? Reached, IReadOnlyList<VersionLine> Versions);
-
-/// <summary>A version and its files.</summary>
+/// <summary>A version a unit sent, and its files.</summary>
 public sealed record VersionLine(SubmissionVersion Version, IReadOnlyList<FileLine> Files);
 
-/// <summary>A file of a version: where to download it, its name and size; <see cref="Url"/> null when the file is gone.</summary>
+/// <summary>A file of a version: where to download it (DownloadAttachment), its name and size; <see cref="Url"/> null when the file is gone.</summary>
 public sealed record FileLine(string? Url, string Name, string Size)
 {
     public static FileLine Of(DirectiveId directive, UnitId unit, SubmissionVersion version, int index, StoredFile? stored) => stored is null
