@@ -88,7 +88,7 @@ public sealed class OfficeDeskStoryTests(StorageFixture storage, BrowserFixture 
         await BrowserFixture.ScreenshotAsync(office, "42-don-vi-da-gui");
 
         // The units, latest first; one unit's record across directives.
-        await office.GetByRole(AriaRole.Link, new() { Name = "Đơn vị", Exact = true }).ClickAsync();
+        await office.GetByRole(AriaRole.Link, new() { Name = "Kết quả đơn vị", Exact = true }).ClickAsync();
         await office.GetByLabel("Từ tháng").SelectOptionAsync("202602");
         await office.GetByLabel("Đến tháng").SelectOptionAsync("202602");
         await office.GetByRole(AriaRole.Button, new() { Name = "Xem", Exact = true }).ClickAsync();

@@ -121,6 +121,31 @@ public sealed class OfficeDeskTests(StorageFixture storage) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_body_without_a_level_is_a_group_of_its_own_on_the_units_page_and_the_board_and_counts_in_no_level()
+    {
+        using (var put = await _office.SendAsync(HttpMethod.Put, "api/units/doan-tn", new { name = "Đoàn Thanh niên", kind = "mass-organisation", parentId = "dang-uy", email = "doan@example.invalid" }))
+        {
+            Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync(Ct));
+        }
+
+        var id = (await OfficeDesk.PlayAsync(_office, _clock, "doan-tn")).GetProperty("id").GetString()!;
+
+        var others = await OfficeDesk.PageAsync(_office, "office/units?tu=202602&den=202602&cap=khac");
+        var levelTwo = await OfficeDesk.PageAsync(_office, "office/units?tu=202602&den=202602&cap=2");
+        var all = await OfficeDesk.PageAsync(_office, "office/units?tu=202602&den=202602&sx=cap");
+        var board = await OfficeDesk.PageAsync(_office, $"office/directives/{id}");
+        var boardOthers = await OfficeDesk.PageAsync(_office, $"office/directives/{id}?cap=khac");
+
+        Assert.Equal(["Đoàn Thanh niên"], OfficeDesk.RowHeaders(others));
+        Assert.Contains("Mặt trận, đoàn thể, hội", others, StringComparison.Ordinal);
+        Assert.Contains("<option value=\"khac\" selected>Cơ quan, đoàn thể khác (không theo cấp)</option>", others, StringComparison.Ordinal);
+        Assert.DoesNotContain("Đoàn Thanh niên", string.Join('|', OfficeDesk.RowHeaders(levelTwo)), StringComparison.Ordinal);
+        Assert.Equal("Đoàn Thanh niên", OfficeDesk.RowHeaders(all)[^1]); // by level: the bodies without one after the four levels
+        Assert.Equal(["Đoàn Thanh niên"], OfficeDesk.RowHeaders(boardOthers));
+        Assert.Contains("<tr><th colspan=\"5\">Không theo cấp</th></tr>", board, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_period_outside_the_directives_shows_no_tasks_and_a_reversed_period_is_explained_keeping_the_months_chosen()
     {
         await OfficeDesk.PlayAsync(_office, _clock);
