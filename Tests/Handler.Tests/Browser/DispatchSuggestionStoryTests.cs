@@ -63,6 +63,7 @@ public sealed class DispatchSuggestionStoryTests(StorageFixture storage, Browser
         await Assertions.Expect(status).ToContainTextAsync("Đã gợi ý 20 nhiệm vụ từ nội dung công văn (18 nhiệm vụ công văn không ghi hạn: xin nhập hạn, hoặc bỏ nhiệm vụ không giao).");
         await Assertions.Expect(status).ToContainTextAsync("Đã điền cơ quan ban hành, trích yếu theo công văn.");
         await Assertions.Expect(status).ToContainTextAsync("Công văn chưa ghi ngày ban hành: xin nhập ngày.");
+        await office.WaitForLoadStateAsync(LoadState.Load); // the status is at the top: the rows below may still be arriving
         Assert.Equal("123-CV/ĐU", await office.GetByLabel("Số công văn").InputValueAsync());
         Assert.Equal(string.Empty, await office.GetByLabel("Ngày ban hành (dd/MM/yyyy)").InputValueAsync());
         Assert.Equal("Đảng ủy phường Đống Đa", await office.GetByLabel("Cơ quan ban hành").InputValueAsync());
@@ -99,7 +100,7 @@ public sealed class DispatchSuggestionStoryTests(StorageFixture storage, Browser
         // Pressing "Gợi ý" again adds nothing twice.
         await office.GetByRole(AriaRole.Button, new() { Name = "Gợi ý nhiệm vụ từ nội dung" }).ClickAsync();
         await Assertions.Expect(status).ToContainTextAsync("Không có nhiệm vụ mới để gợi ý");
-        Assert.Equal(22, await office.Locator("textarea[id$='-title']").CountAsync());
+        await Assertions.Expect(office.Locator("textarea[id$='-title']")).ToHaveCountAsync(22);
 
         // "Tạo" with deadlines still missing: each problem named in the clerk's words, every choice kept.
         await office.GetByLabel("Ngày ban hành (dd/MM/yyyy)").FillAsync("10/02/2026");
@@ -143,9 +144,7 @@ public sealed class DispatchSuggestionStoryTests(StorageFixture storage, Browser
         // Measured with script on (the phone above has none), at the same width.
         await using var measuring = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 360, Height = 740 }, IsMobile = true });
         var page = await SuggestedAsync(measuring);
-        Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 360, "The form scrolls sideways on a 360 px phone.");
-        var smallest = await page.EvaluateAsync<double>("Math.min(...[...document.querySelectorAll('button, select, input:not([type=hidden])')].map(e => e.getBoundingClientRect().height))");
-        Assert.True(smallest >= 44, $"A touch target is only {smallest} px high.");
+        await BrowserFixture.AssertFitsPhoneAsync(page);
     }
 
     /// <summary>
