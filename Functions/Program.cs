@@ -1,15 +1,19 @@
 using ServerlessWorkflow.Functions.Email;
-using ServerlessWorkflow.Functions.Features.Calendar;
 using ServerlessWorkflow.Functions.Features.Accounts;
+using ServerlessWorkflow.Functions.Features.Assignments;
 using ServerlessWorkflow.Functions.Features.AuditTrail;
+using ServerlessWorkflow.Functions.Features.Calendar;
 using ServerlessWorkflow.Functions.Features.CheckDeadlines;
 using ServerlessWorkflow.Functions.Features.Directives;
 using ServerlessWorkflow.Functions.Features.ErrorReports;
 using ServerlessWorkflow.Functions.Features.Health;
 using ServerlessWorkflow.Functions.Features.OfficeLogin;
 using ServerlessWorkflow.Functions.Features.OpenApi;
+using ServerlessWorkflow.Functions.Features.Progress;
+using ServerlessWorkflow.Functions.Features.Reports;
 using ServerlessWorkflow.Functions.Features.Statistics;
 using ServerlessWorkflow.Functions.Features.Submissions;
+using ServerlessWorkflow.Functions.Features.UnitRecords;
 using ServerlessWorkflow.Functions.Features.Units;
 using ServerlessWorkflow.Functions.Hosting;
 using ServerlessWorkflow.Functions.Hosting.LocalTriggers;
@@ -38,9 +42,11 @@ builder.Services
     .AddCalendar()
     .AddDirectives()
     .AddSubmissions()
+    .AddProgress()
     .AddErrorReports()
     .AddCheckDeadlines()
     .AddStatistics()
+    .AddReports()
     .AddOfficeLogin()
     .AddAccounts();
 
@@ -56,6 +62,7 @@ app.MapDirectives();
 app.MapSubmissions();
 app.MapErrorReports();
 app.MapCheckDeadlines();
+app.MapProgress();
 app.MapEscalations();
 app.MapStatistics();
 
@@ -65,6 +72,10 @@ app.MapOfficeLogin();
 app.MapMyAccount();
 app.MapAccounts();
 app.MapDirectivePages();
+app.MapBoardExport();
+app.MapAssignmentPages();
+app.MapUnitRecordPages();
+app.MapReports();
 app.MapStatisticsPage();
 app.MapErrorReportQueue();
 app.MapMemberData();

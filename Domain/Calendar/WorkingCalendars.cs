@@ -39,6 +39,12 @@ public enum DayUnit
     CalendarDays,
 }
 
+public static class DayUnits
+{
+    /// <summary>"ngày làm việc" or "ngày", after the number.</summary>
+    public static string Name(DayUnit unit) => unit == DayUnit.WorkingDays ? "ngày làm việc" : "ngày";
+}
+
 /// <summary>Days to or past a deadline, counted the way the office chose (working or calendar days), with a calendar.</summary>
 public sealed record DayCount(DayUnit Unit, WorkingCalendar Calendar)
 {
@@ -56,7 +62,7 @@ public sealed record DayCount(DayUnit Unit, WorkingCalendar Calendar)
     }
 
     /// <summary>"ngày làm việc" or "ngày", after the number.</summary>
-    public string UnitName => Unit == DayUnit.WorkingDays ? "ngày làm việc" : "ngày";
+    public string UnitName => DayUnits.Name(Unit);
 }
 
 /// <summary>The calendar in force now, and how lateness is counted.</summary>

@@ -76,18 +76,33 @@ public sealed class YearCalendar
     /// <summary>Every day that is not an ordinary working day or an ordinary weekly rest: holidays (also those on a weekend), days given back, extra days off, make-up working days; in date order.</summary>
     public IReadOnlyList<CalendarDay> SpecialDays => _special.Values.OrderBy(d => d.Date).ToList();
 
-    public int WorkingDays
-    {
-        get
-        {
-            var count = 0;
-            for (var day = new DateOnly(Year, 1, 1); day.Year == Year; day = day.AddDays(1))
-            {
-                count += Day(day).IsWorkingDay ? 1 : 0;
-            }
+    public int WorkingDays => WorkingDaysThrough(new DateOnly(Year, 12, 31));
 
-            return count;
+    /// <summary>How many working days there are from 01/01 of the year up to and including <paramref name="date"/> (of this year).</summary>
+    public int WorkingDaysThrough(DateOnly date)
+    {
+        if (date.Year != Year)
+        {
+            throw new ArgumentOutOfRangeException(nameof(date), date, $"Not a day of {Year}.");
         }
+
+        return (_workingThrough ??= CountWorkingDays())[date.DayOfYear - 1];
+    }
+
+    /// <summary>For each day of the year, the working days from 01/01 through it: made once (days overdue are counted often, over long spans).</summary>
+    private int[]? _workingThrough;
+
+    private int[] CountWorkingDays()
+    {
+        var counts = new int[DateTime.IsLeapYear(Year) ? 366 : 365];
+        var count = 0;
+        for (var day = new DateOnly(Year, 1, 1); day.Year == Year; day = day.AddDays(1))
+        {
+            count += Day(day).IsWorkingDay ? 1 : 0;
+            counts[day.DayOfYear - 1] = count;
+        }
+
+        return counts;
     }
 
     public CalendarDay Day(DateOnly date)

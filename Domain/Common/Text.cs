@@ -46,6 +46,30 @@ public static class Text
     }
 
     /// <summary>
+    /// <paramref name="text"/> as XML 1.0 can carry it: every character it cannot (<see cref="XmlCharacterLength"/>)
+    /// and every control character but line feed and tab becomes a space; surrogate pairs stay.
+    /// Text.Clean refuses such characters in new input; text stored before it did must not make a document fail.
+    /// </summary>
+    public static string ForXml(string text) =>
+        string.Create(text.Length, text, (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                var length = XmlCharacterLength(source, i);
+                if (length == 2)
+                {
+                    span[i] = source[i];
+                    span[i + 1] = source[i + 1];
+                    i++;
+                    continue;
+                }
+
+                var c = source[i];
+                span[i] = length == 0 || (char.IsControl(c) && c is not ('\n' or '\t')) ? ' ' : c;
+            }
+        });
+
+    /// <summary>
     /// How many chars the character at <paramref name="i"/> of <paramref name="text"/> takes: 2 for a
     /// surrogate pair (an emoji), 1 for any other character XML 1.0 can carry, 0 for one it cannot —
     /// a control character other than tab, line feed and carriage return, U+FFFE, U+FFFF, or a

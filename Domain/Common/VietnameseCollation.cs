@@ -41,8 +41,8 @@ public sealed class VietnameseCollation : IComparer<string>
             return 1;
         }
 
-        var a = Key(x);
-        var b = Key(y);
+        var a = KeyOf(x);
+        var b = KeyOf(y);
         var byLetters = a.Letters.AsSpan().SequenceCompareTo(b.Letters);
         if (byLetters != 0)
         {
@@ -60,6 +60,28 @@ public sealed class VietnameseCollation : IComparer<string>
     }
 
     private readonly record struct SortKey(int[] Letters, int[] Tones, int[] Upper);
+
+    /// <summary>Names sorted are mostly the same few thousand (units, directives): their keys are kept, up to this many.</summary>
+    private const int MaxKeptKeys = 100_000;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SortKey> Kept = new(StringComparer.Ordinal);
+
+    /// <summary>The key of <paramref name="value"/>, made once: a sort compares each name many times (n log n).</summary>
+    private static SortKey KeyOf(string value)
+    {
+        if (Kept.TryGetValue(value, out var key))
+        {
+            return key;
+        }
+
+        key = Key(value);
+        if (Kept.Count < MaxKeptKeys)
+        {
+            Kept.TryAdd(value, key);
+        }
+
+        return key;
+    }
 
     /// <summary>
     /// Each base letter becomes its rank; a letter-forming mark moves it to the letter after it in

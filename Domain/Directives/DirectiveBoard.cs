@@ -41,20 +41,10 @@ public enum BoardSort
 /// </summary>
 public sealed record BoardQuery(string? Search = null, UnitLevel? Level = null, AssignmentState? State = null, BoardSort Sort = BoardSort.Name, bool Others = false)
 {
-    public bool Matches(BoardRow row)
-    {
-        if (Search is { Length: > 0 } search)
-        {
-            var wanted = Text.Fold(search);
-            if (!Text.Fold(row.Name).Contains(wanted, StringComparison.Ordinal) && !row.UnitId.Value.Contains(wanted, StringComparison.Ordinal))
-            {
-                return false;
-            }
-        }
-
-        return (Others ? row.Unit is { Level: null } : Level is null || row.Unit?.Level == Level)
-            && (State is null || row.Cells.Any(c => c?.Standing.State == State));
-    }
+    public bool Matches(BoardRow row) =>
+        UnitSearch.Matches(Search, row.UnitId, row.Name)
+        && (Others ? row.Unit is { Level: null } : Level is null || row.Unit?.Level == Level)
+        && (State is null || row.Cells.Any(c => c?.Standing.State == State));
 }
 
 /// <summary>

@@ -2,6 +2,7 @@ using ServerlessWorkflow.Domain.Calendar;
 using ServerlessWorkflow.Domain.Common;
 using ServerlessWorkflow.Domain.Escalation;
 using ServerlessWorkflow.Domain.Links;
+using ServerlessWorkflow.Domain.Progress;
 using ServerlessWorkflow.Domain.Submissions;
 using ServerlessWorkflow.Domain.Units;
 
@@ -47,6 +48,7 @@ public sealed class DirectiveRegistry(
     UnitLinkSigner links,
     IEscalationStore escalations,
     DueRule rule,
+    ProgressProjector progress,
     ICalendarSource calendars,
     TimeProvider time) : IUnitLinks, ICalendarChangeListener
 {
@@ -66,6 +68,8 @@ public sealed class DirectiveRegistry(
 
         // Assignment rows first, then the index by due time, then the header that makes the directive exist:
         // a crash part-way leaves at worst index entries the deadline check drops as unknown.
+        // Then the office's read models, counts last: a crash before them leaves a directive without
+        // complete counts, which the pages compute from its versions until the repair sweep builds them.
         await directives.CreateAsync(directive.Value, cancellationToken);
         // A task the office chose not to remind about ("không nhắc") is never looked at by the timer.
         var firstStep = rule.Policy.Steps.First();
@@ -73,6 +77,7 @@ public sealed class DirectiveRegistry(
         await escalations.ScheduleAsync(
             directive.Value.Tasks.Where(t => t.Remind).SelectMany(t => t.Units.Select(u => new DueEntry(new AssignmentKey(directive.Value.Id, t.Id, u), counted.ScheduledAt(firstStep, t.Deadline)))),
             cancellationToken);
+        await progress.RegisteredAsync(directive.Value, cancellationToken);
         return new Registered(directive.Value, LinksFor(directive.Value), calendar) { Warnings = DirectiveRegistration.Warnings(directive.Value, tree) };
     }
 
@@ -99,7 +104,10 @@ public sealed class DirectiveRegistry(
     /// so late units can still report.
     /// </summary>
     public IReadOnlyList<IssuedLink> LinksFor(Directive directive) =>
-        directive.AssignedUnits.Select(u => new IssuedLink(u, TokenFor(directive, u))).ToList();
+        directive.AssignedUnits.Select(u => LinkFor(directive, u)).ToList();
+
+    /// <summary>One unit's link (see <see cref="LinksFor"/>).</summary>
+    public IssuedLink LinkFor(Directive directive, UnitId unit) => new(unit, TokenFor(directive, unit));
 
     /// <summary>The path of a unit's page, for emails (the host part is the caller's).</summary>
     public string UrlFor(Directive directive, UnitId unit) => BaseUrl.TrimEnd('/') + "/u/" + TokenFor(directive, unit);

@@ -1,3 +1,4 @@
+using ServerlessWorkflow.Domain.Calendar;
 using ServerlessWorkflow.Domain.Common;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Submissions;
@@ -12,8 +13,18 @@ public sealed record TaskLadder(DirectiveTask Task, AssignmentStanding Standing,
     public AssignmentKey Key => Ladder.Key;
 }
 
-/// <summary>A unit's ladders for one directive, and where its emails go.</summary>
-public sealed record UnitLadders(Directive Directive, UnitId UnitId, Unit? Unit, Recipients Reach, IReadOnlyList<TaskLadder> Tasks, IReadOnlyList<OutboxEntry> Emails, DateTimeOffset Now);
+/// <summary>
+/// A unit's ladders for one directive, where its emails go, and every version it sent for the
+/// directive's tasks (as stored; the page shows them newest first); days late or overdue counted as <see cref="Days"/> says.
+/// </summary>
+public sealed record UnitLadders(
+    Directive Directive, UnitId UnitId, Unit? Unit, Recipients Reach, IReadOnlyList<TaskLadder> Tasks, IReadOnlyList<OutboxEntry> Emails, DateTimeOffset Now,
+    IReadOnlyList<SubmissionVersion> Versions, DayCount Days)
+{
+    /// <summary>The versions the unit sent for <paramref name="task"/>, newest first.</summary>
+    public IReadOnlyList<SubmissionVersion> SentFor(TaskId task) =>
+        Versions.Where(v => v.TaskId == task).OrderByDescending(v => v.At).ThenByDescending(v => v.VersionId, StringComparer.Ordinal).ToList();
+}
 
 /// <summary>
 /// The office's hand on a unit's ladder, beside the timer: send the unit a reminder now (recorded in
@@ -51,18 +62,19 @@ public sealed class LadderDesk(
         var ladders = (await store.LaddersAsync(directive.Id, cancellationToken)).ToDictionary(l => l.Key);
         var emails = (await store.OutboxAsync(directive.Id.Value, cancellationToken)).Where(e => e.Assignments.Any(a => a.UnitId == unit.Value)).ToList();
         var rule = await check.RuleAsync(cancellationToken);
+        var days = rule.Days ?? DayCount.InCalendarDays;
         var tasks = new List<TaskLadder>();
         foreach (var task in directive.Tasks.Where(t => t.Units.Contains(unit.Value)))
         {
             var key = new AssignmentKey(directive.Id, task.Id, unit.Value);
             var ladder = ladders.GetValueOrDefault(key) ?? LadderState.Empty(key);
-            var standing = AssignmentStanding.Evaluate(task.Deadline, versions.Where(v => v.TaskId == task.Id), now);
+            var standing = AssignmentStanding.Evaluate(task.Deadline, versions.Where(v => v.TaskId == task.Id), now, days);
             var completed = standing.State is AssignmentState.SubmittedOnTime or AssignmentState.SubmittedLate;
             (LadderStep? next, DateTimeOffset? at) = completed || !task.Remind ? (null, null) : Ladder.Upcoming(rule, task.Deadline, ladder, Previous(ladder, emails), now);
             tasks.Add(new TaskLadder(task, standing, ladder, EscalationHistory.Of(ladder, emails.Where(e => e.Carries(key))), next, at));
         }
 
-        return new UnitLadders(directive, unit.Value, tree.Find(unit.Value), Addressing.Resolve(Audience.Unit(unit.Value), tree, office), tasks, emails.OrderByDescending(e => e.CreatedAt).ToList(), now);
+        return new UnitLadders(directive, unit.Value, tree.Find(unit.Value), Addressing.Resolve(Audience.Unit(unit.Value), tree, office), tasks, emails.OrderByDescending(e => e.CreatedAt).ToList(), now, versions, days);
     }
 
     /// <summary>Sends the unit a reminder about one task now: the email decided, waiting for the sender.</summary>

@@ -114,7 +114,7 @@ public static class StatisticsWorkbook
     {
         cell.SetAttributeValue("t", "inlineStr");
         cell.Elements().Remove();
-        cell.Add(new XElement(XlsxPackage.Main + "is", new XElement(XlsxPackage.Main + "t", new XAttribute(XNamespace.Xml + "space", "preserve"), Clean(text))));
+        cell.Add(new XElement(XlsxPackage.Main + "is", new XElement(XlsxPackage.Main + "t", new XAttribute(XNamespace.Xml + "space", "preserve"), Common.Text.ForXml(text))));
     }
 
     /// <summary>Renames the table's sheet "Tổng hợp" (and the workbook's names that point at it); returns every sheet name now in use.</summary>
@@ -275,7 +275,7 @@ public static class StatisticsWorkbook
                         writer.WriteStartElement("is", MainNamespace);
                         writer.WriteStartElement("t", MainNamespace);
                         writer.WriteAttributeString("xml", "space", null, "preserve");
-                        writer.WriteString(Clean(value.ToString() ?? string.Empty));
+                        writer.WriteString(Common.Text.ForXml(value.ToString() ?? string.Empty));
                         writer.WriteEndElement();
                         writer.WriteEndElement();
                     }
@@ -293,30 +293,4 @@ public static class StatisticsWorkbook
 
         return output.ToString().Replace("encoding=\"utf-16\"", "encoding=\"UTF-8\"", StringComparison.Ordinal);
     }
-
-    /// <summary>
-    /// Control characters (but line breaks and tabs) and whatever XML 1.0 cannot carry at all — U+FFFE,
-    /// U+FFFF, a surrogate without its pair (<see cref="Common.Text.XmlCharacterLength"/>) — become spaces;
-    /// a surrogate pair (an emoji) is kept. Text.Clean refuses such characters in new input, but names
-    /// stored before it did must not make <see cref="XmlWriter"/> throw and the whole export fail.
-    /// </summary>
-    internal static string Clean(string text) =>
-        string.Create(text.Length, text, (span, source) =>
-        {
-            for (var i = 0; i < source.Length; i++)
-            {
-                var length = Common.Text.XmlCharacterLength(source, i);
-                if (length == 2)
-                {
-                    span[i] = source[i];
-                    span[i + 1] = source[i + 1];
-                    i++;
-                    continue;
-                }
-
-                var c = source[i];
-                span[i] = length == 0 || (char.IsControl(c) && c is not ('\n' or '\t')) ? ' ' : c;
-            }
-        });
-
 }

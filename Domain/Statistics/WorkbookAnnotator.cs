@@ -96,7 +96,7 @@ public static class WorkbookAnnotator
         var newShapes = new List<(int Row, int Column)>();
         foreach (var (cell, text) in notes)
         {
-            var run = new XElement(main + "r", new XElement(main + "t", new XAttribute(XNamespace.Xml + "space", "preserve"), StatisticsWorkbook.Clean(text)));
+            var run = new XElement(main + "r", new XElement(main + "t", new XAttribute(XNamespace.Xml + "space", "preserve"), Common.Text.ForXml(text)));
             if (list.Elements(main + "comment").FirstOrDefault(c => (string?)c.Attribute("ref") == cell) is { } already)
             {
                 var body = already.Element(main + "text") ?? new XElement(main + "text");

@@ -108,6 +108,13 @@ public enum AssignmentState
 /// <summary>A unit's standing on a task: its state, when it completed (if it did), its latest report and how many versions it sent.</summary>
 public sealed record AssignmentStanding(AssignmentState State, DateTimeOffset? CompletedAt, SubmissionVersion? Latest, int Versions, int DaysOverdue)
 {
+    /// <summary>
+    /// The status the unit reported last: that of <see cref="Latest"/> when the versions were read,
+    /// or the read model's <see cref="AssignmentMark.Status"/> when only the mark was (then
+    /// <see cref="Latest"/> is null and <see cref="Versions"/> 0: the office's board keeps neither).
+    /// </summary>
+    public SubmissionStatus? LatestStatus { get; init; } = Latest?.Status;
+
     public static string Name(AssignmentState state) => state switch
     {
         AssignmentState.Pending => "Chưa thực hiện",
@@ -128,33 +135,78 @@ public sealed record AssignmentStanding(AssignmentState State, DateTimeOffset? C
         From(deadline, AssignmentSummary.Of(versions), now, overdue);
 
     /// <summary>The standing from an assignment's summary (what <see cref="Evaluate"/> folds the versions into).</summary>
-    public static AssignmentStanding From(Deadline deadline, AssignmentSummary summary, DateTimeOffset now, DayCount? overdue = null)
-    {
-        var count = overdue ?? DayCount.InCalendarDays;
-        if (summary.CompletedAt is { } done)
-        {
-            return new AssignmentStanding(deadline.HasPassed(done) ? AssignmentState.SubmittedLate : AssignmentState.SubmittedOnTime, done, summary.Latest, summary.Versions, count.DaysOverdue(deadline, done));
-        }
+    public static AssignmentStanding From(Deadline deadline, AssignmentSummary summary, DateTimeOffset now, DayCount? overdue = null) =>
+        Of(deadline, summary.Progress.Mark, now, overdue) with { Latest = summary.Latest, Versions = summary.Versions, LatestStatus = summary.Latest?.Status };
 
-        return deadline.HasPassed(now)
-            ? new AssignmentStanding(AssignmentState.Overdue, null, summary.Latest, summary.Versions, count.DaysOverdue(deadline, now))
-            : new AssignmentStanding(AssignmentState.Pending, null, summary.Latest, summary.Versions, 0);
-    }
+    /// <summary>The standing from an assignment's mark alone (what the office's read models keep): no latest version, no count of versions; days counted as <paramref name="overdue"/> says (calendar days when none is given).</summary>
+    public static AssignmentStanding Of(Deadline deadline, AssignmentMark mark, DateTimeOffset now, DayCount? overdue = null) =>
+        new(mark.StateAt(deadline, now), mark.CompletedAt, null, 0, mark.DaysOverdue(deadline, now, overdue ?? DayCount.InCalendarDays)) { LatestStatus = mark.Status };
 }
 
 /// <summary>
-/// Everything the standing needs from an assignment's versions: how many versions, the latest one, and when the unit completed the task
-/// (first "done" after its last "in progress"; none while the latest says in progress). Folding the
-/// versions in time order with <see cref="Apply"/> is the one definition of the standing.
+/// What storage keeps beside an assignment's versions, changed in the same transaction as each one:
+/// how many versions, the latest (its id, instant and status) and when the task was completed —
+/// the first "done" after the last "in progress", none while the latest says in progress. Folding
+/// the versions in time order (then by id) with <see cref="Apply"/> is the one definition of it.
 /// </summary>
-public sealed record AssignmentSummary(int Versions, SubmissionVersion? Latest, DateTimeOffset? CompletedAt)
+public sealed record AssignmentProgress(int Versions, string? LatestVersionId, DateTimeOffset? LatestAt, SubmissionStatus? LatestStatus, DateTimeOffset? CompletedAt)
 {
-    public static readonly AssignmentSummary None = new(0, null, null);
+    public static readonly AssignmentProgress None = new(0, null, null, null, null);
+
+    /// <summary>What the office's read models keep of it: the latest status and the completion instant.</summary>
+    public AssignmentMark Mark => new(LatestStatus, CompletedAt);
+
+    /// <summary>Whether <paramref name="version"/> comes after every version folded in so far (by instant, then id): only then may <see cref="Apply"/> take it; an earlier one needs the history folded again.</summary>
+    public bool IsBefore(SubmissionVersion version) =>
+        LatestAt is not { } at || version.At > at || (version.At == at && string.CompareOrdinal(version.VersionId, LatestVersionId) > 0);
+
+    /// <summary>The progress once <paramref name="version"/>, the newest so far, is added.</summary>
+    public AssignmentProgress Apply(SubmissionVersion version) =>
+        new(Versions + 1, version.VersionId, version.At, version.Status, version.Status == SubmissionStatus.Done ? CompletedAt ?? version.At : null);
+
+    public static AssignmentProgress Of(IEnumerable<SubmissionVersion> versions) => AssignmentSummary.Of(versions).Progress;
+
+    /// <summary>Versions in the order they are folded: by instant, then by id.</summary>
+    public static IEnumerable<SubmissionVersion> InOrder(IEnumerable<SubmissionVersion> versions) =>
+        versions.OrderBy(v => v.At).ThenBy(v => v.VersionId, StringComparer.Ordinal);
+}
+
+/// <summary>
+/// Where an assignment stands as far as the office's pages need to know, whatever the clock: nothing
+/// reported (<see cref="Status"/> null), in progress, or done at <see cref="CompletedAt"/>. It
+/// changes only when the unit first reports, switches between "in progress" and "done", or
+/// completes again — not when it re-sends "done" with another note — so the read models built
+/// from it change only then. Its state at an instant follows from the deadline (<see cref="StateAt"/>).
+/// </summary>
+public readonly record struct AssignmentMark(SubmissionStatus? Status, DateTimeOffset? CompletedAt)
+{
+    public static AssignmentMark None => default;
+
+    public bool IsDone => CompletedAt is not null;
+
+    public AssignmentState StateAt(Deadline deadline, DateTimeOffset now) => CompletedAt is { } done
+        ? deadline.HasPassed(done) ? AssignmentState.SubmittedLate : AssignmentState.SubmittedOnTime
+        : deadline.HasPassed(now) ? AssignmentState.Overdue : AssignmentState.Pending;
+
+    /// <summary>Days late at completion, or days overdue now when not completed, counted as <paramref name="count"/> says; 0 while on time.</summary>
+    public int DaysOverdue(Deadline deadline, DateTimeOffset now, DayCount count) => count.DaysOverdue(deadline, CompletedAt ?? now);
+}
+
+/// <summary>
+/// Everything the standing needs from an assignment's versions: its <see cref="AssignmentProgress"/>
+/// and the latest version itself (with its note and files).
+/// </summary>
+public sealed record AssignmentSummary(AssignmentProgress Progress, SubmissionVersion? Latest)
+{
+    public static readonly AssignmentSummary None = new(AssignmentProgress.None, null);
+
+    public int Versions => Progress.Versions;
+
+    public DateTimeOffset? CompletedAt => Progress.CompletedAt;
 
     /// <summary>The summary once <paramref name="version"/>, the newest so far, is added.</summary>
-    public AssignmentSummary Apply(SubmissionVersion version) =>
-        new(Versions + 1, version, version.Status == SubmissionStatus.Done ? CompletedAt ?? version.At : null);
+    public AssignmentSummary Apply(SubmissionVersion version) => new(Progress.Apply(version), version);
 
     public static AssignmentSummary Of(IEnumerable<SubmissionVersion> versions) =>
-        versions.OrderBy(v => v.At).ThenBy(v => v.VersionId, StringComparer.Ordinal).Aggregate(None, (summary, v) => summary.Apply(v));
+        AssignmentProgress.InOrder(versions).Aggregate(None, (summary, v) => summary.Apply(v));
 }

@@ -10,8 +10,11 @@ public interface IUnitStore
     /// <summary>One unit by id (a point read), or null.</summary>
     Task<Unit?> GetAsync(UnitId id, CancellationToken cancellationToken);
 
-    /// <summary>Creates the unit (expected version null: only if absent) or replaces it (only if still at the expected version).</summary>
+    /// <summary>Creates the unit (expected version null: only if absent) or replaces it (only if still at the expected version); the list's version changes with it.</summary>
     Task<Result<bool>> PutAsync(Unit unit, StoredVersion? expectedVersion, CancellationToken cancellationToken);
+
+    /// <summary>The version of the whole list, changed by every write (one small read; null: nothing written since it was kept).</summary>
+    Task<StoredVersion?> VersionAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>Whether a PUT created the unit or replaced it.</summary>
@@ -33,12 +36,59 @@ public sealed record UnitSaved(UnitPut Put, Unit? Previous, Unit Current)
 /// tree and is conditional on what it read, so two concurrent changes cannot together break it;
 /// a lost race is retried a few times, then reported as a conflict.
 /// </summary>
-public sealed class UnitRegistry(IUnitStore store)
+public sealed class UnitRegistry(IUnitStore store, TimeProvider time) : IDisposable
 {
     private const int Attempts = 4;
 
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private (UnitTree Tree, StoredVersion? Version, DateTimeOffset CheckedAt)? _kept;
+
+    /// <summary>How long the tree the office's pages read is trusted before its version is checked again.</summary>
+    public TimeSpan CheckEvery { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The tree as stored now: every unit read (for registration, escalation chains, anything that acts on it).</summary>
     public async Task<UnitTree> TreeAsync(CancellationToken cancellationToken) =>
         new((await store.ListAsync(cancellationToken)).Select(v => v.Value));
+
+    /// <summary>
+    /// The tree for the office's pages (boards, the units' records, reports), kept in memory: a
+    /// province's thousands of units are read once, not on every page. At most once per
+    /// <see cref="CheckEvery"/> the list's version is read (one small read) and the tree read again
+    /// only when it changed; a change made through this registry is seen at once, one made on
+    /// another instance within <see cref="CheckEvery"/>.
+    /// </summary>
+    public async Task<UnitTree> CurrentTreeAsync(CancellationToken cancellationToken)
+    {
+        if (_kept is { } fresh && time.GetUtcNow() - fresh.CheckedAt < CheckEvery)
+        {
+            return fresh.Tree;
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var now = time.GetUtcNow();
+            if (_kept is { } checkedMeanwhile && now - checkedMeanwhile.CheckedAt < CheckEvery)
+            {
+                return checkedMeanwhile.Tree;
+            }
+
+            // The version first: a write between the two reads leaves a newer version, so the next check reads the tree again.
+            var version = await store.VersionAsync(cancellationToken);
+            var tree = _kept is { } kept && kept.Version == version && version is not null ? kept.Tree : await TreeAsync(cancellationToken);
+            _kept = (tree, version, now);
+            return tree;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Forgets the kept tree (after a write here), so the next page reads the stored one.</summary>
+    private void Invalidate() => _kept = null;
+
+    public void Dispose() => _gate.Dispose();
 
     /// <summary>One unit, without reading the tree.</summary>
     public Task<Unit?> FindAsync(UnitId id, CancellationToken cancellationToken) => store.GetAsync(id, cancellationToken);
@@ -144,6 +194,7 @@ public sealed class UnitRegistry(IUnitStore store)
             }
 
             var written = await store.PutAsync(unit.Value, existing?.Version, cancellationToken);
+            Invalidate();
             if (written.IsSuccess)
             {
                 return new UnitSaved(existing is null ? UnitPut.Created : UnitPut.Replaced, existing?.Value, unit.Value);
@@ -173,6 +224,7 @@ public sealed class UnitRegistry(IUnitStore store)
         foreach (var unit in OrderParentsFirst(plan.Value.Changes))
         {
             var written = await store.PutAsync(unit, versions.GetValueOrDefault(unit.Id), cancellationToken);
+            Invalidate();
             if (!written.IsSuccess)
             {
                 return written.Error!;

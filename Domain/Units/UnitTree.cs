@@ -200,3 +200,18 @@ public sealed class UnitTree
         return unit;
     }
 }
+
+/// <summary>How the office looks for a unit by name: diacritics, case and spacing do not matter ("dong da" finds "Đống Đa"), and its id matches too.</summary>
+public static class UnitSearch
+{
+    public static bool Matches(string? search, UnitId id, string name)
+    {
+        if (search is not { Length: > 0 })
+        {
+            return true;
+        }
+
+        var wanted = Text.Fold(search);
+        return Text.Fold(name).Contains(wanted, StringComparison.Ordinal) || id.Value.Contains(wanted, StringComparison.Ordinal);
+    }
+}

@@ -21,7 +21,7 @@ public sealed class UnitKindsAndChangesTests
     private static async Task<(UnitRegistry Registry, MemoryUnitStore Store)> RegistryWith(params Unit[] units)
     {
         var store = new MemoryUnitStore();
-        var registry = new UnitRegistry(store);
+        var registry = new UnitRegistry(store, TimeProvider.System);
         foreach (var unit in units)
         {
             Assert.True((await registry.PutAsync(unit, TestContext.Current.CancellationToken)).IsSuccess, unit.Id.Value);
@@ -197,6 +197,7 @@ public sealed class UnitKindsAndChangesTests
     private sealed class MemoryUnitStore : IUnitStore
     {
         private readonly Dictionary<UnitId, (Unit Unit, int Version)> _rows = [];
+        private int _listVersion;
 
         public Dictionary<UnitId, Unit> Units => _rows.ToDictionary(r => r.Key, r => r.Value.Unit);
 
@@ -215,7 +216,11 @@ public sealed class UnitKindsAndChangesTests
             }
 
             _rows[unit.Id] = (unit, row.Version + 1);
+            _listVersion++;
             return Task.FromResult<Result<bool>>(true);
         }
+
+        public Task<StoredVersion?> VersionAsync(CancellationToken cancellationToken) =>
+            Task.FromResult<StoredVersion?>(new StoredVersion(_listVersion.ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
 }

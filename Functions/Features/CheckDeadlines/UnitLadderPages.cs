@@ -14,9 +14,11 @@ using ServerlessWorkflow.Functions.Shared.Pages;
 namespace ServerlessWorkflow.Functions.Features.CheckDeadlines;
 
 /// <summary>
-/// One unit's ladders for one directive, reached from the directive's board:
-/// <c>GET /office/directives/{id}/units/{unitId}</c> (OfficeUnitLadder: each task's standing, the
-/// steps recorded with their emails, the next step and when, where the unit's mail goes) and
+/// One unit in one directive, reached from the directive's board (the unit's name, or a cell for
+/// its task): <c>GET /office/directives/{id}/units/{unitId}</c> (OfficeAssignment: per task, its
+/// standing, every version the unit sent with its time, on-time/late mark, note and files — downloaded
+/// through DownloadAttachment — then the steps recorded with their emails, the next step and when;
+/// where the unit's mail goes and every email about it) and
 /// <c>POST /office/directives/{id}/units/{unitId}/tasks/{taskId}</c> (OfficeLadderAction, a form
 /// with its token): <c>remind</c> — send the unit a reminder now (<see cref="LadderDesk.RemindAsync"/>),
 /// <c>hold</c> — hold the ladder through a day, <c>release</c> — take the hold off. A successful
@@ -28,18 +30,18 @@ public static class UnitLadderPages
     public static IEndpointRouteBuilder MapUnitLadderPages(this IEndpointRouteBuilder app)
     {
         var office = app.MapGroup("/office/directives/{id}/units/{unitId}").RequireOfficeRole(OfficeRole.VanPhong, OfficeRole.ThuongTruc);
-        office.MapGet("/", (string id, string unitId, string? da, string? nv, string? gui, LadderDesk desk, CancellationToken cancellationToken) =>
-            ShowAsync(id, unitId, new UnitLadderNotice(da, nv, gui), null, desk, cancellationToken)).WithName("OfficeUnitLadder").AsPage();
+        office.MapGet("/", (string id, string unitId, string? da, string? nv, string? gui, ClaimsPrincipal user, LadderDesk desk, IStoredFiles files, CancellationToken cancellationToken) =>
+            ShowAsync(id, unitId, new UnitLadderNotice(da, nv, gui), null, user, desk, files, cancellationToken)).WithName("OfficeAssignment").AsPage();
         office.MapPost("/tasks/{taskId}", ActAsync).WithName("OfficeLadderAction").RequireOfficeRole(OfficeRole.VanPhong).WithFormBody<LadderActionForm>(LadderActionForm.MaxBody).AsPage();
         return app;
     }
 
     private static async Task<Results<SeeOther, RazorComponentResult>> ActAsync(
-        string id, string unitId, string taskId, Body<LadderActionForm> body, ClaimsPrincipal user, LadderDesk desk, OutboxSender sender, OfficeAudit audit, CancellationToken cancellationToken)
+        string id, string unitId, string taskId, Body<LadderActionForm> body, ClaimsPrincipal user, LadderDesk desk, IStoredFiles files, OutboxSender sender, OfficeAudit audit, CancellationToken cancellationToken)
     {
         if (body.Refusal is { } refused)
         {
-            return await ShowAsync(id, unitId, null, new FailedAction(taskId, refused.AsError(), LadderActionForm.Empty), desk, cancellationToken);
+            return await ShowAsync(id, unitId, null, new FailedAction(taskId, refused.AsError(), LadderActionForm.Empty), user, desk, files, cancellationToken);
         }
 
         var form = body.Value;
@@ -55,12 +57,12 @@ public static class UnitLadderPages
                     return new SeeOther($"{back}?da=nhac&nv={taskId}&gui={reminded.Value.Id}");
                 }
 
-                return await ShowAsync(id, unitId, null, new FailedAction(taskId, reminded.Error!, form), desk, cancellationToken);
+                return await ShowAsync(id, unitId, null, new FailedAction(taskId, reminded.Error!, form), user, desk, files, cancellationToken);
             case LadderActionForm.Hold:
                 var held = await desk.HoldAsync(id, taskId, unitId, form.Through, form.Note, cancellationToken);
                 if (!held.IsSuccess)
                 {
-                    return await ShowAsync(id, unitId, null, new FailedAction(taskId, held.Error!, form), desk, cancellationToken);
+                    return await ShowAsync(id, unitId, null, new FailedAction(taskId, held.Error!, form), user, desk, files, cancellationToken);
                 }
 
                 await audit.RecordAsync(user, AuditAction.LadderHeld, cancellationToken, subject: taskId, summary: $"Nhiệm vụ {taskId}: đến hết ngày {form.Through}. {form.Note}".Trim(), directiveId: id, unitId: unitId);
@@ -69,18 +71,18 @@ public static class UnitLadderPages
                 var released = await desk.ReleaseAsync(id, taskId, unitId, cancellationToken);
                 if (!released.IsSuccess)
                 {
-                    return await ShowAsync(id, unitId, null, new FailedAction(taskId, released.Error!, form), desk, cancellationToken);
+                    return await ShowAsync(id, unitId, null, new FailedAction(taskId, released.Error!, form), user, desk, files, cancellationToken);
                 }
 
                 await audit.RecordAsync(user, AuditAction.LadderReleased, cancellationToken, subject: taskId, summary: $"Nhiệm vụ {taskId}", directiveId: id, unitId: unitId);
                 return new SeeOther($"{back}?da=tiep-tuc&nv={taskId}");
             default:
-                return await ShowAsync(id, unitId, null, new FailedAction(taskId, Error.Validation("action", "invalid-action", "Không rõ việc cần làm; xin bấm lại nút trên trang."), form), desk, cancellationToken);
+                return await ShowAsync(id, unitId, null, new FailedAction(taskId, Error.Validation("action", "invalid-action", "Không rõ việc cần làm; xin bấm lại nút trên trang."), form), user, desk, files, cancellationToken);
         }
     }
 
     private static async Task<RazorComponentResult> ShowAsync(
-        string id, string unitId, UnitLadderNotice? notice, FailedAction? failed, LadderDesk desk, CancellationToken cancellationToken)
+        string id, string unitId, UnitLadderNotice? notice, FailedAction? failed, ClaimsPrincipal user, LadderDesk desk, IStoredFiles files, CancellationToken cancellationToken)
     {
         var view = await desk.ViewAsync(id, unitId, cancellationToken);
         if (!view.IsSuccess)
@@ -88,13 +90,18 @@ public static class UnitLadderPages
             return PageResults.Render<MessagePage, Message>(Message.OfficeNotFound("Không tìm thấy đơn vị trong công văn"), StatusCodes.Status404NotFound);
         }
 
+        // The files' names and sizes, only when a version has any (one listing of the unit's blobs).
+        var stored = view.Value.Versions.Any(v => v.Attachments.Count > 0)
+            ? await files.ListAsync(view.Value.Directive.Id, view.Value.UnitId, cancellationToken)
+            : new Dictionary<string, StoredFile>();
+
         var status = failed is null ? StatusCodes.Status200OK : failed.Error.Kind switch
         {
             ErrorKind.NotFound => StatusCodes.Status404NotFound,
             ErrorKind.Conflict => StatusCodes.Status409Conflict,
             _ => StatusCodes.Status400BadRequest,
         };
-        return PageResults.Render<UnitLadderPage, UnitLadderModel>(new UnitLadderModel(view.Value, notice, failed), status);
+        return PageResults.Render<UnitLadderPage, UnitLadderModel>(new UnitLadderModel(view.Value, notice, failed, stored, CanAct: user.IsInRole(OfficeRoles.Code(OfficeRole.VanPhong))), status);
     }
 }
 
@@ -121,9 +128,17 @@ public sealed record FailedAction(string TaskId, Error Error, LadderActionForm T
 /// <summary>What was just done, from the query string after a successful post: <c>da</c> (nhac, tam-dung, tiep-tuc), <c>nv</c> (the task), <c>gui</c> (the email sent).</summary>
 public sealed record UnitLadderNotice(string? Done, string? TaskId, string? EmailId);
 
-/// <summary>The unit's ladder page: the ladders, what was just done, and an action refused.</summary>
-public sealed record UnitLadderModel(UnitLadders View, UnitLadderNotice? Notice, FailedAction? Failed)
+/// <summary>
+/// The unit's page: the ladders and what the unit sent (with its stored files, by path), what was
+/// just done, an action refused, and whether the person may act on the ladders (<see cref="CanAct"/>:
+/// văn phòng; the standing committee reads).
+/// </summary>
+public sealed record UnitLadderModel(UnitLadders View, UnitLadderNotice? Notice, FailedAction? Failed, IReadOnlyDictionary<string, StoredFile> Files, bool CanAct)
 {
+    /// <summary>What the unit sent for <paramref name="task"/>, newest first, each version with its files.</summary>
+    public IReadOnlyList<VersionLine> Sent(TaskLadder task) =>
+        View.SentFor(task.Task.Id).Select(v => new VersionLine(v, v.Attachments.Select((path, i) => FileLine.Of(View.Directive.Id, View.UnitId, v, i, Files.GetValueOrDefault(path))).ToList())).ToList();
+
     /// <summary>The sentence saying what was just done, or none.</summary>
     public string? NoticeText
     {
@@ -164,12 +179,16 @@ public sealed record UnitLadderModel(UnitLadders View, UnitLadderNotice? Notice,
         _ => "Yêu cầu",
     };
 
-    /// <summary>A task's standing in words, and its style.</summary>
-    public static (string Css, string Text) Describe(AssignmentStanding s) => s.State switch
+    /// <summary>A task's standing in words (days counted as the office chose), and its style.</summary>
+    public (string Css, string Text) Describe(AssignmentStanding s)
     {
-        AssignmentState.SubmittedOnTime => ("ok", "Hoàn thành đúng hạn"),
-        AssignmentState.SubmittedLate => ("warn", $"Hoàn thành muộn {Format.Count(s.DaysOverdue)} ngày"),
-        AssignmentState.Overdue => ("late", $"Quá hạn {Format.Count(s.DaysOverdue)} ngày"),
-        _ => ("muted", "Chưa đến hạn"),
-    };
+        var days = View.Days.UnitName;
+        return s.State switch
+        {
+            AssignmentState.SubmittedOnTime => ("ok", $"Hoàn thành đúng hạn{(s.CompletedAt is { } at ? " lúc " + VietnamTime.FormatDateTime(at) : string.Empty)}"),
+            AssignmentState.SubmittedLate => ("late", $"Hoàn thành muộn {Format.Count(s.DaysOverdue)} {days}{(s.CompletedAt is { } at ? " (lúc " + VietnamTime.FormatDateTime(at) + ")" : string.Empty)}"),
+            AssignmentState.Overdue => ("late", $"Quá hạn {Format.Count(s.DaysOverdue)} {days}, chưa hoàn thành" + (s.LatestStatus == SubmissionStatus.InProgress ? " (đang thực hiện)" : string.Empty)),
+            _ => ("warn", s.LatestStatus == SubmissionStatus.InProgress ? "Đang thực hiện, chưa đến hạn" : "Chưa báo cáo, chưa đến hạn"),
+        };
+    }
 }

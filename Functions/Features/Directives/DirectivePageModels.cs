@@ -12,8 +12,8 @@ using ServerlessWorkflow.Functions.Shared.Wire;
 
 namespace ServerlessWorkflow.Functions.Features.Directives;
 
-/// <summary>The office's list of directives, newest first, each with its overall progress.</summary>
-public sealed record DirectiveListModel(IReadOnlyList<DirectiveListRow> Rows);
+/// <summary>The office's list of directives, newest first, each with its overall progress; <see cref="CanCreate"/> for those who may register one (văn phòng).</summary>
+public sealed record DirectiveListModel(IReadOnlyList<DirectiveListRow> Rows, bool CanCreate);
 
 public sealed record DirectiveListRow(Directive Directive, ProgressRates Rates);
 
@@ -21,11 +21,55 @@ public sealed record DirectiveListRow(Directive Directive, ProgressRates Rates);
 public sealed record UnitLinkLine(string Name, string Url);
 
 /// <summary>
-/// A directive's board: the rows the query asks for, the rates, and the units' links;
-/// <see cref="Created"/> right after it was registered; days overdue counted as <see cref="Days"/> says.
+/// A directive's board: the rows the query asks for (<see cref="Shown"/>: those of page <see cref="Page"/>),
+/// the rates, and the links of the units shown; <see cref="Created"/> right after it was registered;
+/// days overdue counted as <see cref="Days"/> says.
 /// </summary>
-public sealed record BoardModel(DirectiveBoard Board, BoardQuery Query, IReadOnlyList<UnitLinkLine> Links, bool Created, DayCount Days)
+public sealed record BoardModel(DirectiveBoard Board, BoardQuery Query, IReadOnlyList<BoardRow> Shown, int Page, IReadOnlyList<UnitLinkLine> Links, bool Created, DayCount Days)
 {
+    /// <summary>Rows per page: a province's board has thousands of units.</summary>
+    public const int PageSize = 100;
+
+    public int Pages => Math.Max(1, (Board.Rows.Count + PageSize - 1) / PageSize);
+
+    /// <summary>The page asked for (trang, from 1), kept within the pages there are.</summary>
+    public static int PageOf(string? trang, int rows) =>
+        int.TryParse(trang, NumberStyles.None, CultureInfo.InvariantCulture, out var page) && page >= 1
+            ? Math.Min(page, Math.Max(1, (rows + PageSize - 1) / PageSize))
+            : 1;
+
+    /// <summary>The board's query string as it is now (filters and order), with <paramref name="page"/> when it is not the first.</summary>
+    public string QueryString(int page = 1)
+    {
+        var parts = new List<string>();
+        if (Query.Search is { } q)
+        {
+            parts.Add("q=" + Uri.EscapeDataString(q));
+        }
+
+        if (Query.Level is { } level)
+        {
+            parts.Add("cap=" + ((int)level).ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (StateFilters.FirstOrDefault(f => f.State == Query.State && Query.State is not null).Key is { } state)
+        {
+            parts.Add("tt=" + state);
+        }
+
+        if (Query.Sort != BoardSort.Name)
+        {
+            parts.Add("sx=" + Sorts.First(s => s.Sort == Query.Sort).Key);
+        }
+
+        if (page > 1)
+        {
+            parts.Add("trang=" + page.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return parts.Count == 0 ? string.Empty : "?" + string.Join('&', parts);
+    }
+
     /// <summary>The states the board filters by, with their query value (tt) and label.</summary>
     public static readonly IReadOnlyList<(string Key, AssignmentState State, string Name)> StateFilters =
     [
@@ -61,18 +105,7 @@ public sealed record BoardModel(DirectiveBoard Board, BoardQuery Query, IReadOnl
         title.Length <= 60 ? title : title[..(title.LastIndexOf(' ', 60) is > 20 and var cut ? cut : 60)] + "…";
 
     /// <summary>A cell's state in words and its style: on time, late N (working) days, overdue N (working) days, not yet due.</summary>
-    public (string Css, string Text) Describe(BoardCell cell)
-    {
-        var s = cell.Standing;
-        var days = $"{Shared.Pages.Format.Count(s.DaysOverdue)} {Days.UnitName}";
-        return s.State switch
-        {
-            AssignmentState.SubmittedOnTime => ("ok", $"Đúng hạn{(s.CompletedAt is { } at ? " · " + VietnamTime.FormatDate(at) : string.Empty)}"),
-            AssignmentState.SubmittedLate => ("lateok", $"Muộn {days}"),
-            AssignmentState.Overdue => ("late", $"Quá hạn {days}"),
-            _ => ("wait", s.Latest?.Status == SubmissionStatus.InProgress ? "Đang thực hiện" : "Chưa đến hạn"),
-        };
-    }
+    public (string Css, string Text) Describe(BoardCell cell) => Shared.Pages.StandingText.Cell(cell.Standing, Days.UnitName);
 }
 
 /// <summary>

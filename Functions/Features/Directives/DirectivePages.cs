@@ -6,6 +6,7 @@ using ServerlessWorkflow.Domain.Accounts;
 using ServerlessWorkflow.Domain.Common;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Escalation;
+using ServerlessWorkflow.Domain.Progress;
 using ServerlessWorkflow.Domain.Time;
 using ServerlessWorkflow.Domain.Units;
 using ServerlessWorkflow.Functions.Hosting.Security;
@@ -39,37 +40,33 @@ public static class DirectivePages
         return app;
     }
 
-    private static async Task<RazorComponentResult> ListAsync(IDirectiveStore store, DirectiveRegistry registry, UnitRegistry units, CancellationToken cancellationToken)
-    {
-        var tree = await units.TreeAsync(cancellationToken);
-        var rows = new List<DirectiveListRow>();
-        foreach (var directive in (await store.ListAsync(cancellationToken)).OrderByDescending(d => d.RegisteredAt))
-        {
-            var view = await registry.ViewAsync(directive.Id.Value, cancellationToken);
-            rows.Add(new DirectiveListRow(directive, view.IsSuccess ? DirectiveProgress.Of(view.Value.Assignments, tree).Overall : ProgressRates.Of(string.Empty, [])));
-        }
+    /// <summary>The list: the directives' headers and their counts (two queries, whatever their number).</summary>
+    private static async Task<RazorComponentResult> ListAsync(ClaimsPrincipal user, OfficeDesk desk, CancellationToken cancellationToken) =>
+        PageResults.Render<DirectiveListPage, DirectiveListModel>(new DirectiveListModel(
+            (await desk.DirectivesAsync(cancellationToken)).Select(d => new DirectiveListRow(d.Directive, d.Rates)).ToList(),
+            CanCreate: user.IsInRole(OfficeRoles.Code(OfficeRole.VanPhong))));
 
-        return PageResults.Render<DirectiveListPage, DirectiveListModel>(new DirectiveListModel(rows));
-    }
-
+    /// <summary>The board: the directive's read model (one query), the unit tree, the ladders; the rows of one page, and the links of those rows.</summary>
     private static async Task<RazorComponentResult> BoardAsync(
-        string id, string? q, string? cap, string? tt, string? sx, string? moi, HttpRequest request,
-        DirectiveRegistry registry, UnitRegistry units, IEscalationStore escalations, IOptions<UnitLinkOptions> links, CancellationToken cancellationToken)
+        string id, string? q, string? cap, string? tt, string? sx, string? trang, string? moi, HttpRequest request,
+        OfficeDesk desk, DirectiveRegistry registry, UnitRegistry units, IEscalationStore escalations, IOptions<UnitLinkOptions> links, CancellationToken cancellationToken)
     {
-        var view = await registry.ViewAsync(id, cancellationToken);
+        var tree = await units.CurrentTreeAsync(cancellationToken);
+        var view = await desk.ViewAsync(id, tree, cancellationToken);
         if (!view.IsSuccess)
         {
             return PageResults.Render<MessagePage, Message>(Message.OfficeNotFound("Không tìm thấy công văn"), StatusCodes.Status404NotFound);
         }
 
         var query = BoardModel.ReadQuery(q, cap, tt, sx);
-        var tree = await units.TreeAsync(cancellationToken);
         var ladders = await escalations.LaddersAsync(view.Value.Directive.Id, cancellationToken);
         var board = DirectiveBoard.Of(view.Value, tree, ladders, query);
-        var unitLinks = registry.LinksFor(board.Directive)
-            .Select(l => new UnitLinkLine(tree.Find(l.UnitId)?.Name ?? l.UnitId.Value, UnitLinks.UnitUrl(request, links.Value, l.Token)))
+        var page = BoardModel.PageOf(trang, board.Rows.Count);
+        var shown = board.Rows.Skip((page - 1) * BoardModel.PageSize).Take(BoardModel.PageSize).ToList();
+        var unitLinks = shown
+            .Select(r => new UnitLinkLine(r.Name, UnitLinks.UnitUrl(request, links.Value, registry.LinkFor(board.Directive, r.UnitId).Token)))
             .OrderBy(l => l.Name, VietnameseCollation.Instance).ToList();
-        return PageResults.Render<BoardPage, BoardModel>(new BoardModel(board, query, unitLinks, Created: moi is not null, view.Value.Days));
+        return PageResults.Render<BoardPage, BoardModel>(new BoardModel(board, query, shown, page, unitLinks, Created: moi is not null, view.Value.Days));
     }
 
     private static async Task<RazorComponentResult> NewAsync(UnitRegistry units, ICalendarSource calendars, CancellationToken cancellationToken) =>

@@ -38,6 +38,7 @@ public static class DirectivesFeature
                 sp.GetRequiredService<Domain.Links.UnitLinkSigner>(),
                 sp.GetRequiredService<IEscalationStore>(),
                 sp.GetRequiredService<DueRule>(),
+                sp.GetRequiredService<Domain.Progress.ProgressProjector>(),
                 sp.GetRequiredService<ICalendarSource>(),
                 sp.GetRequiredService<TimeProvider>())
             {

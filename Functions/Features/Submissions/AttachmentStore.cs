@@ -1,6 +1,5 @@
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
-using ServerlessWorkflow.Domain.Common;
 using ServerlessWorkflow.Domain.Submissions;
 using ServerlessWorkflow.Functions.Storage;
 
@@ -13,7 +12,10 @@ namespace ServerlessWorkflow.Functions.Features.Submissions;
 /// </summary>
 public sealed class AttachmentStore(BlobServiceClient blobs, StorageNames names)
 {
-    public const string Container = "attachments";
+    public const string Container = SubmissionFiles.Container;
+
+    /// <summary>The blob metadata that keeps the person's file name (<see cref="SubmissionFiles.SafeName"/>: a metadata value is an HTTP header). <see cref="StoredFiles"/> reads it.</summary>
+    public const string FileNameMetadata = "filename";
 
     private BlobContainerClient Blobs => blobs.GetBlobContainerClient(names.Container(Container));
 
@@ -29,7 +31,7 @@ public sealed class AttachmentStore(BlobServiceClient blobs, StorageNames names)
                 new BlobUploadOptions
                 {
                     HttpHeaders = new BlobHttpHeaders { ContentType = "application/octet-stream" },
-                    Metadata = new Dictionary<string, string> { ["filename"] = SafeFileName(file.FileName) },
+                    Metadata = new Dictionary<string, string> { [FileNameMetadata] = SubmissionFiles.SafeName(file.FileName) },
                 },
                 cancellationToken);
             stored.Add(name);
@@ -44,13 +46,5 @@ public sealed class AttachmentStore(BlobServiceClient blobs, StorageNames names)
         {
             await Blobs.DeleteBlobIfExistsAsync(name, cancellationToken: cancellationToken);
         }
-    }
-
-    /// <summary>ASCII letters, digits, '.', '-', '_' only (blob metadata is an HTTP header), at most 100 characters.</summary>
-    private static string SafeFileName(string fileName)
-    {
-        var folded = Text.Fold(Path.GetFileName(fileName));
-        var safe = new string(folded.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_').ToArray());
-        return safe.Length == 0 ? "tep" : safe[..Math.Min(100, safe.Length)];
     }
 }

@@ -28,8 +28,9 @@ public static class SubmissionsFeature
     public static IServiceCollection AddSubmissions(this IServiceCollection services) =>
         services.AddTable(TableSubmissionStore.TableName)
             .AddContainer(AttachmentStore.Container)
-            .AddSingleton<ISubmissionStore, TableSubmissionStore>()
+            .AddSingleton<Domain.Progress.ISubmissionLedger, TableSubmissionStore>()
             .AddSingleton<AttachmentStore>()
+            .AddSingleton<IStoredFiles, StoredFiles>()
             .AddSingleton<UnitWorkspace>();
 
     public static IEndpointRouteBuilder MapSubmissions(this IEndpointRouteBuilder app)

@@ -1,7 +1,10 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using ServerlessWorkflow.Domain.Common;
 using ServerlessWorkflow.Domain.Directives;
+using ServerlessWorkflow.Domain.Progress;
 using ServerlessWorkflow.Domain.Submissions;
 using ServerlessWorkflow.Domain.Units;
 using ServerlessWorkflow.Functions.Shared.Wire;
@@ -10,17 +13,36 @@ using ServerlessWorkflow.Functions.Storage;
 namespace ServerlessWorkflow.Functions.Features.Submissions;
 
 /// <summary>
-/// Submission versions in table <c>submissions</c>: PartitionKey = directive id, RowKey
-/// <c>{unitId}|{taskId}|{versionId}</c>. A unit's page reads its rows with one range query
-/// (<c>{unitId}|</c>), the office's view reads the partition. The version id is derived from the
-/// Idempotency-Key or the content (see <see cref="SubmissionVersion.DeriveId"/>), and rows are only
-/// ever added (AddEntity), so a repeated or concurrent duplicate post cannot make a second row.
-/// Versions are never updated: every version is kept. A post reads nothing but, without a key, the
-/// one row the same content would have had in the previous window (a point read).
+/// Submission versions in table <c>submissions</c>, one partition per directive (PartitionKey = directive id):
+/// <list type="bullet">
+/// <item>RowKey <c>{unitId}|{taskId}|{versionId}</c>: a version. A unit's page reads its rows with one
+/// range query (<c>{unitId}|</c>), the office's view reads every version row of the partition. The
+/// version id is derived from the Idempotency-Key or the content (<see cref="SubmissionVersion.DeriveId"/>)
+/// and versions are only ever added, so a repeated or concurrent duplicate post cannot make a second row.</item>
+/// <item>RowKey <c>~p|{shard}|{unitId}|{taskId}</c>: the assignment's <see cref="AssignmentProgress"/>,
+/// written in the SAME transaction as each version and conditional on the ETag it was folded from,
+/// so it is always exactly the fold of the versions beside it.</item>
+/// <item>RowKey <c>~h|{shard}</c>: a hint, upserted in that transaction when the assignment's mark
+/// changes: the shard's read models must follow. Cleared (conditionally) once they have.</item>
+/// </list>
+/// Unit ids are lowercase letters, digits and hyphens, so every version key sorts before <c>~</c>.
+/// A post is one transaction: the version, its progress (and a hint when the mark changes). The
+/// progress and its ETag are kept in memory after the first post of an assignment; another instance's
+/// write makes the transaction fail on the ETag, and the row is read again.
 /// </summary>
-public sealed class TableSubmissionStore(TableServiceClient tables, StorageNames names) : ISubmissionStore
+public sealed class TableSubmissionStore(TableServiceClient tables, StorageNames names) : ISubmissionLedger
 {
     public const string TableName = "submissions";
+
+    /// <summary>Past this many assignments, progress is read from the table before each post instead of being kept in memory.</summary>
+    public const int MaxCachedProgress = 200_000;
+
+    private const string ProgressPrefix = "~p|";
+    private const string HintPrefix = "~h|";
+    private const string VersionsEnd = "~";
+    private const int Attempts = 8;
+
+    private readonly ConcurrentDictionary<(DirectiveId, UnitId, TaskId), Versioned<AssignmentProgress>> _progress = new();
 
     private TableClient Table => tables.GetTableClient(names.Table(TableName));
 
@@ -28,7 +50,7 @@ public sealed class TableSubmissionStore(TableServiceClient tables, StorageNames
     {
         var rows = unit is { } u
             ? Table.QueryPrefixAsync(directive.Value, u.Value + "|", cancellationToken)
-            : Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {directive.Value}"), cancellationToken: cancellationToken);
+            : Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {directive.Value} and RowKey lt {VersionsEnd}"), cancellationToken: cancellationToken);
         var versions = new List<SubmissionVersion>();
         await foreach (var row in rows)
         {
@@ -46,32 +68,232 @@ public sealed class TableSubmissionStore(TableServiceClient tables, StorageNames
 
     public async Task<(SubmissionVersion Stored, bool Added)> AddIfAbsentAsync(SubmissionVersion version, CancellationToken cancellationToken)
     {
-        var rowKey = RowKey(version.UnitId, version.TaskId, version.VersionId);
+        var appended = await AppendAsync(version, version.At, cancellationToken);
+        return (appended.Stored, appended.Added);
+    }
+
+    public async Task<SubmissionAppended> AppendAsync(SubmissionVersion version, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var key = (version.DirectiveId, version.UnitId, version.TaskId);
+        var shard = UnitShard.Of(version.UnitId);
+        for (var attempt = 0; attempt < Attempts; attempt++)
+        {
+            var current = _progress.TryGetValue(key, out var cached) ? cached : await ReadProgressAsync(version.DirectiveId, version.UnitId, version.TaskId, cancellationToken);
+            var after = current.Value.IsBefore(version)
+                ? current.Value.Apply(version)
+                : AssignmentProgress.Of((await ListAssignmentAsync(version.DirectiveId, version.UnitId, version.TaskId, cancellationToken)).Append(version));
+            var hinted = after.Mark != current.Value.Mark;
+            var actions = new List<TableTransactionAction>
+            {
+                new(TableTransactionActionType.Add, ToEntity(version)),
+                TableExtensions.Conditional(ToEntity(version.DirectiveId, version.UnitId, version.TaskId, after), current.Version),
+            };
+            if (hinted)
+            {
+                actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(version.DirectiveId.Value, HintPrefix + shard.Key) { ["At"] = now }));
+            }
+
+            try
+            {
+                var done = await Table.SubmitTransactionAsync(actions, cancellationToken);
+                Remember(key, new Versioned<AssignmentProgress>(after, VersionOf(done.Value[1])));
+                var hint = hinted ? new ProgressHint(version.DirectiveId, shard, now, VersionOf(done.Value[2])) : null;
+                return new SubmissionAppended(version, true, current.Value.Mark, after.Mark, hint);
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status is 409 && ex.FailedTransactionActionIndex == 0)
+            {
+                // A version with this id is stored: this post repeats it.
+                var existing = await Table.GetEntityAsync<TableEntity>(version.DirectiveId.Value, RowKey(version.UnitId, version.TaskId, version.VersionId), cancellationToken: cancellationToken);
+                return new SubmissionAppended(ToVersion(existing.Value), false, current.Value.Mark, current.Value.Mark, null);
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status is 404 or 409 or 412)
+            {
+                // The progress changed since it was read (another post, another instance): read it again.
+                _progress.TryRemove(key, out _);
+            }
+        }
+
+        throw new InvalidOperationException("The assignment's progress kept changing under this post; the caller may post again with the same key.");
+    }
+
+    public async Task<Result<int>> ImportAsync(DirectiveId directive, IReadOnlyCollection<SubmissionVersion> versions, CancellationToken cancellationToken)
+    {
+        if (versions.Any(v => v.DirectiveId != directive))
+        {
+            throw new ArgumentException("Every version must be of the directive imported.", nameof(versions));
+        }
+
+        await foreach (var _ in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {directive.Value} and RowKey lt {VersionsEnd}"), maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            return Error.Conflict("already-reported", "Directive already has versions: its units' posts go through AppendAsync.");
+        }
+
+        // An assignment's versions and its progress row, kept in one transaction; transactions filled up to 100 rows.
+        // Upserts: the directive had no version, so nothing is replaced but what this import wrote — a transaction
+        // the client retried after a time-out (it had gone through) writes the same rows again instead of failing.
+        var transactions = new List<List<TableTransactionAction>> { new() };
+        foreach (var assignment in versions.GroupBy(v => (v.UnitId, v.TaskId)))
+        {
+            var rows = assignment.Select(v => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToEntity(v)))
+                .Append(new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToEntity(directive, assignment.Key.UnitId, assignment.Key.TaskId, AssignmentProgress.Of(assignment))))
+                .ToList();
+            if (rows.Count > 100)
+            {
+                throw new ArgumentException($"An assignment ({assignment.Key.UnitId}, {assignment.Key.TaskId}) with more than 99 versions cannot be imported in one transaction.", nameof(versions));
+            }
+
+            if (transactions[^1].Count + rows.Count > 100)
+            {
+                transactions.Add([]);
+            }
+
+            transactions[^1].AddRange(rows);
+        }
+
+        await Parallel.ForEachAsync(transactions.Where(t => t.Count > 0), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (actions, ct) =>
+            await Table.SubmitTransactionAsync(actions, ct));
+        return versions.Count;
+    }
+
+    public async Task<IReadOnlyDictionary<(UnitId Unit, TaskId Task), AssignmentProgress>> ProgressAsync(DirectiveId directive, UnitShard shard, CancellationToken cancellationToken)
+    {
+        var progress = new Dictionary<(UnitId, TaskId), AssignmentProgress>();
+        await foreach (var row in Table.QueryPrefixAsync(directive.Value, $"{ProgressPrefix}{shard.Key}|", cancellationToken))
+        {
+            var (unit, task) = ProgressKey(row);
+            progress[(unit, task)] = ToProgress(row);
+        }
+
+        return progress;
+    }
+
+    public async Task<IReadOnlyList<ProgressHint>> HintsAsync(DirectiveId directive, CancellationToken cancellationToken)
+    {
+        var hints = new List<ProgressHint>();
+        await foreach (var row in Table.QueryPrefixAsync(directive.Value, HintPrefix, cancellationToken))
+        {
+            hints.Add(new ProgressHint(directive, row.Parsed("RowKey", row.RowKey[HintPrefix.Length..], UnitShard.Parse), row.RequiredInstant("At"), row.Version()));
+        }
+
+        return hints;
+    }
+
+    public async Task ClearHintAsync(ProgressHint hint, CancellationToken cancellationToken)
+    {
         try
         {
-            await Table.AddEntityAsync(
-                new TableEntity(version.DirectiveId.Value, rowKey)
-                {
-                    ["VersionId"] = version.VersionId,
-                    ["TaskId"] = version.TaskId.Value,
-                    ["UnitId"] = version.UnitId.Value,
-                    ["At"] = version.At,
-                    ["Status"] = WireFormat.Name(version.Status),
-                    ["Note"] = version.Note,
-                    ["Late"] = version.Late,
-                    ["Attachments"] = JsonSerializer.Serialize(version.Attachments, AttachmentsContext.Default.IReadOnlyListString),
-                },
-                cancellationToken);
-            return (version, true);
+            await Table.DeleteEntityAsync(hint.Directive.Value, HintPrefix + hint.Shard.Key, new ETag(hint.Version.Token), cancellationToken);
         }
-        catch (RequestFailedException ex) when (ex.Status == 409)
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
         {
-            var existing = await Table.GetEntityAsync<TableEntity>(version.DirectiveId.Value, rowKey, cancellationToken: cancellationToken);
-            return (ToVersion(existing.Value), false);
+            // Cleared already, or set again by a later post that will clear it.
         }
     }
 
+    public async Task<int> RestoreProgressAsync(DirectiveId directive, CancellationToken cancellationToken)
+    {
+        var folded = (await ListAsync(directive, null, cancellationToken))
+            .GroupBy(v => (v.UnitId, v.TaskId))
+            .ToDictionary(g => g.Key, g => AssignmentProgress.Of(g));
+        var stored = new Dictionary<(UnitId, TaskId), Versioned<AssignmentProgress>>();
+        await foreach (var row in Table.QueryPrefixAsync(directive.Value, ProgressPrefix, cancellationToken))
+        {
+            stored[ProgressKey(row)] = new Versioned<AssignmentProgress>(ToProgress(row), row.Version());
+        }
+
+        var written = 0;
+        foreach (var ((unit, task), progress) in folded)
+        {
+            var current = stored.GetValueOrDefault((unit, task));
+            if (current?.Value == progress)
+            {
+                continue;
+            }
+
+            // Conditional: a post that got there first wrote the fold of every version, this one's included.
+            _progress.TryRemove((directive, unit, task), out _);
+            if ((await Table.WriteConditionallyAsync(ToEntity(directive, unit, task, progress), current?.Version, cancellationToken)).IsSuccess)
+            {
+                written++;
+            }
+        }
+
+        return written;
+    }
+
+    /// <summary>The assignment's progress as stored, or — where none is — folded from its versions (versions stored before progress was kept), with no version: the write adds the row.</summary>
+    private async Task<Versioned<AssignmentProgress>> ReadProgressAsync(DirectiveId directive, UnitId unit, TaskId task, CancellationToken cancellationToken)
+    {
+        var row = await Table.GetEntityIfExistsAsync<TableEntity>(directive.Value, ProgressRowKey(unit, task), cancellationToken: cancellationToken);
+        return row.HasValue && row.Value is { } e
+            ? new Versioned<AssignmentProgress>(ToProgress(e), e.Version())
+            : new Versioned<AssignmentProgress>(AssignmentProgress.Of(await ListAssignmentAsync(directive, unit, task, cancellationToken)), null);
+    }
+
+    private async Task<IReadOnlyList<SubmissionVersion>> ListAssignmentAsync(DirectiveId directive, UnitId unit, TaskId task, CancellationToken cancellationToken)
+    {
+        var versions = new List<SubmissionVersion>();
+        await foreach (var row in Table.QueryPrefixAsync(directive.Value, $"{unit}|{task}|", cancellationToken))
+        {
+            versions.Add(ToVersion(row));
+        }
+
+        return versions;
+    }
+
+    private void Remember((DirectiveId, UnitId, TaskId) key, Versioned<AssignmentProgress> progress)
+    {
+        if (_progress.Count < MaxCachedProgress || _progress.ContainsKey(key))
+        {
+            _progress[key] = progress;
+        }
+    }
+
+    private static StoredVersion VersionOf(Response written) =>
+        new(written.Headers.ETag?.ToString() ?? throw new InvalidOperationException("Table storage answered a write in a transaction without an ETag."));
+
     private static string RowKey(UnitId unit, TaskId task, string versionId) => $"{unit}|{task}|{versionId}";
+
+    private static string ProgressRowKey(UnitId unit, TaskId task) => $"{ProgressPrefix}{UnitShard.Of(unit).Key}|{unit}|{task}";
+
+    private static (UnitId Unit, TaskId Task) ProgressKey(TableEntity row)
+    {
+        var parts = row.RowKey.Split('|');
+        if (parts.Length != 4)
+        {
+            throw CorruptRowException.For(row, "RowKey", "is not ~p|{shard}|{unit}|{task}");
+        }
+
+        return (row.Parsed("RowKey", parts[2], u => UnitId.Parse(u)), row.Parsed("RowKey", parts[3], TaskId.Parse));
+    }
+
+    private static TableEntity ToEntity(SubmissionVersion version) => new(version.DirectiveId.Value, RowKey(version.UnitId, version.TaskId, version.VersionId))
+    {
+        ["VersionId"] = version.VersionId,
+        ["TaskId"] = version.TaskId.Value,
+        ["UnitId"] = version.UnitId.Value,
+        ["At"] = version.At,
+        ["Status"] = WireFormat.Name(version.Status),
+        ["Note"] = version.Note,
+        ["Late"] = version.Late,
+        ["Attachments"] = JsonSerializer.Serialize(version.Attachments, AttachmentsContext.Default.IReadOnlyListString),
+    };
+
+    private static TableEntity ToEntity(DirectiveId directive, UnitId unit, TaskId task, AssignmentProgress progress) => new(directive.Value, ProgressRowKey(unit, task))
+    {
+        ["Versions"] = progress.Versions,
+        ["LatestVersionId"] = progress.LatestVersionId,
+        ["LatestAt"] = progress.LatestAt,
+        ["LatestStatus"] = progress.LatestStatus is { } s ? WireFormat.Name(s) : null,
+        ["CompletedAt"] = progress.CompletedAt,
+    };
+
+    private static AssignmentProgress ToProgress(TableEntity e) => new(
+        e.RequiredInt("Versions"),
+        e.RequiredString("LatestVersionId"),
+        e.RequiredInstant("LatestAt"),
+        e.Required("LatestStatus", s => SubmissionStatuses.Parse(s)),
+        e.OptionalInstant("CompletedAt"));
 
     private static SubmissionVersion ToVersion(TableEntity e) => new(
         e.RequiredString("VersionId"),
@@ -83,7 +305,6 @@ public sealed class TableSubmissionStore(TableServiceClient tables, StorageNames
         e.OptionalString("Note") ?? string.Empty,
         e.RequiredBool("Late"),
         e.RequiredJson("Attachments", AttachmentsContext.Default.IReadOnlyListString));
-
 }
 
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true)]

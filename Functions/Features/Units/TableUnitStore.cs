@@ -11,19 +11,22 @@ namespace ServerlessWorkflow.Functions.Features.Units;
 /// it — for placement checks, "unit and everything under it", escalation chains — is one query.
 /// That suits an office's tree (tens to a few thousand units); a national tree would partition by
 /// its top-level branch. Writes are conditional on the version read. A unit without an address is
-/// stored with an empty <c>Email</c> (a missing field is a corrupt row, as always).
+/// stored with an empty <c>Email</c> (a missing field is a corrupt row, as always). RowKey <c>~version</c> is the
+/// list's version: upserted in the same transaction as every unit written, so its ETag changes with
+/// any change to the list (the office's pages keep the tree and only read this row to check it).
 /// </summary>
 public sealed class TableUnitStore(TableServiceClient tables, StorageNames names) : IUnitStore
 {
     public const string TableName = "units";
     private const string Partition = "unit";
+    private const string VersionRow = "~version";
 
     private TableClient Table => tables.GetTableClient(names.Table(TableName));
 
     public async Task<IReadOnlyList<Versioned<Unit>>> ListAsync(CancellationToken cancellationToken)
     {
         var units = new List<Versioned<Unit>>();
-        await foreach (var e in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), cancellationToken: cancellationToken))
+        await foreach (var e in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and RowKey lt {VersionRow}"), cancellationToken: cancellationToken))
         {
             units.Add(new Versioned<Unit>(ToUnit(e), e.Version()));
         }
@@ -37,23 +40,39 @@ public sealed class TableUnitStore(TableServiceClient tables, StorageNames names
         return row.HasValue && row.Value is { } e ? ToUnit(e) : null;
     }
 
-    public Task<Result<bool>> PutAsync(Unit unit, StoredVersion? expectedVersion, CancellationToken cancellationToken) =>
-        Table.WriteConditionallyAsync(
-            new TableEntity(Partition, unit.Id.Value)
-            {
-                ["Name"] = unit.Name,
-                ["Kind"] = UnitKinds.Code(unit.Kind),
-                ["Level"] = unit.Level is { } level ? (int)level : null,
-                ["ParentId"] = unit.ParentId?.Value,
-                ["Email"] = unit.Email?.Value ?? string.Empty,
-                ["AlsoTo"] = unit.AlsoTo.Count > 0 ? string.Join(' ', unit.AlsoTo.Select(e => e.Value)) : null,
-                ["Phone"] = unit.Phone.Length > 0 ? unit.Phone : null,
-                ["Contact"] = unit.Contact.Length > 0 ? unit.Contact : null,
-                ["State"] = unit.State == UnitState.Active ? null : unit.State.ToString(),
-                ["MergedInto"] = unit.MergedInto?.Value,
-            },
-            expectedVersion,
-            cancellationToken);
+    public async Task<Result<bool>> PutAsync(Unit unit, StoredVersion? expectedVersion, CancellationToken cancellationToken)
+    {
+        var row = new TableEntity(Partition, unit.Id.Value)
+        {
+            ["Name"] = unit.Name,
+            ["Kind"] = UnitKinds.Code(unit.Kind),
+            ["Level"] = unit.Level is { } level ? (int)level : null,
+            ["ParentId"] = unit.ParentId?.Value,
+            ["Email"] = unit.Email?.Value ?? string.Empty,
+            ["AlsoTo"] = unit.AlsoTo.Count > 0 ? string.Join(' ', unit.AlsoTo.Select(e => e.Value)) : null,
+            ["Phone"] = unit.Phone.Length > 0 ? unit.Phone : null,
+            ["Contact"] = unit.Contact.Length > 0 ? unit.Contact : null,
+            ["State"] = unit.State == UnitState.Active ? null : unit.State.ToString(),
+            ["MergedInto"] = unit.MergedInto?.Value,
+        };
+        try
+        {
+            await Table.SubmitTransactionAsync(
+                [TableExtensions.Conditional(row, expectedVersion), new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(Partition, VersionRow))],
+                cancellationToken);
+            return true;
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status is 404 or 409 or 412)
+        {
+            return Error.Conflict("concurrent-change", "Dữ liệu vừa được thay đổi đồng thời; hãy tải lại và thử lại.");
+        }
+    }
+
+    public async Task<StoredVersion?> VersionAsync(CancellationToken cancellationToken)
+    {
+        var row = await Table.GetEntityIfExistsAsync<TableEntity>(Partition, VersionRow, select: ["RowKey"], cancellationToken: cancellationToken);
+        return row.HasValue && row.Value is { } e ? e.Version() : null;
+    }
 
     /// <summary>
     /// A row as stored. Rows written before units had kinds (no Kind, AlsoTo, Phone, Contact, State)

@@ -13,11 +13,13 @@ public static class OfficeMenu
     [
         new("/office", "Theo dõi công văn", [OfficeRole.VanPhong, OfficeRole.ThuongTruc]),
         new("/office/directives/new", "Tạo công văn", [OfficeRole.VanPhong]),
+        new("/office/don-vi", "Đơn vị", [OfficeRole.VanPhong]),
+        new("/office/units", "Kết quả đơn vị", [OfficeRole.VanPhong, OfficeRole.ThuongTruc]),
+        new("/office/reports", "Báo cáo", [OfficeRole.VanPhong, OfficeRole.ThuongTruc]),
         new("/office/error-reports", "Phản ánh sai sót", [OfficeRole.BanXayDungDang]),
         new("/office/member-data", "Dữ liệu đảng viên", [OfficeRole.BanXayDungDang]),
         new("/office/outbox", "Thư đã gửi", [OfficeRole.VanPhong]),
         new("/office/calendar", "Lịch làm việc", [OfficeRole.VanPhong]),
-        new("/office/don-vi", "Đơn vị", [OfficeRole.VanPhong]),
         new("/office/audit", "Nhật ký", [OfficeRole.QuanTri, OfficeRole.ThuongTruc]),
         new("/office/accounts", "Tài khoản cán bộ", [OfficeRole.QuanTri]),
     ];

@@ -66,6 +66,38 @@ public static class PageStyle
         ul.units{list-style:none;padding:0;margin:0} ul.units>li{border-bottom:1px solid var(--line);padding:.6rem 0} ul.units .mail{overflow-wrap:anywhere} ul.units ul{margin:.25rem 0;padding-left:1.25rem}
         details>summary{min-height:2.75rem;padding:.5rem 0}
         figure.chart{margin:0} figure.chart figcaption{font-weight:600;margin-bottom:.25rem} .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr));gap:1.25rem}
+        .actions{display:flex;flex-wrap:wrap;gap:.5rem 1.25rem;align-items:center} .actions .button{margin-top:0}
+        .pager{display:flex;flex-wrap:wrap;gap:.5rem 1.25rem;align-items:center;margin:.75rem 0} .pager a{display:inline-block;padding:.5rem 0}
+        .nowrap{white-space:nowrap} td.note{white-space:pre-line;overflow-wrap:anywhere} ul.files{margin:0;padding-left:1.1rem} ul.files a{overflow-wrap:anywhere}
+        .doc{font-family:"Times New Roman",Times,serif;font-size:1.05rem;max-width:46rem;margin:0 auto}
+        .doc .heading{display:grid;grid-template-columns:1fr 1.3fr;gap:1rem;text-align:center;margin-bottom:1.5rem}
+        .doc .heading p{margin:0} .doc .motto{font-weight:700;text-decoration:underline} .doc .place{font-style:italic;margin-top:.5rem} .doc .number{white-space:pre}
+        .doc h1{text-align:center;font-size:1.25rem;margin:1rem 0 0} .doc .gist{text-align:center;font-weight:700;margin:0 0 1rem}
+        .doc h2{font-size:1.05rem;text-transform:uppercase} .doc p.body{text-indent:2.5rem;text-align:justify}
+        .doc .closing{display:grid;grid-template-columns:1fr 1fr;gap:1rem;margin-top:1.5rem} .doc .sign{text-align:center;font-weight:700}
+        .doc .recipients p{margin:0;font-size:.9rem} .doc .recipients .label{font-weight:700;font-style:italic;text-decoration:underline}
+        @media screen and (max-width:40rem){
+        main{padding:.5rem} section,.card{padding:.75rem}
+        table.cards thead{display:none}
+        table.cards,table.cards tbody,table.cards tr,table.cards td,table.cards tr>th{display:block;width:100%}
+        table.cards tr{border:1px solid var(--line);border-radius:.4rem;margin:0 0 .6rem;padding:.25rem .6rem}
+        table.cards td,table.cards tr>th{border:0;padding:.15rem 0}
+        table.cards td[data-label]::before{content:attr(data-label) ": ";font-weight:600;color:var(--muted)}
+        table.cards td.num{text-align:left}
+        .matrix .cell{white-space:normal;min-width:7.5rem}
+        .matrix th[scope=row]{min-width:8.5rem;max-width:10rem}
+        .doc .heading,.doc .closing{grid-template-columns:1fr} .doc p.body{text-align:left;text-indent:1.5rem}
+        }
+        @media print{
+        @page{size:A4;margin:2cm 1.5cm 2cm 3cm}
+        body{background:#fff;color:#000;font:13pt/1.45 "Times New Roman",Times,serif}
+        header,nav,form,.no-print{display:none!important}
+        main,main.wide{max-width:none;margin:0;padding:0}
+        section,.card{border:0;padding:0;margin:0 0 .5rem}
+        a{color:#000;text-decoration:none}
+        tr,.doc .closing{break-inside:avoid}
+        .doc{max-width:none}
+        }
         """;
 
     /// <summary>The Content-Security-Policy of every page: no scripts, this style sheet only, forms post back here.</summary>

@@ -211,6 +211,28 @@ public sealed class WorkingCalendarTests
         Assert.Equal(D("03/01/2199"), Law.NthWorkingDayAfter(D("31/12/2198"), 2)); // 01/01 off, 02 and 03/01/2199 working
     }
 
+    [Fact]
+    public void Working_days_between_two_days_are_those_a_walk_day_by_day_counts_across_years_and_the_offices_decisions()
+    {
+        var calendar = Law.With(YearSettings.Default(2026) with
+        {
+            Overrides = [new DayOverride(D("23/02/2026"), DayChange.DayOff, "Nghỉ thêm"), new DayOverride(D("07/03/2026"), DayChange.WorkingDay, "Làm bù")],
+        });
+        var random = new Random(7);
+        for (var i = 0; i < 300; i++)
+        {
+            var after = D("01/01/2025").AddDays(random.Next(0, 3 * 366));
+            var through = after.AddDays(random.Next(-5, 800));
+            var walked = 0;
+            for (var day = after.AddDays(1); day <= through; day = day.AddDays(1))
+            {
+                walked += calendar.IsWorkingDay(day) ? 1 : 0;
+            }
+
+            Assert.Equal(walked, calendar.WorkingDaysBetween(after, through));
+        }
+    }
+
     private static DateOnly D(string text) => DateOnly.ParseExact(text, "dd/MM/yyyy", CultureInfo.InvariantCulture);
 
     private static DateTimeOffset At(string date, int hour) => new(D(date).ToDateTime(new TimeOnly(hour, 0)), Vn);

@@ -162,14 +162,14 @@ public sealed class OfficeAndUnitStoryTests(StorageFixture storage, BrowserFixtu
         await office.GotoAsync(boardUrl);
         await office.GetByRole(AriaRole.Link, new() { Name = "Chi bộ Văn phòng" }).ClickAsync();
         await Assertions.Expect(office.GetByRole(AriaRole.Heading, new() { Name = "Chi bộ Văn phòng" })).ToBeVisibleAsync();
-        await Assertions.Expect(office.Locator("#t1")).ToContainTextAsync("Bước 3: báo Ban Thường vụ, UBKT");
-        await office.Locator("#t2").GetByRole(AriaRole.Button, new() { Name = "Gửi nhắc ngay" }).ClickAsync();
+        await Assertions.Expect(office.Locator("#task-t1")).ToContainTextAsync("Bước 3: báo Ban Thường vụ, UBKT");
+        await office.Locator("#task-t2").GetByRole(AriaRole.Button, new() { Name = "Gửi nhắc ngay" }).ClickAsync();
         await Assertions.Expect(office.GetByRole(AriaRole.Status)).ToContainTextAsync("Đã nhắc đơn vị về nhiệm vụ 2: Chỉ ghi lại, chưa gửi");
-        await office.Locator("#t3").GetByLabel("Đơn vị xin thêm thời gian? Tạm dừng nhắc đến hết ngày (dd/MM/yyyy)").FillAsync("20/02/2026");
-        await office.Locator("#t3").GetByLabel("Lý do (không bắt buộc)").FillAsync("Đồng chí Bí thư gọi điện xin thêm một tuần");
-        await office.Locator("#t3").GetByRole(AriaRole.Button, new() { Name = "Tạm dừng nhắc" }).ClickAsync();
+        await office.Locator("#task-t3").GetByLabel("Đơn vị xin thêm thời gian? Tạm dừng nhắc đến hết ngày (dd/MM/yyyy)").FillAsync("20/02/2026");
+        await office.Locator("#task-t3").GetByLabel("Lý do (không bắt buộc)").FillAsync("Đồng chí Bí thư gọi điện xin thêm một tuần");
+        await office.Locator("#task-t3").GetByRole(AriaRole.Button, new() { Name = "Tạm dừng nhắc" }).ClickAsync();
         await Assertions.Expect(office.GetByRole(AriaRole.Status)).ToContainTextAsync("Đã tạm dừng nhắc nhiệm vụ 3 đến hết ngày 20/02/2026.");
-        await Assertions.Expect(office.Locator("#t3")).ToContainTextAsync("Đang tạm dừng nhắc đến hết ngày 20/02/2026");
+        await Assertions.Expect(office.Locator("#task-t3")).ToContainTextAsync("Đang tạm dừng nhắc đến hết ngày 20/02/2026");
         await BrowserFixture.ScreenshotAsync(office, "09-thu-nhac-don-vi");
         var unitPage = office.Url.Split('?')[0];
 

@@ -36,9 +36,13 @@ public sealed class RoleAccessTests(StorageFixture storage) : IAsyncLifetime
         ["PutUnit"] = [V], ["ImportUnits"] = [V], ["ListUnits"] = [V, T],
         ["OfficeUnits"] = [V], ["OfficeUnitsPost"] = [V], ["OfficeUnit"] = [V], ["OfficeUnitPost"] = [V], ["OfficeUnitState"] = [V], ["OfficeUnitMerge"] = [V], ["OfficeUnitsImport"] = [V],
         ["OfficeOutbox"] = [V], ["OfficeResendEmail"] = [V], ["ListOutbox"] = [V], ["GetEscalations"] = [V, T],
-        ["OfficeUnitLadder"] = [V, T], ["OfficeLadderAction"] = [V],
+        ["OfficeLadderAction"] = [V],
         ["OfficeStatistics"] = [V, T], ["GetStatistics"] = [V, T], ["ExportStatistics"] = [V, T],
         ["OfficeUploadStatistics"] = [V], ["UploadStatisticsForUnit"] = [V], ["ReadTemplate"] = [V], ["GetTemplate"] = [V, T],
+        // The office's desk (issue 17): a unit in a directive (what it sent, its files and its ladder: issue 14's page joined), units' records, the follow-up report, the board's export — read by both.
+        ["OfficeAssignment"] = [V, T], ["DownloadAttachment"] = [V, T], ["OfficeUnitRecords"] = [V, T], ["OfficeUnitRecord"] = [V, T],
+        ["OfficeDirectiveReport"] = [V, T], ["DirectiveReportDocument"] = [V, T], ["OfficeReport"] = [V, T], ["PeriodReportDocument"] = [V, T],
+        ["ExportBoard"] = [V, T],
         // The working-day calendar (issue 19): văn phòng keeps it; thường trực may read it and count terms.
         ["OfficeCalendar"] = [V], ["OfficeCalendarYear"] = [V], ["OfficeCalendarYearPost"] = [V],
         ["GetCalendarYear"] = [V, T], ["PutCalendarYear"] = [V], ["CountWorkingDays"] = [V, T],
@@ -163,9 +167,9 @@ public sealed class RoleAccessTests(StorageFixture storage) : IAsyncLifetime
 
     [Theory]
     [InlineData(OfficeRole.QuanTri, "/office/accounts", new[] { "Nhật ký", "Tài khoản cán bộ" })]
-    [InlineData(OfficeRole.VanPhong, "/office", new[] { "Theo dõi công văn", "Tạo công văn", "Thư đã gửi", "Lịch làm việc", "Đơn vị" })]
+    [InlineData(OfficeRole.VanPhong, "/office", new[] { "Theo dõi công văn", "Tạo công văn", "Đơn vị", "Kết quả đơn vị", "Báo cáo", "Thư đã gửi", "Lịch làm việc" })]
     [InlineData(OfficeRole.BanXayDungDang, "/office/error-reports", new[] { "Phản ánh sai sót", "Dữ liệu đảng viên" })]
-    [InlineData(OfficeRole.ThuongTruc, "/office", new[] { "Theo dõi công văn", "Nhật ký" })]
+    [InlineData(OfficeRole.ThuongTruc, "/office", new[] { "Theo dõi công văn", "Kết quả đơn vị", "Báo cáo", "Nhật ký" })]
     public async Task A_person_signs_in_to_the_home_of_their_role_and_its_menu_shows_only_what_the_role_opens(OfficeRole role, string home, string[] menu)
     {
         var name = await _app.AddAccountAsync("cb-" + OfficeRoles.Code(role), role);

@@ -185,11 +185,22 @@ public sealed class StorageOutageTests
     {
         var table = new TableServiceClient(connectionString).GetTableClient(prefix + "submissions");
         var versions = new List<StoredVersion>();
+        var counted = 0;
         await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {directiveId}"), cancellationToken: Ct))
         {
-            versions.Add(new StoredVersion(row.GetString("Note") ?? string.Empty, row.GetString("Status") ?? string.Empty, JsonSerializer.Deserialize<List<string>>(row.GetString("Attachments") ?? "[]") ?? []));
+            // Beside the versions ({unit}|{task}|{version}) the partition keeps each assignment's progress (~p|…),
+            // written in the same transaction as each version, and hints for the read models (~h|…).
+            if (row.RowKey.StartsWith("~p|", StringComparison.Ordinal))
+            {
+                counted += row.GetInt32("Versions") ?? 0;
+            }
+            else if (!row.RowKey.StartsWith('~'))
+            {
+                versions.Add(new StoredVersion(row.GetString("Note") ?? string.Empty, row.GetString("Status") ?? string.Empty, JsonSerializer.Deserialize<List<string>>(row.GetString("Attachments") ?? "[]") ?? []));
+            }
         }
 
+        Assert.Equal(versions.Count, counted); // the progress rows count exactly the versions stored: none half-written
         return versions;
     }
 

@@ -63,7 +63,8 @@ public sealed class PackageTests(StorageFixture storage, PackageTests.Package pa
     /// other tests run might be gone from it. So the packaged executable goes once through every kind
     /// of work the app does — the OpenAPI document, JSON in and out, a deadline in working days and a
     /// change of the calendar, a unit's page and form, the office's sign-in (Data Protection and its key ring in blob storage), an office page, a
-    /// spreadsheet imported by the blob trigger and exported again, a data-error report, and the timer.
+    /// spreadsheet imported by the blob trigger and exported again, the desk's pages with the report
+    /// (.docx) and the board (.xlsx) written by the Open XML SDK, a data-error report, and the timer.
     /// </summary>
     [Fact]
     public async Task The_packaged_handler_serves_the_whole_story_as_the_build_the_tests_run_does()
@@ -235,6 +236,28 @@ public sealed class PackageTests(StorageFixture storage, PackageTests.Package pa
         {
             Assert.Equal(HttpStatusCode.OK, board.StatusCode);
             Assert.Contains("Đảng bộ Sở Tài chính", await board.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+
+        // The office's desk: what the unit sent, the units' records (read models), the follow-up report as a page and
+        // as a Word document, the board as a workbook — the Open XML SDK writing them in the trimmed package.
+        foreach (var path in new[] { $"office/directives/{id}/units/dang-bo-a", "office/units?tu=209912&den=209912", "office/units/dang-bo-a?tu=209912&den=209912", $"office/directives/{id}/report", "office/reports?tu=209912&den=209912" })
+        {
+            using var desk = await clerk.SendAsync(http, HttpMethod.Get, path);
+            Assert.True(desk.StatusCode == HttpStatusCode.OK, $"{path}: {(int)desk.StatusCode}");
+        }
+
+        using (var docx = await clerk.SendAsync(http, HttpMethod.Get, $"office/directives/{id}/report.docx"))
+        {
+            Assert.Equal(HttpStatusCode.OK, docx.StatusCode);
+            using var document = DocumentFormat.OpenXml.Packaging.WordprocessingDocument.Open(new MemoryStream(await docx.Content.ReadAsByteArrayAsync(Ct)), false);
+            Assert.Contains("Kết quả thực hiện Công văn số 643-CV/ĐU", document.MainDocumentPart!.Document.Body!.InnerText, StringComparison.Ordinal);
+        }
+
+        using (var xlsx = await clerk.SendAsync(http, HttpMethod.Get, $"office/directives/{id}/board.xlsx"))
+        {
+            Assert.Equal(HttpStatusCode.OK, xlsx.StatusCode);
+            using var workbook = DocumentFormat.OpenXml.Packaging.SpreadsheetDocument.Open(new MemoryStream(await xlsx.Content.ReadAsByteArrayAsync(Ct)), false);
+            Assert.Equal(["Theo dõi", "Nhiệm vụ"], workbook.WorkbookPart!.Workbook.Descendants<DocumentFormat.OpenXml.Spreadsheet.Sheet>().Select(s => s.Name!.Value!));
         }
 
         using (var start = await clerk.SendAsync(http, HttpMethod.Post, "office/account", new() { ["csrf"] = clerk.FormToken!, ["action"] = "totp-start" }))

@@ -70,7 +70,7 @@ public sealed class BrowserFixture : IAsyncDisposable
     /// </summary>
     public async Task AssertFitsPhoneAsync(string url, string? signInAs = null)
     {
-        await using var measuring = await NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 360, Height = 740 }, IsMobile = true });
+        await using var measuring = await NewContextAsync(OfficePhone);
         var page = await measuring.NewPageAsync();
         await page.GotoAsync(url);
         if (signInAs is not null)
@@ -90,8 +90,33 @@ public sealed class BrowserFixture : IAsyncDisposable
     public static async Task AssertFitsPhoneAsync(IPage page)
     {
         Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 360, $"{page.Url} scrolls sideways on a 360 px phone.");
-        var smallest = await page.EvaluateAsync<double>("Math.min(...[...document.querySelectorAll('button, select, input:not([type=hidden]):not([type=checkbox])')].map(e => e.getBoundingClientRect().height))");
+        var smallest = await page.EvaluateAsync<double>("Math.min(1000, ...[...document.querySelectorAll('button, select, input:not([type=hidden]):not([type=checkbox])')].map(e => e.getBoundingClientRect().height))");
         Assert.True(smallest >= 44, $"A touch target of {page.Url} is only {smallest} px high.");
+    }
+
+    /// <summary>
+    /// Every piece of text the page shows (in a <see cref="OfficePhone"/> context) is drawn at least
+    /// <paramref name="pixels"/> px high, the text of charts (SVG, scaled with their box) included;
+    /// returns the smallest found, with where.
+    /// </summary>
+    public static async Task AssertTextAtLeastAsync(IPage page, double pixels = 12)
+    {
+        var smallest = await page.EvaluateAsync<string>("""
+            () => {
+              let least = { size: 1000, where: '' };
+              for (const e of document.querySelectorAll('body *')) {
+                const own = [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim() !== '');
+                const box = e.getBoundingClientRect();
+                if (!own || box.width === 0 || box.height === 0 || getComputedStyle(e).visibility === 'hidden') continue;
+                let size = parseFloat(getComputedStyle(e).fontSize);
+                const svg = e.closest('svg');
+                if (svg && e.getScreenCTM) { const m = e.getScreenCTM(); size *= Math.hypot(m.a, m.b); }
+                if (size < least.size) least = { size, where: e.tagName.toLowerCase() + ': ' + e.textContent.trim().slice(0, 40) };
+              }
+              return least.size.toFixed(1) + ' px (' + least.where + ')';
+            }
+            """);
+        Assert.True(double.Parse(smallest.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) >= pixels, $"{page.Url}: text drawn at {smallest}, below {pixels} px.");
     }
 
     /// <summary>The office on a phone: 360 CSS pixels, script on only so tests can measure the pages (they have none).</summary>
