@@ -3,6 +3,7 @@ using ServerlessWorkflow.Functions.Features.Calendar;
 using ServerlessWorkflow.Functions.Features.Accounts;
 using ServerlessWorkflow.Functions.Features.AuditTrail;
 using ServerlessWorkflow.Functions.Features.CheckDeadlines;
+using ServerlessWorkflow.Functions.Features.Closing;
 using ServerlessWorkflow.Functions.Features.Directives;
 using ServerlessWorkflow.Functions.Features.ErrorReports;
 using ServerlessWorkflow.Functions.Features.Health;
@@ -37,6 +38,7 @@ builder.Services
     .AddUnits()
     .AddCalendar()
     .AddDirectives()
+    .AddDirectiveLifecycle()
     .AddSubmissions()
     .AddErrorReports()
     .AddCheckDeadlines()
@@ -73,6 +75,8 @@ app.MapCalendarPages();
 app.MapUnitPages();
 app.MapAuditTrail();
 app.MapUnitLadderPages();
+app.MapUnitLinks();
+app.MapDirectiveLifecycle();
 
 app.Run();
 

@@ -13,7 +13,14 @@ public sealed record TaskLadder(DirectiveTask Task, AssignmentStanding Standing,
 }
 
 /// <summary>A unit's ladders for one directive, and where its emails go.</summary>
-public sealed record UnitLadders(Directive Directive, UnitId UnitId, Unit? Unit, Recipients Reach, IReadOnlyList<TaskLadder> Tasks, IReadOnlyList<OutboxEntry> Emails, DateTimeOffset Now);
+public sealed record UnitLadders(Directive Directive, UnitId UnitId, Unit? Unit, Recipients Reach, IReadOnlyList<TaskLadder> Tasks, IReadOnlyList<OutboxEntry> Emails, DateTimeOffset Now)
+{
+    /// <summary>The directive's closure, when the office has closed it.</summary>
+    public DirectiveClosure? Closure { get; init; }
+
+    /// <summary>The unit's link version in force (raised each time the office reissues the link).</summary>
+    public int LinkVersion { get; init; } = Links.UnitLink.FirstVersion;
+}
 
 /// <summary>
 /// The office's hand on a unit's ladder, beside the timer: send the unit a reminder now (recorded in
@@ -30,7 +37,8 @@ public sealed class LadderDesk(
     UnitRegistry units,
     DeadlineCheck check,
     OfficeAddresses office,
-    TimeProvider time)
+    TimeProvider time,
+    IDirectiveStateStore states)
 {
     public const int MaxHoldDays = 90;
     public const int MaxNoteLength = 300;
@@ -62,7 +70,11 @@ public sealed class LadderDesk(
             tasks.Add(new TaskLadder(task, standing, ladder, EscalationHistory.Of(ladder, emails.Where(e => e.Carries(key))), next, at));
         }
 
-        return new UnitLadders(directive, unit.Value, tree.Find(unit.Value), Addressing.Resolve(Audience.Unit(unit.Value), tree, office), tasks, emails.OrderByDescending(e => e.CreatedAt).ToList(), now);
+        return new UnitLadders(directive, unit.Value, tree.Find(unit.Value), Addressing.Resolve(Audience.Unit(unit.Value), tree, office), tasks, emails.OrderByDescending(e => e.CreatedAt).ToList(), now)
+        {
+            Closure = await states.ClosureAsync(directive.Id, cancellationToken),
+            LinkVersion = await states.LinkVersionAsync(directive.Id, unit.Value, cancellationToken),
+        };
     }
 
     /// <summary>Sends the unit a reminder about one task now: the email decided, waiting for the sender.</summary>
@@ -75,8 +87,14 @@ public sealed class LadderDesk(
         }
 
         var (directive, task, key) = found.Value;
+        if (await states.ClosureAsync(directive.Id, cancellationToken) is { } closure)
+        {
+            return Error.Conflict("directive-closed", $"Công văn đã kết thúc ngày {closure.Day}; không nhắc đơn vị nữa. Muốn nhắc, xin mở lại công văn trước.");
+        }
+
         var tree = await units.TreeAsync(cancellationToken);
         var rule = await check.RuleAsync(cancellationToken);
+        var linkVersion = await states.LinkVersionAsync(directive.Id, key.UnitId, cancellationToken);
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
             var now = time.GetUtcNow();
@@ -88,7 +106,7 @@ public sealed class LadderDesk(
             }
 
             var (step, skip) = manual.Value;
-            var email = check.Compose(rule, step, Audience.Unit(key.UnitId), directive, [(key, task)], tree, now).Entry;
+            var email = check.Compose(rule, step, Audience.Unit(key.UnitId), directive, [(key, task)], tree, now, linkVersion).Entry;
             if (email.To.Count == 0)
             {
                 return Error.Conflict("no-recipient", "Không gửi được: đơn vị, đơn vị cấp trên và Văn phòng đều chưa có địa chỉ thư điện tử.");
@@ -191,7 +209,8 @@ public sealed class LadderDesk(
             var assignments = email.Assignments.Where(k => directive.FindTask(k.TaskId) is not null).Select(k => (Key: k, Task: directive.FindTask(k.TaskId)!)).ToList();
             if (assignments.Count > 0)
             {
-                var fresh = check.Compose(await check.RuleAsync(cancellationToken), step, email.Audience, directive, assignments, tree, now).Entry;
+                var linkVersion = email.Audience is { Kind: AudienceKind.Unit, UnitId: { } unit } ? await states.LinkVersionAsync(directive.Id, unit, cancellationToken) : Links.UnitLink.FirstVersion;
+                var fresh = check.Compose(await check.RuleAsync(cancellationToken), step, email.Audience, directive, assignments, tree, now, linkVersion).Entry;
                 again = email with { To = fresh.To, Cc = fresh.Cc, Content = fresh.Content };
             }
         }

@@ -68,6 +68,16 @@ public sealed class EscalationOptions
     }
 }
 
+/// <summary>The units' notices as the registry's listener, resolved on first use: the notices need the links the registry itself makes.</summary>
+internal sealed class DeferredRegistrationListener(IServiceProvider services) : IRegistrationListener
+{
+    public Task RegisteringAsync(Directive directive, CancellationToken cancellationToken) =>
+        ((IRegistrationListener)services.GetRequiredService<UnitNotices>()).RegisteringAsync(directive, cancellationToken);
+
+    public Task RegisteredAsync(Directive directive, CancellationToken cancellationToken) =>
+        ((IRegistrationListener)services.GetRequiredService<UnitNotices>()).RegisteredAsync(directive, cancellationToken);
+}
+
 public static class CheckDeadlinesFeature
 {
     public static IServiceCollection AddCheckDeadlines(this IServiceCollection services)
@@ -98,6 +108,8 @@ public static class CheckDeadlinesFeature
             .AddSingleton<IUnitLinks>(sp => sp.GetRequiredService<DirectiveRegistry>())
             .AddSingleton<DeadlineCheck>()
             .AddSingleton<LadderDesk>()
+            .AddSingleton<UnitNotices>()
+            .AddSingleton<IRegistrationListener>(sp => new DeferredRegistrationListener(sp))
             .AddSingleton<RunLeases>()
             .AddSingleton<OutboxSender>()
             .AddSingleton<OutboxPageServices>()

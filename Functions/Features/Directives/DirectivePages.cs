@@ -39,22 +39,33 @@ public static class DirectivePages
         return app;
     }
 
-    private static async Task<RazorComponentResult> ListAsync(IDirectiveStore store, DirectiveRegistry registry, UnitRegistry units, CancellationToken cancellationToken)
+    /// <summary>The list: directives followed by default, or those closed, or all (<c>xem</c>), searched by number, subject or issuer without diacritics (<c>q</c>).</summary>
+    private static async Task<RazorComponentResult> ListAsync(
+        string? q, string? xem, IDirectiveStore store, IDirectiveStateStore states, DirectiveRegistry registry, UnitRegistry units, CancellationToken cancellationToken)
     {
         var tree = await units.TreeAsync(cancellationToken);
+        var closed = await states.ClosuresAsync(cancellationToken);
+        var filter = DirectiveListModel.ReadFilter(xem);
+        var search = (q ?? string.Empty).Trim() is { Length: > 0 and <= 100 } typed ? typed : null;
         var rows = new List<DirectiveListRow>();
         foreach (var directive in (await store.ListAsync(cancellationToken)).OrderByDescending(d => d.RegisteredAt))
         {
+            var closure = closed.GetValueOrDefault(directive.Id);
+            if ((filter == DirectiveListFilter.Open && closure is not null) || (filter == DirectiveListFilter.Closed && closure is null) || !DirectiveListModel.Matches(directive, search))
+            {
+                continue;
+            }
+
             var view = await registry.ViewAsync(directive.Id.Value, cancellationToken);
-            rows.Add(new DirectiveListRow(directive, view.IsSuccess ? DirectiveProgress.Of(view.Value.Assignments, tree).Overall : ProgressRates.Of(string.Empty, [])));
+            rows.Add(new DirectiveListRow(directive, view.IsSuccess ? DirectiveProgress.Of(view.Value.Assignments, tree).Overall : ProgressRates.Of(string.Empty, [])) { Closure = closure });
         }
 
-        return PageResults.Render<DirectiveListPage, DirectiveListModel>(new DirectiveListModel(rows));
+        return PageResults.Render<DirectiveListPage, DirectiveListModel>(new DirectiveListModel(rows) { Filter = filter, Search = search, ClosedCount = closed.Count });
     }
 
     private static async Task<RazorComponentResult> BoardAsync(
-        string id, string? q, string? cap, string? tt, string? sx, string? moi, HttpRequest request,
-        DirectiveRegistry registry, UnitRegistry units, IEscalationStore escalations, IOptions<UnitLinkOptions> links, CancellationToken cancellationToken)
+        string id, string? q, string? cap, string? tt, string? sx, string? moi, string? da, HttpRequest request,
+        DirectiveRegistry registry, UnitRegistry units, IEscalationStore escalations, IDirectiveStateStore states, IOptions<UnitLinkOptions> links, CancellationToken cancellationToken)
     {
         var view = await registry.ViewAsync(id, cancellationToken);
         if (!view.IsSuccess)
@@ -66,10 +77,14 @@ public static class DirectivePages
         var tree = await units.TreeAsync(cancellationToken);
         var ladders = await escalations.LaddersAsync(view.Value.Directive.Id, cancellationToken);
         var board = DirectiveBoard.Of(view.Value, tree, ladders, query);
-        var unitLinks = registry.LinksFor(board.Directive)
-            .Select(l => new UnitLinkLine(tree.Find(l.UnitId)?.Name ?? l.UnitId.Value, UnitLinks.UnitUrl(request, links.Value, l.Token)))
+        var unitLinks = registry.LinksFor(board.Directive, await states.LinkVersionsAsync(board.Directive.Id, cancellationToken))
+            .Select(l => new UnitLinkLine(tree.Find(l.UnitId)?.Name ?? l.UnitId.Value, UnitLinks.UnitUrl(request, links.Value, l.Token)) { UnitId = l.UnitId.Value })
             .OrderBy(l => l.Name, VietnameseCollation.Instance).ToList();
-        return PageResults.Render<BoardPage, BoardModel>(new BoardModel(board, query, unitLinks, Created: moi is not null, view.Value.Days));
+        return PageResults.Render<BoardPage, BoardModel>(new BoardModel(board, query, unitLinks, Created: moi is not null, view.Value.Days)
+        {
+            Closure = await states.ClosureAsync(board.Directive.Id, cancellationToken),
+            Done = da,
+        });
     }
 
     private static async Task<RazorComponentResult> NewAsync(UnitRegistry units, ICalendarSource calendars, CancellationToken cancellationToken) =>
