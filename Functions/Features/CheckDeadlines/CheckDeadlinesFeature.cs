@@ -44,6 +44,12 @@ public sealed class EscalationOptions
     /// </summary>
     public int SenderLeaseSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// <c>Escalation__TellUnits</c>: true (default) emails each unit of a directive, on registration, its
+    /// tasks, deadlines and link (<see cref="UnitNotices"/>); false leaves handing out links to the office.
+    /// </summary>
+    public bool TellUnits { get; set; } = true;
+
     /// <summary>When CheckDeadlines runs (six-field NCRONTAB, UTC, or an interval): for telling the office when the next run is.</summary>
     public string Schedule { get; set; } = DefaultSchedule;
 
@@ -68,14 +74,17 @@ public sealed class EscalationOptions
     }
 }
 
-/// <summary>The units' notices as the registry's listener, resolved on first use: the notices need the links the registry itself makes.</summary>
+/// <summary>The units' notices as the registry's listener (unless <see cref="EscalationOptions.TellUnits"/> is off), resolved on first use: the notices need the links the registry itself makes.</summary>
 internal sealed class DeferredRegistrationListener(IServiceProvider services) : IRegistrationListener
 {
+    private IRegistrationListener? Notices =>
+        services.GetRequiredService<IOptions<EscalationOptions>>().Value.TellUnits ? services.GetRequiredService<UnitNotices>() : null;
+
     public Task RegisteringAsync(Directive directive, CancellationToken cancellationToken) =>
-        ((IRegistrationListener)services.GetRequiredService<UnitNotices>()).RegisteringAsync(directive, cancellationToken);
+        Notices?.RegisteringAsync(directive, cancellationToken) ?? Task.CompletedTask;
 
     public Task RegisteredAsync(Directive directive, CancellationToken cancellationToken) =>
-        ((IRegistrationListener)services.GetRequiredService<UnitNotices>()).RegisteredAsync(directive, cancellationToken);
+        Notices?.RegisteredAsync(directive, cancellationToken) ?? Task.CompletedTask;
 }
 
 public static class CheckDeadlinesFeature
