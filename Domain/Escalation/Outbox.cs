@@ -62,6 +62,9 @@ public enum OutboxNote
 
     /// <summary>The office closed the directive before it could be sent.</summary>
     Closed,
+
+    /// <summary>A unit's notice carrying a link the office replaced before it could be sent (the new link has its own email).</summary>
+    LinkReplaced,
 }
 
 /// <summary>

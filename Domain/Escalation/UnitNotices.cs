@@ -184,6 +184,11 @@ public sealed class UnitNotices(
             }
         }
 
+        if (changed)
+        {
+            await RetireNoticesAsync(directive.Id, unit, cancellationToken);
+        }
+
         var id = NoticeId(directive.Id, unit, NoticeSteps.Reissued, current.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var entry = Compose(NoticeSteps.Reissued, id, directive, unit, current, await units.TreeAsync(cancellationToken));
         if (entry is not null)
@@ -192,6 +197,20 @@ public sealed class UnitNotices(
         }
 
         return (current, entry is null ? null : (await store.EmailAsync(directive.Id.Value, id, cancellationToken))?.Value ?? entry, changed);
+    }
+
+    /// <summary>The unit's notices still waiting to be sent carry the link just replaced: not sent (the new link has its own email).</summary>
+    private async Task RetireNoticesAsync(DirectiveId directive, UnitId unit, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        foreach (var waiting in (await store.OutboxAsync(directive.Value, cancellationToken))
+            .Where(e => e.State == OutboxState.Pending && NoticeSteps.IsNotice(e.Step) && e.Audience == Audience.Unit(unit)))
+        {
+            if (await store.EmailAsync(directive.Value, waiting.Id, cancellationToken) is { Value.State: OutboxState.Pending } read)
+            {
+                await store.UpdateOutboxAsync(read.Value with { State = OutboxState.Skipped, Note = OutboxNote.LinkReplaced, SettledAt = now, NextAttemptAt = null }, read.Version, cancellationToken);
+            }
+        }
     }
 
     /// <summary>The unit's link in force (its current version), for the office's pages.</summary>

@@ -210,6 +210,8 @@ public sealed class UnitNoticesTests(StorageFixture storage) : IAsyncLifetime
         var answer = await reissued.Content.ReadFromJsonAsync<JsonElement>(Ct);
         using var stale = await _h.Office.SendAsync(HttpMethod.Post, $"api/directives/{Id}/units/chi-bo-b/link/reissue?fromVersion=1");
         var staleAnswer = await stale.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var sent = await _h.RunAtAsync(Vietnam(2, 10, 9, 5));
+        var outbox = await _h.OutboxAsync(Id);
         using (await _h.Office.SendAsync(HttpMethod.Post, $"api/directives/{Id}/close", new { }))
         {
         }
@@ -222,6 +224,12 @@ public sealed class UnitNoticesTests(StorageFixture storage) : IAsyncLifetime
         Assert.Equal(2, answer.GetProperty("linkVersion").GetInt32());
         Assert.Contains(answer.GetProperty("emailState").GetString(), new[] { "pending", "sent" });
         Assert.Equal(2, staleAnswer.GetProperty("linkVersion").GetInt32()); // the same reissue again: the link in force, not a third
+        // The first notice, still waiting with the old link when it was replaced, is not sent: the unit gets the new link alone.
+        var toUnit = Assert.Single(_h.MailsTo("bi-thu@example.invalid"));
+        Assert.DoesNotContain(sent, m => m.To.Any(t => t.Email == "bi-thu@example.invalid"));
+        Assert.StartsWith("Đường dẫn mới", toUnit.Subject, StringComparison.Ordinal);
+        var retired = Assert.Single(outbox, e => e.GetProperty("step").GetString() == NoticeSteps.Assigned && e.GetProperty("to")[0].GetString() == "bi-thu@example.invalid");
+        Assert.Equal("Không gửi: đường dẫn trong thư đã được thay bằng đường dẫn mới (gửi trong thư khác).", retired.GetProperty("message").GetString());
         Assert.Equal(HttpStatusCode.Conflict, closed.StatusCode);
         Assert.Equal("directive-closed", problem.GetProperty("code").GetString());
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
