@@ -4,6 +4,7 @@ using ServerlessWorkflow.Functions.Features.Assignments;
 using ServerlessWorkflow.Functions.Features.AuditTrail;
 using ServerlessWorkflow.Functions.Features.Calendar;
 using ServerlessWorkflow.Functions.Features.CheckDeadlines;
+using ServerlessWorkflow.Functions.Features.Closing;
 using ServerlessWorkflow.Functions.Features.Directives;
 using ServerlessWorkflow.Functions.Features.ErrorReports;
 using ServerlessWorkflow.Functions.Features.Health;
@@ -41,6 +42,7 @@ builder.Services
     .AddUnits()
     .AddCalendar()
     .AddDirectives()
+    .AddDirectiveLifecycle()
     .AddSubmissions()
     .AddProgress()
     .AddErrorReports()
@@ -84,6 +86,8 @@ app.MapCalendarPages();
 app.MapUnitPages();
 app.MapAuditTrail();
 app.MapUnitLadderPages();
+app.MapUnitLinks();
+app.MapDirectiveLifecycle();
 
 app.Run();
 

@@ -56,6 +56,10 @@ public enum AuditAction
     LadderHeld,
     LadderReleased,
     EmailResent,
+    DirectiveClosed,
+    DirectiveReopened,
+    UnitLinkResent,
+    UnitLinkReissued,
 }
 
 public static class AuditActions
@@ -86,6 +90,10 @@ public static class AuditActions
         AuditAction.LadderHeld => "Tạm dừng nhắc đơn vị",
         AuditAction.LadderReleased => "Tiếp tục nhắc đơn vị",
         AuditAction.EmailResent => "Gửi lại thư",
+        AuditAction.DirectiveClosed => "Đóng công văn",
+        AuditAction.DirectiveReopened => "Mở lại công văn",
+        AuditAction.UnitLinkResent => "Gửi lại đường dẫn cho đơn vị",
+        AuditAction.UnitLinkReissued => "Cấp lại đường dẫn cho đơn vị",
         AuditAction.SubmissionReceived => "Đơn vị gửi báo cáo",
         AuditAction.StatisticsUploaded => "Đơn vị tải lên bảng thống kê",
         AuditAction.EscalationDecided => "Nhắc việc, báo vượt cấp",

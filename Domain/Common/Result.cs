@@ -11,6 +11,9 @@ public enum ErrorKind
 
     /// <summary>The request conflicts with the current state (a concurrent change, a forbidden transition).</summary>
     Conflict,
+
+    /// <summary>The thing existed and is no longer there for the asker (a unit's link the office replaced with a new one).</summary>
+    Gone,
 }
 
 /// <summary>One field's problem: the field's path (<c>tasks[0].deadline</c>), a stable machine code, and a Vietnamese message for people.</summary>
@@ -27,6 +30,8 @@ public sealed record Error(ErrorKind Kind, string Code, string Message, IReadOnl
     public static Error NotFound(string code, string message) => new(ErrorKind.NotFound, code, message, []);
 
     public static Error Conflict(string code, string message) => new(ErrorKind.Conflict, code, message, []);
+
+    public static Error Gone(string code, string message) => new(ErrorKind.Gone, code, message, []);
 }
 
 /// <summary>A value or an <see cref="Error"/>.</summary>

@@ -21,6 +21,17 @@ public interface IDirectiveStore
 /// <summary>A unit's link for a directive.</summary>
 public sealed record IssuedLink(UnitId UnitId, string Token);
 
+/// <summary>
+/// Told of each registration: before the directive is stored (to leave what a repair needs, should
+/// the process stop part-way) and after (to tell its units). <see cref="Escalation.UnitNotices"/> is the one.
+/// </summary>
+public interface IRegistrationListener
+{
+    Task RegisteringAsync(Directive directive, CancellationToken cancellationToken);
+
+    Task RegisteredAsync(Directive directive, CancellationToken cancellationToken);
+}
+
 /// <summary>A registered directive with one link per assigned unit, the calendar its deadlines in working days were counted with, and what the office should know about it.</summary>
 public sealed record Registered(Directive Directive, IReadOnlyList<IssuedLink> Links, WorkingCalendar Calendar)
 {
@@ -57,6 +68,9 @@ public sealed class DirectiveRegistry(
     /// <summary>The report templates statistics tasks may name (643's alone when not set).</summary>
     public Statistics.ReportTemplates? Templates { get; init; }
 
+    /// <summary>Told of each registration (the units' notices); none: nobody.</summary>
+    public IRegistrationListener? Listener { get; init; }
+
     public async Task<Result<Registered>> RegisterAsync(DirectiveInput input, CancellationToken cancellationToken)
     {
         var calendar = await calendars.CurrentAsync(cancellationToken);
@@ -70,6 +84,11 @@ public sealed class DirectiveRegistry(
         // a crash part-way leaves at worst index entries the deadline check drops as unknown.
         // Then the office's read models, counts last: a crash before them leaves a directive without
         // complete counts, which the pages compute from its versions until the repair sweep builds them.
+        if (Listener is { } listener)
+        {
+            await listener.RegisteringAsync(directive.Value, cancellationToken);
+        }
+
         await directives.CreateAsync(directive.Value, cancellationToken);
         // A task the office chose not to remind about ("không nhắc") is never looked at by the timer.
         var firstStep = rule.Policy.Steps.First();
@@ -78,6 +97,11 @@ public sealed class DirectiveRegistry(
             directive.Value.Tasks.Where(t => t.Remind).SelectMany(t => t.Units.Select(u => new DueEntry(new AssignmentKey(directive.Value.Id, t.Id, u), counted.ScheduledAt(firstStep, t.Deadline)))),
             cancellationToken);
         await progress.RegisteredAsync(directive.Value, cancellationToken);
+        if (Listener is { } told)
+        {
+            await told.RegisteredAsync(directive.Value, cancellationToken);
+        }
+
         return new Registered(directive.Value, LinksFor(directive.Value), calendar) { Warnings = DirectiveRegistration.Warnings(directive.Value, tree) };
     }
 
@@ -106,11 +130,22 @@ public sealed class DirectiveRegistry(
     public IReadOnlyList<IssuedLink> LinksFor(Directive directive) =>
         directive.AssignedUnits.Select(u => LinkFor(directive, u)).ToList();
 
-    /// <summary>One unit's link (see <see cref="LinksFor"/>).</summary>
+    /// <summary>One unit's link (see <see cref="LinksFor(Directive)"/>).</summary>
     public IssuedLink LinkFor(Directive directive, UnitId unit) => new(unit, TokenFor(directive, unit));
+
+    /// <summary>One unit's link at its version in <paramref name="versions"/> (the first when absent).</summary>
+    public IssuedLink LinkFor(Directive directive, UnitId unit, IReadOnlyDictionary<UnitId, int> versions) =>
+        new(unit, TokenFor(directive, unit, versions.GetValueOrDefault(unit, UnitLink.FirstVersion)));
+
+    /// <summary>One signed link per assigned unit, each of the unit's version in <paramref name="versions"/> (the first when absent).</summary>
+    public IReadOnlyList<IssuedLink> LinksFor(Directive directive, IReadOnlyDictionary<UnitId, int> versions) =>
+        directive.AssignedUnits.Select(u => LinkFor(directive, u, versions)).ToList();
 
     /// <summary>The path of a unit's page, for emails (the host part is the caller's).</summary>
     public string UrlFor(Directive directive, UnitId unit) => BaseUrl.TrimEnd('/') + "/u/" + TokenFor(directive, unit);
+
+    /// <summary>The unit's link of version <paramref name="linkVersion"/>, for emails.</summary>
+    public string UrlFor(Directive directive, UnitId unit, int linkVersion) => BaseUrl.TrimEnd('/') + "/u/" + TokenFor(directive, unit, linkVersion);
 
     /// <summary>Where links in emails point (no request to take it from when the timer runs).</summary>
     public string BaseUrl { get; init; } = "http://localhost:7071";
@@ -125,7 +160,8 @@ public sealed class DirectiveRegistry(
     /// <summary>Whether the directive is still followed: its links still work (<see cref="Directive.FollowedUntil"/>).</summary>
     public bool IsOpen(Directive directive, DateTimeOffset now) => now < directive.FollowedUntil(LinkLifetime);
 
-    private string TokenFor(Directive directive, UnitId unit) => links.Sign(new UnitLink(directive.Id, unit, directive.FollowedUntil(LinkLifetime)));
+    private string TokenFor(Directive directive, UnitId unit, int linkVersion = UnitLink.FirstVersion) =>
+        links.Sign(new UnitLink(directive.Id, unit, directive.FollowedUntil(LinkLifetime)) { Version = linkVersion });
 
     public async Task<Result<DirectiveView>> ViewAsync(string? id, CancellationToken cancellationToken)
     {

@@ -16,6 +16,9 @@ public interface IUnitLinks
 {
     string UrlFor(Directive directive, UnitId unit);
 
+    /// <summary>The unit's link of version <paramref name="linkVersion"/> (raised each time the office reissues the unit's link).</summary>
+    string UrlFor(Directive directive, UnitId unit, int linkVersion);
+
     /// <summary>Whether the directive is still followed at <paramref name="now"/>: its links still work (<see cref="Directive.FollowedUntil"/>).</summary>
     bool IsOpen(Directive directive, DateTimeOffset now);
 }
@@ -67,7 +70,8 @@ public sealed class DeadlineCheck(
     ICalendarSource calendars,
     OfficeAddresses office,
     IAuditTrail trail,
-    TimeProvider time)
+    TimeProvider time,
+    IDirectiveStateStore states)
 {
     public const int MaxPerRun = 2000;
 
@@ -122,7 +126,7 @@ public sealed class DeadlineCheck(
         var counted = await RuleAsync(cancellationToken);
         var due = await store.DueAsync(at, MaxPerRun, cancellationToken);
         var tree = due.Count > 0 ? await units.TreeAsync(cancellationToken) : new UnitTree([]);
-        var context = new Reads(store, directives, submissions, cancellationToken);
+        var context = new Reads(store, directives, submissions, states, cancellationToken);
         var ladders = new List<PlannedLadder>();
         var sends = new List<(PlannedLadder Ladder, Directive Directive, DirectiveTask Task, LadderStep Step)>();
         foreach (var entries in due.GroupBy(e => e.Key))
@@ -132,7 +136,8 @@ public sealed class DeadlineCheck(
             var key = entry.Key;
             var directive = await context.DirectiveAsync(key.DirectiveId);
             var task = directive?.FindTask(key.TaskId);
-            if (directive is null || task is null || !task.Remind || tree.Find(key.UnitId) is null || !links.IsOpen(directive, at))
+            // A directive the office closed: its entries are dropped as met (nothing more is sent about it).
+            if (directive is null || task is null || !task.Remind || tree.Find(key.UnitId) is null || !links.IsOpen(directive, at) || await context.ClosedAsync(directive.Id))
             {
                 ladders.Add(new PlannedLadder(entry, new(LadderState.Empty(key), null), LadderDecision.Nothing, false, extra));
                 continue;
@@ -157,18 +162,27 @@ public sealed class DeadlineCheck(
             }
         }
 
+        // A unit's own emails carry its link in force (the office may have reissued it).
+        var versions = new Dictionary<(DirectiveId, UnitId), int>();
+        foreach (var (directiveId, unitId) in sends.Select(s => (s.Directive.Id, s.Ladder.Key.UnitId)).Distinct())
+        {
+            versions[(directiveId, unitId)] = await states.LinkVersionAsync(directiveId, unitId, cancellationToken);
+        }
+
         var emails = sends
             .GroupBy(s => (s.Directive.Id, s.Step, Audience: Addressing.AudienceOf(s.Step, s.Ladder.Key.UnitId, tree)))
             .SelectMany(g => g.OrderBy(s => s.Task.Id.Value, StringComparer.Ordinal).ThenBy(s => tree.Find(s.Ladder.Key.UnitId)?.Name ?? s.Ladder.Key.UnitId.Value, VietnameseCollation.Instance)
                 .Chunk(IEscalationStore.MaxLaddersPerRecording)
-                .Select(chunk => Compose(counted, g.Key.Step, g.Key.Audience, chunk[0].Directive, [.. chunk.Select(c => (c.Ladder.Key, c.Task))], tree, at)))
+                .Select(chunk => Compose(counted, g.Key.Step, g.Key.Audience, chunk[0].Directive, [.. chunk.Select(c => (c.Ladder.Key, c.Task))], tree, at, versions.GetValueOrDefault((chunk[0].Directive.Id, chunk[0].Ladder.Key.UnitId), Links.UnitLink.FirstVersion))))
             .ToList();
         return new EscalationPlan(at, ladders, emails, await PlanDigestAsync(counted, at, context, cancellationToken));
     }
 
     /// <summary>
     /// Whether a pending email still makes sense at <paramref name="now"/>: not when it is a reminder
-    /// whose moment has passed, nor when every unit it speaks of has completed its task meanwhile.
+    /// whose moment has passed, nor when the office has closed its directive (read at the moment of
+    /// sending: a run that raced the close sends nothing after it), nor — for a ladder step — when
+    /// every unit it speaks of has completed its task meanwhile.
     /// </summary>
     public async Task<OutboxNote?> ObsoleteAsync(OutboxEntry entry, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -177,12 +191,17 @@ public sealed class DeadlineCheck(
             return OutboxNote.Expired;
         }
 
-        if (entry.Assignments.Count == 0 || await directives.GetAsync(entry.Assignments[0].DirectiveId, cancellationToken) is not { } directive)
+        if (DirectiveId.Parse(entry.Scope) is { IsSuccess: true } scope && await states.ClosureAsync(scope.Value, cancellationToken) is not null)
+        {
+            return OutboxNote.Closed;
+        }
+
+        if (entry.Assignments.Count == 0 || NoticeSteps.IsNotice(entry.Step) || await directives.GetAsync(entry.Assignments[0].DirectiveId, cancellationToken) is not { } directive)
         {
             return null;
         }
 
-        var context = new Reads(store, directives, submissions, cancellationToken);
+        var context = new Reads(store, directives, submissions, states, cancellationToken);
         foreach (var key in entry.Assignments)
         {
             if (directive.FindTask(key.TaskId) is not { } task || !await context.CompletedAsync(directive, task, key.UnitId, now))
@@ -195,12 +214,12 @@ public sealed class DeadlineCheck(
     }
 
     /// <summary>The email of <paramref name="step"/> for <paramref name="assignments"/> of <paramref name="directive"/>, meant for <paramref name="audience"/>, addressed as the tree and settings say now.</summary>
-    internal DecidedEmail Compose(DueRule counted, LadderStep step, Audience audience, Directive directive, IReadOnlyList<(AssignmentKey Key, DirectiveTask Task)> assignments, UnitTree tree, DateTimeOffset at)
+    internal DecidedEmail Compose(DueRule counted, LadderStep step, Audience audience, Directive directive, IReadOnlyList<(AssignmentKey Key, DirectiveTask Task)> assignments, UnitTree tree, DateTimeOffset at, int linkVersion = Links.UnitLink.FirstVersion)
     {
         var recipients = Addressing.Resolve(audience, tree, office);
         var keys = assignments.Select(a => a.Key).ToList();
         var lines = assignments.Select(a => new EmailLine(a.Task, a.Key.UnitId, tree.Find(a.Key.UnitId), tree.ChainUpward(a.Key.UnitId).IsBroken)).ToList();
-        var link = audience.Kind == AudienceKind.Unit ? links.UrlFor(directive, keys[0].UnitId) : null;
+        var link = audience.Kind == AudienceKind.Unit ? links.UrlFor(directive, keys[0].UnitId, linkVersion) : null;
         var entry = new OutboxEntry
         {
             Id = AssignmentKey.NotificationId(step, audience, keys),
@@ -262,7 +281,7 @@ public sealed class DeadlineCheck(
         }
     }
 
-    /// <summary>The office's digest for the Vietnam day of <paramref name="at"/>, once its moment has come, when something is overdue or late in a directive still followed; none otherwise or when already decided.</summary>
+    /// <summary>The office's digest for the Vietnam day of <paramref name="at"/>, once its moment has come, when something is overdue or late in a directive still followed (not closed); none otherwise or when already decided.</summary>
     private async Task<OutboxEntry?> PlanDigestAsync(DueRule counted, DateTimeOffset at, Reads context, CancellationToken cancellationToken)
     {
         var today = VietnamTime.DateOf(at);
@@ -275,9 +294,10 @@ public sealed class DeadlineCheck(
 
         var tree = await units.TreeAsync(cancellationToken);
         var lines = new List<DigestLine>();
+        var closed = await states.ClosuresAsync(cancellationToken);
         foreach (var listed in await directives.ListAsync(cancellationToken))
         {
-            if (!links.IsOpen(listed, at) || listed.Tasks.All(t => !t.Deadline.HasPassed(at) || !t.Remind)
+            if (!links.IsOpen(listed, at) || closed.ContainsKey(listed.Id) || listed.Tasks.All(t => !t.Deadline.HasPassed(at) || !t.Remind)
                 || await context.DirectiveAsync(listed.Id) is not { } directive)
             {
                 continue;
@@ -313,9 +333,21 @@ public sealed class DeadlineCheck(
     }
 
     /// <summary>What one plan reads, each once: directives, a unit's submissions, the emails that carried earlier steps.</summary>
-    private sealed class Reads(IEscalationStore store, IDirectiveStore directives, ISubmissionStore submissions, CancellationToken cancellationToken)
+    private sealed class Reads(IEscalationStore store, IDirectiveStore directives, ISubmissionStore submissions, IDirectiveStateStore states, CancellationToken cancellationToken)
     {
         private readonly Dictionary<DirectiveId, Directive?> _directives = [];
+        private readonly Dictionary<DirectiveId, bool> _closed = [];
+
+        /// <summary>Whether the office has closed the directive (read once per plan).</summary>
+        public async Task<bool> ClosedAsync(DirectiveId id)
+        {
+            if (!_closed.TryGetValue(id, out var closed))
+            {
+                _closed[id] = closed = await states.ClosureAsync(id, cancellationToken) is not null;
+            }
+
+            return closed;
+        }
         private readonly Dictionary<(DirectiveId, UnitId), IReadOnlyList<SubmissionVersion>> _versions = [];
         private readonly Dictionary<string, OutboxEntry?> _emails = new(StringComparer.Ordinal);
 

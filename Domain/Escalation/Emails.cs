@@ -212,7 +212,7 @@ public static class Emails
     private static string LateUnit(EmailLine line, DateTimeOffset now, DayCount? days) =>
         $"  - {line.UnitName}: {line.Task.Title} (hạn {line.Task.Deadline.Display}), quá hạn {Overdue(line.Task.Deadline, now, days)}";
 
-    private static EmailContent Compose(string subject, string salutation, IReadOnlyList<string> paragraphs, string? link)
+    internal static EmailContent Compose(string subject, string salutation, IReadOnlyList<string> paragraphs, string? link)
     {
         var text = new StringBuilder().Append(salutation).Append("\n\n");
         var html = new StringBuilder("<!doctype html><html lang=\"vi\"><body style=\"font-family:Arial,sans-serif;line-height:1.5\">")

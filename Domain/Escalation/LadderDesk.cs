@@ -24,6 +24,12 @@ public sealed record UnitLadders(
     /// <summary>The versions the unit sent for <paramref name="task"/>, newest first.</summary>
     public IReadOnlyList<SubmissionVersion> SentFor(TaskId task) =>
         Versions.Where(v => v.TaskId == task).OrderByDescending(v => v.At).ThenByDescending(v => v.VersionId, StringComparer.Ordinal).ToList();
+
+    /// <summary>The directive's closure, when the office has closed it.</summary>
+    public DirectiveClosure? Closure { get; init; }
+
+    /// <summary>The unit's link version in force (raised each time the office reissues the link).</summary>
+    public int LinkVersion { get; init; } = Links.UnitLink.FirstVersion;
 }
 
 /// <summary>
@@ -41,7 +47,8 @@ public sealed class LadderDesk(
     UnitRegistry units,
     DeadlineCheck check,
     OfficeAddresses office,
-    TimeProvider time)
+    TimeProvider time,
+    IDirectiveStateStore states)
 {
     public const int MaxHoldDays = 90;
     public const int MaxNoteLength = 300;
@@ -74,7 +81,11 @@ public sealed class LadderDesk(
             tasks.Add(new TaskLadder(task, standing, ladder, EscalationHistory.Of(ladder, emails.Where(e => e.Carries(key))), next, at));
         }
 
-        return new UnitLadders(directive, unit.Value, tree.Find(unit.Value), Addressing.Resolve(Audience.Unit(unit.Value), tree, office), tasks, emails.OrderByDescending(e => e.CreatedAt).ToList(), now, versions, days);
+        return new UnitLadders(directive, unit.Value, tree.Find(unit.Value), Addressing.Resolve(Audience.Unit(unit.Value), tree, office), tasks, emails.OrderByDescending(e => e.CreatedAt).ToList(), now, versions, days)
+        {
+            Closure = await states.ClosureAsync(directive.Id, cancellationToken),
+            LinkVersion = await states.LinkVersionAsync(directive.Id, unit.Value, cancellationToken),
+        };
     }
 
     /// <summary>Sends the unit a reminder about one task now: the email decided, waiting for the sender.</summary>
@@ -87,8 +98,14 @@ public sealed class LadderDesk(
         }
 
         var (directive, task, key) = found.Value;
+        if (await states.ClosureAsync(directive.Id, cancellationToken) is { } closure)
+        {
+            return Error.Conflict("directive-closed", $"Công văn đã kết thúc ngày {closure.Day}; không nhắc đơn vị nữa. Muốn nhắc, xin mở lại công văn trước.");
+        }
+
         var tree = await units.TreeAsync(cancellationToken);
         var rule = await check.RuleAsync(cancellationToken);
+        var linkVersion = await states.LinkVersionAsync(directive.Id, key.UnitId, cancellationToken);
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
             var now = time.GetUtcNow();
@@ -100,7 +117,7 @@ public sealed class LadderDesk(
             }
 
             var (step, skip) = manual.Value;
-            var email = check.Compose(rule, step, Audience.Unit(key.UnitId), directive, [(key, task)], tree, now).Entry;
+            var email = check.Compose(rule, step, Audience.Unit(key.UnitId), directive, [(key, task)], tree, now, linkVersion).Entry;
             if (email.To.Count == 0)
             {
                 return Error.Conflict("no-recipient", "Không gửi được: đơn vị, đơn vị cấp trên và Văn phòng đều chưa có địa chỉ thư điện tử.");
@@ -203,7 +220,8 @@ public sealed class LadderDesk(
             var assignments = email.Assignments.Where(k => directive.FindTask(k.TaskId) is not null).Select(k => (Key: k, Task: directive.FindTask(k.TaskId)!)).ToList();
             if (assignments.Count > 0)
             {
-                var fresh = check.Compose(await check.RuleAsync(cancellationToken), step, email.Audience, directive, assignments, tree, now).Entry;
+                var linkVersion = email.Audience is { Kind: AudienceKind.Unit, UnitId: { } unit } ? await states.LinkVersionAsync(directive.Id, unit, cancellationToken) : Links.UnitLink.FirstVersion;
+                var fresh = check.Compose(await check.RuleAsync(cancellationToken), step, email.Audience, directive, assignments, tree, now, linkVersion).Entry;
                 again = email with { To = fresh.To, Cc = fresh.Cc, Content = fresh.Content };
             }
         }

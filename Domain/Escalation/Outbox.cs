@@ -59,6 +59,12 @@ public enum OutboxNote
 
     /// <summary>Every unit it was about completed the task before it could be sent.</summary>
     Completed,
+
+    /// <summary>The office closed the directive before it could be sent.</summary>
+    Closed,
+
+    /// <summary>A unit's notice carrying a link the office replaced before it could be sent (the new link has its own email).</summary>
+    LinkReplaced,
 }
 
 /// <summary>
@@ -219,4 +225,19 @@ public interface IEscalationStore
 
     /// <summary>Saves an email's new state, conditional on the version it was read at; an entry pending again goes back on the sender's index.</summary>
     Task<Result<bool>> UpdateOutboxAsync(OutboxEntry entry, StoredVersion? readAt, CancellationToken cancellationToken);
+
+    /// <summary>Adds an email decided outside the ladder (a unit's notice of its tasks and link) if absent; false when it already existed.</summary>
+    Task<bool> AddEmailAsync(OutboxEntry entry, CancellationToken cancellationToken);
+
+    /// <summary>Adds each of <paramref name="entries"/> (all of one directive) that is absent, in as few transactions as it can; how many it added.</summary>
+    Task<int> AddEmailsAsync(IReadOnlyList<OutboxEntry> entries, CancellationToken cancellationToken);
+
+    /// <summary>Leaves the hint that the units of <paramref name="directive"/> are to be told (<see cref="UnitNotices"/>), written before the directive is stored.</summary>
+    Task ExpectNoticesAsync(DirectiveId directive, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Directives whose units may not all have been told yet, with when the hint was left; one small partition, never a scan.</summary>
+    Task<IReadOnlyList<(DirectiveId Directive, DateTimeOffset Since)>> ExpectedNoticesAsync(int max, CancellationToken cancellationToken);
+
+    /// <summary>Removes the hint once every unit's notice is in the outbox.</summary>
+    Task NoticesDoneAsync(DirectiveId directive, CancellationToken cancellationToken);
 }

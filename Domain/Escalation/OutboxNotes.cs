@@ -35,6 +35,8 @@ public static class OutboxNotes
             (OutboxState.Failed, _) => "Gửi lỗi: dịch vụ gửi thư từ chối thư này. Kiểm tra địa chỉ nhận, sửa nếu cần, rồi bấm “Gửi lại”.",
             (OutboxState.Recorded, OutboxNote.NoSender) => "Chỉ ghi lại, chưa gửi: chưa cấu hình địa chỉ gửi thư đi.",
             (OutboxState.Recorded, _) => "Chỉ ghi lại, chưa gửi: chưa cấu hình dịch vụ gửi thư.",
+            (OutboxState.Skipped, OutboxNote.LinkReplaced) => "Không gửi: đường dẫn trong thư đã được thay bằng đường dẫn mới (gửi trong thư khác).",
+            (OutboxState.Skipped, OutboxNote.Closed) => "Không gửi: công văn đã kết thúc trước khi đến lượt gửi.",
             (OutboxState.Skipped, OutboxNote.Completed) => "Không gửi: đơn vị đã hoàn thành nhiệm vụ trước khi đến lượt gửi.",
             (OutboxState.Skipped, _) => "Không gửi: đã quá hạn, thư nhắc trước hạn không còn phù hợp.",
             _ => StateName(e.State),

@@ -8,8 +8,18 @@ using ServerlessWorkflow.Domain.Units;
 
 namespace ServerlessWorkflow.Domain.Links;
 
-/// <summary>What a unit's link grants: access to one directive's tasks for one unit, until it expires.</summary>
-public sealed record UnitLink(DirectiveId DirectiveId, UnitId UnitId, DateTimeOffset ExpiresAt);
+/// <summary>
+/// What a unit's link grants: access to one directive's tasks for one unit, until it expires.
+/// <see cref="Version"/> is the unit's link version for the directive (1 until the office revokes the
+/// unit's link and issues a new one): a link whose version is below the one stored is replaced.
+/// </summary>
+public sealed record UnitLink(DirectiveId DirectiveId, UnitId UnitId, DateTimeOffset ExpiresAt)
+{
+    /// <summary>The first version of every unit's link: tokens of version 1 do not carry it (links issued before versions existed read as 1).</summary>
+    public const int FirstVersion = 1;
+
+    public int Version { get; init; } = FirstVersion;
+}
 
 /// <summary>The signing key and its version. Rotating means a new key with a higher version: links signed with any other version stop working.</summary>
 public sealed record LinkKey(int Version, byte[] Secret)
@@ -19,7 +29,8 @@ public sealed record LinkKey(int Version, byte[] Secret)
 
 /// <summary>
 /// Signed unit links: no account or password for units, only a token in the URL.
-/// Token = base64url(<c>version|directive|unit|expires-unix</c>) "." base64url(HMAC-SHA256 of that text).
+/// Token = base64url(<c>version|directive|unit|expires-unix</c>, and <c>|link-version</c> once the
+/// office has reissued the unit's link) "." base64url(HMAC-SHA256 of that text).
 /// Verification recomputes the MAC and compares in constant time, then checks the version and expiry;
 /// every failure is the same <see cref="ErrorKind.NotFound"/>, so a wrong link reveals nothing about why.
 /// </summary>
@@ -33,6 +44,11 @@ public sealed class UnitLinkSigner(LinkKey key)
     public string Sign(UnitLink link)
     {
         var payload = string.Join('|', key.Version.ToString(CultureInfo.InvariantCulture), link.DirectiveId.Value, link.UnitId.Value, link.ExpiresAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+        if (link.Version != UnitLink.FirstVersion)
+        {
+            payload += "|" + link.Version.ToString(CultureInfo.InvariantCulture);
+        }
+
         var bytes = Encoding.UTF8.GetBytes(payload);
         return Base64Url.EncodeToString(bytes) + "." + Base64Url.EncodeToString(HMACSHA256.HashData(key.Secret, bytes));
     }
@@ -56,7 +72,9 @@ public sealed class UnitLinkSigner(LinkKey key)
         }
 
         var parts = Encoding.UTF8.GetString(payload).Split('|');
-        if (parts.Length != 4
+        var linkVersion = UnitLink.FirstVersion;
+        if (parts.Length is not (4 or 5)
+            || (parts.Length == 5 && (!int.TryParse(parts[4], NumberStyles.None, CultureInfo.InvariantCulture, out linkVersion) || linkVersion <= UnitLink.FirstVersion))
             || parts[0] != key.Version.ToString(CultureInfo.InvariantCulture)
             || !DirectiveId.Parse(parts[1]).IsSuccess
             || !UnitId.Parse(parts[2]).IsSuccess
@@ -65,7 +83,7 @@ public sealed class UnitLinkSigner(LinkKey key)
             return Invalid;
         }
 
-        var link = new UnitLink(DirectiveId.Parse(parts[1]).Value, UnitId.Parse(parts[2]).Value, DateTimeOffset.FromUnixTimeSeconds(expires));
+        var link = new UnitLink(DirectiveId.Parse(parts[1]).Value, UnitId.Parse(parts[2]).Value, DateTimeOffset.FromUnixTimeSeconds(expires)) { Version = linkVersion };
         return now < link.ExpiresAt ? link : Invalid;
     }
 

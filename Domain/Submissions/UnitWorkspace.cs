@@ -20,19 +20,29 @@ public interface ISubmissionStore
 }
 
 /// <summary>A unit's link resolved to the task it posts to: no storage read beyond the (immutable) directive.</summary>
-public sealed record UnitTask(Directive Directive, UnitId UnitId, DirectiveTask Task);
+public sealed record UnitTask(Directive Directive, UnitId UnitId, DirectiveTask Task)
+{
+    /// <summary>The directive's closure when the office has closed it: the unit may read, not report.</summary>
+    public DirectiveClosure? Closed { get; init; }
+}
 
 /// <summary>What a unit sees behind its link: the directive, its own tasks and their history.</summary>
 public sealed record UnitTaskView(DirectiveTask Task, AssignmentStanding Standing, IReadOnlyList<SubmissionVersion> History);
 
-public sealed record UnitWorkspaceView(Directive Directive, Unit? Unit, UnitId UnitId, IReadOnlyList<UnitTaskView> Tasks, DateTimeOffset Now, DayCount Days);
+public sealed record UnitWorkspaceView(Directive Directive, Unit? Unit, UnitId UnitId, IReadOnlyList<UnitTaskView> Tasks, DateTimeOffset Now, DayCount Days)
+{
+    /// <summary>The directive's closure when the office has closed it: the page shows what was sent, and takes nothing more.</summary>
+    public DirectiveClosure? Closed { get; init; }
+}
 
 /// <summary>The outcome of a submission: the version that counts for this post, whether this post added it, and where the assignment stands now.</summary>
 public sealed record SubmissionReceipt(SubmissionVersion Version, bool Added, AssignmentState State);
 
 /// <summary>
 /// A unit's side of a directive, reached through its signed link only: see its tasks and submit.
-/// A wrong, tampered or expired link and a task not assigned to the unit all answer the same NotFound.
+/// A wrong, tampered or expired link and a task not assigned to the unit all answer the same NotFound;
+/// a link the office replaced with a new one (its version below the unit's) answers Gone, saying so.
+/// A closed directive is shown, not reported on: its reports are refused (Conflict, <c>directive-closed</c>).
 /// </summary>
 public sealed class UnitWorkspace(
     IDirectiveStore directives,
@@ -40,8 +50,13 @@ public sealed class UnitWorkspace(
     UnitRegistry units,
     UnitLinkSigner links,
     ICalendarSource calendars,
-    TimeProvider time)
+    TimeProvider time,
+    IDirectiveStateStore states)
 {
+    /// <summary>What a unit reads behind a link the office replaced.</summary>
+    public static readonly Error Replaced = Error.Gone(
+        "link-replaced", "Đường dẫn này đã được thay bằng đường dẫn mới. Xin dùng đường dẫn mới trong thư gần nhất của Văn phòng Đảng ủy, hoặc liên hệ Văn phòng để được gửi lại.");
+
     private static readonly Error NotFound = Error.NotFound("link-not-found", "Đường dẫn không đúng hoặc đã hết hạn.");
 
     /// <summary>What a unit reads when it reports a statistics task done without its file.</summary>
@@ -51,11 +66,13 @@ public sealed class UnitWorkspace(
     public async Task<Result<UnitWorkspaceView>> OpenAsync(string? token, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (await LinkedAsync(token, now, cancellationToken) is not var (directive, unitId))
+        var linked = await LinkedAsync(token, now, cancellationToken);
+        if (!linked.IsSuccess)
         {
-            return NotFound;
+            return linked.Error!;
         }
 
+        var (directive, unitId, closed) = linked.Value;
         var mine = directive.Tasks.Where(t => t.Units.Contains(unitId)).ToList();
         if (mine.Count == 0)
         {
@@ -70,7 +87,7 @@ public sealed class UnitWorkspace(
             var history = versions[t.Id].OrderByDescending(v => v.At).ToList();
             return new UnitTaskView(t, AssignmentStanding.Evaluate(t.Deadline, history, now, overdue), history);
         }).ToList();
-        return new UnitWorkspaceView(directive, unit, unitId, tasks, now, overdue);
+        return new UnitWorkspaceView(directive, unit, unitId, tasks, now, overdue) { Closed = closed };
     }
 
     /// <summary>
@@ -80,23 +97,38 @@ public sealed class UnitWorkspace(
     /// </summary>
     public async Task<Result<UnitTask>> ResolveAsync(string? token, string? taskId, CancellationToken cancellationToken)
     {
-        if (await LinkedAsync(token, time.GetUtcNow(), cancellationToken) is not var (directive, unitId))
+        var linked = await LinkedAsync(token, time.GetUtcNow(), cancellationToken);
+        if (!linked.IsSuccess)
+        {
+            return linked.Error!;
+        }
+
+        var (directive, unitId, closed) = linked.Value;
+        var task = TaskId.Parse(taskId);
+        var found = task.IsSuccess ? directive.Tasks.FirstOrDefault(t => t.Id == task.Value && t.Units.Contains(unitId)) : null;
+        return found is null ? NotFound : new UnitTask(directive, unitId, found) { Closed = closed };
+    }
+
+    /// <summary>
+    /// The directive and unit a valid link names, with the directive's closure: NotFound for a wrong,
+    /// tampered or expired link or a directive that does not exist; Gone for a link of a version the
+    /// office has replaced. The unit's link version and the closure are read on every request (two
+    /// point reads, side by side), never cached: a new link or a closure holds at once everywhere.
+    /// </summary>
+    private async Task<Result<(Directive Directive, UnitId UnitId, DirectiveClosure? Closed)>> LinkedAsync(string? token, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var link = links.Verify(token, now);
+        if (!link.IsSuccess || await directives.GetAsync(link.Value.DirectiveId, cancellationToken) is not { } directive)
         {
             return NotFound;
         }
 
-        var task = TaskId.Parse(taskId);
-        var found = task.IsSuccess ? directive.Tasks.FirstOrDefault(t => t.Id == task.Value && t.Units.Contains(unitId)) : null;
-        return found is null ? NotFound : new UnitTask(directive, unitId, found);
-    }
-
-    /// <summary>The directive and unit a valid link names, or null for a wrong, tampered or expired link or a directive that does not exist.</summary>
-    private async Task<(Directive Directive, UnitId UnitId)?> LinkedAsync(string? token, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var link = links.Verify(token, now);
-        return link.IsSuccess && await directives.GetAsync(link.Value.DirectiveId, cancellationToken) is { } directive
-            ? (directive, link.Value.UnitId)
-            : null;
+        var version = states.LinkVersionAsync(directive.Id, link.Value.UnitId, cancellationToken);
+        var closure = states.ClosureAsync(directive.Id, cancellationToken);
+        await Task.WhenAll(version, closure);
+        return link.Value.Version == await version ? (directive, link.Value.UnitId, await closure)
+            : link.Value.Version < await version ? Replaced
+            : NotFound;
     }
 
     /// <summary>
@@ -110,6 +142,11 @@ public sealed class UnitWorkspace(
     public async Task<Result<SubmissionReceipt>> SubmitAsync(
         UnitTask target, string? status, string? note, string? idempotencyKey, IReadOnlyList<string> attachments, CancellationToken cancellationToken)
     {
+        if (target.Closed is { } closure)
+        {
+            return closure.Refusal;
+        }
+
         var v = new Validation();
         var input = v.Take(SubmissionInput.Create(status, note), "status");
         var key = v.Take(SubmissionInput.IdempotencyKey(idempotencyKey), "Idempotency-Key");

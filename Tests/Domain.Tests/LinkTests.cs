@@ -74,4 +74,28 @@ public sealed class LinkTests
         Assert.Equal(ErrorKind.NotFound, result.Error!.Kind);
         Assert.Equal("link-not-found", result.Error.Code);
     }
+
+    [Fact]
+    public void A_reissued_link_carries_its_version_and_a_first_link_is_the_token_it_always_was()
+    {
+        var second = Link with { Version = 2 };
+
+        var first = Signer.Sign(Link);
+        var reissued = Signer.Sign(second);
+
+        Assert.Equal(2, Signer.Verify(reissued, Now).Value.Version);
+        Assert.Equal(UnitLink.FirstVersion, Signer.Verify(first, Now).Value.Version);
+        Assert.NotEqual(first, reissued);
+        Assert.Equal(4, Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(first.Split('.')[0])).Split('|').Length);
+    }
+
+    [Fact]
+    public void A_link_version_cannot_be_raised_by_editing_the_payload()
+    {
+        var token = Signer.Sign(Link with { Version = 2 });
+        var payload = Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(token.Split('.')[0]));
+        var forged = System.Buffers.Text.Base64Url.EncodeToString(Encoding.UTF8.GetBytes(payload[..^1] + "3")) + "." + token.Split('.')[1];
+
+        Assert.False(Signer.Verify(forged, Now).IsSuccess);
+    }
 }

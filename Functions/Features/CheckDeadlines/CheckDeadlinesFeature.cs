@@ -44,6 +44,12 @@ public sealed class EscalationOptions
     /// </summary>
     public int SenderLeaseSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// <c>Escalation__TellUnits</c>: true (default) emails each unit of a directive, on registration, its
+    /// tasks, deadlines and link (<see cref="UnitNotices"/>); false leaves handing out links to the office.
+    /// </summary>
+    public bool TellUnits { get; set; } = true;
+
     /// <summary>When CheckDeadlines runs (six-field NCRONTAB, UTC, or an interval): for telling the office when the next run is.</summary>
     public string Schedule { get; set; } = DefaultSchedule;
 
@@ -66,6 +72,19 @@ public sealed class EscalationOptions
         check.That(o.SenderLeaseSeconds is >= 15 and <= 60, nameof(SenderLeaseSeconds), $"must be from 15 to 60 seconds, as blob leases allow (is {o.SenderLeaseSeconds}).");
         check.That(TimerSchedule.TryParse(o.Schedule, out _), nameof(Schedule), $"is not a six-field NCRONTAB expression or an interval (is '{o.Schedule}').");
     }
+}
+
+/// <summary>The units' notices as the registry's listener (unless <see cref="EscalationOptions.TellUnits"/> is off), resolved on first use: the notices need the links the registry itself makes.</summary>
+internal sealed class DeferredRegistrationListener(IServiceProvider services) : IRegistrationListener
+{
+    private IRegistrationListener? Notices =>
+        services.GetRequiredService<IOptions<EscalationOptions>>().Value.TellUnits ? services.GetRequiredService<UnitNotices>() : null;
+
+    public Task RegisteringAsync(Directive directive, CancellationToken cancellationToken) =>
+        Notices?.RegisteringAsync(directive, cancellationToken) ?? Task.CompletedTask;
+
+    public Task RegisteredAsync(Directive directive, CancellationToken cancellationToken) =>
+        Notices?.RegisteredAsync(directive, cancellationToken) ?? Task.CompletedTask;
 }
 
 public static class CheckDeadlinesFeature
@@ -98,6 +117,8 @@ public static class CheckDeadlinesFeature
             .AddSingleton<IUnitLinks>(sp => sp.GetRequiredService<DirectiveRegistry>())
             .AddSingleton<DeadlineCheck>()
             .AddSingleton<LadderDesk>()
+            .AddSingleton<UnitNotices>()
+            .AddSingleton<IRegistrationListener>(sp => new DeferredRegistrationListener(sp))
             .AddSingleton<RunLeases>()
             .AddSingleton<OutboxSender>()
             .AddSingleton<OutboxPageServices>()

@@ -10,9 +10,10 @@ namespace ServerlessWorkflow.Functions.Features.CheckDeadlines;
 /// <c>IsPastDue</c> or the last run's time: a missed, failed or doubled run changes nothing about who
 /// gets what. Deciding happens under the <see cref="DecideLease"/> lease: while one run decides,
 /// an overlapping one leaves it the deciding (an email that carries several units is then decided
-/// once, whole) and only helps send.
+/// once, whole) and only helps send. The deciding run also repairs the units' notices
+/// (<see cref="UnitNotices.RepairAsync"/>), which then go out with the rest.
 /// </summary>
-public sealed partial class CheckDeadlinesFunction(DeadlineCheck check, OutboxSender sender, RunLeases leases, ILogger<CheckDeadlinesFunction> logger) : ITimerTriggerFunction
+public sealed partial class CheckDeadlinesFunction(DeadlineCheck check, UnitNotices notices, OutboxSender sender, RunLeases leases, ILogger<CheckDeadlinesFunction> logger) : ITimerTriggerFunction
 {
     public const string FunctionName = "CheckDeadlines";
     public const string BindingName = "timer";
@@ -30,6 +31,9 @@ public sealed partial class CheckDeadlinesFunction(DeadlineCheck check, OutboxSe
             else
             {
                 decided = await check.RunAsync(cancellationToken);
+
+                // Units not yet told of a directive (a registration stopped between storing it and telling them): told now, once.
+                await notices.RepairAsync(cancellationToken);
             }
         }
 

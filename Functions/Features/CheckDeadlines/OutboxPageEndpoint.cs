@@ -138,12 +138,11 @@ public sealed record OutboxLine(OutboxEntry Entry, Directive? Directive, string 
 {
     public static OutboxLine Of(OutboxEntry e, Directive? directive, UnitTree tree)
     {
-        var step = LadderStep.Parse(e.Step);
         var about = e.Assignments
             .Select(a => (Unit: tree.Find(a.UnitId)?.Name ?? a.UnitId.Value, Task: directive?.FindTask(a.TaskId)?.Title ?? a.TaskId.Value))
             .Select(a => directive is { Tasks.Count: > 1 } ? $"{a.Unit} — {a.Task}" : a.Unit)
             .ToList();
-        return new OutboxLine(e, directive, step is { } s ? s.DisplayName : "Thư tổng hợp hằng ngày", about);
+        return new OutboxLine(e, directive, NoticeSteps.DisplayName(e.Step), about);
     }
 
     public string Message => OutboxNotes.Describe(Entry);

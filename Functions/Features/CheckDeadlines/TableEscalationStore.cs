@@ -29,6 +29,9 @@ namespace ServerlessWorkflow.Functions.Features.CheckDeadlines;
 /// what is due, whatever the number of assignments.</item>
 /// <item><c>unsent</c> / <c>{scope}|{notificationId}</c>: outbox entries not yet settled, so the
 /// sender never scans the outbox.</item>
+/// <item><c>notices</c> / <c>{directive}</c>: a directive whose units may not all have been told of
+/// their tasks yet (<see cref="UnitNotices"/>), with <c>Since</c>; left before the directive is stored,
+/// removed once every unit's notice is in the outbox.</item>
 /// </list>
 /// Index rows are hints written BEFORE the transaction and removed AFTER it: a crash in between
 /// leaves a hint that leads to a no-op, never a step or an email that no index points to.
@@ -39,6 +42,7 @@ public sealed class TableEscalationStore(TableServiceClient tables, StorageNames
     public const string IndexTable = "duequeue";
     private const string DuePartition = "due";
     private const string UnsentPartition = "unsent";
+    private const string NoticesPartition = "notices";
     private const string LadderPrefix = "ladder|";
     private const string OutboxPrefix = "outbox|";
     private const string StampFormat = "yyyyMMddHHmmss";
@@ -224,6 +228,74 @@ public sealed class TableEscalationStore(TableServiceClient tables, StorageNames
 
         return written;
     }
+
+    public async Task<bool> AddEmailAsync(OutboxEntry entry, CancellationToken cancellationToken) => await AddEmailsAsync([entry], cancellationToken) == 1;
+
+    /// <summary>The sender's hints first (as every hint), then the entries: one transaction per 100 when none exists yet, else one by one.</summary>
+    public async Task<int> AddEmailsAsync(IReadOnlyList<OutboxEntry> entries, CancellationToken cancellationToken)
+    {
+        if (entries.Count == 0)
+        {
+            return 0;
+        }
+
+        if (entries.Select(e => e.Scope).Distinct().Count() != 1)
+        {
+            throw new ArgumentException("The emails added together belong to one directive.", nameof(entries));
+        }
+
+        await Index.SubmitInChunksAsync(entries.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(UnsentPartition, $"{e.Scope}|{e.Id}"))), cancellationToken);
+        var added = 0;
+        foreach (var chunk in entries.Chunk(100))
+        {
+            try
+            {
+                await Escalations.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Add, ToEntity(e))), cancellationToken);
+                added += chunk.Length;
+                continue;
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status == 409)
+            {
+                // some are there already (a repair, a second call): each on its own
+            }
+
+            foreach (var entry in chunk)
+            {
+                try
+                {
+                    await Escalations.AddEntityAsync(ToEntity(entry), cancellationToken);
+                    added++;
+                }
+                catch (RequestFailedException ex) when (ex.Status == 409)
+                {
+                    // already in the outbox
+                }
+            }
+        }
+
+        return added;
+    }
+
+    public async Task ExpectNoticesAsync(DirectiveId directive, DateTimeOffset at, CancellationToken cancellationToken) =>
+        await Index.UpsertEntityAsync(new TableEntity(NoticesPartition, directive.Value) { ["Since"] = at }, TableUpdateMode.Replace, cancellationToken);
+
+    public async Task<IReadOnlyList<(DirectiveId Directive, DateTimeOffset Since)>> ExpectedNoticesAsync(int max, CancellationToken cancellationToken)
+    {
+        var hints = new List<(DirectiveId, DateTimeOffset)>();
+        await foreach (var row in Index.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {NoticesPartition}"), maxPerPage: Math.Min(max, 1000), cancellationToken: cancellationToken))
+        {
+            hints.Add((row.Parsed("RowKey", row.RowKey, DirectiveId.Parse), row.RequiredInstant("Since")));
+            if (hints.Count >= max)
+            {
+                break;
+            }
+        }
+
+        return hints;
+    }
+
+    public async Task NoticesDoneAsync(DirectiveId directive, CancellationToken cancellationToken) =>
+        await Index.DeleteEntityAsync(NoticesPartition, directive.Value, ETag.All, cancellationToken);
 
     private async Task RemoveDueAsync(DueEntry processed, DateTimeOffset? nextDueAt, CancellationToken cancellationToken)
     {

@@ -30,18 +30,18 @@ public static class UnitLadderPages
     public static IEndpointRouteBuilder MapUnitLadderPages(this IEndpointRouteBuilder app)
     {
         var office = app.MapGroup("/office/directives/{id}/units/{unitId}").RequireOfficeRole(OfficeRole.VanPhong, OfficeRole.ThuongTruc);
-        office.MapGet("/", (string id, string unitId, string? da, string? nv, string? gui, ClaimsPrincipal user, LadderDesk desk, IStoredFiles files, CancellationToken cancellationToken) =>
-            ShowAsync(id, unitId, new UnitLadderNotice(da, nv, gui), null, user, desk, files, cancellationToken)).WithName("OfficeAssignment").AsPage();
+        office.MapGet("/", (string id, string unitId, string? da, string? nv, string? gui, ClaimsPrincipal user, LadderDesk desk, IStoredFiles files, UnitLinkPage links, CancellationToken cancellationToken) =>
+            ShowAsync(id, unitId, new UnitLadderNotice(da, nv, gui), null, user, desk, files, links, cancellationToken)).WithName("OfficeAssignment").AsPage();
         office.MapPost("/tasks/{taskId}", ActAsync).WithName("OfficeLadderAction").RequireOfficeRole(OfficeRole.VanPhong).WithFormBody<LadderActionForm>(LadderActionForm.MaxBody).AsPage();
         return app;
     }
 
     private static async Task<Results<SeeOther, RazorComponentResult>> ActAsync(
-        string id, string unitId, string taskId, Body<LadderActionForm> body, ClaimsPrincipal user, LadderDesk desk, IStoredFiles files, OutboxSender sender, OfficeAudit audit, CancellationToken cancellationToken)
+        string id, string unitId, string taskId, Body<LadderActionForm> body, ClaimsPrincipal user, LadderDesk desk, IStoredFiles files, OutboxSender sender, OfficeAudit audit, UnitLinkPage links, CancellationToken cancellationToken)
     {
         if (body.Refusal is { } refused)
         {
-            return await ShowAsync(id, unitId, null, new FailedAction(taskId, refused.AsError(), LadderActionForm.Empty), user, desk, files, cancellationToken);
+            return await ShowAsync(id, unitId, null, new FailedAction(taskId, refused.AsError(), LadderActionForm.Empty), user, desk, files, links, cancellationToken);
         }
 
         var form = body.Value;
@@ -57,12 +57,12 @@ public static class UnitLadderPages
                     return new SeeOther($"{back}?da=nhac&nv={taskId}&gui={reminded.Value.Id}");
                 }
 
-                return await ShowAsync(id, unitId, null, new FailedAction(taskId, reminded.Error!, form), user, desk, files, cancellationToken);
+                return await ShowAsync(id, unitId, null, new FailedAction(taskId, reminded.Error!, form), user, desk, files, links, cancellationToken);
             case LadderActionForm.Hold:
                 var held = await desk.HoldAsync(id, taskId, unitId, form.Through, form.Note, cancellationToken);
                 if (!held.IsSuccess)
                 {
-                    return await ShowAsync(id, unitId, null, new FailedAction(taskId, held.Error!, form), user, desk, files, cancellationToken);
+                    return await ShowAsync(id, unitId, null, new FailedAction(taskId, held.Error!, form), user, desk, files, links, cancellationToken);
                 }
 
                 await audit.RecordAsync(user, AuditAction.LadderHeld, cancellationToken, subject: taskId, summary: $"Nhiệm vụ {taskId}: đến hết ngày {form.Through}. {form.Note}".Trim(), directiveId: id, unitId: unitId);
@@ -71,18 +71,18 @@ public static class UnitLadderPages
                 var released = await desk.ReleaseAsync(id, taskId, unitId, cancellationToken);
                 if (!released.IsSuccess)
                 {
-                    return await ShowAsync(id, unitId, null, new FailedAction(taskId, released.Error!, form), user, desk, files, cancellationToken);
+                    return await ShowAsync(id, unitId, null, new FailedAction(taskId, released.Error!, form), user, desk, files, links, cancellationToken);
                 }
 
                 await audit.RecordAsync(user, AuditAction.LadderReleased, cancellationToken, subject: taskId, summary: $"Nhiệm vụ {taskId}", directiveId: id, unitId: unitId);
                 return new SeeOther($"{back}?da=tiep-tuc&nv={taskId}");
             default:
-                return await ShowAsync(id, unitId, null, new FailedAction(taskId, Error.Validation("action", "invalid-action", "Không rõ việc cần làm; xin bấm lại nút trên trang."), form), user, desk, files, cancellationToken);
+                return await ShowAsync(id, unitId, null, new FailedAction(taskId, Error.Validation("action", "invalid-action", "Không rõ việc cần làm; xin bấm lại nút trên trang."), form), user, desk, files, links, cancellationToken);
         }
     }
 
-    private static async Task<RazorComponentResult> ShowAsync(
-        string id, string unitId, UnitLadderNotice? notice, FailedAction? failed, ClaimsPrincipal user, LadderDesk desk, IStoredFiles files, CancellationToken cancellationToken)
+    internal static async Task<RazorComponentResult> ShowAsync(
+        string id, string unitId, UnitLadderNotice? notice, FailedAction? failed, ClaimsPrincipal user, LadderDesk desk, IStoredFiles files, UnitLinkPage links, CancellationToken cancellationToken)
     {
         var view = await desk.ViewAsync(id, unitId, cancellationToken);
         if (!view.IsSuccess)
@@ -101,7 +101,7 @@ public static class UnitLadderPages
             ErrorKind.Conflict => StatusCodes.Status409Conflict,
             _ => StatusCodes.Status400BadRequest,
         };
-        return PageResults.Render<UnitLadderPage, UnitLadderModel>(new UnitLadderModel(view.Value, notice, failed, stored, CanAct: user.IsInRole(OfficeRoles.Code(OfficeRole.VanPhong))), status);
+        return PageResults.Render<UnitLadderPage, UnitLadderModel>(new UnitLadderModel(view.Value, notice, failed, stored, CanAct: user.IsInRole(OfficeRoles.Code(OfficeRole.VanPhong))) { LinkUrl = links.UrlOf(view.Value) }, status);
     }
 }
 
@@ -138,6 +138,11 @@ public sealed record UnitLadderModel(UnitLadders View, UnitLadderNotice? Notice,
     /// <summary>What the unit sent for <paramref name="task"/>, newest first, each version with its files.</summary>
     public IReadOnlyList<VersionLine> Sent(TaskLadder task) =>
         View.SentFor(task.Task.Id).Select(v => new VersionLine(v, v.Attachments.Select((path, i) => FileLine.Of(View.Directive.Id, View.UnitId, v, i, Files.GetValueOrDefault(path))).ToList())).ToList();
+    /// <summary>The unit's link in force, to hand out (the office's own copy of what the emails carry).</summary>
+    public string? LinkUrl { get; init; }
+
+    /// <summary>A fresh key for the "send the link again" form as rendered now: the same form posted twice is one email.</summary>
+    public string PressKey { get; } = System.Security.Cryptography.RandomNumberGenerator.GetHexString(32, lowercase: true);
 
     /// <summary>The sentence saying what was just done, or none.</summary>
     public string? NoticeText
@@ -157,6 +162,9 @@ public sealed record UnitLadderModel(UnitLadders View, UnitLadderNotice? Notice,
                 "nhac" when task is not null => email is not null ? $"Đã nhắc đơn vị về nhiệm vụ {number}: {OutboxNotes.Describe(email)}" : $"Đã nhắc đơn vị về nhiệm vụ {number}.",
                 "tam-dung" when task?.Ladder.Hold is { } hold => $"Đã tạm dừng nhắc nhiệm vụ {number} đến hết ngày {VietnamTime.Format(hold.Through)}.",
                 "tiep-tuc" when task is not null => $"Đã tiếp tục nhắc nhiệm vụ {number}; lần kiểm tra hạn tới sẽ xem lại.",
+                "gui-duong-dan" when email is not null => $"Đã gửi lại đường dẫn cho đơn vị: {OutboxNotes.Describe(email)}",
+                "cap-lai" when email is not null => $"Đã cấp đường dẫn mới cho đơn vị; đường dẫn cũ không còn dùng được. Thư gửi đường dẫn mới: {OutboxNotes.Describe(email)}",
+                "cap-lai" => "Đã cấp đường dẫn mới cho đơn vị; đường dẫn cũ không còn dùng được. Không gửi được thư: đơn vị, đơn vị cấp trên và Văn phòng đều chưa có địa chỉ thư điện tử — xin gửi đường dẫn mới cho đơn vị bằng cách khác.",
                 null when email is not null => $"Gửi lại thư “{email.Content.Subject}”: {OutboxNotes.Describe(email)}",
                 _ => null,
             };

@@ -13,12 +13,58 @@ using ServerlessWorkflow.Functions.Shared.Wire;
 namespace ServerlessWorkflow.Functions.Features.Directives;
 
 /// <summary>The office's list of directives, newest first, each with its overall progress; <see cref="CanCreate"/> for those who may register one (văn phòng).</summary>
-public sealed record DirectiveListModel(IReadOnlyList<DirectiveListRow> Rows, bool CanCreate);
+public sealed record DirectiveListModel(IReadOnlyList<DirectiveListRow> Rows, bool CanCreate)
+{
+    /// <summary>Which directives it shows (<c>xem</c>): those followed (default), those closed, or all.</summary>
+    public DirectiveListFilter Filter { get; init; } = DirectiveListFilter.Open;
 
-public sealed record DirectiveListRow(Directive Directive, ProgressRates Rates);
+    /// <summary>What was searched for (number, subject or issuer; without diacritics too), as typed.</summary>
+    public string? Search { get; init; }
+
+    /// <summary>How many closed directives there are (the link to them says so).</summary>
+    public int ClosedCount { get; init; }
+
+    public static readonly IReadOnlyList<(string Key, DirectiveListFilter Filter, string Name)> Filters =
+    [
+        ("dang-theo-doi", DirectiveListFilter.Open, "Đang theo dõi"),
+        ("da-ket-thuc", DirectiveListFilter.Closed, "Đã kết thúc"),
+        ("tat-ca", DirectiveListFilter.All, "Tất cả"),
+    ];
+
+    public static DirectiveListFilter ReadFilter(string? xem) => Filters.FirstOrDefault(f => f.Key == xem) is { Key: not null } found ? found.Filter : DirectiveListFilter.Open;
+
+    /// <summary>Whether <paramref name="d"/> matches <paramref name="search"/> (folded: "643 dich vu cong" finds "643-CV/ĐU … dịch vụ công").</summary>
+    public static bool Matches(Directive d, string? search) =>
+        search is null || Text.Fold(search).Split(' ', StringSplitOptions.RemoveEmptyEntries).All(Text.Fold($"{d.Number} {d.Subject} {d.Issuer}").Contains);
+
+    public string Heading => Filter switch
+    {
+        DirectiveListFilter.Closed => "Công văn đã kết thúc",
+        DirectiveListFilter.All => "Tất cả công văn",
+        _ => "Công văn đang theo dõi",
+    };
+}
+
+/// <summary>Which directives the office's list shows.</summary>
+public enum DirectiveListFilter
+{
+    Open,
+    Closed,
+    All,
+}
+
+public sealed record DirectiveListRow(Directive Directive, ProgressRates Rates)
+{
+    /// <summary>When the office closed it; none while it is followed.</summary>
+    public DirectiveClosure? Closure { get; init; }
+}
 
 /// <summary>A unit's link as the board lists it for the office to hand out.</summary>
-public sealed record UnitLinkLine(string Name, string Url);
+public sealed record UnitLinkLine(string Name, string Url)
+{
+    /// <summary>The unit's id, for its page (send the link again, or issue a new one).</summary>
+    public string? UnitId { get; init; }
+}
 
 /// <summary>
 /// A directive's board: the rows the query asks for (<see cref="Shown"/>: those of page <see cref="Page"/>),
@@ -69,6 +115,12 @@ public sealed record BoardModel(DirectiveBoard Board, BoardQuery Query, IReadOnl
 
         return parts.Count == 0 ? string.Empty : "?" + string.Join('&', parts);
     }
+
+    /// <summary>When the office closed the directive; none while it is followed.</summary>
+    public DirectiveClosure? Closure { get; init; }
+
+    /// <summary>What was just done to the directive, from the query string (<c>da</c>): closed, or opened again.</summary>
+    public string? Done { get; init; }
 
     /// <summary>The states the board filters by, with their query value (tt) and label.</summary>
     public static readonly IReadOnlyList<(string Key, AssignmentState State, string Name)> StateFilters =

@@ -40,16 +40,34 @@ public static class DirectivePages
         return app;
     }
 
-    /// <summary>The list: the directives' headers and their counts (two queries, whatever their number).</summary>
-    private static async Task<RazorComponentResult> ListAsync(ClaimsPrincipal user, OfficeDesk desk, CancellationToken cancellationToken) =>
-        PageResults.Render<DirectiveListPage, DirectiveListModel>(new DirectiveListModel(
-            (await desk.DirectivesAsync(cancellationToken)).Select(d => new DirectiveListRow(d.Directive, d.Rates)).ToList(),
-            CanCreate: user.IsInRole(OfficeRoles.Code(OfficeRole.VanPhong))));
+    /// <summary>The list: directives followed by default, or those closed, or all (<c>xem</c>), searched by number, subject or issuer without diacritics (<c>q</c>); the directives' headers and their counts and the closures (three queries, whatever their number).</summary>
+    private static async Task<RazorComponentResult> ListAsync(
+        string? q, string? xem, ClaimsPrincipal user, OfficeDesk desk, IDirectiveStateStore states, CancellationToken cancellationToken)
+    {
+        var closed = await states.ClosuresAsync(cancellationToken);
+        var filter = DirectiveListModel.ReadFilter(xem);
+        var search = (q ?? string.Empty).Trim() is { Length: > 0 and <= 100 } typed ? typed : null;
+        var rows = (await desk.DirectivesAsync(cancellationToken))
+            .Select(d => new DirectiveListRow(d.Directive, d.Rates) { Closure = closed.GetValueOrDefault(d.Directive.Id) })
+            .Where(r => filter switch
+            {
+                DirectiveListFilter.Open => r.Closure is null,
+                DirectiveListFilter.Closed => r.Closure is not null,
+                _ => true,
+            } && DirectiveListModel.Matches(r.Directive, search))
+            .ToList();
+        return PageResults.Render<DirectiveListPage, DirectiveListModel>(new DirectiveListModel(rows, CanCreate: user.IsInRole(OfficeRoles.Code(OfficeRole.VanPhong)))
+        {
+            Filter = filter,
+            Search = search,
+            ClosedCount = closed.Count,
+        });
+    }
 
     /// <summary>The board: the directive's read model (one query), the unit tree, the ladders; the rows of one page, and the links of those rows.</summary>
     private static async Task<RazorComponentResult> BoardAsync(
-        string id, string? q, string? cap, string? tt, string? sx, string? trang, string? moi, HttpRequest request,
-        OfficeDesk desk, DirectiveRegistry registry, UnitRegistry units, IEscalationStore escalations, IOptions<UnitLinkOptions> links, CancellationToken cancellationToken)
+        string id, string? q, string? cap, string? tt, string? sx, string? trang, string? moi, string? da, HttpRequest request,
+        OfficeDesk desk, DirectiveRegistry registry, UnitRegistry units, IEscalationStore escalations, IDirectiveStateStore states, IOptions<UnitLinkOptions> links, CancellationToken cancellationToken)
     {
         var tree = await units.CurrentTreeAsync(cancellationToken);
         var view = await desk.ViewAsync(id, tree, cancellationToken);
@@ -63,10 +81,15 @@ public static class DirectivePages
         var board = DirectiveBoard.Of(view.Value, tree, ladders, query);
         var page = BoardModel.PageOf(trang, board.Rows.Count);
         var shown = board.Rows.Skip((page - 1) * BoardModel.PageSize).Take(BoardModel.PageSize).ToList();
+        var versions = await states.LinkVersionsAsync(board.Directive.Id, cancellationToken);
         var unitLinks = shown
-            .Select(r => new UnitLinkLine(r.Name, UnitLinks.UnitUrl(request, links.Value, registry.LinkFor(board.Directive, r.UnitId).Token)))
+            .Select(r => new UnitLinkLine(r.Name, UnitLinks.UnitUrl(request, links.Value, registry.LinkFor(board.Directive, r.UnitId, versions).Token)) { UnitId = r.UnitId.Value })
             .OrderBy(l => l.Name, VietnameseCollation.Instance).ToList();
-        return PageResults.Render<BoardPage, BoardModel>(new BoardModel(board, query, shown, page, unitLinks, Created: moi is not null, view.Value.Days));
+        return PageResults.Render<BoardPage, BoardModel>(new BoardModel(board, query, shown, page, unitLinks, Created: moi is not null, view.Value.Days)
+        {
+            Closure = await states.ClosureAsync(board.Directive.Id, cancellationToken),
+            Done = da,
+        });
     }
 
     private static async Task<RazorComponentResult> NewAsync(UnitRegistry units, ICalendarSource calendars, CancellationToken cancellationToken) =>

@@ -45,6 +45,7 @@ public static class DirectivesFeature
                 LinkLifetime = sp.GetRequiredService<IOptions<UnitLinkOptions>>().Value.LifetimeAfterLastDeadline,
                 BaseUrl = sp.GetRequiredService<IOptions<UnitLinkOptions>>().Value.BaseUrl?.ToString() ?? "http://localhost:7071",
                 Templates = sp.GetService<Domain.Statistics.ReportTemplates>(),
+                Listener = sp.GetService<IRegistrationListener>(),
             });
 
     public static IEndpointRouteBuilder MapDirectives(this IEndpointRouteBuilder app)

@@ -91,6 +91,11 @@ public static class StatisticsFeature
             return Problems.For(target.Error!);
         }
 
+        if (target.Value.Closed is { } closure)
+        {
+            return Problems.For(closure.Refusal);
+        }
+
         var received = await uploads.ReceiveAsync(target.Value, file, sender, cancellationToken, by);
         if (!received.IsSuccess)
         {
@@ -114,7 +119,14 @@ public static class StatisticsFeature
         var target = await StatisticsTaskAsync(workspace, token, taskId, cancellationToken);
         if (!target.IsSuccess)
         {
-            return PageResults.Render<MessagePage, Message>(Message.UnitLinkNotFound, StatusCodes.Status404NotFound);
+            return target.Error!.Kind == ErrorKind.Gone
+                ? PageResults.Render<MessagePage, Message>(new Message("Đường dẫn đã được thay", target.Error.Message), StatusCodes.Status410Gone)
+                : PageResults.Render<MessagePage, Message>(Message.UnitLinkNotFound, StatusCodes.Status404NotFound);
+        }
+
+        if (target.Value.Closed is { } closure)
+        {
+            return PageResults.Render<MessagePage, Message>(new Message("Công văn đã kết thúc", closure.UnitNotice, new Link($"/u/{token}", "Xem lại những gì đơn vị đã gửi")), StatusCodes.Status409Conflict);
         }
 
         var task = target.Value.Task.Id;
@@ -170,7 +182,7 @@ public static class StatisticsFeature
     private static async Task<Result<UnitTask>> StatisticsTaskAsync(UnitWorkspace workspace, string token, string taskId, CancellationToken cancellationToken)
     {
         var resolved = await workspace.ResolveAsync(token, taskId, cancellationToken);
-        return resolved is { IsSuccess: true, Value.Task.Kind: TaskKind.Statistics }
+        return resolved is { IsSuccess: true, Value.Task.Kind: TaskKind.Statistics } or { Error.Kind: ErrorKind.Gone }
             ? resolved
             : Error.NotFound("task-not-found", "Không tìm thấy nhiệm vụ báo cáo thống kê.");
     }

@@ -56,6 +56,9 @@ public sealed record SubmissionResponse(
 /// <summary><c>GET /u/{token}</c> for programs: the directive, the unit, and each of its tasks with its deadline, state and history.</summary>
 public sealed record UnitWorkspaceResponse(WorkspaceDirective Directive, WorkspaceUnit Unit, IReadOnlyList<WorkspaceTask> Tasks)
 {
+    /// <summary>When the office closed the directive (no more reports are taken); absent while it is open.</summary>
+    public DateTimeOffset? ClosedAt { get; init; }
+
     public static UnitWorkspaceResponse Of(UnitWorkspaceView view) => new(
         new WorkspaceDirective(view.Directive.Id.Value, view.Directive.Number, view.Directive.Subject, view.Directive.Issuer),
         new WorkspaceUnit(view.UnitId.Value, view.Unit?.Name),
@@ -69,7 +72,10 @@ public sealed record UnitWorkspaceResponse(WorkspaceDirective Directive, Workspa
             t.Standing.State,
             t.Standing.DaysOverdue,
             view.Days.Unit,
-            t.History.Select(v => new WorkspaceVersion(v.VersionId, v.Status, v.Note, v.At, v.Late, v.Attachments.Count)).ToList())).ToList());
+            t.History.Select(v => new WorkspaceVersion(v.VersionId, v.Status, v.Note, v.At, v.Late, v.Attachments.Count)).ToList())).ToList())
+    {
+        ClosedAt = view.Closed?.ClosedAt,
+    };
 }
 
 public sealed record WorkspaceDirective(string Id, string Number, string Subject, string Issuer);

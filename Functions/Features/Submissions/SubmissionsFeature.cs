@@ -37,9 +37,10 @@ public static class SubmissionsFeature
     {
         var unit = app.MapGroup("/u/{token}").WithTags("Units' pages").AsPublic();
         unit.MapGet("/", PageAsync).WithName("UnitPage").AsPage(byDefault: true);
-        unit.MapGet("/", WorkspaceAsync).WithName("GetUnitWorkspace").ProducesProblem(StatusCodes.Status404NotFound);
+        unit.MapGet("/", WorkspaceAsync).WithName("GetUnitWorkspace").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone);
         unit.MapPost("/tasks/{taskId}", SubmitAsync).WithName("SubmitTask").WithBody<SubmitTaskRequest>(MaxSubmissionBody)
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status410Gone)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         unit.MapPost("/tasks/{taskId}", SubmitFromPageAsync).WithName("SubmitTaskPage").WithFormBody<SubmitTaskRequest>(MaxSubmissionBody).AsPage();
         return app;
     }
@@ -87,7 +88,7 @@ public static class SubmissionsFeature
         var target = await workspace.ResolveAsync(token, taskId, cancellationToken);
         if (!target.IsSuccess)
         {
-            return UnitPage.NotFound();
+            return UnitPage.NotOpened(target.Error!);
         }
 
         var receipt = body.Refusal is { } refused
@@ -99,13 +100,20 @@ public static class SubmissionsFeature
             return new SeeOther($"/u/{token}?ok={task}#task-{task}");
         }
 
-        return await UnitPageAsync(token, new UnitPageNotice(null, target.Value.Task.Id, receipt.Error, null, body.Refusal is null ? body.Value : null), body.Refusal?.Status ?? StatusCodes.Status400BadRequest, workspace, statistics, cancellationToken);
+        return await UnitPageAsync(
+            token, new UnitPageNotice(null, target.Value.Task.Id, receipt.Error, null, body.Refusal is null ? body.Value : null),
+            body.Refusal?.Status ?? (receipt.Error!.Kind == ErrorKind.Conflict ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest), workspace, statistics, cancellationToken);
     }
 
     /// <summary>Stores the attached files, then the version; a version that is refused or that repeats one already stored keeps no files.</summary>
     private static async Task<Result<SubmissionReceipt>> StoreAsync(
         UnitTask target, SubmitTaskRequest request, string? idempotencyKey, UnitWorkspace workspace, AttachmentStore attachments, AppTelemetry telemetry, IAuditTrail trail, CancellationToken cancellationToken)
     {
+        if (target.Closed is { } closure)
+        {
+            return closure.Refusal; // before any file is kept
+        }
+
         if (request.Files.Count > MaxFiles)
         {
             return Error.Validation("files", "too-many-files", $"Tối đa {MaxFiles} tệp đính kèm mỗi lần gửi.");
@@ -146,7 +154,7 @@ public static class SubmissionsFeature
         var view = await workspace.OpenAsync(token, cancellationToken);
         if (!view.IsSuccess)
         {
-            return UnitPage.NotFound();
+            return UnitPage.NotOpened(view.Error!);
         }
 
         var uploads = new Dictionary<TaskId, IReadOnlyList<Upload>>();

@@ -31,7 +31,7 @@ public sealed class ApiProblem : IResult, IStatusCodeHttpResult, IContentTypeHtt
 
 /// <summary>
 /// The one place where expected outcomes become HTTP: validation → 400 with every field's problem,
-/// not found → 404, conflict → 409, a refused body → its own status (400, 413, 415).
+/// not found → 404, conflict → 409, gone → 410, a refused body → its own status (400, 413, 415).
 /// </summary>
 public static class Problems
 {
@@ -42,6 +42,7 @@ public static class Problems
         ErrorKind.Validation => Validation(error.Code, error.Message, error.Fields),
         ErrorKind.NotFound => Problem(StatusCodes.Status404NotFound, error.Code, error.Message),
         ErrorKind.Conflict => Problem(StatusCodes.Status409Conflict, error.Code, error.Message),
+        ErrorKind.Gone => Problem(StatusCodes.Status410Gone, error.Code, error.Message),
         _ => throw new ArgumentOutOfRangeException(nameof(error)),
     };
 

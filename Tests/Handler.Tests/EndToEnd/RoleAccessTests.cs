@@ -37,6 +37,9 @@ public sealed class RoleAccessTests(StorageFixture storage) : IAsyncLifetime
         ["OfficeUnits"] = [V], ["OfficeUnitsPost"] = [V], ["OfficeUnit"] = [V], ["OfficeUnitPost"] = [V], ["OfficeUnitState"] = [V], ["OfficeUnitMerge"] = [V], ["OfficeUnitsImport"] = [V],
         ["OfficeOutbox"] = [V], ["OfficeResendEmail"] = [V], ["ListOutbox"] = [V], ["GetEscalations"] = [V, T],
         ["OfficeLadderAction"] = [V],
+        // Issue 16: closing a directive, and a unit's link sent again or reissued, are the office's.
+        ["CloseDirective"] = [V], ["ReopenDirective"] = [V], ["OfficeCloseDirective"] = [V], ["OfficeCloseDirectivePost"] = [V], ["OfficeReopenDirective"] = [V],
+        ["ResendUnitLink"] = [V], ["ReissueUnitLink"] = [V], ["OfficeUnitLinkAction"] = [V],
         ["OfficeStatistics"] = [V, T], ["GetStatistics"] = [V, T], ["ExportStatistics"] = [V, T],
         ["OfficeUploadStatistics"] = [V], ["UploadStatisticsForUnit"] = [V], ["ReadTemplate"] = [V], ["GetTemplate"] = [V, T],
         // The office's desk (issue 17): a unit in a directive (what it sent, its files and its ladder: issue 14's page joined), units' records, the follow-up report, the board's export — read by both.

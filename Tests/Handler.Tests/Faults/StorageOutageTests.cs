@@ -103,6 +103,7 @@ public sealed class StorageOutageTests
                 ["SendGrid:Host"] = sendGrid.BaseAddress.ToString(),
                 ["Email:From"] = "no-reply@example.invalid",
                 ["Email:Office"] = "vanphong@example.invalid",
+                ["Escalation:TellUnits"] = "false", // the ladder's emails only (the units' notices: UnitNoticesTests)
             },
             services => services.AddSingleton<TimeProvider>(clock));
         var office = new OfficeClient(app.Start());

@@ -50,6 +50,9 @@ public sealed class EscalationHarness(string storageConnectionString) : IAsyncDi
         // effect on the ladder is WorkingDayLadderTests' subject (they remove these two).
         ["Calendar:CountDaysIn"] = "calendar-days",
         ["Escalation:SendOnDaysOff"] = "true",
+
+        // The ladder's emails only: the units' notices of their tasks and links are UnitNoticesTests' subject (they set it back).
+        ["Escalation:TellUnits"] = "false",
     };
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
