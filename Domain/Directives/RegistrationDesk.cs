@@ -128,17 +128,21 @@ public sealed class RegistrationDesk(
         }
 
         var directive = checkedDirective.Value;
+        var same = await SameNumberAsync(directive.Number, directive.IssuedOn, directive.Id, cancellationToken);
+
+        // From the claim on, the registration is not given up when the caller goes away (a browser's
+        // second press cancels its first request): each write is bounded by the storage client's
+        // time-outs, and the second request with the same key then finds the directive whole at once.
         if (key is not null)
         {
-            var held = await claims.ClaimAsync(key, new RegistrationClaim(fingerprint, directive.Id, directive.RegisteredAt), cancellationToken);
+            var held = await claims.ClaimAsync(key, new RegistrationClaim(fingerprint, directive.Id, directive.RegisteredAt), CancellationToken.None);
             if (held.DirectiveId != directive.Id)
             {
                 return await RetryAsync(held, fingerprint, input, actor, cancellationToken);
             }
         }
 
-        var same = await SameNumberAsync(directive.Number, directive.IssuedOn, directive.Id, cancellationToken);
-        await WriteAsync(directive, calendar, actor, auditMayExist: false, cancellationToken);
+        await WriteAsync(directive, calendar, actor, auditMayExist: false);
         return new Registration(registry.Describe(directive, calendar, tree), Replayed: false, same);
     }
 
@@ -184,8 +188,10 @@ public sealed class RegistrationDesk(
         return new RepairReport(finished, dropped);
     }
 
-    private async Task WriteAsync(Directive directive, WorkingCalendar calendar, AuditActor actor, bool auditMayExist, CancellationToken cancellationToken)
+    /// <summary>The writes, in their order; not cancelled with the request that began them (see <see cref="RegisterAsync"/>).</summary>
+    private async Task WriteAsync(Directive directive, WorkingCalendar calendar, AuditActor actor, bool auditMayExist)
     {
+        var cancellationToken = CancellationToken.None;
         await directives.BeginAsync(new PendingRegistration(directive.Id, actor, time.GetUtcNow()), directive, cancellationToken);
         await registry.IndexAsync(directive, calendar, cancellationToken);
         await directives.PublishAsync(directive, cancellationToken);
@@ -242,7 +248,7 @@ public sealed class RegistrationDesk(
         }
 
         var same = await SameNumberAsync(directive.Number, directive.IssuedOn, directive.Id, cancellationToken);
-        await WriteAsync(directive, calendar, actor, auditMayExist: true, cancellationToken);
+        await WriteAsync(directive, calendar, actor, auditMayExist: true);
         return new Registration(registry.Describe(directive, calendar, tree), Replayed: false, same);
     }
 

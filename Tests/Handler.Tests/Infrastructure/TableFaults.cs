@@ -29,6 +29,9 @@ public sealed class TableFaults : HttpPipelinePolicy
 
     public ConcurrentQueue<string> Log { get; } = new();
 
+    /// <summary>How long every write waits before it is sent (slow storage: a request still being answered when the office presses again).</summary>
+    public TimeSpan SlowWrites { get; set; }
+
     /// <summary>Counts writes from now and fails the <paramref name="failAt"/>-th (0: none).</summary>
     public void Arm(int failAt = 0, bool afterWrite = false)
     {
@@ -59,6 +62,11 @@ public sealed class TableFaults : HttpPipelinePolicy
             var n = Interlocked.Increment(ref _writes);
             Log.Enqueue($"{n}: {message.Request.Method} {Uri.UnescapeDataString(message.Request.Uri.Path)}");
             fail = n == FailAt;
+        }
+
+        if (SlowWrites > TimeSpan.Zero && message.Request.Method != RequestMethod.Get && message.Request.Method != RequestMethod.Head)
+        {
+            await Task.Delay(SlowWrites);
         }
 
         if (fail && !AfterWrite)
