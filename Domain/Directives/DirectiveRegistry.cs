@@ -8,10 +8,32 @@ using ServerlessWorkflow.Domain.Units;
 
 namespace ServerlessWorkflow.Domain.Directives;
 
-/// <summary>Storage of directives. A directive is written once, whole.</summary>
+/// <summary>
+/// Storage of directives. A directive is written once, in stages that <see cref="RegistrationDesk"/>
+/// orders around the deadline check's index: <see cref="BeginAsync"/> (a note that a registration is
+/// under way, and the assignments — nothing anyone reads yet), <see cref="PublishAsync"/> (the
+/// header that makes it exist for its board, its units' links and the check, then the office's
+/// list), <see cref="FinishAsync"/> (the note removed). <see cref="CreateAsync"/> does the three at
+/// once, without the index (tests and tools).
+/// </summary>
 public interface IDirectiveStore
 {
     Task CreateAsync(Directive directive, CancellationToken cancellationToken);
+
+    /// <summary>Notes the registration under way (<paramref name="pending"/>) and writes the assignments; the directive does not exist for any reader yet. Repeatable.</summary>
+    Task BeginAsync(PendingRegistration pending, Directive directive, CancellationToken cancellationToken);
+
+    /// <summary>Writes the header (from then on the directive exists: its board, its units' links, the deadline check), then its line in the office's list. Repeatable.</summary>
+    Task PublishAsync(Directive directive, CancellationToken cancellationToken);
+
+    /// <summary>Removes the note of a registration under way — only the note read at <paramref name="readAt"/> when given (one written since by a retry stays).</summary>
+    Task FinishAsync(DirectiveId id, StoredVersion? readAt, CancellationToken cancellationToken);
+
+    /// <summary>The note of the registration of <paramref name="id"/> if it has not finished.</summary>
+    Task<Versioned<PendingRegistration>?> PendingAsync(DirectiveId id, CancellationToken cancellationToken);
+
+    /// <summary>Every registration not finished (one small partition, never a scan), oldest first.</summary>
+    Task<IReadOnlyList<Versioned<PendingRegistration>>> UnfinishedAsync(CancellationToken cancellationToken);
 
     Task<Directive?> GetAsync(DirectiveId id, CancellationToken cancellationToken);
 
@@ -71,39 +93,43 @@ public sealed class DirectiveRegistry(
     /// <summary>Told of each registration (the units' notices); none: nobody.</summary>
     public IRegistrationListener? Listener { get; init; }
 
-    public async Task<Result<Registered>> RegisterAsync(DirectiveInput input, CancellationToken cancellationToken)
-    {
-        var calendar = await calendars.CurrentAsync(cancellationToken);
-        var (directive, tree) = await CheckAsync(input, calendar, cancellationToken);
-        if (!directive.IsSuccess)
-        {
-            return directive.Error!;
-        }
+    /// <summary>Just before a registration makes its directive visible: the units' notices expect it (<see cref="IRegistrationListener.RegisteringAsync"/>).</summary>
+    public Task RegisteringAsync(Directive directive, CancellationToken cancellationToken) =>
+        Listener?.RegisteringAsync(directive, cancellationToken) ?? Task.CompletedTask;
 
-        // Assignment rows first, then the index by due time, then the header that makes the directive exist:
-        // a crash part-way leaves at worst index entries the deadline check drops as unknown.
-        // Then the office's read models, counts last: a crash before them leaves a directive without
-        // complete counts, which the pages compute from its versions until the repair sweep builds them.
+    /// <summary>
+    /// Once a registration's directive is visible: the office's read models count it (a crash before
+    /// leaves a directive without complete counts, which the pages compute from its versions until the
+    /// repair sweep builds them), then its units are told (<see cref="IRegistrationListener.RegisteredAsync"/>).
+    /// </summary>
+    public async Task RegisteredAsync(Directive directive, CancellationToken cancellationToken)
+    {
+        await progress.RegisteredAsync(directive, cancellationToken);
         if (Listener is { } listener)
         {
-            await listener.RegisteringAsync(directive.Value, cancellationToken);
+            await listener.RegisteredAsync(directive, cancellationToken);
         }
+    }
 
-        await directives.CreateAsync(directive.Value, cancellationToken);
-        // A task the office chose not to remind about ("không nhắc") is never looked at by the timer.
+    /// <summary>
+    /// The deadline check's index entries of <paramref name="directive"/>: each assignment at the
+    /// ladder's first step for its deadline. Repeatable (an entry written twice is one entry; one
+    /// that finds nothing to do is dropped by the check). A task the office chose not to remind
+    /// about ("không nhắc") is never looked at by the timer. Registration writes them before the
+    /// directive's header (<see cref="RegistrationDesk"/>).
+    /// </summary>
+    public Task IndexAsync(Directive directive, WorkingCalendar calendar, CancellationToken cancellationToken)
+    {
         var firstStep = rule.Policy.Steps.First();
         var counted = RuleWith(calendar);
-        await escalations.ScheduleAsync(
-            directive.Value.Tasks.Where(t => t.Remind).SelectMany(t => t.Units.Select(u => new DueEntry(new AssignmentKey(directive.Value.Id, t.Id, u), counted.ScheduledAt(firstStep, t.Deadline)))),
+        return escalations.ScheduleAsync(
+            directive.Tasks.Where(t => t.Remind).SelectMany(t => t.Units.Select(u => new DueEntry(new AssignmentKey(directive.Id, t.Id, u), counted.ScheduledAt(firstStep, t.Deadline)))),
             cancellationToken);
-        await progress.RegisteredAsync(directive.Value, cancellationToken);
-        if (Listener is { } told)
-        {
-            await told.RegisteredAsync(directive.Value, cancellationToken);
-        }
-
-        return new Registered(directive.Value, LinksFor(directive.Value), calendar) { Warnings = DirectiveRegistration.Warnings(directive.Value, tree) };
     }
+
+    /// <summary>What registering <paramref name="directive"/> gives the office: one link per unit, the calendar, and the warnings about its units (<see cref="DirectiveRegistration.Warnings"/>).</summary>
+    public Registered Describe(Directive directive, WorkingCalendar calendar, UnitTree tree) =>
+        new(directive, LinksFor(directive), calendar) { Warnings = DirectiveRegistration.Warnings(directive, tree) };
 
     /// <summary>The directive the input would register (nothing stored), with the unit tree it was checked against.</summary>
     public async Task<(Result<Directive> Directive, UnitTree Tree)> CheckAsync(DirectiveInput input, WorkingCalendar calendar, CancellationToken cancellationToken)

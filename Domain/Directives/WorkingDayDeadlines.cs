@@ -13,6 +13,16 @@ public sealed class WorkingDayDeadlines(IDirectiveStore inner, ICalendarSource c
 {
     public Task CreateAsync(Directive directive, CancellationToken cancellationToken) => inner.CreateAsync(directive, cancellationToken);
 
+    public Task BeginAsync(PendingRegistration pending, Directive directive, CancellationToken cancellationToken) => inner.BeginAsync(pending, directive, cancellationToken);
+
+    public Task PublishAsync(Directive directive, CancellationToken cancellationToken) => inner.PublishAsync(directive, cancellationToken);
+
+    public Task FinishAsync(DirectiveId id, Common.StoredVersion? readAt, CancellationToken cancellationToken) => inner.FinishAsync(id, readAt, cancellationToken);
+
+    public Task<Common.Versioned<PendingRegistration>?> PendingAsync(DirectiveId id, CancellationToken cancellationToken) => inner.PendingAsync(id, cancellationToken);
+
+    public Task<IReadOnlyList<Common.Versioned<PendingRegistration>>> UnfinishedAsync(CancellationToken cancellationToken) => inner.UnfinishedAsync(cancellationToken);
+
     public async Task<Directive?> GetAsync(DirectiveId id, CancellationToken cancellationToken) =>
         await inner.GetAsync(id, cancellationToken) is { } directive
             ? await CountAsync(directive, cancellationToken)

@@ -1,3 +1,4 @@
+using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Escalation;
 using ServerlessWorkflow.Functions.Hosting.Invocations;
 
@@ -10,10 +11,11 @@ namespace ServerlessWorkflow.Functions.Features.CheckDeadlines;
 /// <c>IsPastDue</c> or the last run's time: a missed, failed or doubled run changes nothing about who
 /// gets what. Deciding happens under the <see cref="DecideLease"/> lease: while one run decides,
 /// an overlapping one leaves it the deciding (an email that carries several units is then decided
-/// once, whole) and only helps send. The deciding run also repairs the units' notices
+/// once, whole) and only helps send. Before deciding, the run finishes directive registrations a
+/// crash cut short (<see cref="RegistrationDesk.RepairAsync"/>), so their units are reminded in the same run. The deciding run also repairs the units' notices
 /// (<see cref="UnitNotices.RepairAsync"/>), which then go out with the rest.
 /// </summary>
-public sealed partial class CheckDeadlinesFunction(DeadlineCheck check, UnitNotices notices, OutboxSender sender, RunLeases leases, ILogger<CheckDeadlinesFunction> logger) : ITimerTriggerFunction
+public sealed partial class CheckDeadlinesFunction(DeadlineCheck check, RegistrationDesk registrations, UnitNotices notices, OutboxSender sender, RunLeases leases, ILogger<CheckDeadlinesFunction> logger) : ITimerTriggerFunction
 {
     public const string FunctionName = "CheckDeadlines";
     public const string BindingName = "timer";
@@ -30,6 +32,12 @@ public sealed partial class CheckDeadlinesFunction(DeadlineCheck check, UnitNoti
             }
             else
             {
+                var repaired = await registrations.RepairAsync(cancellationToken);
+                if (repaired.Finished + repaired.Dropped > 0)
+                {
+                    LogRepaired(logger, repaired.Finished, repaired.Dropped);
+                }
+
                 decided = await check.RunAsync(cancellationToken);
 
                 // Units not yet told of a directive (a registration stopped between storing it and telling them): told now, once.
@@ -43,6 +51,9 @@ public sealed partial class CheckDeadlinesFunction(DeadlineCheck check, UnitNoti
 
     [LoggerMessage(Level = LogLevel.Information, Message = "CheckDeadlines: another run is deciding; this one only sends")]
     private static partial void LogDecidingElsewhere(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "CheckDeadlines: finished {Finished} directive registrations cut short, dropped {Dropped} that never became visible")]
+    private static partial void LogRepaired(ILogger logger, int finished, int dropped);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "CheckDeadlines: examined {Examined}, recorded {Recorded}, lost races {Lost}, digest {Digest}; sent {Sent}, deferred {Deferred}, failed {Failed}, recorded without sending {NotSent}, skipped {Skipped}")]
     private static partial void LogRun(ILogger logger, int examined, int recorded, int lost, bool digest, int sent, int deferred, int failed, int notSent, int skipped);

@@ -48,12 +48,15 @@ public sealed record RulesRequest(IReadOnlyList<BoundRequest>? Bounds, bool? Tot
 /// <summary>Row <see cref="Row"/> may not exceed row <see cref="Max"/> in any column.</summary>
 public sealed record BoundRequest(int Row, int Max);
 
-/// <summary>Something the office should know about a task it registered (the directive was created all the same).</summary>
-public sealed record WarningResponse(string TaskId, string Code, string Message);
+/// <summary>Something the office should know about a directive it registered (the directive was created all the same): about one task (<see cref="TaskId"/>), or the whole directive (none: <c>duplicate-number</c>).</summary>
+public sealed record WarningResponse(string? TaskId, string Code, string Message);
 
-/// <summary>A directive just registered: its ids, and one link per assigned unit to hand out.</summary>
+/// <summary>A directive just registered: its ids, and one link per assigned unit to hand out; <see cref="SameNumber"/>: the other directives of the year with its number.</summary>
 public sealed record RegisteredDirective(
-    string Id, string Number, string IssuedOn, string Issuer, string Subject, IReadOnlyList<RegisteredTask> Tasks, IReadOnlyList<UnitLinkResponse> Links, IReadOnlyList<WarningResponse> Warnings);
+    string Id, string Number, string IssuedOn, string Issuer, string Subject, IReadOnlyList<RegisteredTask> Tasks, IReadOnlyList<UnitLinkResponse> Links, IReadOnlyList<WarningResponse> Warnings)
+{
+    public IReadOnlyList<DirectiveSummary> SameNumber { get; init; } = [];
+}
 
 /// <summary>
 /// A task as registered: its deadline as an ISO date (the end of that Vietnam day) and as the instant

@@ -217,6 +217,21 @@ public sealed record DirectiveForm(string Action, string Dispatch, string Number
     /// <summary>The office has seen the warnings the form showed (units counted within others) and creates all the same.</summary>
     public bool Acknowledged { get; init; }
 
+    /// <summary>
+    /// The form's own token, made when the form is first shown and kept through every re-showing: the
+    /// registration's idempotency key, so a double press or a resubmitted post creates one directive.
+    /// </summary>
+    public string IdempotencyKey { get; init; } = string.Empty;
+
+    /// <summary>The number (as <see cref="DirectiveNumbers.Normalize"/> folds it) whose "already used" warning the office has seen and confirmed.</summary>
+    public string SameNumberSeen { get; init; } = string.Empty;
+
+    /// <summary>A fresh token for a form shown anew.</summary>
+    public static string NewIdempotencyKey() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
+    /// <summary>This form with a token (its own, or a fresh one if it came without).</summary>
+    public DirectiveForm WithIdempotencyKey() => IdempotencyKey.Length > 0 ? this : this with { IdempotencyKey = NewIdempotencyKey() };
+
     /// <summary>The issuer the empty form offers; "Gợi ý" replaces it with the dispatch's own, as it does an empty field.</summary>
     public const string DefaultIssuer = "Văn phòng Đảng ủy";
 
@@ -277,6 +292,8 @@ public sealed record DirectiveForm(string Action, string Dispatch, string Number
         return new DirectiveForm(form["action"].ToString(), form["dispatch"].ToString(), form["number"].ToString(), form["issuedOn"].ToString(), form["issuer"].ToString(), form["subject"].ToString(), tasks, form["lateSeen"] == "1")
         {
             Acknowledged = form["acknowledged"] == "1",
+            IdempotencyKey = form["idempotencyKey"].ToString(),
+            SameNumberSeen = form["sameNumberSeen"].ToString(),
         };
     }
 
@@ -400,6 +417,12 @@ public sealed record NewDirectiveModel(DirectiveForm Form, UnitTree Tree, Error?
 
     /// <summary>Warnings to confirm before creating (units counted within others).</summary>
     public IReadOnlyList<RegistrationWarning> Warnings { get; init; } = [];
+
+    /// <summary>Directives of the year that already carry the number typed, to confirm before creating another (<see cref="DirectiveNumbers"/>).</summary>
+    public IReadOnlyList<Directive> SameNumber { get; init; } = [];
+
+    /// <summary>The directive this form (its <see cref="DirectiveForm.IdempotencyKey"/>) already created, when it was posted again with other content.</summary>
+    public DirectiveId? CreatedBefore { get; init; }
 
     /// <summary>The template of a task row (643's when its id is unknown).</summary>
     public ReportTemplate TemplateOf(TaskRow row) => Templates.GetValueOrDefault(row.Template) ?? ReportTemplate.Official643;

@@ -10,7 +10,6 @@ using ServerlessWorkflow.Domain.Progress;
 using ServerlessWorkflow.Domain.Time;
 using ServerlessWorkflow.Domain.Units;
 using ServerlessWorkflow.Functions.Hosting.Security;
-using ServerlessWorkflow.Functions.Shared.Audit;
 using ServerlessWorkflow.Functions.Shared.Http;
 using ServerlessWorkflow.Functions.Shared.Links;
 using ServerlessWorkflow.Functions.Shared.Pages;
@@ -93,7 +92,7 @@ public static class DirectivePages
     }
 
     private static async Task<RazorComponentResult> NewAsync(UnitRegistry units, ICalendarSource calendars, CancellationToken cancellationToken) =>
-        PageResults.Render<NewDirectivePage, NewDirectiveModel>(new NewDirectiveModel(DirectiveForm.Empty, await units.TreeAsync(cancellationToken), null, null, await calendars.CurrentAsync(cancellationToken)));
+        PageResults.Render<NewDirectivePage, NewDirectiveModel>(new NewDirectiveModel(DirectiveForm.Empty.WithIdempotencyKey(), await units.TreeAsync(cancellationToken), null, null, await calendars.CurrentAsync(cancellationToken)));
 
     /// <summary>
     /// "Gợi ý": the form again with what the pasted dispatch says filled in (number, date, issuer,
@@ -101,12 +100,15 @@ public static class DirectivePages
     /// each task's last day and how it was counted; "Đọc mẫu" (or a template file attached): the form
     /// again with what was read from each file, to check before creating; "Tạo": the board of the new
     /// directive — after the office has seen, once, what will be sent for a task whose deadline has
-    /// already passed (or ticked "Không nhắc") and any warning about units counted within others — or
-    /// the form again with every problem and everything typed.
+    /// already passed (or ticked "Không nhắc"), any warning about units counted within others, and
+    /// the directives of the year that already carry its number (confirmed for that number) — or
+    /// the form again with every problem and everything typed. The form's hidden token is the
+    /// registration's idempotency key: a double press or a resubmitted post shows the board of the
+    /// one directive it created.
     /// </summary>
     private static async Task<Results<SeeOther, RazorComponentResult>> CreateAsync(
-        Body<DirectiveForm> body, ClaimsPrincipal user, DirectiveRegistry registry, UnitRegistry units, ICalendarSource calendars, Domain.Statistics.ReportTemplates templates,
-        OfficeAudit audit, TimeProvider time, CancellationToken cancellationToken)
+        Body<DirectiveForm> body, ClaimsPrincipal user, DirectiveRegistry registry, RegistrationDesk desk, UnitRegistry units, ICalendarSource calendars, Domain.Statistics.ReportTemplates templates,
+        TimeProvider time, CancellationToken cancellationToken)
     {
         var tree = await units.TreeAsync(cancellationToken);
         var calendar = await calendars.CurrentAsync(cancellationToken);
@@ -116,6 +118,20 @@ public static class DirectivePages
         }
 
         var form = body.Value;
+        var actor = user.ActorOf();
+        var key = IdempotencyKey.Parse(form.IdempotencyKey, actor) is { IsSuccess: true } parsed ? parsed.Value : null;
+        if (key is null)
+        {
+            form = form with { IdempotencyKey = DirectiveForm.NewIdempotencyKey() };
+            key = IdempotencyKey.Parse(form.IdempotencyKey, actor).Value;
+        }
+        else if (form.Action != DirectiveForm.SuggestAction && form.Action != DirectiveForm.CheckAction && form.Action != DirectiveForm.ReadTemplateAction
+            && await desk.ClaimOfAsync(key, cancellationToken) is not null)
+        {
+            // Posted again after it created its directive (a double press, a resubmitted post): the registry answers with that directive.
+            return await RegisterAsync(form, actor, key, desk, tree, calendar, templates, null, cancellationToken);
+        }
+
         var now = time.GetUtcNow();
         IReadOnlyDictionary<int, string> Late(DirectiveForm f) => NewDirectiveModel.LateNoticesFor(f, now, calendar, d => Ladder.Forecast(registry.RuleWith(calendar), d, now));
         if (form.Action == DirectiveForm.SuggestAction)
@@ -191,14 +207,51 @@ public static class DirectivePages
                 templates, StatusCodes.Status200OK, cancellationToken);
         }
 
-        var registered = await registry.RegisterAsync(form.ToInput(), cancellationToken);
-        if (!registered.IsSuccess)
+        var number = DirectiveNumbers.Normalize(checkedDirective.Value.Number);
+        if (form.SameNumberSeen != number)
         {
-            return await FormAsync(new(form, tree, registered.Error, null, calendar, late), templates, StatusCodes.Status400BadRequest, cancellationToken);
+            var same = await desk.SameNumberAsync(checkedDirective.Value.Number, checkedDirective.Value.IssuedOn, null, cancellationToken);
+            if (same.Count > 0 && await desk.ClaimOfAsync(key, cancellationToken) is { } claim)
+            {
+                // A double press whose first post has just created its directive: not a number used twice.
+                same = same.Where(d => d.Id != claim.DirectiveId).ToList();
+            }
+
+            if (same.Count > 0)
+            {
+                return await FormAsync(
+                    new(form with { SameNumberSeen = number }, tree, null, "Số công văn này đã được dùng cho công văn khác trong năm. Xin xem dưới đây; nếu đúng là công văn mới, bấm “Tạo công văn” lần nữa.", calendar, late) { SameNumber = same },
+                    templates, StatusCodes.Status200OK, cancellationToken);
+            }
         }
 
-        await audit.RecordDirectiveAsync(user, registered.Value.Directive, cancellationToken);
-        return new SeeOther($"/office/directives/{registered.Value.Directive.Id.Value}?moi=1");
+        return await RegisterAsync(form, actor, key, desk, tree, calendar, templates, late, cancellationToken);
+    }
+
+    /// <summary>
+    /// Registers what the form holds under its token: the new directive's board; the board of the one
+    /// an earlier post of this form created; or the form again — with its problems, or, when the form
+    /// was posted with other content after it had created a directive, with a link to that directive
+    /// and a fresh token (pressing "Tạo công văn" again then creates another).
+    /// </summary>
+    private static async Task<Results<SeeOther, RazorComponentResult>> RegisterAsync(
+        DirectiveForm form, Domain.Audit.AuditActor actor, IdempotencyKey key, RegistrationDesk desk, UnitTree tree, WorkingCalendar calendar, Domain.Statistics.ReportTemplates templates,
+        IReadOnlyDictionary<int, string>? late, CancellationToken cancellationToken)
+    {
+        var registered = await desk.RegisterAsync(form.ToInput(), actor, key, cancellationToken);
+        if (registered.IsSuccess)
+        {
+            return new SeeOther($"/office/directives/{registered.Value.Registered.Directive.Id.Value}?moi=1");
+        }
+
+        if (registered.Error!.Code == "idempotency-key-reused" && await desk.ClaimOfAsync(key, cancellationToken) is { } claim)
+        {
+            return await FormAsync(
+                new(form with { IdempotencyKey = DirectiveForm.NewIdempotencyKey() }, tree, null, "Biểu mẫu này đã được dùng để tạo một công văn, nên công văn chưa được tạo thêm. Những gì vừa nhập vẫn được giữ; nếu muốn tạo thêm một công văn mới, bấm “Tạo công văn” lần nữa.", calendar, late) { CreatedBefore = claim.DirectiveId },
+                templates, StatusCodes.Status409Conflict, cancellationToken);
+        }
+
+        return await FormAsync(new(form, tree, registered.Error, null, calendar, late), templates, StatusCodes.Status400BadRequest, cancellationToken);
     }
 
     /// <summary>The form again (<paramref name="model"/>), with the templates its task rows name.</summary>
@@ -213,6 +266,6 @@ public static class DirectivePages
             }
         }
 
-        return PageResults.Render<NewDirectivePage, NewDirectiveModel>(model with { Templates = known }, status);
+        return PageResults.Render<NewDirectivePage, NewDirectiveModel>(model with { Templates = known, Form = model.Form.WithIdempotencyKey() }, status);
     }
 }

@@ -7,7 +7,6 @@ using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Escalation;
 using ServerlessWorkflow.Domain.Submissions;
 using ServerlessWorkflow.Functions.Hosting.Security;
-using ServerlessWorkflow.Functions.Shared.Audit;
 using ServerlessWorkflow.Functions.Shared.Http;
 using ServerlessWorkflow.Functions.Shared.Links;
 using ServerlessWorkflow.Functions.Shared.Wire;
@@ -27,6 +26,9 @@ public static class DirectivesFeature
 
     public static IServiceCollection AddDirectives(this IServiceCollection services) =>
         services.AddTable(TableDirectiveStore.TableName)
+            .AddTable(TableRegistrationClaims.TableName)
+            .AddSingleton<IRegistrationClaims, TableRegistrationClaims>()
+            .AddSingleton<RegistrationDesk>()
             .AddUnitLinks()
             .AddSingleton<TableDirectiveStore>()
             .AddSingleton<IDirectiveStore>(sp => new WorkingDayDeadlines(sp.GetRequiredService<TableDirectiveStore>(), sp.GetRequiredService<ICalendarSource>()))
@@ -51,32 +53,69 @@ public static class DirectivesFeature
     public static IEndpointRouteBuilder MapDirectives(this IEndpointRouteBuilder app)
     {
         var office = app.MapGroup("/api/directives").WithTags("Directives");
-        office.MapPost("/", RegisterAsync).WithName("RegisterDirective").RequireOfficeRole(OfficeRole.VanPhong).WithBody<RegisterDirectiveRequest>(MaxDirectiveBody).ProducesValidationProblem();
+        office.MapPost("/", RegisterAsync).WithName("RegisterDirective").RequireOfficeRole(OfficeRole.VanPhong).WithBody<RegisterDirectiveRequest>(MaxDirectiveBody).ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
         office.MapGet("/", ListAsync).WithName("ListDirectives").RequireOfficeRole(OfficeRole.VanPhong, OfficeRole.ThuongTruc);
         office.MapGet("/{id}", GetAsync).WithName("GetDirective").RequireOfficeRole(OfficeRole.VanPhong, OfficeRole.ThuongTruc).ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
-    private static async Task<Results<Created<RegisteredDirective>, ApiProblem>> RegisterAsync(
-        Body<RegisterDirectiveRequest> body, HttpRequest request, ClaimsPrincipal user, DirectiveRegistry registry, OfficeAudit audit, IOptions<UnitLinkOptions> links, ICalendarSource calendars, CancellationToken cancellationToken)
+    /// <summary>The header a replayed answer carries: the directive had been registered whole by an earlier request with the same <c>Idempotency-Key</c>.</summary>
+    public const string ReplayedHeader = "Idempotent-Replayed";
+
+    /// <summary>
+    /// Registers a directive: 201 with it. With an <c>Idempotency-Key</c> header, the same key and the
+    /// same body again answer the same directive — 200 with the same body and <c>Idempotent-Replayed:
+    /// true</c> once it was registered whole, 201 when this request finished what an earlier one left
+    /// — and create nothing new; the same key with another body is 409 <c>idempotency-key-reused</c>.
+    /// A number already used that year is not refused: the answer says so (<c>warnings</c> with code
+    /// <c>duplicate-number</c>, and <c>sameNumber</c>).
+    /// </summary>
+    private static async Task<Results<Created<RegisteredDirective>, Ok<RegisteredDirective>, ApiProblem>> RegisterAsync(
+        Body<RegisterDirectiveRequest> body, HttpRequest request, ClaimsPrincipal user, RegistrationDesk desk, DirectiveRegistry registry, IOptions<UnitLinkOptions> links, CancellationToken cancellationToken)
     {
-        var registered = await registry.RegisterAsync(body.Value.ToInput(), cancellationToken);
+        var actor = user.ActorOf();
+        IdempotencyKey? key = null;
+        if (request.Headers.TryGetValue(IdempotencyKey.Field, out var header))
+        {
+            var parsed = IdempotencyKey.Parse(header.Count == 1 ? header[0] : null, actor);
+            if (!parsed.IsSuccess)
+            {
+                return Problems.For(parsed.Error!);
+            }
+
+            key = parsed.Value;
+        }
+
+        var registered = await desk.RegisterAsync(body.Value.ToInput(), actor, key, cancellationToken);
         if (!registered.IsSuccess)
         {
             return Problems.For(registered.Error!);
         }
 
-        var d = registered.Value.Directive;
-        await audit.RecordDirectiveAsync(user, d, cancellationToken);
-        return TypedResults.Created($"/api/directives/{d.Id}", new RegisteredDirective(
+        var (r, same) = (registered.Value.Registered, registered.Value.SameNumber);
+        var d = r.Directive;
+        var response = new RegisteredDirective(
             d.Id.Value,
             d.Number,
             WireFormat.Date(d.IssuedOn),
             d.Issuer,
             d.Subject,
-            d.Tasks.Select(t => RegisteredTask.Of(t, d.RegisteredAt, registry.Forecast(t, d.RegisteredAt, registered.Value.Calendar), registered.Value.Calendar)).ToList(),
-            registered.Value.Links.Select(l => new UnitLinkResponse(l.UnitId.Value, UnitLinks.UnitUrl(request, links.Value, l.Token))).ToList(),
-            registered.Value.Warnings.Select(w => new WarningResponse(w.Task.Value, w.Code, w.Message)).ToList()));
+            d.Tasks.Select(t => RegisteredTask.Of(t, d.RegisteredAt, registry.Forecast(t, d.RegisteredAt, r.Calendar), r.Calendar)).ToList(),
+            r.Links.Select(l => new UnitLinkResponse(l.UnitId.Value, UnitLinks.UnitUrl(request, links.Value, l.Token))).ToList(),
+            [
+                .. same.Count > 0 ? [new WarningResponse(null, "duplicate-number", DirectiveNumbers.Warning(d.Number, same))] : Array.Empty<WarningResponse>(),
+                .. r.Warnings.Select(w => new WarningResponse(w.Task.Value, w.Code, w.Message)),
+            ])
+        {
+            SameNumber = same.Select(DirectiveSummary.Of).ToList(),
+        };
+        if (registered.Value.Replayed)
+        {
+            request.HttpContext.Response.Headers[ReplayedHeader] = "true";
+            return TypedResults.Ok(response);
+        }
+
+        return TypedResults.Created($"/api/directives/{d.Id}", response);
     }
 
     private static async Task<Ok<List<DirectiveSummary>>> ListAsync(IDirectiveStore store, CancellationToken cancellationToken) =>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Azure.Data.Tables;
 using ServerlessWorkflow.Domain.Calendar;
+using ServerlessWorkflow.Domain.Common;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Time;
 using ServerlessWorkflow.Domain.Units;
@@ -20,6 +21,14 @@ namespace ServerlessWorkflow.Functions.Features.Directives;
 /// </list>
 /// A copy of each header sits in partition <c>all</c> (RowKey = directive id) so the office's
 /// list is one partition query, not a table scan. Directives are written once and never updated here.
+/// <para>
+/// A registration under way is noted in partition <c>registering</c> (RowKey = directive id: who
+/// registers it, since when) before its assignments are written, and the note is removed once the
+/// directive is whole (<see cref="RegistrationDesk"/> orders the writes around the due-time index
+/// and repairs what a crash left, from these notes). The header is written after the assignments,
+/// the list copy after the header: a directive in the list always has its header, and one with a
+/// header always has its assignments.
+/// </para>
 /// </summary>
 public sealed class TableDirectiveStore(TableServiceClient tables, StorageNames names) : IDirectiveStore
 {
@@ -27,10 +36,74 @@ public sealed class TableDirectiveStore(TableServiceClient tables, StorageNames 
     private const string HeaderRow = "directive";
     private const string ListPartition = "all";
     private const string AssignmentPrefix = "a|";
+    private const string RegisteringPartition = "registering";
 
     private TableClient Table => tables.GetTableClient(names.Table(TableName));
 
     public async Task CreateAsync(Directive directive, CancellationToken cancellationToken)
+    {
+        await WriteAssignmentsAsync(directive, cancellationToken);
+        await PublishAsync(directive, cancellationToken);
+    }
+
+    public async Task BeginAsync(PendingRegistration pending, Directive directive, CancellationToken cancellationToken)
+    {
+        await Table.UpsertEntityAsync(
+            new TableEntity(RegisteringPartition, pending.Id.Value)
+            {
+                ["ActorKind"] = pending.Actor.Kind.ToString(),
+                ["ActorId"] = pending.Actor.Id,
+                ["ActorName"] = pending.Actor.Name,
+                ["StartedAt"] = pending.StartedAt,
+            },
+            TableUpdateMode.Replace,
+            cancellationToken);
+        await WriteAssignmentsAsync(directive, cancellationToken);
+    }
+
+    public async Task PublishAsync(Directive directive, CancellationToken cancellationToken)
+    {
+        await Table.UpsertEntityAsync(Header(directive, directive.Id.Value, HeaderRow), TableUpdateMode.Replace, cancellationToken);
+        await Table.UpsertEntityAsync(Header(directive, ListPartition, directive.Id.Value), TableUpdateMode.Replace, cancellationToken);
+    }
+
+    public async Task FinishAsync(DirectiveId id, StoredVersion? readAt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Table.DeleteEntityAsync(RegisteringPartition, id.Value, readAt is { } v ? new Azure.ETag(v.Token) : Azure.ETag.All, cancellationToken);
+        }
+        catch (Azure.RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            // Already finished, or noted again by a retry since it was read: that retry finishes it.
+        }
+    }
+
+    public async Task<Versioned<PendingRegistration>?> PendingAsync(DirectiveId id, CancellationToken cancellationToken)
+    {
+        var row = await Table.GetEntityIfExistsAsync<TableEntity>(RegisteringPartition, id.Value, cancellationToken: cancellationToken);
+        return row.HasValue && row.Value is { } e ? ToPending(e) : null;
+    }
+
+    public async Task<IReadOnlyList<Versioned<PendingRegistration>>> UnfinishedAsync(CancellationToken cancellationToken)
+    {
+        var notes = new List<Versioned<PendingRegistration>>();
+        await foreach (var row in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {RegisteringPartition}"), cancellationToken: cancellationToken))
+        {
+            notes.Add(ToPending(row));
+        }
+
+        return notes.OrderBy(n => n.Value.StartedAt).ToList();
+    }
+
+    private static Versioned<PendingRegistration> ToPending(TableEntity e) => new(
+        new PendingRegistration(
+            e.Parsed("RowKey", e.RowKey, DirectiveId.Parse),
+            new Domain.Audit.AuditActor(e.RequiredEnum<Domain.Audit.ActorKind>("ActorKind"), e.RequiredString("ActorId"), e.RequiredString("ActorName")),
+            e.RequiredInstant("StartedAt")),
+        e.Version());
+
+    private async Task WriteAssignmentsAsync(Directive directive, CancellationToken cancellationToken)
     {
         var partition = directive.Id.Value;
         var assignments = directive.Tasks.SelectMany(t => t.Units.Select(u => new TableTransactionAction(
@@ -43,8 +116,6 @@ public sealed class TableDirectiveStore(TableServiceClient tables, StorageNames 
                 ["CoveredBy"] = t.Statistics?.CoveredBy.TryGetValue(u, out var by) == true ? by.Value : null,
             })));
         await Table.SubmitInChunksAsync(assignments, cancellationToken);
-        await Table.UpsertEntityAsync(Header(directive, partition, HeaderRow), TableUpdateMode.Replace, cancellationToken);
-        await Table.UpsertEntityAsync(Header(directive, ListPartition, directive.Id.Value), TableUpdateMode.Replace, cancellationToken);
     }
 
     /// <summary>

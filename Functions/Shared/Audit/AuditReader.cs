@@ -107,3 +107,10 @@ public sealed class AuditReader(TableServiceClient tables, StorageNames names)
         }
     }
 }
+
+/// <summary>Whether the trail holds a directive's registration: its trail (one query per chain on the directive's marker) holds a <see cref="AuditAction.DirectiveRegistered"/>.</summary>
+public sealed class RegistrationAudits(AuditReader reader) : Domain.Directives.IRegistrationAudits
+{
+    public async Task<bool> RecordedAsync(Domain.Directives.DirectiveId id, CancellationToken cancellationToken) =>
+        (await reader.TrailAsync(new AuditFilter(DirectiveId: id.Value), int.MaxValue, cancellationToken)).Entries.Any(e => e.Event.Action == AuditAction.DirectiveRegistered);
+}

@@ -11,5 +11,6 @@ public static class AuditServiceCollectionExtensions
             .AddSingleton<TableAuditTrail>()
             .AddSingleton<IAuditTrail>(sp => sp.GetRequiredService<TableAuditTrail>())
             .AddSingleton<AuditReader>()
+            .AddSingleton<Domain.Directives.IRegistrationAudits, RegistrationAudits>()
             .AddSingleton<OfficeAudit>();
 }

@@ -36,6 +36,9 @@ public sealed class EscalationHarness(string storageConnectionString) : IAsyncDi
 
     public SendGridStub SendGrid { get; private set; } = null!;
 
+    /// <summary>More services for the handler (a storage client with faults, say); set before <see cref="StartAsync"/>.</summary>
+    public Action<IServiceCollection>? Services { get; set; }
+
     public OfficeClient Office { get; private set; } = null!;
 
     public HandlerApp App => _app ?? throw new InvalidOperationException("Not started.");
@@ -64,7 +67,11 @@ public sealed class EscalationHarness(string storageConnectionString) : IAsyncDi
         SendGrid = await SendGridStub.StartAsync();
         Settings.TryAdd("SendGrid:ApiKey", SendGrid.ApiKey);
         Settings["SendGrid:Host"] = SendGrid.BaseAddress.ToString();
-        _app = new HandlerApp(storageConnectionString, StorageFixture.NewPrefix(), Settings, services => services.AddSingleton<TimeProvider>(Clock));
+        _app = new HandlerApp(storageConnectionString, StorageFixture.NewPrefix(), Settings, services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            Services?.Invoke(services);
+        });
         Office = new OfficeClient(_app.Start());
         if (seed)
         {
