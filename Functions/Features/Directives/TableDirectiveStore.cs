@@ -61,10 +61,11 @@ public sealed class TableDirectiveStore(TableServiceClient tables, StorageNames 
         await WriteAssignmentsAsync(directive, cancellationToken);
     }
 
+    /// <summary>Header, then list copy; merged, so a repair that publishes again keeps any column written since (a later change of the directive).</summary>
     public async Task PublishAsync(Directive directive, CancellationToken cancellationToken)
     {
-        await Table.UpsertEntityAsync(Header(directive, directive.Id.Value, HeaderRow), TableUpdateMode.Replace, cancellationToken);
-        await Table.UpsertEntityAsync(Header(directive, ListPartition, directive.Id.Value), TableUpdateMode.Replace, cancellationToken);
+        await Table.UpsertEntityAsync(Header(directive, directive.Id.Value, HeaderRow), TableUpdateMode.Merge, cancellationToken);
+        await Table.UpsertEntityAsync(Header(directive, ListPartition, directive.Id.Value), TableUpdateMode.Merge, cancellationToken);
     }
 
     public async Task FinishAsync(DirectiveId id, StoredVersion? readAt, CancellationToken cancellationToken)
