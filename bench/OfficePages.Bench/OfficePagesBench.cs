@@ -136,7 +136,7 @@ internal static class OfficePagesBench
             ("directives' headers (table `directives`, partition `all`): home, units page", () => directives.ListAsync(default)),
             ("directives' counts (table `progress`, partition `tally`): home", () => progress.TalliesAsync(default)),
             ("a board's 16 shards (table `progress`): board", () => progress.BoardAsync(id, default)),
-            ("a directive's hints not yet followed (table `submissions`, the directive's partition): board", () => ledger.HintsAsync(id, default)),
+            ("a directive's hints not yet followed (table `submissions`, the directive's row `~h`): board", () => ledger.HintsAsync(id, default)),
             ("a directive's ladders (table `escalations`): board", () => escalations.LaddersAsync(id, default)),
             ("the units' months of the period (table `progress`): units page", () => progress.UnitMonthsAsync(period, default)),
         };
