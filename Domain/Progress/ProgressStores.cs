@@ -32,7 +32,7 @@ public interface ISubmissionLedger : ISubmissionStore
     /// <summary>The progress of every assignment of shard <paramref name="shard"/> of the directive that has a version.</summary>
     Task<IReadOnlyDictionary<(UnitId Unit, TaskId Task), AssignmentProgress>> ProgressAsync(DirectiveId directive, UnitShard shard, CancellationToken cancellationToken);
 
-    /// <summary>The hints of the directive not yet cleared.</summary>
+    /// <summary>The hints of the directive not yet cleared: every board reads them, so they are one read whatever the directive's versions.</summary>
     Task<IReadOnlyList<ProgressHint>> HintsAsync(DirectiveId directive, CancellationToken cancellationToken);
 
     /// <summary>Clears the hint if nobody set it again since it was read; a hint set again stays for whoever set it.</summary>
@@ -48,7 +48,10 @@ public interface ISubmissionLedger : ISubmissionStore
 /// <summary>What appending a version did: the version that counts (this one or the one stored before under its id), whether this call added it, the mark before and after, and the hint it left when the mark changed.</summary>
 public sealed record SubmissionAppended(SubmissionVersion Stored, bool Added, AssignmentMark Before, AssignmentMark After, ProgressHint? Hint);
 
-/// <summary>A shard of a directive whose read models may lag its submissions, since <see cref="At"/>; cleared once they follow.</summary>
+/// <summary>
+/// A shard of a directive whose read models may lag its submissions, since <see cref="At"/>; cleared once they follow.
+/// <see cref="Version"/> tells the store whether the hint was set again since (by another post) when it is cleared.
+/// </summary>
 public sealed record ProgressHint(DirectiveId Directive, UnitShard Shard, DateTimeOffset At, StoredVersion Version);
 
 /// <summary>

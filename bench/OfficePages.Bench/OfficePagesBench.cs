@@ -136,7 +136,7 @@ internal static class OfficePagesBench
             ("directives' headers (table `directives`, partition `all`): home, units page", () => directives.ListAsync(default)),
             ("directives' counts (table `progress`, partition `tally`): home", () => progress.TalliesAsync(default)),
             ("a board's 16 shards (table `progress`): board", () => progress.BoardAsync(id, default)),
-            ("a directive's hints not yet followed (table `submissions`, the directive's partition): board", () => ledger.HintsAsync(id, default)),
+            ("a directive's hints not yet followed (table `submissions`, the directive's row `~h`): board", () => ledger.HintsAsync(id, default)),
             ("a directive's ladders (table `escalations`): board", () => escalations.LaddersAsync(id, default)),
             ("the units' months of the period (table `progress`): units page", () => progress.UnitMonthsAsync(period, default)),
         };
@@ -159,6 +159,9 @@ internal static class OfficePagesBench
 
         return timed;
     }
+
+    /// <summary>The three pages' p50 at full size before the hints were one row (bench/results/office-pages.md at abefa9c).</summary>
+    private static readonly string[] Before = ["67.1 ms", "358.2 ms", "146.8 ms"];
 
     private static int Int(string text) => int.Parse(text, CultureInfo.InvariantCulture);
 
@@ -257,6 +260,10 @@ internal static class OfficePagesBench
             | page | p50 (ms) | p90 (ms) | requests | p50 with {N(tenth)} directives (ms) | requests with {N(tenth)} directives | full recompute (ms) | full recompute requests |
             | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
             {rows}
+
+            Before the read models' hints of a directive were one row read with a point read (main at abefa9c, measured
+            2026-12-03 at load 1.54 with the same province; a board read its hints with a range query, which Azurite answers by
+            scanning the whole table): office home {Before[0]}, board {Before[1]}, units page {Before[2]} (p50 at full size).
 
             Goal (issue 17): p50 within 200 ms for the three pages at full size — **{met}** — and storage requests that do not grow
             with the number of directives (compare the two request columns).

@@ -22,8 +22,15 @@ namespace ServerlessWorkflow.Functions.Features.Submissions;
 /// <item>RowKey <c>~p|{shard}|{unitId}|{taskId}</c>: the assignment's <see cref="AssignmentProgress"/>,
 /// written in the SAME transaction as each version and conditional on the ETag it was folded from,
 /// so it is always exactly the fold of the versions beside it.</item>
-/// <item>RowKey <c>~h|{shard}</c>: a hint, upserted in that transaction when the assignment's mark
-/// changes: the shard's read models must follow. Cleared (conditionally) once they have.</item>
+/// <item>RowKey <c>~h</c>: the directive's hints, one row for all its shards, so every board load (and the
+/// sweep, per directive) reads them with one point read — the cheapest read Table storage has — instead of
+/// a range query in a partition that holds every version and progress row of the directive (Azurite
+/// answers any query by scanning the whole table: at a province's scale a range read of the hints took
+/// most of a board's time, see bench/results/office-pages.md). Per shard whose read
+/// models must follow: <c>At{shard}</c> (when) and <c>By{shard}</c> (the key of the version whose post
+/// set it). Merged into the row in the post's transaction when the assignment's mark changes; a shard's
+/// pair is removed (conditionally on the row's ETag, and only if <c>By</c> is still the same post's)
+/// once its read models have followed; the row goes with the last pair.</item>
 /// </list>
 /// Unit ids are lowercase letters, digits and hyphens, so every version key sorts before <c>~</c>.
 /// A post is one transaction: the version, its progress (and a hint when the mark changes). The
@@ -38,7 +45,9 @@ public sealed class TableSubmissionStore(TableServiceClient tables, StorageNames
     public const int MaxCachedProgress = 200_000;
 
     private const string ProgressPrefix = "~p|";
-    private const string HintPrefix = "~h|";
+    private const string HintsRow = "~h";
+    private const string HintAt = "At";
+    private const string HintBy = "By";
     private const string VersionsEnd = "~";
     private const int Attempts = 8;
 
@@ -88,16 +97,22 @@ public sealed class TableSubmissionStore(TableServiceClient tables, StorageNames
                 new(TableTransactionActionType.Add, ToEntity(version)),
                 TableExtensions.Conditional(ToEntity(version.DirectiveId, version.UnitId, version.TaskId, after), current.Version),
             };
+            var setter = RowKey(version.UnitId, version.TaskId, version.VersionId);
             if (hinted)
             {
-                actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(version.DirectiveId.Value, HintPrefix + shard.Key) { ["At"] = now }));
+                // Merged: the other shards' hints in the row stay as they are.
+                actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertMerge, new TableEntity(version.DirectiveId.Value, HintsRow)
+                {
+                    [HintAt + shard.Key] = now,
+                    [HintBy + shard.Key] = setter,
+                }));
             }
 
             try
             {
                 var done = await Table.SubmitTransactionAsync(actions, cancellationToken);
                 Remember(key, new Versioned<AssignmentProgress>(after, VersionOf(done.Value[1])));
-                var hint = hinted ? new ProgressHint(version.DirectiveId, shard, now, VersionOf(done.Value[2])) : null;
+                var hint = hinted ? new ProgressHint(version.DirectiveId, shard, now, new StoredVersion(setter)) : null;
                 return new SubmissionAppended(version, true, current.Value.Mark, after.Mark, hint);
             }
             catch (TableTransactionFailedException ex) when (ex.Status is 409 && ex.FailedTransactionActionIndex == 0)
@@ -167,27 +182,58 @@ public sealed class TableSubmissionStore(TableServiceClient tables, StorageNames
         return progress;
     }
 
-    public async Task<IReadOnlyList<ProgressHint>> HintsAsync(DirectiveId directive, CancellationToken cancellationToken)
-    {
-        var hints = new List<ProgressHint>();
-        await foreach (var row in Table.QueryPrefixAsync(directive.Value, HintPrefix, cancellationToken))
-        {
-            hints.Add(new ProgressHint(directive, row.Parsed("RowKey", row.RowKey[HintPrefix.Length..], UnitShard.Parse), row.RequiredInstant("At"), row.Version()));
-        }
+    /// <summary>The directive's hints: one point read, whatever the number of versions.</summary>
+    public async Task<IReadOnlyList<ProgressHint>> HintsAsync(DirectiveId directive, CancellationToken cancellationToken) =>
+        await ReadHintsAsync(directive, cancellationToken) is { } row ? Hints(directive, row) : [];
 
-        return hints;
-    }
-
+    /// <summary>
+    /// Removes the hint's shard from the directive's hints if the same post's hint is still there (<c>By</c>
+    /// unchanged), conditionally on the row's ETag: a hint another post set again since stays for it, and
+    /// the other shards' hints stay. Another shard's hint set or cleared in between: read again.
+    /// </summary>
     public async Task ClearHintAsync(ProgressHint hint, CancellationToken cancellationToken)
     {
-        try
+        for (var attempt = 0; attempt < Attempts; attempt++)
         {
-            await Table.DeleteEntityAsync(hint.Directive.Value, HintPrefix + hint.Shard.Key, new ETag(hint.Version.Token), cancellationToken);
+            if (await ReadHintsAsync(hint.Directive, cancellationToken) is not { } row)
+            {
+                return; // cleared already
+            }
+
+            var hints = Hints(hint.Directive, row);
+            if (!hints.Any(h => h.Shard == hint.Shard && h.Version == hint.Version))
+            {
+                return; // cleared already, or set again by a later post that will clear it
+            }
+
+            var others = hints.Where(h => h.Shard != hint.Shard).ToList();
+            var rest = new TableEntity(hint.Directive.Value, HintsRow);
+            foreach (var other in others)
+            {
+                rest[HintAt + other.Shard.Key] = other.At;
+                rest[HintBy + other.Shard.Key] = other.Version.Token;
+            }
+
+            try
+            {
+                if (others.Count > 0)
+                {
+                    await Table.UpdateEntityAsync(rest, row.ETag, TableUpdateMode.Replace, cancellationToken);
+                }
+                else
+                {
+                    await Table.DeleteEntityAsync(hint.Directive.Value, HintsRow, row.ETag, cancellationToken);
+                }
+
+                return;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+            {
+                // Another shard's hint was set or cleared since the row was read: read it again.
+            }
         }
-        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
-        {
-            // Cleared already, or set again by a later post that will clear it.
-        }
+
+        // Still changing: the hint stays, and the sweep follows it again (following twice changes nothing).
     }
 
     public async Task<int> RestoreProgressAsync(DirectiveId directive, CancellationToken cancellationToken)
@@ -219,6 +265,41 @@ public sealed class TableSubmissionStore(TableServiceClient tables, StorageNames
         }
 
         return written;
+    }
+
+    private async Task<TableEntity?> ReadHintsAsync(DirectiveId directive, CancellationToken cancellationToken)
+    {
+        var row = await Table.GetEntityIfExistsAsync<TableEntity>(directive.Value, HintsRow, cancellationToken: cancellationToken);
+        return row.HasValue ? row.Value : null;
+    }
+
+    /// <summary>The hints of the row: a shard with only one of its two fields is a corrupt row.</summary>
+    private static List<ProgressHint> Hints(DirectiveId directive, TableEntity row)
+    {
+        var hints = new List<ProgressHint>();
+        foreach (var shard in UnitShard.All)
+        {
+            var at = row.OptionalInstant(HintAt + shard.Key);
+            var by = row.OptionalString(HintBy + shard.Key);
+            if (at is null && by is null)
+            {
+                continue;
+            }
+
+            if (at is not { } set)
+            {
+                throw CorruptRowException.For(row, HintAt + shard.Key, $"is missing beside {HintBy}{shard.Key}");
+            }
+
+            if (string.IsNullOrEmpty(by))
+            {
+                throw CorruptRowException.For(row, HintBy + shard.Key, $"is missing beside {HintAt}{shard.Key}");
+            }
+
+            hints.Add(new ProgressHint(directive, shard, set, new StoredVersion(by)));
+        }
+
+        return hints;
     }
 
     /// <summary>The assignment's progress as stored, or — where none is — folded from its versions (versions stored before progress was kept), with no version: the write adds the row.</summary>

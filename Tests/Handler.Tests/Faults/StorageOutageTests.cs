@@ -190,7 +190,7 @@ public sealed class StorageOutageTests
         await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {directiveId}"), cancellationToken: Ct))
         {
             // Beside the versions ({unit}|{task}|{version}) the partition keeps each assignment's progress (~p|…),
-            // written in the same transaction as each version, and hints for the read models (~h|…).
+            // written in the same transaction as each version, and the hints for the read models (~h).
             if (row.RowKey.StartsWith("~p|", StringComparison.Ordinal))
             {
                 counted += row.GetInt32("Versions") ?? 0;
