@@ -31,17 +31,11 @@ public sealed class RegistrationFaultTests(StorageFixture storage)
         var faults = new TableFaults();
         await using var h = new EscalationHarness(storage) { Services = faults.AddTo };
         await h.StartAsync();
-        faults.Arm();
-        using (var clean = await PostAsync(h, "1-CV/ĐU", "dem-so-lan-ghi"))
-        {
-            Assert.Equal(HttpStatusCode.Created, clean.StatusCode);
-        }
+        var log = await CountWritesAsync(h, faults, key => PostAsync(h, "2-CV/ĐU", key), "dem-so-lan-ghi");
+        var writes = log.Count;
+        Assert.True(writes >= 8, string.Join("\n", log)); // key, note, assignments, index, header, list, audit, note removed
 
-        faults.Disarm();
-        var writes = faults.Log.Count;
-        Assert.True(writes >= 8, string.Join("\n", faults.Log)); // key, note, assignments, index, header, list, audit, note removed
-
-        var numbers = new List<string> { "1-CV/ĐU" };
+        var numbers = new List<string> { "1-CV/ĐU", "2-CV/ĐU" };
         foreach (var afterWrite in new[] { false, true })
         {
             for (var n = 1; n <= writes; n++)
@@ -81,19 +75,12 @@ public sealed class RegistrationFaultTests(StorageFixture storage)
         var faults = new TableFaults();
         await using var h = new EscalationHarness(storage) { Services = faults.AddTo };
         await h.StartAsync();
-        faults.Arm();
-        using (var clean = await PostAsync(h, "1-CV/ĐU", null))
-        {
-            Assert.Equal(HttpStatusCode.Created, clean.StatusCode);
-        }
-
-        faults.Disarm();
-        var log = faults.Log.ToList();
+        var log = await CountWritesAsync(h, faults, _ => PostAsync(h, "2-CV/ĐU", null), null);
         var writes = log.Count;
         var header = log.FindIndex(l => l.Contains("RowKey='directive'", StringComparison.Ordinal)) + 1;
         Assert.True(header > 0, string.Join("\n", log));
 
-        var expected = new Dictionary<string, bool> { ["1-CV/ĐU"] = true };
+        var expected = new Dictionary<string, bool> { ["1-CV/ĐU"] = true, ["2-CV/ĐU"] = true };
         for (var n = 1; n <= writes; n++)
         {
             var number = $"{n}-KH/ĐU";
@@ -127,6 +114,28 @@ public sealed class RegistrationFaultTests(StorageFixture storage)
         }
 
         await AssertEachRemindedOnceAsync(h, expected.Where(e => e.Value).Select(e => e.Key).ToList());
+    }
+
+    /// <summary>
+    /// The writes of a registration once the store is in use: the first registration also creates rows
+    /// later ones only update (it is made first, unfailed), so the second one's writes are those each
+    /// failing registration goes through.
+    /// </summary>
+    private static async Task<List<string>> CountWritesAsync(EscalationHarness h, TableFaults faults, Func<string?, Task<HttpResponseMessage>> second, string? key)
+    {
+        using (var first = await PostAsync(h, "1-CV/ĐU", key is null ? null : key + "-1"))
+        {
+            Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        }
+
+        faults.Arm();
+        using (var clean = await second(key))
+        {
+            Assert.Equal(HttpStatusCode.Created, clean.StatusCode);
+        }
+
+        faults.Disarm();
+        return faults.Log.ToList();
     }
 
     private static async Task<HttpResponseMessage> PostAsync(EscalationHarness h, string number, string? key)
