@@ -77,6 +77,7 @@ public sealed class TemplateStoryTests(StorageFixture storage, BrowserFixture br
         Assert.Equal(TemplateFixtures.File(TemplateFixtures.B), await File.ReadAllBytesAsync((await blank.PathAsync())!, Ct));
         await phone.GetByLabel("Tệp Excel (.xlsx) theo mẫu kèm công văn").SetInputFilesAsync(Repository.Fixture("templates", "mau-b-sai.xlsx"));
         await phone.GetByRole(AriaRole.Button, new() { Name = "Tải bảng thống kê lên" }).ClickAsync();
+        await Assertions.Expect(phone.Locator("main")).ToContainTextAsync("đang xử lý"); // the upload's page has come back: the blob is there to import and nothing is navigating
         await ImportUploadsAsync();
         await phone.ReloadAsync();
         await Assertions.Expect(phone.Locator("main")).ToContainTextAsync("Ô C8: 9 lớn hơn đảng viên mới kết nạp ở ô C7 (5)");
