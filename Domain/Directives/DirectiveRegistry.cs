@@ -67,11 +67,11 @@ public sealed class DirectiveRegistry(
         // Assignment rows first, then the index by due time, then the header that makes the directive exist:
         // a crash part-way leaves at worst index entries the deadline check drops as unknown.
         await directives.CreateAsync(directive.Value, cancellationToken);
-        // A task the office chose not to remind about ("không nhắc") is never looked at by the timer.
+        // A task the office chose not to remind about ("không nhắc"), or without a deadline, is never looked at by the timer.
         var firstStep = rule.Policy.Steps.First();
         var counted = RuleWith(calendar);
         await escalations.ScheduleAsync(
-            directive.Value.Tasks.Where(t => t.Remind).SelectMany(t => t.Units.Select(u => new DueEntry(new AssignmentKey(directive.Value.Id, t.Id, u), counted.ScheduledAt(firstStep, t.Deadline)))),
+            directive.Value.Tasks.Where(t => t.Escalates).SelectMany(t => t.Units.Select(u => new DueEntry(new AssignmentKey(directive.Value.Id, t.Id, u), counted.ScheduledAt(firstStep, t.Deadline!.Value)))),
             cancellationToken);
         return new Registered(directive.Value, LinksFor(directive.Value), calendar) { Warnings = DirectiveRegistration.Warnings(directive.Value, tree) };
     }
@@ -107,9 +107,9 @@ public sealed class DirectiveRegistry(
     /// <summary>Where links in emails point (no request to take it from when the timer runs).</summary>
     public string BaseUrl { get; init; } = "http://localhost:7071";
 
-    /// <summary>What the ladder will send for <paramref name="task"/> if its units never report, from <paramref name="registeredAt"/>; nothing for a task with "không nhắc".</summary>
+    /// <summary>What the ladder will send for <paramref name="task"/> if its units never report, from <paramref name="registeredAt"/>; nothing for a task with "không nhắc", without a deadline or cancelled.</summary>
     public IReadOnlyList<ForecastStep> Forecast(DirectiveTask task, DateTimeOffset registeredAt, WorkingCalendar calendar) =>
-        task.Remind ? Ladder.Forecast(RuleWith(calendar), task.Deadline, registeredAt) : [];
+        task.Escalates ? Ladder.Forecast(RuleWith(calendar), task.Deadline!.Value, registeredAt) : [];
 
     /// <summary>The ladder's rule counting with <paramref name="calendar"/>, in the days the office chose (<see cref="ICalendarSource.CountDaysIn"/>).</summary>
     public DueRule RuleWith(WorkingCalendar calendar) => rule.With(new DayCount(calendars.CountDaysIn, calendar));

@@ -122,14 +122,20 @@ public sealed record AssignmentStanding(AssignmentState State, DateTimeOffset? C
     /// the task was completed when the unit first said done after its last "in progress"; that
     /// instant decides on time or late. Re-sending "done" to correct a note does not make it late.
     /// Days overdue (or late) are counted as <paramref name="overdue"/> says: in working days with the
-    /// calendar, or — when none is given — in calendar days.
+    /// calendar, or — when none is given — in calendar days. A task without a deadline is never late
+    /// nor overdue: done (on time) or not yet done.
     /// </summary>
-    public static AssignmentStanding Evaluate(Deadline deadline, IEnumerable<SubmissionVersion> versions, DateTimeOffset now, DayCount? overdue = null) =>
+    public static AssignmentStanding Evaluate(Deadline? deadline, IEnumerable<SubmissionVersion> versions, DateTimeOffset now, DayCount? overdue = null) =>
         From(deadline, AssignmentSummary.Of(versions), now, overdue);
 
     /// <summary>The standing from an assignment's summary (what <see cref="Evaluate"/> folds the versions into).</summary>
-    public static AssignmentStanding From(Deadline deadline, AssignmentSummary summary, DateTimeOffset now, DayCount? overdue = null)
+    public static AssignmentStanding From(Deadline? due, AssignmentSummary summary, DateTimeOffset now, DayCount? overdue = null)
     {
+        if (due is not { } deadline)
+        {
+            return new AssignmentStanding(summary.CompletedAt is null ? AssignmentState.Pending : AssignmentState.SubmittedOnTime, summary.CompletedAt, summary.Latest, summary.Versions, 0);
+        }
+
         var count = overdue ?? DayCount.InCalendarDays;
         if (summary.CompletedAt is { } done)
         {

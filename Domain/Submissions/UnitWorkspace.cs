@@ -144,7 +144,7 @@ public sealed class UnitWorkspace(
             now,
             input!.Status,
             input.Note,
-            task.Deadline.HasPassed(now),
+            task.IsPastDeadline(now),
             attachments);
         var (stored, added) = await submissions.AddIfAbsentAsync(candidate, cancellationToken);
         return new SubmissionReceipt(stored, added, await StateAfterAsync(target, stored, now, cancellationToken));
@@ -161,10 +161,10 @@ public sealed class UnitWorkspace(
         var deadline = target.Task.Deadline;
         if (latest.Status == SubmissionStatus.InProgress)
         {
-            return deadline.HasPassed(now) ? AssignmentState.Overdue : AssignmentState.Pending;
+            return target.Task.IsPastDeadline(now) ? AssignmentState.Overdue : AssignmentState.Pending;
         }
 
-        if (!deadline.HasPassed(latest.At))
+        if (!target.Task.IsPastDeadline(latest.At))
         {
             return AssignmentState.SubmittedOnTime;
         }

@@ -64,17 +64,30 @@ public sealed record RegisteredDirective(
 /// and a statistics task's template.
 /// </summary>
 public sealed record RegisteredTask(
-    string Id, string Title, TaskKind Kind, string Deadline, DateTimeOffset DeadlineAt, DeadlineTerm? Term, IReadOnlyList<string> Units,
+    string Id, string Title, TaskKind Kind, string? Deadline, DateTimeOffset? DeadlineAt, DeadlineTerm? Term, IReadOnlyList<string> Units,
     bool Remind, bool Late, int DaysOverdue, string? Notice, IReadOnlyList<PlannedStep> Plan, string? Template)
 {
+    /// <summary>The units whose role the dispatch states (chủ trì or phối hợp).</summary>
+    public IReadOnlyList<RoleResponse> Roles { get; init; } = [];
+
     public static RegisteredTask Of(DirectiveTask t, DateTimeOffset registeredAt, IReadOnlyList<ForecastStep> forecast, WorkingCalendar calendar)
     {
-        var late = LateRegistration.IsLate(t.Deadline, registeredAt);
+        var late = t.RegisteredLate(registeredAt);
         return new(
-            t.Id.Value, t.Title, t.Kind, WireFormat.Deadline(t.Deadline), t.Deadline.PassesAt, t.Term is { } term ? DeadlineTerm.Of(term, calendar) : null, t.Units.Select(u => u.Value).ToList(),
-            t.Remind, late, t.Deadline.DaysOverdue(registeredAt), late ? LateRegistration.Describe(t.Deadline, t.Remind, forecast, registeredAt) : null,
-            forecast.Select(PlannedStep.Of).ToList(), t.Kind == TaskKind.Statistics ? t.StatisticsOrDefault.Template.Value : null);
+            t.Id.Value, t.Title, t.Kind, WireFormat.Deadline(t.Deadline), t.Deadline?.PassesAt, t.Term is { } term ? DeadlineTerm.Of(term, calendar) : null, t.Units.Select(u => u.Value).ToList(),
+            t.Remind, late, t.Deadline?.DaysOverdue(registeredAt) ?? 0, late ? LateRegistration.Describe(t.Due, t.Remind, forecast, registeredAt) : null,
+            forecast.Select(PlannedStep.Of).ToList(), t.Kind == TaskKind.Statistics ? t.StatisticsOrDefault.Template.Value : null)
+        {
+            Roles = RoleResponse.Of(t),
+        };
     }
+}
+
+/// <summary>The units whose role the dispatch states, each with it: <c>chu-tri</c> (leads) or <c>phoi-hop</c> (takes part).</summary>
+public sealed record RoleResponse(string UnitId, UnitRole Role)
+{
+    public static IReadOnlyList<RoleResponse> Of(DirectiveTask task) =>
+        task.Units.Where(u => task.Roles.ContainsKey(u)).Select(u => new RoleResponse(u.Value, task.Roles[u])).ToList();
 }
 
 /// <summary>A step of a task's ladder as planned at registration: its name, and when it goes out (none: skipped, such as reminders of a task already late).</summary>
@@ -87,7 +100,7 @@ public sealed record PlannedStep(string Step, string Name, DateTimeOffset? At, b
 public sealed record UnitLinkResponse(string UnitId, string Url);
 
 /// <summary>A directive in the office's list.</summary>
-public sealed record DirectiveSummary(string Id, string Number, string IssuedOn, string Issuer, string Subject, DateTimeOffset RegisteredAt, string LastDeadline)
+public sealed record DirectiveSummary(string Id, string Number, string IssuedOn, string Issuer, string Subject, DateTimeOffset RegisteredAt, string? LastDeadline)
 {
     public static DirectiveSummary Of(Directive d) =>
         new(d.Id.Value, d.Number, WireFormat.Date(d.IssuedOn), d.Issuer, d.Subject, d.RegisteredAt, WireFormat.Deadline(d.LastDeadline));
@@ -105,7 +118,14 @@ public sealed record DirectiveResponse(
     IReadOnlyList<DirectiveTaskResponse> Tasks);
 
 /// <summary>A task and every unit's standing on it; for a deadline in working days, its term and how it was counted with the calendar in force.</summary>
-public sealed record DirectiveTaskResponse(string Id, string Title, TaskKind Kind, string Deadline, DateTimeOffset DeadlineAt, DeadlineTerm? Term, IReadOnlyList<AssignmentResponse> Units);
+/// <remarks>No deadline (<c>deadline</c> null): the task is only tracked, never reminded about. <see cref="Cancelled"/>: the office cancelled it (when, why).</remarks>
+public sealed record DirectiveTaskResponse(string Id, string Title, TaskKind Kind, string? Deadline, DateTimeOffset? DeadlineAt, DeadlineTerm? Term, IReadOnlyList<AssignmentResponse> Units)
+{
+    public CancellationResponse? Cancelled { get; init; }
+}
+
+/// <summary>When and why the office cancelled a task.</summary>
+public sealed record CancellationResponse(DateTimeOffset At, string Reason);
 
 /// <summary>
 /// A unit's standing on a task: its state, when it completed, how many days overdue (or late) —
@@ -122,6 +142,10 @@ public sealed record AssignmentResponse(
     DayUnit DaysCountedIn,
     int Versions,
     LatestSubmission? Latest,
-    IReadOnlyList<EscalationStepResponse> Escalation);
+    IReadOnlyList<EscalationStepResponse> Escalation)
+{
+    /// <summary>The unit's role on the task as the dispatch writes it (<c>chu-tri</c> or <c>phoi-hop</c>); absent when none is stated.</summary>
+    public UnitRole? Role { get; init; }
+}
 
 public sealed record LatestSubmission(SubmissionStatus Status, string Note, DateTimeOffset At, bool Late);

@@ -64,13 +64,19 @@ public sealed record BoardModel(DirectiveBoard Board, BoardQuery Query, IReadOnl
     public (string Css, string Text) Describe(BoardCell cell)
     {
         var s = cell.Standing;
+        if (cell.Task.Cancelled is not null)
+        {
+            return ("na", s.CompletedAt is null ? "Đã hủy" : "Đã hủy (đơn vị đã báo cáo xong)");
+        }
+
         var days = $"{Shared.Pages.Format.Count(s.DaysOverdue)} {Days.UnitName}";
         return s.State switch
         {
+            AssignmentState.SubmittedOnTime when cell.Task.Deadline is null => ("ok", $"Đã hoàn thành{(s.CompletedAt is { } done ? " · " + VietnamTime.FormatDate(done) : string.Empty)}"),
             AssignmentState.SubmittedOnTime => ("ok", $"Đúng hạn{(s.CompletedAt is { } at ? " · " + VietnamTime.FormatDate(at) : string.Empty)}"),
             AssignmentState.SubmittedLate => ("lateok", $"Muộn {days}"),
             AssignmentState.Overdue => ("late", $"Quá hạn {days}"),
-            _ => ("wait", s.Latest?.Status == SubmissionStatus.InProgress ? "Đang thực hiện" : "Chưa đến hạn"),
+            _ => ("wait", s.Latest?.Status == SubmissionStatus.InProgress ? "Đang thực hiện" : cell.Task.Deadline is null ? "Chưa báo cáo" : "Chưa đến hạn"),
         };
     }
 }

@@ -105,7 +105,7 @@ public static class DirectivesFeature
                 t.Title,
                 t.Kind,
                 WireFormat.Deadline(t.Deadline),
-                t.Deadline.PassesAt,
+                t.Deadline?.PassesAt,
                 t.Term is { } term ? DeadlineTerm.Of(term, view.Value.Calendar) : null,
                 byTask[t.Id].Select(a =>
                 {
@@ -120,7 +120,13 @@ public static class DirectivesFeature
                         view.Value.Days.Unit,
                         a.Standing.Versions,
                         a.Standing.Latest is { } latest ? new LatestSubmission(latest.Status, latest.Note, latest.At, latest.Late) : null,
-                        EscalationHistory.Of(ladder, emails.Where(e => e.Carries(key))).Select(EscalationStepResponse.Of).ToList());
-                }).ToList())).ToList()));
+                        EscalationHistory.Of(ladder, emails.Where(e => e.Carries(key))).Select(EscalationStepResponse.Of).ToList())
+                    {
+                        Role = t.RoleOf(a.UnitId),
+                    };
+                }).ToList())
+            {
+                Cancelled = t.Cancelled is { } cancelled ? new CancellationResponse(cancelled.At, cancelled.Reason) : null,
+            }).ToList()));
     }
 }

@@ -39,7 +39,7 @@ public sealed class TableDirectiveStore(TableServiceClient tables, StorageNames 
             {
                 ["TaskId"] = t.Id.Value,
                 ["UnitId"] = u.Value,
-                ["DeadlineAt"] = t.Deadline.PassesAt,
+                ["DeadlineAt"] = t.Deadline?.PassesAt,
                 ["CoveredBy"] = t.Statistics?.CoveredBy.TryGetValue(u, out var by) == true ? by.Value : null,
             })));
         await Table.SubmitInChunksAsync(assignments, cancellationToken);
@@ -124,7 +124,7 @@ public sealed class TableDirectiveStore(TableServiceClient tables, StorageNames 
         ["Issuer"] = d.Issuer,
         ["Subject"] = d.Subject,
         ["RegisteredAt"] = d.RegisteredAt,
-        ["Tasks"] = TasksJson(d.Tasks.Select(t => new StoredTask(t.Id.Value, t.Title, WireFormat.Name(t.Kind), t.Deadline.PassesAt, t.Units.Count, t.Term?.Days, t.Term is { } term ? WireFormat.Date(term.From) : null, t.Remind, StoredStatistics.Of(t.Statistics))).ToList()),
+        ["Tasks"] = TasksJson(d.Tasks.Select(t => new StoredTask(t.Id.Value, t.Title, WireFormat.Name(t.Kind), t.Deadline?.PassesAt, t.Units.Count, t.Term?.Days, t.Term is { } term ? WireFormat.Date(term.From) : null, t.Remind, StoredStatistics.Of(t.Statistics))).ToList()),
     };
 
     /// <summary>
@@ -151,7 +151,7 @@ public sealed class TableDirectiveStore(TableServiceClient tables, StorageNames 
                 e.Parsed("Tasks", t.Id, TaskId.Parse),
                 t.Title,
                 e.Parsed("Tasks", t.Kind, k => TaskKinds.Parse(k, "kind")),
-                new Deadline(t.DeadlineAt),
+                t.DeadlineAt is { } at ? new Deadline(at) : null,
                 units is null ? [] : units.GetValueOrDefault(t.Id) ?? [],
                 TermOf(e, t),
                 t.Remind ?? true)
@@ -189,7 +189,7 @@ public sealed class TableDirectiveStore(TableServiceClient tables, StorageNames 
 /// read with the calendar in force); <c>Remind</c> is absent on tasks stored before "không nhắc"
 /// existed, which were all reminded about; <c>Statistics</c> on tasks stored before templates were per task (643's).
 /// </summary>
-internal sealed record StoredTask(string Id, string Title, string Kind, DateTimeOffset DeadlineAt, int UnitCount, int? WorkingDays = null, string? CountFrom = null, bool? Remind = null, StoredStatistics? Statistics = null);
+internal sealed record StoredTask(string Id, string Title, string Kind, DateTimeOffset? DeadlineAt, int UnitCount, int? WorkingDays = null, string? CountFrom = null, bool? Remind = null, StoredStatistics? Statistics = null);
 /// <summary>A statistics task's template, rules (bounds as [row, limit], 0-based) and coverage; absent for tasks stored before templates were per task (643's).</summary>
 internal sealed record StoredStatistics(string Template, List<int[]> Bounds, bool Totals, string Blanks, string Coverage)
 {

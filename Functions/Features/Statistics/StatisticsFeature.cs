@@ -210,7 +210,7 @@ public static class StatisticsFeature
         {
             Template = report.Template,
             TemplateFile = await templates.FileAsync(report.Template.Id, cancellationToken),
-            AtDeadline = atDeadline ? report.Task.Deadline.LastDay : null,
+            AtDeadline = atDeadline && report.Task.Deadline is { } due ? due.LastDay : null,
         });
         return TypedResults.File(workbook, SpreadsheetContentType, ExportFileName(directive, atDeadline));
     }

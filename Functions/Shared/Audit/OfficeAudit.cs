@@ -46,7 +46,7 @@ public sealed class OfficeAudit(IAuditTrail trail, TimeProvider time)
     public Task RecordDirectiveAsync(ClaimsPrincipal user, Directive directive, CancellationToken cancellationToken) =>
         RecordAsync(user, AuditAction.DirectiveRegistered, cancellationToken, subject: directive.Number, directiveId: directive.Id.Value,
             summary: $"{directive.Number}: {directive.Subject} ({directive.Tasks.Count} nhiệm vụ)",
-            changes: directive.Tasks.Select(t => new AuditChange($"Nhiệm vụ {t.Id.Value}", null, $"{t.Title}, hạn {t.Deadline.Display}")).ToList());
+            changes: directive.Tasks.Select(t => new AuditChange($"Nhiệm vụ {t.Id.Value}", null, $"{t.Title}, {t.DeadlineText}")).ToList());
 
     /// <summary>A year of the working-day calendar changed (from the API or the office's page): each change in the office's words.</summary>
     public Task RecordCalendarAsync(ClaimsPrincipal user, int year, IReadOnlyList<string> what, CancellationToken cancellationToken) =>
