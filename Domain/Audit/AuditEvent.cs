@@ -56,6 +56,7 @@ public enum AuditAction
     LadderHeld,
     LadderReleased,
     EmailResent,
+    DirectiveEdited,
 }
 
 public static class AuditActions
@@ -81,6 +82,7 @@ public static class AuditActions
         AuditAction.UnitReactivated => "Cho đơn vị hoạt động lại",
         AuditAction.UnitMerged => "Sáp nhập đơn vị",
         AuditAction.DirectiveRegistered => "Tạo công văn",
+        AuditAction.DirectiveEdited => "Sửa công văn",
         AuditAction.CalendarChanged => "Sửa lịch làm việc",
         AuditAction.UnitRemindedNow => "Gửi nhắc đơn vị ngay",
         AuditAction.LadderHeld => "Tạm dừng nhắc đơn vị",

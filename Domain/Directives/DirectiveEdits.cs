@@ -66,6 +66,9 @@ public static class DirectiveEdits
 {
     public const int MaxReasonLength = 500;
 
+    /// <summary>Most assignments one edit adds or takes off: they are saved in one transaction with the directive.</summary>
+    public const int MaxAssignmentsPerEdit = 90;
+
     public static Result<DirectiveEdited> Apply(
         Directive before, DirectiveEditInput input, UnitTree units, string by, DateTimeOffset now, WorkingCalendar calendar, Func<TemplateId, ReportTemplate?>? templates = null)
     {

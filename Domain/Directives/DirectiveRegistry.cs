@@ -80,8 +80,14 @@ public sealed class DirectiveRegistry(
     public async Task<(Result<Directive> Directive, UnitTree Tree)> CheckAsync(DirectiveInput input, WorkingCalendar calendar, CancellationToken cancellationToken)
     {
         var tree = await units.TreeAsync(cancellationToken);
+        return (DirectiveRegistration.Register(input, tree, DirectiveId.New(), time.GetUtcNow(), calendar, await TemplatesForAsync(input.Tasks, cancellationToken)), tree);
+    }
+
+    /// <summary>The report templates <paramref name="tasks"/> name (643's and the office's own files), read once, for the registration's rules.</summary>
+    public async Task<Func<Statistics.TemplateId, Statistics.ReportTemplate?>> TemplatesForAsync(IEnumerable<TaskInput?>? tasks, CancellationToken cancellationToken)
+    {
         var templates = new Dictionary<Statistics.TemplateId, Statistics.ReportTemplate>();
-        foreach (var text in (input.Tasks ?? []).Select(t => t?.Statistics?.Template).Distinct())
+        foreach (var text in (tasks ?? []).Select(t => t?.Statistics?.Template).Distinct())
         {
             if (Statistics.TemplateId.Parse(text?.Trim()) is { IsSuccess: true } id && !id.Value.IsBuiltIn && Templates is not null
                 && await Templates.GetAsync(id.Value, cancellationToken) is { } template)
@@ -90,7 +96,7 @@ public sealed class DirectiveRegistry(
             }
         }
 
-        return (DirectiveRegistration.Register(input, tree, DirectiveId.New(), time.GetUtcNow(), calendar, t => t.IsBuiltIn ? Statistics.ReportTemplate.Official643 : templates.GetValueOrDefault(t)), tree);
+        return t => t.IsBuiltIn ? Statistics.ReportTemplate.Official643 : templates.GetValueOrDefault(t);
     }
 
     /// <summary>

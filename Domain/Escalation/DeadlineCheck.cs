@@ -203,7 +203,7 @@ public sealed class DeadlineCheck(
         var link = audience.Kind == AudienceKind.Unit ? links.UrlFor(directive, keys[0].UnitId) : null;
         var entry = new OutboxEntry
         {
-            Id = AssignmentKey.NotificationId(step, audience, keys),
+            Id = AssignmentKey.Revised(AssignmentKey.NotificationId(step, audience, keys), assignments.Max(a => a.Task.Extensions)),
             Scope = directive.Id.Value,
             Step = step.Name,
             Assignments = keys,

@@ -2,6 +2,7 @@ using ServerlessWorkflow.Domain.Calendar;
 using ServerlessWorkflow.Domain.Common;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Links;
+using ServerlessWorkflow.Domain.Time;
 using ServerlessWorkflow.Domain.Units;
 
 namespace ServerlessWorkflow.Domain.Submissions;
@@ -56,7 +57,8 @@ public sealed class UnitWorkspace(
             return NotFound;
         }
 
-        var mine = directive.Tasks.Where(t => t.Units.Contains(unitId)).ToList();
+        // A task the office took the unit off stays on its page, with the notice, so the unit knows why its form is gone.
+        var mine = directive.Tasks.Where(t => t.Units.Contains(unitId) || t.Withdrawn.ContainsKey(unitId)).ToList();
         if (mine.Count == 0)
         {
             return NotFound;
@@ -86,9 +88,35 @@ public sealed class UnitWorkspace(
         }
 
         var task = TaskId.Parse(taskId);
-        var found = task.IsSuccess ? directive.Tasks.FirstOrDefault(t => t.Id == task.Value && t.Units.Contains(unitId)) : null;
-        return found is null ? NotFound : new UnitTask(directive, unitId, found);
+        var found = task.IsSuccess ? directive.Tasks.FirstOrDefault(t => t.Id == task.Value && (t.Units.Contains(unitId) || t.Withdrawn.ContainsKey(unitId))) : null;
+        if (found is null)
+        {
+            return NotFound;
+        }
+
+        return Closed(found, unitId) is { } closed ? closed : new UnitTask(directive, unitId, found);
     }
+
+    /// <summary>
+    /// Why a unit can no longer report on a task: the office cancelled it, or took the unit off it —
+    /// in words for the unit (Conflict); null while it can.
+    /// </summary>
+    public static Error? Closed(DirectiveTask task, UnitId unit)
+    {
+        if (task.Cancelled is { } cancelled)
+        {
+            return Error.Conflict("task-cancelled", $"Văn phòng đã hủy nhiệm vụ này ngày {VietnamTime.Format(VietnamTime.DateOf(cancelled.At))}{Because(cancelled.Reason)}. Đơn vị không cần báo cáo nữa; báo cáo gửi lên không được ghi nhận.");
+        }
+
+        if (!task.Units.Contains(unit) && task.Withdrawn.TryGetValue(unit, out var withdrawn))
+        {
+            return Error.Conflict("unit-withdrawn", $"Văn phòng đã bỏ đơn vị khỏi nhiệm vụ này ngày {VietnamTime.Format(VietnamTime.DateOf(withdrawn.At))}{Because(withdrawn.Reason)}. Đơn vị không còn phải thực hiện nhiệm vụ này; báo cáo gửi lên không được ghi nhận.");
+        }
+
+        return null;
+    }
+
+    private static string Because(string reason) => reason.Length > 0 ? $" (lý do: {reason})" : string.Empty;
 
     /// <summary>The directive and unit a valid link names, or null for a wrong, tampered or expired link or a directive that does not exist.</summary>
     private async Task<(Directive Directive, UnitId UnitId)?> LinkedAsync(string? token, DateTimeOffset now, CancellationToken cancellationToken)

@@ -16,7 +16,7 @@ public sealed record RegisterDirectiveRequest(string? Number, string? IssuedOn, 
     : IRequestBody<RegisterDirectiveRequest>
 {
     public DirectiveInput ToInput() =>
-        new(Number, IssuedOn, Issuer, Subject, Tasks?.Select(t => new TaskInput(t?.Title, t?.Kind, t?.Deadline, t?.Units, t?.WorkingDays, t?.CountFrom, t?.Remind ?? true) { Statistics = t?.ToStatistics() }).ToList());
+        new(Number, IssuedOn, Issuer, Subject, Tasks?.Select(t => t?.ToTaskInput() ?? new TaskInput(null, null, null, null)).ToList());
 }
 
 /// <summary>
@@ -27,10 +27,20 @@ public sealed record RegisterDirectiveRequest(string? Number, string? IssuedOn, 
 /// is "không nhắc" — the units' lateness is recorded, no email is sent about it. A statistics task
 /// also gives its template (<c>643</c>, or the id <c>POST /api/templates</c> gave for the office's
 /// file), its rules and whether a unit's figures cover its branch (<c>branch</c>, as in 643) or the
-/// unit alone (<c>unit</c>). Left out: 643's.
+/// unit alone (<c>unit</c>). Left out: 643's. No <c>deadline</c> (nor working days): the task is
+/// tracked and reported, never reminded about nor escalated. Each unit is an id (<c>id/*</c>: it and
+/// every unit under it) or <c>{"id", "role"}</c> with its role as the dispatch writes it:
+/// <c>chu-tri</c> (leads) or <c>phoi-hop</c> (takes part).
 /// </summary>
-public sealed record TaskRequest(string? Title, string? Kind, string? Deadline, IReadOnlyList<string>? Units, string? WorkingDays = null, string? CountFrom = null, bool? Remind = null)
+public sealed record TaskRequest(string? Title, string? Kind, string? Deadline, IReadOnlyList<UnitReference>? Units, string? WorkingDays = null, string? CountFrom = null, bool? Remind = null)
 {
+    public TaskInput ToTaskInput() =>
+        new(Title, Kind, Deadline, Units?.Select(u => u?.Id ?? string.Empty).ToList(), WorkingDays, CountFrom, Remind ?? true)
+        {
+            Statistics = ToStatistics(),
+            Roles = Units?.Select(u => u?.Role).ToList(),
+        };
+
     public string? Template { get; init; }
 
     public RulesRequest? Rules { get; init; }
@@ -115,7 +125,14 @@ public sealed record DirectiveResponse(
     string Subject,
     DateTimeOffset RegisteredAt,
     IReadOnlyDictionary<AssignmentState, int> Summary,
-    IReadOnlyList<DirectiveTaskResponse> Tasks);
+    IReadOnlyList<DirectiveTaskResponse> Tasks)
+{
+    /// <summary>The version to name in <c>If-Match</c> when editing (also the response's <c>ETag</c> header).</summary>
+    public string ETag { get; init; } = string.Empty;
+
+    /// <summary>Every edit since registration, oldest first.</summary>
+    public IReadOnlyList<ChangeResponse> Changes { get; init; } = [];
+}
 
 /// <summary>A task and every unit's standing on it; for a deadline in working days, its term and how it was counted with the calendar in force.</summary>
 /// <remarks>No deadline (<c>deadline</c> null): the task is only tracked, never reminded about. <see cref="Cancelled"/>: the office cancelled it (when, why).</remarks>
@@ -149,3 +166,63 @@ public sealed record AssignmentResponse(
 }
 
 public sealed record LatestSubmission(SubmissionStatus Status, string Note, DateTimeOffset At, bool Late);
+
+/// <summary>
+/// A unit named in a task: its id (<c>id/*</c>: it and every unit under it) and its role as the
+/// dispatch writes it (<c>chu-tri</c> or <c>phoi-hop</c>; none: not stated). On the wire either the
+/// id alone, <c>"u7"</c> (as before roles existed), or <c>{"id": "u7", "role": "chu-tri"}</c>.
+/// </summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(UnitReferenceConverter))]
+public sealed record UnitReference(string Id, string? Role = null);
+
+/// <summary>Reads a <see cref="UnitReference"/> from a string or an object with <c>id</c> and <c>role</c>; writes the object.</summary>
+public sealed class UnitReferenceConverter : System.Text.Json.Serialization.JsonConverter<UnitReference>
+{
+    public override UnitReference Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options)
+    {
+        if (reader.TokenType == System.Text.Json.JsonTokenType.String)
+        {
+            return new UnitReference(reader.GetString()!);
+        }
+
+        if (reader.TokenType != System.Text.Json.JsonTokenType.StartObject)
+        {
+            throw new System.Text.Json.JsonException("A unit is an id or {\"id\", \"role\"}.");
+        }
+
+        string? id = null, role = null;
+        while (reader.Read() && reader.TokenType != System.Text.Json.JsonTokenType.EndObject)
+        {
+            var name = reader.GetString();
+            reader.Read();
+            var value = reader.TokenType switch
+            {
+                System.Text.Json.JsonTokenType.String => reader.GetString(),
+                System.Text.Json.JsonTokenType.Null => null,
+                _ => throw new System.Text.Json.JsonException("A unit's id and role are text."),
+            };
+            if (string.Equals(name, "id", StringComparison.OrdinalIgnoreCase))
+            {
+                id = value;
+            }
+            else if (string.Equals(name, "role", StringComparison.OrdinalIgnoreCase))
+            {
+                role = value;
+            }
+        }
+
+        return new UnitReference(id ?? string.Empty, role);
+    }
+
+    public override void Write(System.Text.Json.Utf8JsonWriter writer, UnitReference value, System.Text.Json.JsonSerializerOptions options)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("id", value.Id);
+        if (value.Role is not null)
+        {
+            writer.WriteString("role", value.Role);
+        }
+
+        writer.WriteEndObject();
+    }
+}
