@@ -36,6 +36,7 @@ public static class DirectivePages
         office.MapGet("/directives/{id}", BoardAsync).WithName("OfficeDirective").RequireOfficeRole(OfficeRole.VanPhong, OfficeRole.ThuongTruc).AsPage();
         office.MapGet("/directives/new", NewAsync).WithName("NewDirective").RequireOfficeRole(OfficeRole.VanPhong).AsPage();
         office.MapPost("/directives/new", CreateAsync).WithName("NewDirectivePost").RequireOfficeRole(OfficeRole.VanPhong).WithFormBody<DirectiveForm>(MaxFormBody).AsPage();
+        app.MapEditDirectivePages();
         return app;
     }
 
@@ -53,8 +54,8 @@ public static class DirectivePages
     }
 
     private static async Task<RazorComponentResult> BoardAsync(
-        string id, string? q, string? cap, string? tt, string? sx, string? moi, HttpRequest request,
-        DirectiveRegistry registry, UnitRegistry units, IEscalationStore escalations, IOptions<UnitLinkOptions> links, CancellationToken cancellationToken)
+        string id, string? q, string? cap, string? tt, string? sx, string? moi, string? sua, HttpRequest request, ClaimsPrincipal user,
+        DirectiveRegistry registry, UnitRegistry units, IEscalationStore escalations, IDirectiveEditStore edits, IOptions<UnitLinkOptions> links, CancellationToken cancellationToken)
     {
         var view = await registry.ViewAsync(id, cancellationToken);
         if (!view.IsSuccess)
@@ -69,7 +70,12 @@ public static class DirectivePages
         var unitLinks = registry.LinksFor(board.Directive)
             .Select(l => new UnitLinkLine(tree.Find(l.UnitId)?.Name ?? l.UnitId.Value, UnitLinks.UnitUrl(request, links.Value, l.Token)))
             .OrderBy(l => l.Name, VietnameseCollation.Instance).ToList();
-        return PageResults.Render<BoardPage, BoardModel>(new BoardModel(board, query, unitLinks, Created: moi is not null, view.Value.Days));
+        return PageResults.Render<BoardPage, BoardModel>(new BoardModel(board, query, unitLinks, Created: moi is not null, view.Value.Days)
+        {
+            CanEdit = user.IsInRole(OfficeRoles.Code(OfficeRole.VanPhong)),
+            Edited = sua is not null,
+            Changes = (await edits.ChangesAsync(board.Directive.Id, cancellationToken)).OrderByDescending(c => c.Revision).ToList(),
+        });
     }
 
     private static async Task<RazorComponentResult> NewAsync(UnitRegistry units, ICalendarSource calendars, CancellationToken cancellationToken) =>
@@ -103,6 +109,12 @@ public static class DirectivePages
             var reading = DispatchReader.Read(form.Dispatch, new SuggestionContext(calendar, VietnamTime.DateOf(now), form.IssuedDate));
             var (suggested, outcome) = form.WithReading(reading, tree);
             return await FormAsync(new(suggested, tree, null, NewDirectiveModel.SuggestionNote(outcome), calendar, Late(suggested)), templates, StatusCodes.Status200OK, cancellationToken);
+        }
+
+        if (form.Action == DirectiveForm.AddTaskAction)
+        {
+            var more = form with { BlankRows = new NewDirectiveModel(form, tree, null, null, calendar).BlankRowsShown + 1 };
+            return await FormAsync(new(more, tree, null, "Đã thêm một ô nhiệm vụ ở cuối mẫu. Công văn chưa được tạo.", calendar, Late(more)), templates, StatusCodes.Status200OK, cancellationToken);
         }
 
         if (form.Action == DirectiveForm.CheckAction)
