@@ -230,7 +230,8 @@ public sealed record DirectiveForm(string Action, string Dispatch, string Number
         return new DirectiveForm(form["action"].ToString(), form["dispatch"].ToString(), form["number"].ToString(), form["issuedOn"].ToString(), form["issuer"].ToString(), form["subject"].ToString(), tasks, form["lateSeen"] == "1")
         {
             Acknowledged = form["acknowledged"] == "1",
-            BlankRows = int.TryParse(form["blankRows"], NumberStyles.None, CultureInfo.InvariantCulture, out var blank) ? Math.Min(blank, MaxTasks) : 0,
+            // The empty rows shown count only for "Thêm nhiệm vụ" (one more of them); any other button shows the usual number.
+            BlankRows = form["action"] == AddTaskAction && int.TryParse(form["blankRows"], NumberStyles.None, CultureInfo.InvariantCulture, out var blank) ? Math.Min(blank, MaxTasks) : 0,
         };
     }
 
