@@ -77,7 +77,7 @@ public sealed class LadderDesk(
             var ladder = ladders.GetValueOrDefault(key) ?? LadderState.Empty(key);
             var standing = AssignmentStanding.Evaluate(task.Deadline, versions.Where(v => v.TaskId == task.Id), now, days);
             var completed = standing.State is AssignmentState.SubmittedOnTime or AssignmentState.SubmittedLate;
-            (LadderStep? next, DateTimeOffset? at) = completed || !task.Remind ? (null, null) : Ladder.Upcoming(rule, task.Deadline, ladder, Previous(ladder, emails), now);
+            (LadderStep? next, DateTimeOffset? at) = completed || !task.Escalates ? (null, null) : Ladder.Upcoming(rule, task.Due, ladder, Previous(ladder, emails), now);
             tasks.Add(new TaskLadder(task, standing, ladder, EscalationHistory.Of(ladder, emails.Where(e => e.Carries(key))), next, at));
         }
 
@@ -110,7 +110,14 @@ public sealed class LadderDesk(
         {
             var now = time.GetUtcNow();
             var ladder = await store.LadderAsync(key, cancellationToken);
-            var manual = Ladder.Manual(rule, task.Deadline, ladder.Value, await CompletedAsync(directive, task, key.UnitId, now, cancellationToken), now);
+            if (task.Deadline is null || task.Cancelled is not null)
+            {
+                return task.Cancelled is not null
+                    ? Error.Conflict("task-cancelled", "Nhiệm vụ đã hủy; không nhắc đơn vị nữa.")
+                    : Error.Conflict("no-deadline", "Nhiệm vụ không có hạn: chỉ theo dõi, không nhắc.");
+            }
+
+            var manual = Ladder.Manual(rule, task.Due, ladder.Value, await CompletedAsync(directive, task, key.UnitId, now, cancellationToken), now);
             if (!manual.IsSuccess)
             {
                 return manual.Error!;
@@ -123,7 +130,7 @@ public sealed class LadderDesk(
                 return Error.Conflict("no-recipient", "Không gửi được: đơn vị, đơn vị cấp trên và Văn phòng đều chưa có địa chỉ thư điện tử.");
             }
 
-            var change = new LadderChange(ladder, ladder.Value.With(skip, step, email.Id, now), task.Remind ? now : null, null);
+            var change = new LadderChange(ladder, ladder.Value.With(skip, step, email.Id, now), task.Escalates ? now : null, null);
             var written = await store.RecordAsync([change], email, cancellationToken);
             if (written.IsSuccess)
             {

@@ -46,7 +46,13 @@ public sealed class OfficeAudit(IAuditTrail trail, TimeProvider time)
     public Task RecordDirectiveAsync(ClaimsPrincipal user, Directive directive, CancellationToken cancellationToken) =>
         RecordAsync(user, AuditAction.DirectiveRegistered, cancellationToken, subject: directive.Number, directiveId: directive.Id.Value,
             summary: $"{directive.Number}: {directive.Subject} ({directive.Tasks.Count} nhiệm vụ)",
-            changes: directive.Tasks.Select(t => new AuditChange($"Nhiệm vụ {t.Id.Value}", null, $"{t.Title}, hạn {t.Deadline.Display}")).ToList());
+            changes: directive.Tasks.Select(t => new AuditChange($"Nhiệm vụ {t.Id.Value}", null, $"{t.Title}, {t.DeadlineText}")).ToList());
+
+    /// <summary>A directive edited after registration: each change as the units read it, with what it was and what it is, and why.</summary>
+    public Task RecordDirectiveEditAsync(ClaimsPrincipal user, DirectiveEdited edited, CancellationToken cancellationToken) =>
+        RecordAsync(user, AuditAction.DirectiveEdited, cancellationToken, subject: edited.After.Number, directiveId: edited.After.Id.Value,
+            summary: $"{edited.After.Number}: {edited.Change.Lines.Count} thay đổi{(edited.Change.Reason.Length > 0 ? $" (lý do: {edited.Change.Reason})" : string.Empty)}",
+            changes: edited.Change.Lines.Select(l => new AuditChange(l.Text, l.Before, l.After)).ToList());
 
     /// <summary>A year of the working-day calendar changed (from the API or the office's page): each change in the office's words.</summary>
     public Task RecordCalendarAsync(ClaimsPrincipal user, int year, IReadOnlyList<string> what, CancellationToken cancellationToken) =>
