@@ -20,21 +20,17 @@ public interface IDirectiveEditStore
 }
 
 /// <summary>
-/// What happens after an edit that concerns the units (the seam for telling them by email): units
-/// added to tasks receive their link. The default does nothing; the email feature replaces it.
+/// Telling the units of an edit that adds units to tasks (<see cref="Escalation.UnitNotices"/> is the
+/// one): before the edit is stored, what a repair needs should the process stop part-way; after it,
+/// each added unit's email with its link, its tasks and their deadlines.
 /// </summary>
 public interface IDirectiveNotices
 {
+    /// <summary>Units are about to be added to tasks of the directive (called before the edit is stored).</summary>
+    Task UnitsAddingAsync(DirectiveId directive, CancellationToken cancellationToken);
+
     /// <summary>Units were added to tasks of <paramref name="directive"/> (as it is after the edit): <paramref name="links"/> holds one link per added unit.</summary>
     Task UnitsAddedAsync(Directive directive, IReadOnlyList<AssignmentKey> added, IReadOnlyList<IssuedLink> links, CancellationToken cancellationToken);
-}
-
-/// <summary>Tells nobody: until the email feature is wired, the office hands added units their link from the board.</summary>
-public sealed class NoDirectiveNotices : IDirectiveNotices
-{
-    public static readonly NoDirectiveNotices Instance = new();
-
-    public Task UnitsAddedAsync(Directive directive, IReadOnlyList<AssignmentKey> added, IReadOnlyList<IssuedLink> links, CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>An edit saved: what changed, and one new link per unit added to the directive.</summary>
@@ -43,12 +39,16 @@ public sealed record EditSaved(DirectiveEdited Edited, IReadOnlyList<IssuedLink>
 /// <summary>
 /// Edits registered directives for the office (<see cref="DirectiveEdits"/> has the rules). An edit
 /// names the revision it was made from: when another edit was saved since, nothing is saved and the
-/// answer is the Conflict <see cref="StaleCode"/> (the caller shows the current version). After
-/// saving, the ladder follows: each assignment of a task with a new deadline, and each added one, gets
-/// an entry in the deadline check's index at its first step; an extended task's reminders are
-/// cleared from its ladders so the new deadline is reminded about again (the escalation steps
-/// already sent stay recorded and are not sent again); units taken off a task, or a cancelled task,
-/// are dropped by the check when their entries come up.
+/// answer is the Conflict <see cref="StaleCode"/> (the caller shows the current version). A closed
+/// directive is not edited (Conflict <c>directive-closed</c>: open it again first). After saving, the
+/// ladder follows: each assignment of a task with a new deadline, and each added one, gets an entry
+/// in the deadline check's index at its first step; an extended task's reminders are cleared from its
+/// ladders so the new deadline is reminded about again (the escalation steps already sent stay
+/// recorded and are not sent again); units taken off a task, or a cancelled task, are dropped by the
+/// check when their entries come up. Then the office's read models follow
+/// (<see cref="Progress.ProgressProjector.EditedAsync"/>), and units added are told
+/// (<see cref="IDirectiveNotices"/>, warned before the edit is stored), each with its link of the
+/// unit's current version.
 /// </summary>
 public sealed class DirectiveEditor(
     IDirectiveEditStore store,
@@ -56,12 +56,21 @@ public sealed class DirectiveEditor(
     UnitRegistry units,
     IEscalationStore escalations,
     Calendar.ICalendarSource calendars,
-    IDirectiveNotices notices,
-    TimeProvider time)
+    IDirectiveStateStore states,
+    Progress.ProgressProjector progress,
+    TimeProvider time,
+    IDirectiveNotices? notices = null)
 {
     public const string StaleCode = "stale-version";
 
     public static readonly Error Stale = Error.Conflict(StaleCode, "Công văn vừa được người khác sửa; các thay đổi chưa được lưu.");
+
+    /// <summary>The code of the refusal to edit a closed directive (as a unit's report on it is refused).</summary>
+    public const string ClosedCode = "directive-closed";
+
+    /// <summary>Why a closed directive is not edited (409, <see cref="ClosedCode"/>).</summary>
+    public static Error ClosedRefusal(DirectiveClosure closure) =>
+        Error.Conflict(ClosedCode, $"Công văn đã kết thúc ngày {closure.Day}; không sửa được nữa. Muốn sửa, xin mở lại công văn trước.");
 
     /// <summary>The directive as it is now, with its deadlines in working days counted with the calendar in force.</summary>
     public async Task<Versioned<Directive>?> CurrentAsync(DirectiveId id, CancellationToken cancellationToken)
@@ -75,6 +84,9 @@ public sealed class DirectiveEditor(
         return read with { Value = read.Value.WithDeadlinesFrom(calendar) };
     }
 
+    /// <summary>The directive's closure, or none while it may be edited.</summary>
+    public Task<DirectiveClosure?> ClosureAsync(DirectiveId id, CancellationToken cancellationToken) => states.ClosureAsync(id, cancellationToken);
+
     public async Task<Result<EditSaved>> EditAsync(DirectiveId id, int? fromRevision, DirectiveEditInput input, string by, CancellationToken cancellationToken)
     {
         if (await CurrentAsync(id, cancellationToken) is not { Version: { } version } read)
@@ -85,6 +97,11 @@ public sealed class DirectiveEditor(
         if (fromRevision is { } expected && expected != read.Value.Revision)
         {
             return Stale;
+        }
+
+        if (await states.ClosureAsync(id, cancellationToken) is { } closure)
+        {
+            return ClosedRefusal(closure);
         }
 
         var tree = await units.TreeAsync(cancellationToken);
@@ -100,6 +117,11 @@ public sealed class DirectiveEditor(
             return Error.Validation("tasks", "too-many-units", $"Một lần sửa chỉ thêm hoặc bỏ tối đa {DirectiveEdits.MaxAssignmentsPerEdit} lượt giao cho đơn vị; xin chia làm nhiều lần.");
         }
 
+        if (edited.Value.Added.Count > 0 && notices is not null)
+        {
+            await notices.UnitsAddingAsync(id, cancellationToken);
+        }
+
         var saved = await store.SaveEditAsync(edited.Value, version, cancellationToken);
         if (!saved.IsSuccess)
         {
@@ -108,9 +130,10 @@ public sealed class DirectiveEditor(
 
         var after = edited.Value.After;
         await FollowAsync(edited.Value, calendar, cancellationToken);
-        var addedUnits = edited.Value.Added.Select(k => k.UnitId).ToHashSet();
-        var newLinks = registry.LinksFor(after).Where(l => addedUnits.Contains(l.UnitId)).ToList();
-        if (edited.Value.Added.Count > 0)
+        await progress.EditedAsync(edited.Value, cancellationToken);
+        var versions = await states.LinkVersionsAsync(after.Id, cancellationToken);
+        var newLinks = edited.Value.Added.Select(k => k.UnitId).Distinct().Select(u => registry.LinkFor(after, u, versions)).ToList();
+        if (edited.Value.Added.Count > 0 && notices is not null)
         {
             await notices.UnitsAddedAsync(after, edited.Value.Added, newLinks, cancellationToken);
         }

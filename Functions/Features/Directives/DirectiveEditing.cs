@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ServerlessWorkflow.Domain.Accounts;
 using ServerlessWorkflow.Domain.Common;
@@ -28,7 +27,7 @@ public static class DirectiveEditing
     {
         app.MapMethods("/api/directives/{id}", [HttpMethods.Patch, HttpMethods.Put], EditAsync).WithName("EditDirective").WithTags("Directives")
             .RequireOfficeRole(OfficeRole.VanPhong).WithBody<EditDirectiveRequest>(DirectivesFeature.MaxDirectiveBody)
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status428PreconditionRequired);
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status428PreconditionRequired);
         return app;
     }
 
@@ -146,12 +145,8 @@ public sealed record DirectiveVersion(string ETag, string Number, string IssuedO
 
 public sealed record DirectiveVersionTask(string Id, string Title, string? Deadline, bool Cancelled, IReadOnlyList<string> Units, IReadOnlyList<RoleResponse> Roles);
 
-/// <summary>Registers the editor; the notices to units default to none until the email feature registers its own <see cref="IDirectiveNotices"/>.</summary>
+/// <summary>Registers the editor; units added are told through the <see cref="IDirectiveNotices"/> the deadline feature registers (the units' notices), when there is one.</summary>
 public static class DirectiveEditingServices
 {
-    public static IServiceCollection AddDirectiveEditing(this IServiceCollection services)
-    {
-        services.TryAddSingleton<IDirectiveNotices>(NoDirectiveNotices.Instance);
-        return services.AddSingleton<DirectiveEditor>();
-    }
+    public static IServiceCollection AddDirectiveEditing(this IServiceCollection services) => services.AddSingleton<DirectiveEditor>();
 }

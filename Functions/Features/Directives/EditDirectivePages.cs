@@ -19,7 +19,8 @@ namespace ServerlessWorkflow.Functions.Features.Directives;
 /// subject; per task add or remove units, extend the deadline, cancel; add a task; with the reason.
 /// The form carries the revision it was made from: when someone else saved an edit meanwhile, the
 /// page comes back (409) with "Công văn vừa được người khác sửa…", the directive as it is now, and
-/// everything typed kept, to check and save again. Văn phòng only.
+/// everything typed kept, to check and save again. A closed directive is not edited: both answer 409
+/// saying so, with the way to open it again. Văn phòng only.
 /// </summary>
 public static class EditDirectivePages
 {
@@ -37,8 +38,19 @@ public static class EditDirectivePages
             return PageResults.Render<MessagePage, Message>(Message.OfficeNotFound("Không tìm thấy công văn"), StatusCodes.Status404NotFound);
         }
 
+        if (await editor.ClosureAsync(current.Id, cancellationToken) is { } closure)
+        {
+            return Closed(current, closure);
+        }
+
         return PageResults.Render<EditDirectivePage, EditDirectiveModel>(new EditDirectiveModel(current, EditDirectiveForm.Of(current), await units.TreeAsync(cancellationToken), null, null));
     }
+
+    /// <summary>The page for a closed directive: 409, why, and the way back to its board (where it is opened again).</summary>
+    private static RazorComponentResult Closed(Directive directive, DirectiveClosure closure) =>
+        PageResults.Render<MessagePage, Message>(
+            new Message("Công văn đã kết thúc", DirectiveEditor.ClosedRefusal(closure).Message, new Link($"/office/directives/{directive.Id.Value}", "Về bảng theo dõi của công văn"), Office: true),
+            StatusCodes.Status409Conflict);
 
     private static async Task<Results<SeeOther, RazorComponentResult>> SaveAsync(
         string id, Body<EditDirectiveForm> body, ClaimsPrincipal user, DirectiveEditor editor, UnitRegistry units, OfficeAudit audit, CancellationToken cancellationToken)
@@ -60,6 +72,11 @@ public static class EditDirectivePages
         {
             await audit.RecordDirectiveEditAsync(user, saved.Value.Edited, cancellationToken);
             return new SeeOther($"/office/directives/{current.Id.Value}?sua=1");
+        }
+
+        if (saved.Error!.Code == DirectiveEditor.ClosedCode && await editor.ClosureAsync(current.Id, cancellationToken) is { } closure)
+        {
+            return Closed(current, closure);
         }
 
         if (saved.Error!.Code == DirectiveEditor.StaleCode)
