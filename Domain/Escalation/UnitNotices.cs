@@ -89,6 +89,11 @@ public sealed class UnitNotices(
         foreach (var unit in directive.AssignedUnits.Where(u => directive.Tasks.Any(t => t.Units.Contains(u) && t.Cancelled is null)))
         {
             var version = versions.GetValueOrDefault(unit, UnitLink.FirstVersion);
+            if (version > UnitLink.FirstVersion)
+            {
+                continue; // the email of its new link told it its tasks (ReissueAsync)
+            }
+
             var entry = Compose(NoticeSteps.Assigned, NoticeId(directive.Id, unit, NoticeSteps.Assigned, version.ToString(System.Globalization.CultureInfo.InvariantCulture)), directive, unit, version, tree);
             if (entry is null)
             {
