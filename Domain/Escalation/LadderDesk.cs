@@ -103,6 +103,11 @@ public sealed class LadderDesk(
             return Error.Conflict("directive-closed", $"Công văn đã kết thúc ngày {closure.Day}; không nhắc đơn vị nữa. Muốn nhắc, xin mở lại công văn trước.");
         }
 
+        if (Unreminded(task) is { } refusal)
+        {
+            return refusal;
+        }
+
         var tree = await units.TreeAsync(cancellationToken);
         var rule = await check.RuleAsync(cancellationToken);
         var linkVersion = await states.LinkVersionAsync(directive.Id, key.UnitId, cancellationToken);
@@ -110,13 +115,6 @@ public sealed class LadderDesk(
         {
             var now = time.GetUtcNow();
             var ladder = await store.LadderAsync(key, cancellationToken);
-            if (task.Deadline is null || task.Cancelled is not null)
-            {
-                return task.Cancelled is not null
-                    ? Error.Conflict("task-cancelled", "Nhiệm vụ đã hủy; không nhắc đơn vị nữa.")
-                    : Error.Conflict("no-deadline", "Nhiệm vụ không có hạn: chỉ theo dõi, không nhắc.");
-            }
-
             var manual = Ladder.Manual(rule, task.Due, ladder.Value, await CompletedAsync(directive, task, key.UnitId, now, cancellationToken), now);
             if (!manual.IsSuccess)
             {
@@ -148,6 +146,11 @@ public sealed class LadderDesk(
         if (!found.IsSuccess)
         {
             return found.Error!;
+        }
+
+        if (Unreminded(found.Value.Task) is { } refusal)
+        {
+            return refusal;
         }
 
         var now = time.GetUtcNow();
@@ -194,8 +197,14 @@ public sealed class LadderDesk(
             return Error.Conflict("not-held", "Việc nhắc nhiệm vụ này của đơn vị không bị tạm dừng.");
         }
 
-        return await ChangeAsync(key, ladder => ladder with { Hold = null }, task.Remind ? time.GetUtcNow() : null, cancellationToken);
+        return await ChangeAsync(key, ladder => ladder with { Hold = null }, task.Escalates ? time.GetUtcNow() : null, cancellationToken);
     }
+
+    /// <summary>Why nothing is sent about <paramref name="task"/>, neither by the ladder nor by hand: it is cancelled, or has no deadline; null when it may be.</summary>
+    private static Error? Unreminded(DirectiveTask task) =>
+        task.Cancelled is not null ? Error.Conflict("task-cancelled", "Nhiệm vụ đã hủy; không nhắc đơn vị nữa.")
+        : task.Deadline is null ? Error.Conflict("no-deadline", "Nhiệm vụ không có hạn: chỉ theo dõi, không nhắc.")
+        : null;
 
     /// <summary>Sends a failed email again: addressed and written as the unit list and the ladder say now, under the same id (so never a second copy of its step).</summary>
     public async Task<Result<OutboxEntry>> ResendAsync(string? scope, string? emailId, CancellationToken cancellationToken)

@@ -290,4 +290,21 @@ public sealed class DirectiveEditFollowTests(StorageFixture storage) : IAsyncLif
         Assert.Equal(HttpStatusCode.OK, opened.StatusCode); // the link of the unit's current version
         Assert.All(await _h.OutboxAsync(id), e => Assert.True(e.GetProperty("step").GetString() is NoticeSteps.Assigned or NoticeSteps.Reissued));
     }
+    [Fact]
+    public async Task The_units_page_in_a_directive_offers_no_reminder_nor_hold_for_a_task_without_a_deadline_and_refuses_one_posted()
+    {
+        var registered = await RegisterAsync();
+        var id = registered.GetProperty("id").GetString()!;
+
+        var (_, page) = await _h.PageAsync($"office/directives/{id}/units/dang-bo-a");
+        using var held = await _h.PostFormAsync($"office/directives/{id}/units/dang-bo-a/tasks/t3", new() { ["action"] = "hold", ["through"] = "25/02/2026" });
+        var refused = await held.Content.ReadAsStringAsync(Ct);
+        var ladder = await _h.App.Services.GetRequiredService<ServerlessWorkflow.Domain.Escalation.IEscalationStore>().LadderAsync(new AssignmentKey(DirectiveId.Parse(id).Value, TaskId.Parse("t3").Value, UnitId.Parse("dang-bo-a").Value), Ct);
+
+        Assert.Contains("Không có hạn: chỉ theo dõi", page, StringComparison.Ordinal);
+        Assert.Contains($"/office/directives/{id}/units/dang-bo-a/tasks/t1\"", page, StringComparison.Ordinal);
+        Assert.DoesNotContain($"/office/directives/{id}/units/dang-bo-a/tasks/t3\"", page, StringComparison.Ordinal);
+        Assert.Contains("Nhiệm vụ không có hạn: chỉ theo dõi, không nhắc.", refused, StringComparison.Ordinal);
+        Assert.Null(ladder.Value.Hold);
+    }
 }
