@@ -60,6 +60,7 @@ public enum AuditAction
     DirectiveReopened,
     UnitLinkResent,
     UnitLinkReissued,
+    DirectiveEdited,
 }
 
 public static class AuditActions
@@ -85,6 +86,7 @@ public static class AuditActions
         AuditAction.UnitReactivated => "Cho đơn vị hoạt động lại",
         AuditAction.UnitMerged => "Sáp nhập đơn vị",
         AuditAction.DirectiveRegistered => "Tạo công văn",
+        AuditAction.DirectiveEdited => "Sửa công văn",
         AuditAction.CalendarChanged => "Sửa lịch làm việc",
         AuditAction.UnitRemindedNow => "Gửi nhắc đơn vị ngay",
         AuditAction.LadderHeld => "Tạm dừng nhắc đơn vị",

@@ -71,10 +71,44 @@ public static class TaskKinds
 /// counted with the calendar in force (<see cref="Directive.WithDeadlinesFrom"/>). <see cref="Remind"/>
 /// false when the office chose "không nhắc" (its lateness is recorded, nothing is sent about it).
 /// </summary>
-public sealed record DirectiveTask(TaskId Id, string Title, TaskKind Kind, Deadline Deadline, IReadOnlyList<UnitId> Units, WorkingDaysTerm? Term = null, bool Remind = true)
+/// <remarks>
+/// A task may have no <see cref="Deadline"/> (most items of a dispatch give none): it is tracked and
+/// reported — units report on it, the board counts it — but nothing is ever sent about it
+/// (<see cref="Escalates"/>). Each assigned unit may have its role as the dispatch writes it
+/// (<see cref="Roles"/>: chủ trì or phối hợp). After registration the office may cancel the task
+/// (<see cref="Cancelled"/>) or take units off it (<see cref="Withdrawn"/>: their links no longer accept reports on it).
+/// </remarks>
+public sealed record DirectiveTask(TaskId Id, string Title, TaskKind Kind, Deadline? Deadline, IReadOnlyList<UnitId> Units, WorkingDaysTerm? Term = null, bool Remind = true)
 {
-    /// <summary>Whether the task was registered when its deadline had already passed.</summary>
-    public bool RegisteredLate(DateTimeOffset registeredAt) => Deadline.HasPassed(registeredAt);
+    /// <summary>Whether the task was registered when its deadline had already passed (never, without a deadline).</summary>
+    public bool RegisteredLate(DateTimeOffset registeredAt) => Deadline is { } deadline && deadline.HasPassed(registeredAt);
+
+    /// <summary>Each assigned unit's role as the dispatch writes it; a unit not listed has none stated.</summary>
+    public IReadOnlyDictionary<UnitId, UnitRole> Roles { get; init; } = new Dictionary<UnitId, UnitRole>();
+
+    /// <summary>Set when the office cancelled the task: no more reminders, reports no longer taken.</summary>
+    public TaskCancellation? Cancelled { get; init; }
+
+    /// <summary>Units the office took off the task, with when and why; their links no longer accept reports on it.</summary>
+    public IReadOnlyDictionary<UnitId, UnitWithdrawal> Withdrawn { get; init; } = new Dictionary<UnitId, UnitWithdrawal>();
+
+    /// <summary>How many times the office extended the deadline: reminders for the new deadline are new emails, not the ones already sent.</summary>
+    public int Extensions { get; init; }
+
+    /// <summary>Whether the ladder (reminders, escalation, the digest) follows this task: it has a deadline, is reminded about and is not cancelled.</summary>
+    public bool Escalates => Deadline is not null && Remind && Cancelled is null;
+
+    /// <summary>A unit's role on the task, if the dispatch states one.</summary>
+    public UnitRole? RoleOf(UnitId unit) => Roles.TryGetValue(unit, out var role) ? role : null;
+
+    /// <summary>Whether the task has a deadline and it has passed at <paramref name="at"/> (never, without one).</summary>
+    public bool IsPastDeadline(DateTimeOffset at) => Deadline is { } deadline && deadline.HasPassed(at);
+
+    /// <summary>The deadline of a task the ladder follows (<see cref="Escalates"/>); a task without one has no ladder, so asking is a bug.</summary>
+    public Deadline Due => Deadline ?? throw new InvalidOperationException($"Task {Id} has no deadline, so nothing is sent about it.");
+
+    /// <summary>"hạn 25/02/2026" or "không có hạn", as the pages and emails write it.</summary>
+    public string DeadlineText => Deadline is { } deadline ? $"hạn {deadline.Display}" : "không có hạn";
 
     /// <summary>A statistics task's template, rules and coverage; null for a confirmation task (and for statistics tasks registered before templates were per task: 643).</summary>
     public Statistics.StatisticsSpec? Statistics { get; init; }
@@ -93,7 +127,17 @@ public sealed record Directive(
     IReadOnlyList<DirectiveTask> Tasks,
     DateTimeOffset RegisteredAt)
 {
-    public Deadline LastDeadline => Tasks.Max(t => t.Deadline);
+    /// <summary>The latest deadline of its tasks not cancelled; null when none has one.</summary>
+    public Deadline? LastDeadline => Tasks.Where(t => t.Cancelled is null).Select(t => t.Deadline).Max();
+
+    /// <summary>
+    /// How long after registration a directive with a task without a deadline is followed (its links
+    /// work) at least: such a task is tracked until the office closes the directive, or for this long.
+    /// </summary>
+    public static readonly TimeSpan UndatedFollowedFor = TimeSpan.FromDays(366);
+
+    /// <summary>How many times the office has edited it since registration (0: as registered); its API version (ETag) is made from it.</summary>
+    public int Revision { get; init; }
 
     public IEnumerable<UnitId> AssignedUnits => Tasks.SelectMany(t => t.Units).Distinct();
 
@@ -113,5 +157,51 @@ public sealed record Directive(
     /// after its last deadline — or after its registration, for one registered once its deadlines had
     /// passed. Until the directive lifecycle lets the office close a directive, "open" means this.
     /// </summary>
-    public DateTimeOffset FollowedUntil(TimeSpan linkLifetime) => (LastDeadline.PassesAt > RegisteredAt ? LastDeadline.PassesAt : RegisteredAt) + linkLifetime;
+    public DateTimeOffset FollowedUntil(TimeSpan linkLifetime)
+    {
+        var from = LastDeadline is { } last && last.PassesAt > RegisteredAt ? last.PassesAt : RegisteredAt;
+        if (Tasks.Any(t => t.Deadline is null && t.Cancelled is null) && RegisteredAt + UndatedFollowedFor > from)
+        {
+            from = RegisteredAt + UndatedFollowedFor;
+        }
+
+        return from + linkLifetime;
+    }
 }
+
+/// <summary>A unit's part in a task, as dispatches write it: it leads (chủ trì) or takes part (phối hợp).</summary>
+public enum UnitRole
+{
+    ChuTri,
+    PhoiHop,
+}
+
+public static class UnitRoles
+{
+    public static string Name(UnitRole role) => role == UnitRole.ChuTri ? "Chủ trì" : "Phối hợp";
+
+    /// <summary>
+    /// A role as programs send it (<c>chu-tri</c>, <c>phoi-hop</c>) or as people write it ("chủ trì",
+    /// "phối hợp", with or without diacritics); empty: none stated.
+    /// </summary>
+    public static Result<UnitRole?> Parse(string? text, string field)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return Result<UnitRole?>.Success(null);
+        }
+
+        return Text.Fold(text).Replace('-', ' ').Replace('_', ' ') switch
+        {
+            "chu tri" or "chutri" => UnitRole.ChuTri,
+            "phoi hop" or "phoihop" => UnitRole.PhoiHop,
+            _ => Error.Validation(field, "invalid-role", "Vai trò của đơn vị chỉ có thể là chủ trì hoặc phối hợp."),
+        };
+    }
+}
+
+/// <summary>The office cancelled a task: when, who, and why.</summary>
+public sealed record TaskCancellation(DateTimeOffset At, string By, string Reason);
+
+/// <summary>The office took a unit off a task: when, who, and why.</summary>
+public sealed record UnitWithdrawal(DateTimeOffset At, string By, string Reason);

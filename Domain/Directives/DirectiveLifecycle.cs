@@ -95,7 +95,7 @@ public sealed class DirectiveLifecycle(IDirectiveStore directives, IDirectiveSta
         var now = time.GetUtcNow();
         // Back on the index first (an entry that finds nothing to do is put off to its time), then open.
         await escalations.ScheduleAsync(
-            directive.Tasks.Where(t => t.Remind).SelectMany(t => t.Units.Select(u => new DueEntry(new AssignmentKey(directive.Id, t.Id, u), now))),
+            directive.Tasks.Where(t => t.Escalates).SelectMany(t => t.Units.Select(u => new DueEntry(new AssignmentKey(directive.Id, t.Id, u), now))),
             cancellationToken);
         return (directive, await states.ReopenAsync(directive.Id, cancellationToken));
     }

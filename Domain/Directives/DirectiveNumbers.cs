@@ -82,6 +82,7 @@ public static class RegistrationFingerprint
             Add(t?.Kind);
             Add(t?.Deadline);
             AddList(t?.Units);
+            AddList(t?.Roles?.Select(r => r ?? string.Empty).ToList());
             Add(t?.WorkingDays);
             Add(t?.CountFrom);
             Add(t is null ? null : t.Remind ? "1" : "0");

@@ -45,13 +45,19 @@ public sealed record ProgressRates(string Name, int Assignments, int OnTime, int
 /// everything under it — or, when the tree has a single top unit (the usual case: one committee
 /// above all), each unit directly under it with everything under that, the top unit being a branch
 /// of its own. Each assigned unit counts in exactly one branch and one level. Branches are named by
-/// their head unit and listed in Vietnamese order.
+/// their head unit and listed in Vietnamese order. A task the office cancelled counts for nothing
+/// (its cells read "Đã hủy"); one without a deadline is never overdue (pending until it is done).
 /// </summary>
 public sealed record DirectiveProgress(ProgressRates Overall, IReadOnlyList<ProgressRates> ByLevel, IReadOnlyList<ProgressRates> ByBranch, ProgressRates? Others = null)
 {
-    public static DirectiveProgress Of(IReadOnlyList<AssignmentView> assignments, UnitTree tree)
+    /// <summary>The rates over every assignment of tasks not cancelled.</summary>
+    public static ProgressRates RatesOf(IEnumerable<AssignmentView> assignments) =>
+        ProgressRates.Of("Tất cả", assignments.Where(a => a.Task.Cancelled is null).Select(a => a.Standing.State));
+
+    public static DirectiveProgress Of(IReadOnlyList<AssignmentView> all, UnitTree tree)
     {
-        var overall = ProgressRates.Of("Tất cả", assignments.Select(a => a.Standing.State));
+        var assignments = all.Where(a => a.Task.Cancelled is null).ToList();
+        var overall = RatesOf(assignments);
         var byLevel = assignments
             .Where(a => a.Unit?.Level is not null)
             .GroupBy(a => a.Unit!.Level!.Value)

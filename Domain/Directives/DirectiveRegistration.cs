@@ -16,6 +16,13 @@ public sealed record TaskInput(string? Title, string? Kind, string? Deadline, IR
 {
     /// <summary>A statistics task's template, rules and coverage, as the office chose them (null: 643's).</summary>
     public StatisticsInput? Statistics { get; init; }
+
+    /// <summary>
+    /// Each unit reference's role, by the same index as <see cref="Units"/> (<c>chu-tri</c>,
+    /// <c>phoi-hop</c>, or as written: "chủ trì"; null or shorter: none stated). A reference to a
+    /// unit and all under it gives its role to each of them.
+    /// </summary>
+    public IReadOnlyList<string?>? Roles { get; init; }
 }
 
 /// <summary>
@@ -37,7 +44,8 @@ public sealed record RegistrationWarning(TaskId Task, string Code, string Messag
 /// every unit under it. Deadlines: ISO dates or date-times with offset (the API), dd/MM/yyyy
 /// and the dispatch's own words ("trước ngày 26/02/2026"), or working days ("05 ngày làm việc kể từ
 /// ngày 13/02/2026", or <c>workingDays</c> and <c>countFrom</c>), whose last day is counted with
-/// the calendar in force.
+/// the calendar in force. A task may have no deadline at all (deadline left empty): it is tracked and
+/// reported, never reminded about nor escalated.
 /// </summary>
 public static class DirectiveRegistration
 {
@@ -76,12 +84,13 @@ public static class DirectiveRegistration
                 var task = input.Tasks[i];
                 var title = v.Take(Text.Clean(task.Title, $"{path}.title", MaxTitleLength), $"{path}.title");
                 var kind = v.Take(TaskKinds.Parse(task.Kind, $"{path}.kind"), $"{path}.kind");
-                var due = v.Take(ParseDue(task, path, calendar), $"{path}.deadline");
-                var assigned = ResolveUnits(task.Units, units, $"{path}.units", v);
+                var undated = IsUndated(task);
+                var due = undated ? null : v.Take(ParseDue(task, path, calendar), $"{path}.deadline");
+                var (assigned, roles) = ResolveUnitsWithRoles(task, units, $"{path}.units", v);
                 var statistics = kind == TaskKind.Statistics ? Statistics(task.Statistics, templates, units, assigned, path, v) : null;
-                if (title is not null && due is not null && assigned.Count > 0)
+                if (title is not null && (undated || due is not null) && assigned.Count > 0)
                 {
-                    tasks.Add(new DirectiveTask(TaskId.ForIndex(i), title, kind, due.Deadline, assigned, due.Term, task.Remind) { Statistics = statistics });
+                    tasks.Add(new DirectiveTask(TaskId.ForIndex(i), title, kind, due?.Deadline, assigned, due?.Term, task.Remind) { Statistics = statistics, Roles = roles });
                 }
             }
         }
@@ -240,7 +249,44 @@ public static class DirectiveRegistration
         return default;
     }
 
-    private static List<UnitId> ResolveUnits(IReadOnlyList<string>? references, UnitTree units, string field, Validation v)
+    /// <summary>Whether a task is given without any deadline (no date, no term): tracked, never reminded.</summary>
+    public static bool IsUndated(TaskInput task) =>
+        string.IsNullOrWhiteSpace(task.Deadline) && task.WorkingDays is null && task.CountFrom is null;
+
+    /// <summary>The units a task's references name, each with the role its reference gives (<see cref="TaskInput.Roles"/>).</summary>
+    public static (List<UnitId> Units, Dictionary<UnitId, UnitRole> Roles) ResolveUnitsWithRoles(TaskInput task, UnitTree units, string field, Validation v)
+    {
+        var roles = new Dictionary<UnitId, UnitRole>();
+        var all = new List<UnitId>();
+        var references = task.Units ?? [];
+        if (task.Roles is not { Count: > 0 } given || references.Count == 0)
+        {
+            return (ResolveUnits(references, units, field, v), roles);
+        }
+
+        // Resolved one reference at a time, so each unit takes the role of the reference that first named it.
+
+        for (var i = 0; i < references.Count; i++)
+        {
+            var itemField = $"{field}[{i.ToString(CultureInfo.InvariantCulture)}]";
+            var role = v.Take(UnitRoles.Parse(i < given.Count ? given[i] : null, $"{itemField}.role"), $"{itemField}.role");
+            var inner = new Validation();
+            foreach (var unit in ResolveUnits([references[i]], units, field, inner).Where(u => !all.Contains(u)))
+            {
+                all.Add(unit);
+                if (role is { } r)
+                {
+                    roles[unit] = r;
+                }
+            }
+
+            v.AddRange(inner.Errors.Select(e => e with { Field = e.Field.Replace($"{field}[0]", itemField, StringComparison.Ordinal) }));
+        }
+
+        return (all, roles);
+    }
+
+    public static List<UnitId> ResolveUnits(IReadOnlyList<string>? references, UnitTree units, string field, Validation v)
     {
         var resolved = new List<UnitId>();
         if (references is not { Count: > 0 })

@@ -14,7 +14,8 @@ namespace ServerlessWorkflow.Domain.Directives;
 /// under way, and the assignments — nothing anyone reads yet), <see cref="PublishAsync"/> (the
 /// header that makes it exist for its board, its units' links and the check, then the office's
 /// list), <see cref="FinishAsync"/> (the note removed). <see cref="CreateAsync"/> does the three at
-/// once, without the index (tests and tools).
+/// once, without the index (tests and tools). The office's edits go through
+/// <see cref="IDirectiveEditStore"/>. A read may come from a copy kept in memory for a short while.
 /// </summary>
 public interface IDirectiveStore
 {
@@ -36,6 +37,9 @@ public interface IDirectiveStore
     Task<IReadOnlyList<Versioned<PendingRegistration>>> UnfinishedAsync(CancellationToken cancellationToken);
 
     Task<Directive?> GetAsync(DirectiveId id, CancellationToken cancellationToken);
+
+    /// <summary>The directive at <paramref name="revision"/> or later: a copy kept in memory from before that revision (an edit saved elsewhere) is read again.</summary>
+    Task<Directive?> GetAsync(DirectiveId id, int revision, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<Directive>> ListAsync(CancellationToken cancellationToken);
 }
@@ -115,7 +119,7 @@ public sealed class DirectiveRegistry(
     /// The deadline check's index entries of <paramref name="directive"/>: each assignment at the
     /// ladder's first step for its deadline. Repeatable (an entry written twice is one entry; one
     /// that finds nothing to do is dropped by the check). A task the office chose not to remind
-    /// about ("không nhắc") is never looked at by the timer. Registration writes them before the
+    /// about ("không nhắc"), or without a deadline, is never looked at by the timer. Registration writes them before the
     /// directive's header (<see cref="RegistrationDesk"/>).
     /// </summary>
     public Task IndexAsync(Directive directive, WorkingCalendar calendar, CancellationToken cancellationToken)
@@ -123,7 +127,7 @@ public sealed class DirectiveRegistry(
         var firstStep = rule.Policy.Steps.First();
         var counted = RuleWith(calendar);
         return escalations.ScheduleAsync(
-            directive.Tasks.Where(t => t.Remind).SelectMany(t => t.Units.Select(u => new DueEntry(new AssignmentKey(directive.Id, t.Id, u), counted.ScheduledAt(firstStep, t.Deadline)))),
+            directive.Tasks.Where(t => t.Escalates).SelectMany(t => t.Units.Select(u => new DueEntry(new AssignmentKey(directive.Id, t.Id, u), counted.ScheduledAt(firstStep, t.Due)))),
             cancellationToken);
     }
 
@@ -135,8 +139,14 @@ public sealed class DirectiveRegistry(
     public async Task<(Result<Directive> Directive, UnitTree Tree)> CheckAsync(DirectiveInput input, WorkingCalendar calendar, CancellationToken cancellationToken)
     {
         var tree = await units.TreeAsync(cancellationToken);
+        return (DirectiveRegistration.Register(input, tree, DirectiveId.New(), time.GetUtcNow(), calendar, await TemplatesForAsync(input.Tasks, cancellationToken)), tree);
+    }
+
+    /// <summary>The report templates <paramref name="tasks"/> name (643's and the office's own files), read once, for the registration's rules.</summary>
+    public async Task<Func<Statistics.TemplateId, Statistics.ReportTemplate?>> TemplatesForAsync(IEnumerable<TaskInput?>? tasks, CancellationToken cancellationToken)
+    {
         var templates = new Dictionary<Statistics.TemplateId, Statistics.ReportTemplate>();
-        foreach (var text in (input.Tasks ?? []).Select(t => t?.Statistics?.Template).Distinct())
+        foreach (var text in (tasks ?? []).Select(t => t?.Statistics?.Template).Distinct())
         {
             if (Statistics.TemplateId.Parse(text?.Trim()) is { IsSuccess: true } id && !id.Value.IsBuiltIn && Templates is not null
                 && await Templates.GetAsync(id.Value, cancellationToken) is { } template)
@@ -145,7 +155,7 @@ public sealed class DirectiveRegistry(
             }
         }
 
-        return (DirectiveRegistration.Register(input, tree, DirectiveId.New(), time.GetUtcNow(), calendar, t => t.IsBuiltIn ? Statistics.ReportTemplate.Official643 : templates.GetValueOrDefault(t)), tree);
+        return t => t.IsBuiltIn ? Statistics.ReportTemplate.Official643 : templates.GetValueOrDefault(t);
     }
 
     /// <summary>
@@ -176,9 +186,9 @@ public sealed class DirectiveRegistry(
     /// <summary>Where links in emails point (no request to take it from when the timer runs).</summary>
     public string BaseUrl { get; init; } = "http://localhost:7071";
 
-    /// <summary>What the ladder will send for <paramref name="task"/> if its units never report, from <paramref name="registeredAt"/>; nothing for a task with "không nhắc".</summary>
+    /// <summary>What the ladder will send for <paramref name="task"/> if its units never report, from <paramref name="registeredAt"/>; nothing for a task with "không nhắc", without a deadline or cancelled.</summary>
     public IReadOnlyList<ForecastStep> Forecast(DirectiveTask task, DateTimeOffset registeredAt, WorkingCalendar calendar) =>
-        task.Remind ? Ladder.Forecast(RuleWith(calendar), task.Deadline, registeredAt) : [];
+        task.Escalates ? Ladder.Forecast(RuleWith(calendar), task.Deadline!.Value, registeredAt) : [];
 
     /// <summary>The ladder's rule counting with <paramref name="calendar"/>, in the days the office chose (<see cref="ICalendarSource.CountDaysIn"/>).</summary>
     public DueRule RuleWith(WorkingCalendar calendar) => rule.With(new DayCount(calendars.CountDaysIn, calendar));

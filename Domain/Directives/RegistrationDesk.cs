@@ -273,7 +273,7 @@ public sealed class RegistrationDesk(
                 Subject = directive.Number,
                 DirectiveId = directive.Id.Value,
                 Summary = $"{directive.Number}: {directive.Subject} ({directive.Tasks.Count} nhiệm vụ)",
-                Changes = directive.Tasks.Select(t => new AuditChange($"Nhiệm vụ {t.Id.Value}", null, $"{t.Title}, hạn {t.Deadline.Display}")).ToList(),
+                Changes = directive.Tasks.Select(t => new AuditChange($"Nhiệm vụ {t.Id.Value}", null, $"{t.Title}, {t.DeadlineText}")).ToList(),
             },
             cancellationToken);
     }

@@ -28,6 +28,11 @@ public sealed class WorkingDayDeadlines(IDirectiveStore inner, ICalendarSource c
             ? await CountAsync(directive, cancellationToken)
             : null;
 
+    public async Task<Directive?> GetAsync(DirectiveId id, int revision, CancellationToken cancellationToken) =>
+        await inner.GetAsync(id, revision, cancellationToken) is { } directive
+            ? await CountAsync(directive, cancellationToken)
+            : null;
+
     public async Task<IReadOnlyList<Directive>> ListAsync(CancellationToken cancellationToken)
     {
         var all = await inner.ListAsync(cancellationToken);

@@ -136,8 +136,10 @@ public sealed class DeadlineCheck(
             var key = entry.Key;
             var directive = await context.DirectiveAsync(key.DirectiveId);
             var task = directive?.FindTask(key.TaskId);
-            // A directive the office closed: its entries are dropped as met (nothing more is sent about it).
-            if (directive is null || task is null || !task.Remind || tree.Find(key.UnitId) is null || !links.IsOpen(directive, at) || await context.ClosedAsync(directive.Id))
+            // A directive the office closed, a task without a deadline, cancelled or "không nhắc", a unit taken off
+            // the task: its entries are dropped as met (nothing more is sent about it).
+            if (directive is null || task is null || !task.Escalates || !task.Units.Contains(key.UnitId) || tree.Find(key.UnitId) is null || !links.IsOpen(directive, at)
+                || await context.ClosedAsync(directive.Id))
             {
                 ladders.Add(new PlannedLadder(entry, new(LadderState.Empty(key), null), LadderDecision.Nothing, false, extra));
                 continue;
@@ -146,7 +148,7 @@ public sealed class DeadlineCheck(
             var completed = await context.CompletedAsync(directive, task, key.UnitId, at);
             var read = await store.LadderAsync(key, cancellationToken);
             var previous = completed ? PreviousStep.None : await context.PreviousAsync(read.Value);
-            var decision = Ladder.Decide(counted, task.Deadline, read.Value, previous, completed, at);
+            var decision = Ladder.Decide(counted, task.Due, read.Value, previous, completed, at);
             var unreachable = false;
             if (decision.Send is { } step && !Addressing.Resolve(Addressing.AudienceOf(step, key.UnitId, tree), tree, office).HasAnyone)
             {
@@ -222,7 +224,7 @@ public sealed class DeadlineCheck(
         var link = audience.Kind == AudienceKind.Unit ? links.UrlFor(directive, keys[0].UnitId, linkVersion) : null;
         var entry = new OutboxEntry
         {
-            Id = AssignmentKey.NotificationId(step, audience, keys),
+            Id = AssignmentKey.Revised(AssignmentKey.NotificationId(step, audience, keys), assignments.Max(a => a.Task.Extensions)),
             Scope = directive.Id.Value,
             Step = step.Name,
             Assignments = keys,
@@ -231,7 +233,7 @@ public sealed class DeadlineCheck(
             Cc = recipients.Cc,
             Content = Emails.For(step, directive, lines, recipients, at, link, counted.Days),
             CreatedAt = at,
-            ExpiresAt = step.Rung == Rung.Reminder ? assignments.Min(a => counted.ReminderWindowEnds(step, a.Task.Deadline)) : null,
+            ExpiresAt = step.Rung == Rung.Reminder ? assignments.Min(a => counted.ReminderWindowEnds(step, a.Task.Due)) : null,
         };
         return new DecidedEmail(entry, directive, lines);
     }
@@ -297,14 +299,14 @@ public sealed class DeadlineCheck(
         var closed = await states.ClosuresAsync(cancellationToken);
         foreach (var listed in await directives.ListAsync(cancellationToken))
         {
-            if (!links.IsOpen(listed, at) || closed.ContainsKey(listed.Id) || listed.Tasks.All(t => !t.Deadline.HasPassed(at) || !t.Remind)
+            if (!links.IsOpen(listed, at) || closed.ContainsKey(listed.Id) || listed.Tasks.All(t => !t.IsPastDeadline(at) || !t.Escalates)
                 || await context.DirectiveAsync(listed.Id) is not { } directive)
             {
                 continue;
             }
 
             var versions = (await submissions.ListAsync(directive.Id, null, cancellationToken)).ToLookup(v => (v.TaskId, v.UnitId));
-            foreach (var task in directive.Tasks.Where(t => t.Remind && t.Deadline.HasPassed(at)))
+            foreach (var task in directive.Tasks.Where(t => t.Escalates && t.IsPastDeadline(at)))
             {
                 foreach (var unitId in task.Units)
                 {

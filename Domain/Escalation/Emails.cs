@@ -52,21 +52,21 @@ public static class Emails
     private static EmailContent ToUnit(Directive directive, IReadOnlyList<EmailLine> lines, Recipients recipients, DateTimeOffset now, string? link, DayCount? days)
     {
         var first = lines[0];
-        var late = first.Task.Deadline.HasPassed(now);
+        var late = first.Task.Due.HasPassed(now);
         var paragraphs = new List<string>();
         if (lines.Count == 1)
         {
             var task = first.Task;
-            paragraphs.Add($"{Source(directive)}, đơn vị được giao nhiệm vụ: {task.Title}{(late ? $", hạn hết ngày {task.Deadline.Display}" : string.Empty)}.");
+            paragraphs.Add($"{Source(directive)}, đơn vị được giao nhiệm vụ: {task.Title}{(late ? $", hạn hết ngày {task.Due.Display}" : string.Empty)}.");
             paragraphs.Add(late
-                ? $"Đến nay nhiệm vụ đã quá hạn {Overdue(task.Deadline, now, days)} mà đơn vị chưa báo cáo hoàn thành."
-                : $"Hạn hoàn thành: hết ngày {task.Deadline.Display} (còn {Left(task.Deadline, now, days)}).");
+                ? $"Đến nay nhiệm vụ đã quá hạn {Overdue(task.Due, now, days)} mà đơn vị chưa báo cáo hoàn thành."
+                : $"Hạn hoàn thành: hết ngày {task.Due.Display} (còn {Left(task.Due, now, days)}).");
         }
         else
         {
             paragraphs.Add($"{Source(directive)}, đơn vị được giao các nhiệm vụ sau{(late ? " và chưa báo cáo hoàn thành" : string.Empty)}:");
-            paragraphs.AddRange(lines.Select(l => $"  - {l.Task.Title}: hạn hết ngày {l.Task.Deadline.Display}, " +
-                (late ? $"đã quá hạn {Overdue(l.Task.Deadline, now, days)}." : $"còn {Left(l.Task.Deadline, now, days)}.")));
+            paragraphs.AddRange(lines.Select(l => $"  - {l.Task.Title}: hạn hết ngày {l.Task.Due.Display}, " +
+                (late ? $"đã quá hạn {Overdue(l.Task.Due, now, days)}." : $"còn {Left(l.Task.Due, now, days)}.")));
         }
 
         paragraphs.Add(late
@@ -75,9 +75,9 @@ public static class Emails
         var unitName = first.UnitName;
         var subject = (late, lines.Count) switch
         {
-            (true, 1) => $"Quá hạn {Overdue(first.Task.Deadline, now, days)}: {first.Task.Title} — hạn {first.Task.Deadline.Display}",
+            (true, 1) => $"Quá hạn {Overdue(first.Task.Due, now, days)}: {first.Task.Title} — hạn {first.Task.Due.Display}",
             (true, _) => $"Quá hạn {Days(lines.Count)} nhiệm vụ: Công văn số {directive.Number}",
-            (false, 1) => $"Nhắc hạn: {first.Task.Title} — hạn {first.Task.Deadline.Display}",
+            (false, 1) => $"Nhắc hạn: {first.Task.Title} — hạn {first.Task.Due.Display}",
             _ => $"Nhắc hạn {Days(lines.Count)} nhiệm vụ: Công văn số {directive.Number}",
         };
         var (salutation, forwarding) = recipients.Redirect switch
@@ -101,7 +101,7 @@ public static class Emails
         var first = lines[0];
         var units = lines.Select(l => l.UnitId).Distinct().Count();
         var subject = lines.Count == 1
-            ? $"Đơn vị trực thuộc quá hạn {Overdue(first.Task.Deadline, now, days)}: {first.UnitName} — {first.Task.Title}"
+            ? $"Đơn vị trực thuộc quá hạn {Overdue(first.Task.Due, now, days)}: {first.UnitName} — {first.Task.Title}"
             : $"{Days(units)} đơn vị trực thuộc quá hạn — Công văn số {directive.Number}";
         var paragraphs = new List<string>();
         if (recipients.Redirect == Redirect.ParentToOffice)
@@ -110,11 +110,11 @@ public static class Emails
         }
 
         paragraphs.Add(lines.Count == 1
-            ? $"{Source(directive)}, {first.UnitName} được giao nhiệm vụ: {first.Task.Title}, hạn hết ngày {first.Task.Deadline.Display}."
+            ? $"{Source(directive)}, {first.UnitName} được giao nhiệm vụ: {first.Task.Title}, hạn hết ngày {first.Task.Due.Display}."
             : $"{Source(directive)}, các đơn vị trực thuộc sau chưa báo cáo hoàn thành nhiệm vụ được giao:");
         if (lines.Count == 1)
         {
-            paragraphs.Add($"Đến nay đơn vị đã quá hạn {Overdue(first.Task.Deadline, now, days)} mà chưa báo cáo hoàn thành.");
+            paragraphs.Add($"Đến nay đơn vị đã quá hạn {Overdue(first.Task.Due, now, days)} mà chưa báo cáo hoàn thành.");
         }
         else
         {
@@ -136,7 +136,7 @@ public static class Emails
         var first = lines[0];
         var units = lines.Select(l => l.UnitId).Distinct().Count();
         var subject = lines.Count == 1
-            ? $"Đề xuất nhắc nhở, phê bình: {first.UnitName} quá hạn {Overdue(first.Task.Deadline, now, days)} — {first.Task.Title}"
+            ? $"Đề xuất nhắc nhở, phê bình: {first.UnitName} quá hạn {Overdue(first.Task.Due, now, days)} — {first.Task.Title}"
             : $"Đề xuất nhắc nhở, phê bình: {Days(units)} đơn vị quá hạn — Công văn số {directive.Number}";
         var paragraphs = new List<string>();
         if (recipients.Redirect == Redirect.CommitteesToOffice)
@@ -146,8 +146,8 @@ public static class Emails
 
         if (lines.Count == 1)
         {
-            paragraphs.Add($"{Source(directive)}, {first.UnitName} được giao nhiệm vụ: {first.Task.Title}, hạn hết ngày {first.Task.Deadline.Display}.");
-            paragraphs.Add($"Đến nay đơn vị đã quá hạn {Overdue(first.Task.Deadline, now, days)}, đã được nhắc và đôn đốc qua đơn vị cấp trên nhưng chưa báo cáo hoàn thành.");
+            paragraphs.Add($"{Source(directive)}, {first.UnitName} được giao nhiệm vụ: {first.Task.Title}, hạn hết ngày {first.Task.Due.Display}.");
+            paragraphs.Add($"Đến nay đơn vị đã quá hạn {Overdue(first.Task.Due, now, days)}, đã được nhắc và đôn đốc qua đơn vị cấp trên nhưng chưa báo cáo hoàn thành.");
         }
         else
         {
@@ -168,7 +168,7 @@ public static class Emails
         foreach (var group in lines.GroupBy(l => (l.Directive.Id, l.Task.Id)))
         {
             var first = group.First();
-            paragraphs.Add($"Công văn số {first.Directive.Number} — {first.Task.Title} (hạn {first.Task.Deadline.Display}):");
+            paragraphs.Add($"Công văn số {first.Directive.Number} — {first.Task.Title} (hạn {first.Task.Due.Display}):");
             paragraphs.AddRange(group.Select(l =>
                 $"  - {l.Unit?.Name ?? l.UnitId.Value}: {(l.Overdue ? "quá hạn" : "hoàn thành muộn")} {Days(l.DaysLate)} {days?.UnitName ?? "ngày"}" +
                 (l.BrokenChain ? " (không xác định được đơn vị cấp trên: nhắc nhở được gửi về Văn phòng)" : string.Empty) +
@@ -210,7 +210,7 @@ public static class Emails
 
     /// <summary>A late unit in a list of step 2 or 3: "  - Chi bộ Văn phòng: Nhiệm vụ số 1 (hạn 25/02/2026), quá hạn 301 ngày".</summary>
     private static string LateUnit(EmailLine line, DateTimeOffset now, DayCount? days) =>
-        $"  - {line.UnitName}: {line.Task.Title} (hạn {line.Task.Deadline.Display}), quá hạn {Overdue(line.Task.Deadline, now, days)}";
+        $"  - {line.UnitName}: {line.Task.Title} (hạn {line.Task.Due.Display}), quá hạn {Overdue(line.Task.Due, now, days)}";
 
     internal static EmailContent Compose(string subject, string salutation, IReadOnlyList<string> paragraphs, string? link)
     {

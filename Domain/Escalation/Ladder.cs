@@ -22,6 +22,12 @@ public readonly record struct AssignmentKey(DirectiveId DirectiveId, TaskId Task
             ? keys[0].NotificationId(step)
             : Hash($"{keys[0].DirectiveId}|{step.Name}|{audience}|{string.Join(';', keys.Select(k => $"{k.TaskId}|{k.UnitId}").Order(StringComparer.Ordinal))}");
 
+    /// <summary>
+    /// The id of a notification about a task whose deadline the office extended <paramref name="extensions"/>
+    /// times: a reminder for the new deadline is a new email, not the one already sent (the same id as before when never extended).
+    /// </summary>
+    public static string Revised(string id, int extensions) => extensions == 0 ? id : Hash($"{id}|gia-han-{extensions}");
+
     public override string ToString() => $"{DirectiveId}|{TaskId}|{UnitId}";
 
     private static string Hash(string material) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(material)))[..32];

@@ -77,7 +77,7 @@ public sealed class LadderDesk(
             var ladder = ladders.GetValueOrDefault(key) ?? LadderState.Empty(key);
             var standing = AssignmentStanding.Evaluate(task.Deadline, versions.Where(v => v.TaskId == task.Id), now, days);
             var completed = standing.State is AssignmentState.SubmittedOnTime or AssignmentState.SubmittedLate;
-            (LadderStep? next, DateTimeOffset? at) = completed || !task.Remind ? (null, null) : Ladder.Upcoming(rule, task.Deadline, ladder, Previous(ladder, emails), now);
+            (LadderStep? next, DateTimeOffset? at) = completed || !task.Escalates ? (null, null) : Ladder.Upcoming(rule, task.Due, ladder, Previous(ladder, emails), now);
             tasks.Add(new TaskLadder(task, standing, ladder, EscalationHistory.Of(ladder, emails.Where(e => e.Carries(key))), next, at));
         }
 
@@ -103,6 +103,11 @@ public sealed class LadderDesk(
             return Error.Conflict("directive-closed", $"Công văn đã kết thúc ngày {closure.Day}; không nhắc đơn vị nữa. Muốn nhắc, xin mở lại công văn trước.");
         }
 
+        if (Unreminded(task) is { } refusal)
+        {
+            return refusal;
+        }
+
         var tree = await units.TreeAsync(cancellationToken);
         var rule = await check.RuleAsync(cancellationToken);
         var linkVersion = await states.LinkVersionAsync(directive.Id, key.UnitId, cancellationToken);
@@ -110,7 +115,7 @@ public sealed class LadderDesk(
         {
             var now = time.GetUtcNow();
             var ladder = await store.LadderAsync(key, cancellationToken);
-            var manual = Ladder.Manual(rule, task.Deadline, ladder.Value, await CompletedAsync(directive, task, key.UnitId, now, cancellationToken), now);
+            var manual = Ladder.Manual(rule, task.Due, ladder.Value, await CompletedAsync(directive, task, key.UnitId, now, cancellationToken), now);
             if (!manual.IsSuccess)
             {
                 return manual.Error!;
@@ -123,7 +128,7 @@ public sealed class LadderDesk(
                 return Error.Conflict("no-recipient", "Không gửi được: đơn vị, đơn vị cấp trên và Văn phòng đều chưa có địa chỉ thư điện tử.");
             }
 
-            var change = new LadderChange(ladder, ladder.Value.With(skip, step, email.Id, now), task.Remind ? now : null, null);
+            var change = new LadderChange(ladder, ladder.Value.With(skip, step, email.Id, now), task.Escalates ? now : null, null);
             var written = await store.RecordAsync([change], email, cancellationToken);
             if (written.IsSuccess)
             {
@@ -141,6 +146,11 @@ public sealed class LadderDesk(
         if (!found.IsSuccess)
         {
             return found.Error!;
+        }
+
+        if (Unreminded(found.Value.Task) is { } refusal)
+        {
+            return refusal;
         }
 
         var now = time.GetUtcNow();
@@ -187,8 +197,14 @@ public sealed class LadderDesk(
             return Error.Conflict("not-held", "Việc nhắc nhiệm vụ này của đơn vị không bị tạm dừng.");
         }
 
-        return await ChangeAsync(key, ladder => ladder with { Hold = null }, task.Remind ? time.GetUtcNow() : null, cancellationToken);
+        return await ChangeAsync(key, ladder => ladder with { Hold = null }, task.Escalates ? time.GetUtcNow() : null, cancellationToken);
     }
+
+    /// <summary>Why nothing is sent about <paramref name="task"/>, neither by the ladder nor by hand: it is cancelled, or has no deadline; null when it may be.</summary>
+    private static Error? Unreminded(DirectiveTask task) =>
+        task.Cancelled is not null ? Error.Conflict("task-cancelled", "Nhiệm vụ đã hủy; không nhắc đơn vị nữa.")
+        : task.Deadline is null ? Error.Conflict("no-deadline", "Nhiệm vụ không có hạn: chỉ theo dõi, không nhắc.")
+        : null;
 
     /// <summary>Sends a failed email again: addressed and written as the unit list and the ladder say now, under the same id (so never a second copy of its step).</summary>
     public async Task<Result<OutboxEntry>> ResendAsync(string? scope, string? emailId, CancellationToken cancellationToken)

@@ -46,6 +46,10 @@ public sealed record NoticeReport(int Added, int Existing, IReadOnlyList<UnitId>
 /// left (<see cref="RepairAsync"/>). The office can send one unit its link again (one email per press)
 /// and revoke a unit's link and issue a new one (<see cref="ReissueAsync"/>): the unit's link version
 /// goes up, links of older versions are answered "replaced", and the new link goes out by email.
+/// An edit that adds units to tasks (<see cref="IDirectiveNotices"/>) is told the same way: the hint
+/// before the edit is stored, then <see cref="TellAsync"/>, so a unit new to the directive gets its
+/// email; a unit already in it that was given another task gets one more email listing its tasks, one
+/// per (directive, unit, link version, revision of the edit).
 /// </summary>
 public sealed class UnitNotices(
     IDirectiveStore directives,
@@ -54,7 +58,7 @@ public sealed class UnitNotices(
     UnitRegistry units,
     IUnitLinks links,
     OfficeAddresses office,
-    TimeProvider time) : IRegistrationListener
+    TimeProvider time) : IRegistrationListener, IDirectiveNotices
 {
     /// <summary>A hint older than this whose directive does not exist is a registration that never finished: dropped.</summary>
     public static readonly TimeSpan AbandonedAfter = TimeSpan.FromHours(1);
@@ -81,9 +85,15 @@ public sealed class UnitNotices(
         var versions = await states.LinkVersionsAsync(directive.Id, cancellationToken);
         var entries = new List<OutboxEntry>();
         var unreachable = new List<UnitId>();
-        foreach (var unit in directive.AssignedUnits)
+        // A unit whose every task the office cancelled before it was told is not told of them.
+        foreach (var unit in directive.AssignedUnits.Where(u => directive.Tasks.Any(t => t.Units.Contains(u) && t.Cancelled is null)))
         {
             var version = versions.GetValueOrDefault(unit, UnitLink.FirstVersion);
+            if (version > UnitLink.FirstVersion)
+            {
+                continue; // the email of its new link told it its tasks (ReissueAsync)
+            }
+
             var entry = Compose(NoticeSteps.Assigned, NoticeId(directive.Id, unit, NoticeSteps.Assigned, version.ToString(System.Globalization.CultureInfo.InvariantCulture)), directive, unit, version, tree);
             if (entry is null)
             {
@@ -103,6 +113,50 @@ public sealed class UnitNotices(
     Task IRegistrationListener.RegisteringAsync(Directive directive, CancellationToken cancellationToken) => ExpectAsync(directive.Id, cancellationToken);
 
     Task IRegistrationListener.RegisteredAsync(Directive directive, CancellationToken cancellationToken) => TellAsync(directive, cancellationToken);
+
+    Task IDirectiveNotices.UnitsAddingAsync(DirectiveId directive, CancellationToken cancellationToken) => ExpectAsync(directive, cancellationToken);
+
+    async Task IDirectiveNotices.UnitsAddedAsync(Directive directive, IReadOnlyList<AssignmentKey> added, IReadOnlyList<IssuedLink> links, CancellationToken cancellationToken) =>
+        await TellAddedAsync(directive, added, cancellationToken);
+
+    /// <summary>
+    /// After an edit that added units to tasks of <paramref name="directive"/> (as it is after the
+    /// edit): units new to the directive are told as at registration (<see cref="TellAsync"/>, which
+    /// also removes the hint); a unit already in it, given another task, gets one email listing its
+    /// tasks, once per revision of the directive.
+    /// </summary>
+    public async Task<NoticeReport> TellAddedAsync(Directive directive, IReadOnlyList<AssignmentKey> added, CancellationToken cancellationToken)
+    {
+        var told = await TellAsync(directive, cancellationToken);
+        var known = added.Select(k => k.UnitId).Distinct()
+            .Where(u => directive.Tasks.Any(t => t.Units.Contains(u) && !added.Contains(new AssignmentKey(directive.Id, t.Id, u))))
+            .ToList();
+        if (known.Count == 0 || await states.ClosureAsync(directive.Id, cancellationToken) is not null)
+        {
+            return told;
+        }
+
+        var tree = await units.TreeAsync(cancellationToken);
+        var versions = await states.LinkVersionsAsync(directive.Id, cancellationToken);
+        var entries = new List<OutboxEntry>();
+        var unreachable = new List<UnitId>(told.Unreachable);
+        foreach (var unit in known)
+        {
+            var version = versions.GetValueOrDefault(unit, UnitLink.FirstVersion);
+            var discriminator = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{version}|r{directive.Revision}");
+            if (Compose(NoticeSteps.Assigned, NoticeId(directive.Id, unit, NoticeSteps.Assigned, discriminator), directive, unit, version, tree) is { } entry)
+            {
+                entries.Add(entry);
+            }
+            else
+            {
+                unreachable.Add(unit);
+            }
+        }
+
+        var more = await store.AddEmailsAsync(entries, cancellationToken);
+        return new NoticeReport(told.Added + more, told.Existing + entries.Count - more, unreachable);
+    }
 
     /// <summary>The deadline check's repair: tells the units of every directive whose hint is still there; drops hints of registrations that never finished.</summary>
     public async Task<int> RepairAsync(CancellationToken cancellationToken)
@@ -251,7 +305,9 @@ public sealed class UnitNotices(
             return null;
         }
 
-        var tasks = directive.Tasks.Where(t => t.Units.Contains(unit)).ToList();
+        // A task the office cancelled is given to nobody any more (listed only if all of the unit's are: a link sent again).
+        var all = directive.Tasks.Where(t => t.Units.Contains(unit)).ToList();
+        var tasks = all.Where(t => t.Cancelled is null).ToList() is { Count: > 0 } live ? live : all;
         return new OutboxEntry
         {
             Id = id,

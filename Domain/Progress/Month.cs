@@ -7,6 +7,9 @@ namespace ServerlessWorkflow.Domain.Progress;
 /// <summary>
 /// A calendar month in Vietnam (UTC+7). The units' records are kept by month: a task counts in the
 /// month of its last day (<see cref="Deadline.LastDay"/>), so "trước ngày 01/03/2026" counts in February.
+/// A task without a deadline has no month — it can be neither on time nor late, so the records by month
+/// leave it out (the board and the directive's report show it, "không có hạn") — and neither has a task the
+/// office cancelled (<see cref="Of(Directives.DirectiveTask)"/>).
 /// </summary>
 public readonly record struct Month(int Year, int Number) : IComparable<Month>
 {
@@ -14,6 +17,9 @@ public readonly record struct Month(int Year, int Number) : IComparable<Month>
 
     /// <summary>The month a task with this deadline counts in: that of its last day.</summary>
     public static Month Of(Deadline deadline) => Of(deadline.LastDay);
+
+    /// <summary>The month <paramref name="task"/> counts in for the units' records: that of its deadline; none without a deadline or once cancelled.</summary>
+    public static Month? Of(Directives.DirectiveTask task) => task.Cancelled is null && task.Deadline is { } deadline ? Of(deadline) : null;
 
     public static Month Containing(DateTimeOffset instant) => Of(VietnamTime.DateOf(instant));
 
@@ -73,6 +79,9 @@ public sealed record Period(Month From, Month To)
 
     public bool Contains(Deadline deadline) => Month.Of(deadline) is var m && m >= From && m <= To;
 
+    /// <summary>Whether <paramref name="task"/> counts in the period: its month (<see cref="Month.Of(Directives.DirectiveTask)"/>) is in it.</summary>
+    public bool Covers(Directives.DirectiveTask task) => Month.Of(task) is { } m && m >= From && m <= To;
+
     /// <summary>"tháng 02/2026" or "từ tháng 01/2026 đến tháng 03/2026".</summary>
     public string Display => From == To ? $"tháng {From.Display}" : $"từ tháng {From.Display} đến tháng {To.Display}";
 
@@ -83,7 +92,7 @@ public sealed record Period(Month From, Month To)
     public static IReadOnlyList<Month> Choices(IEnumerable<Directives.Directive> directives, DateTimeOffset now)
     {
         var year = YearOf(now);
-        var months = directives.SelectMany(d => d.Tasks).Select(t => Month.Of(t.Deadline)).Append(year.From).Append(year.To).ToList();
+        var months = directives.SelectMany(d => d.Tasks).Select(Month.Of).OfType<Month>().Append(year.From).Append(year.To).ToList();
         return new Period(months.Min(), months.Max()).Months.ToList();
     }
 

@@ -43,14 +43,15 @@ public sealed class OfficeDesk(IDirectiveStore directives, IProgressStore progre
         var rows = new List<DirectiveStanding>();
         foreach (var header in (await headers).OrderByDescending(d => d.RegisteredAt))
         {
-            if (complete.TryGetValue(header.Id, out var tally))
+            if (complete.TryGetValue(header.Id, out var tally) && tally.IsCurrentFor(header))
             {
                 rows.Add(new DirectiveStanding(header, tally.Rates(header.Tasks, now)));
             }
             else
             {
+                // No counts yet, or counts of before an edit whose read models were cut short: from the versions.
                 var view = await registry.ViewAsync(header.Id.Value, cancellationToken);
-                rows.Add(new DirectiveStanding(header, ProgressRates.Of("Tất cả", view.IsSuccess ? view.Value.Assignments.Select(a => a.Standing.State) : [])));
+                rows.Add(new DirectiveStanding(header, DirectiveProgress.RatesOf(view.IsSuccess ? view.Value.Assignments : [])));
             }
         }
 
@@ -78,7 +79,17 @@ public sealed class OfficeDesk(IDirectiveStore directives, IProgressStore progre
             return await registry.ViewAsync(id, cancellationToken);
         }
 
-        foreach (var shard in (await hintsTask).Select(h => h.Shard).Distinct())
+        // Shards built after an edit this instance has not read yet: the directive is read again.
+        if (shards.Values.Max(b => b.Revision) is var newest && newest > directive.Revision
+            && await directives.GetAsync(directive.Id, newest, cancellationToken) is { } current)
+        {
+            directive = current;
+        }
+
+        // A shard with a hint not yet cleared, or built before the directive's last edit (its read
+        // models cut short, until the sweep): built on the spot from its assignments' progress.
+        var stale = shards.Values.Where(b => b.Revision < directive.Revision).Select(b => b.Shard);
+        foreach (var shard in (await hintsTask).Select(h => h.Shard).Concat(stale).Distinct())
         {
             var marks = await ledger.ProgressAsync(directive.Id, shard, cancellationToken);
             shards[shard] = BoardShard.Build(directive, shard, marks.ToDictionary(m => m.Key, m => m.Value.Mark));
@@ -113,13 +124,13 @@ public sealed class OfficeDesk(IDirectiveStore directives, IProgressStore progre
             .ToList();
     }
 
-    /// <summary>The unit's tasks due in <paramref name="period"/>, over every directive, latest deadline first, each with where the unit stands now.</summary>
+    /// <summary>The unit's tasks due in <paramref name="period"/>, over every directive, latest deadline first, each with where the unit stands now (a task without a deadline, or cancelled, is due in no month: <see cref="Month.Of(Directives.DirectiveTask)"/>).</summary>
     public async Task<IReadOnlyList<UnitTaskLine>> UnitTasksAsync(UnitId unit, Period period, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var days = await calendars.DayCountAsync(cancellationToken);
         var shard = UnitShard.Of(unit);
-        var due = (await directives.ListAsync(cancellationToken)).Where(h => h.Tasks.Any(t => period.Contains(t.Deadline))).ToList();
+        var due = (await directives.ListAsync(cancellationToken)).Where(h => h.Tasks.Any(period.Covers)).ToList();
         var lines = new System.Collections.Concurrent.ConcurrentBag<UnitTaskLine>();
         await System.Threading.Tasks.Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Parallel, CancellationToken = cancellationToken }, async (header, ct) =>
         {
@@ -130,7 +141,7 @@ public sealed class OfficeDesk(IDirectiveStore directives, IProgressStore progre
 
             for (var i = 0; i < header.Tasks.Count && i < cells.Count; i++)
             {
-                if (cells[i] is { } mark && period.Contains(header.Tasks[i].Deadline))
+                if (cells[i] is { } mark && period.Covers(header.Tasks[i]))
                 {
                     lines.Add(new UnitTaskLine(header, header.Tasks[i], AssignmentStanding.Of(header.Tasks[i].Deadline, mark, now, days)));
                 }

@@ -23,6 +23,12 @@ public sealed record RepairOutcome(int Rebuilt, int Followed);
 /// before the read models existed, or cut short) is built again from its versions.
 /// A change of the working-day calendar moves deadlines counted in working days that have not passed
 /// (<see cref="CalendarChangedAsync"/>): the units' months of such tasks, before and after the move, are built again.
+/// An edit of the directive (<see cref="EditedAsync"/>: a deadline extended or set, units added or taken
+/// off, a task cancelled or added) builds its boards, the months its tasks counted in before and after
+/// the edit, and its counts again; the counts carry the directive's revision, so an edit whose read
+/// models were cut short is found by the sweep and built again (the months of before the edit from
+/// the counts, which list them). A directive is read at the revision the office's list names, so a
+/// copy kept in memory from before an edit (on another instance) is never projected.
 /// </summary>
 public sealed class ProgressProjector(IDirectiveStore directives, ISubmissionLedger ledger, IProgressStore store, ICalendarSource calendars, TimeProvider time) : ICalendarChangeListener
 {
@@ -38,15 +44,15 @@ public sealed class ProgressProjector(IDirectiveStore directives, ISubmissionLed
     /// </summary>
     public async Task FollowAsync(ProgressHint hint, TaskId? task, CancellationToken cancellationToken)
     {
-        if (await directives.GetAsync(hint.Directive, cancellationToken) is not { } directive)
+        var headers = await directives.ListAsync(cancellationToken);
+        if (await CurrentAsync(hint.Directive, headers, cancellationToken) is not { } directive)
         {
             return; // not registered yet (its header is written last): its registration builds everything
         }
 
         await ProjectBoardAsync(directive, hint.Shard, cancellationToken);
-        var headers = await directives.ListAsync(cancellationToken);
         var changed = task is { } t ? directive.FindTask(t) : null;
-        foreach (var month in changed is null ? MonthsOf(directive) : [Month.Of(changed.Deadline)])
+        foreach (var month in changed is null ? MonthsOf(directive) : Month.Of(changed) is { } m ? [m] : [])
         {
             await ProjectMonthAsync(month, hint.Shard, headers, cancellationToken);
         }
@@ -56,19 +62,32 @@ public sealed class ProgressProjector(IDirectiveStore directives, ISubmissionLed
     }
 
     /// <summary>A directive just registered: every shard of its board, the units' months its tasks fall in, then its counts.</summary>
-    public Task RegisteredAsync(Directive directive, CancellationToken cancellationToken) => ProjectAllAsync(directive, cancellationToken);
+    public Task RegisteredAsync(Directive directive, CancellationToken cancellationToken) => ProjectAllAsync(directive, [], cancellationToken);
 
-    /// <summary>Everything of the directive built again from its versions: their progress where missing or wrong, then every read model.</summary>
-    public async Task RebuildAsync(Directive directive, CancellationToken cancellationToken)
+    /// <summary>
+    /// A directive just edited (<paramref name="edited"/>, as saved): every shard of its board (units
+    /// added or taken off, a task added), the units' months its tasks counted in before the edit and
+    /// count in after it (a deadline extended into another month, set on a task without one, a task
+    /// cancelled), then its counts (on-time and late follow the new deadline), with the new revision.
+    /// </summary>
+    public Task EditedAsync(DirectiveEdited edited, CancellationToken cancellationToken) => ProjectAllAsync(edited.After, MonthsOf(edited.Before), cancellationToken);
+
+    /// <summary>
+    /// Everything of the directive built again from its versions: their progress where missing or wrong,
+    /// then every read model — the units' months its tasks count in, and <paramref name="before"/> (those
+    /// they counted in when its counts were last built, before an edit).
+    /// </summary>
+    public async Task RebuildAsync(Directive directive, CancellationToken cancellationToken, IReadOnlyList<Month>? before = null)
     {
         await ledger.RestoreProgressAsync(directive.Id, cancellationToken);
-        await ProjectAllAsync(directive, cancellationToken);
+        await ProjectAllAsync(directive, before ?? [], cancellationToken);
     }
 
     /// <summary>
-    /// The sweep (a timer runs it): directives without complete counts are built again whole; for
-    /// directives whose links still work (<paramref name="linkLifetime"/> after the last deadline, and
-    /// a day for late imports), every hint older than <see cref="Grace"/> is followed.
+    /// The sweep (a timer runs it): directives without complete counts, or with counts of a revision
+    /// before the directive's last edit, are built again whole; for directives whose links still work
+    /// (<paramref name="linkLifetime"/> after the last deadline, and a day for late imports), every hint
+    /// older than <see cref="Grace"/> is followed.
     /// </summary>
     public async Task<RepairOutcome> RepairAsync(TimeSpan linkLifetime, CancellationToken cancellationToken)
     {
@@ -78,19 +97,19 @@ public sealed class ProgressProjector(IDirectiveStore directives, ISubmissionLed
         int rebuilt = 0, followed = 0;
         foreach (var header in headers)
         {
-            if (tallies.GetValueOrDefault(header.Id) is not { IsComplete: true })
+            var tally = tallies.GetValueOrDefault(header.Id);
+            if (tally is null || !tally.IsCurrentFor(header))
             {
-                if (await directives.GetAsync(header.Id, cancellationToken) is { } directive)
+                if (await directives.GetAsync(header.Id, header.Revision, cancellationToken) is { } directive)
                 {
-                    await RebuildAsync(directive, cancellationToken);
+                    await RebuildAsync(directive, cancellationToken, tally?.Months);
                     rebuilt++;
                 }
 
                 continue;
             }
 
-            var from = header.LastDeadline.PassesAt > header.RegisteredAt ? header.LastDeadline.PassesAt : header.RegisteredAt;
-            if (now > from + linkLifetime + TimeSpan.FromDays(1))
+            if (now > header.FollowedUntil(linkLifetime) + TimeSpan.FromDays(1))
             {
                 continue; // no unit can post to it any more: no hint can appear
             }
@@ -128,19 +147,18 @@ public sealed class ProgressProjector(IDirectiveStore directives, ISubmissionLed
         }
     }
 
-    /// <summary>The months the directive's tasks count in.</summary>
-    public static IReadOnlyList<Month> MonthsOf(Directive directive) => directive.Tasks.Select(t => Month.Of(t.Deadline)).Distinct().Order().ToList();
+    /// <summary>The months the directive's tasks count in (none for a task without a deadline, or cancelled).</summary>
+    public static IReadOnlyList<Month> MonthsOf(Directive directive) => directive.Tasks.Select(Month.Of).OfType<Month>().Distinct().Order().ToList();
 
-    private async Task ProjectAllAsync(Directive directive, CancellationToken cancellationToken)
+    /// <summary>The directive at the revision the office's list (<paramref name="headers"/>) names: a copy from before an edit is read again.</summary>
+    private Task<Directive?> CurrentAsync(DirectiveId id, IReadOnlyList<Directive> headers, CancellationToken cancellationToken) =>
+        directives.GetAsync(id, headers.FirstOrDefault(h => h.Id == id)?.Revision ?? 0, cancellationToken);
+
+    private async Task ProjectAllAsync(Directive directive, IReadOnlyList<Month> before, CancellationToken cancellationToken)
     {
         await Task.WhenAll(UnitShard.All.Select(s => ProjectBoardAsync(directive, s, cancellationToken)));
-        var headers = await directives.ListAsync(cancellationToken);
-        if (!headers.Any(h => h.Id == directive.Id))
-        {
-            headers = [.. headers, directive];
-        }
-
-        foreach (var month in MonthsOf(directive))
+        var headers = (await directives.ListAsync(cancellationToken)).Where(h => h.Id != directive.Id).Append(directive).ToList();
+        foreach (var month in MonthsOf(directive).Union(before).Distinct().Order())
         {
             await Task.WhenAll(UnitShard.All.Select(s => ProjectMonthAsync(month, s, headers, cancellationToken)));
         }
@@ -173,7 +191,7 @@ public sealed class ProgressProjector(IDirectiveStore directives, ISubmissionLed
     private async Task ProjectMonthAsync(Month month, UnitShard shard, IReadOnlyList<Directive> headers, CancellationToken cancellationToken)
     {
         var calendar = await calendars.CurrentAsync(cancellationToken);
-        var due = headers.Where(h => h.Tasks.Any(t => Month.Of(t.Deadline) == month)).ToList();
+        var due = headers.Where(h => h.Tasks.Any(t => Month.Of(t) == month)).ToList();
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
             var current = await store.UnitMonthAsync(month, shard, cancellationToken);
@@ -200,7 +218,8 @@ public sealed class ProgressProjector(IDirectiveStore directives, ISubmissionLed
         {
             var current = await store.TallyAsync(directive.Id, cancellationToken);
             var boards = await store.BoardAsync(directive.Id, cancellationToken);
-            var tally = boards.Aggregate(new DirectiveTally(directive.Id, new Dictionary<UnitShard, IReadOnlyList<TaskTally>>()), (t, b) => t.With(b.Shard, b.Tally(directive.Tasks)));
+            var empty = new DirectiveTally(directive.Id, new Dictionary<UnitShard, IReadOnlyList<TaskTally>>()) { Revision = directive.Revision, Months = MonthsOf(directive) };
+            var tally = boards.Aggregate(empty, (t, b) => t.With(b.Shard, b.Tally(directive.Tasks)));
             if (current is not null && current.Value.HasSameCounts(tally))
             {
                 return;

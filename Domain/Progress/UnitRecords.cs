@@ -41,7 +41,8 @@ public sealed record UnitMonthShard(Month Month, UnitShard Shard, IReadOnlyDicti
         var records = new Dictionary<UnitId, Tally>();
         foreach (var (tasks, board) in sources)
         {
-            var due = tasks.Select((t, i) => (Task: t, Index: i)).Where(x => Month.Of(x.Task.Deadline) == month).ToList();
+            // Tasks without a deadline, and cancelled ones, have no month (Month.Of): they are not in the records by month.
+            var due = tasks.Select((t, i) => (Task: t, Index: i)).Where(x => Month.Of(x.Task) == month).ToList();
             if (due.Count == 0)
             {
                 continue;
@@ -58,7 +59,7 @@ public sealed record UnitMonthShard(Month Month, UnitShard Shard, IReadOnlyDicti
                             records[unit] = tally = new Tally(calendar);
                         }
 
-                        tally.Add(task.Deadline, mark);
+                        tally.Add(task.Due, mark);
                     }
                 }
             }

@@ -65,21 +65,25 @@ public sealed record FollowUpReport(
     int CriticiseAfterDays,
     DayUnit Days)
 {
-    /// <summary>One directive's report, from where each of its assignments stands now.</summary>
+    /// <summary>
+    /// One directive's report, from where each of its assignments stands now: a task without a deadline
+    /// counts (done, or not yet done — never late nor overdue); a task the office cancelled does not.
+    /// </summary>
     public static FollowUpReport ForDirective(DirectiveView view, DateTimeOffset at, int criticiseAfterDays)
     {
-        var units = view.Assignments.GroupBy(a => a.UnitId)
+        var live = view.Assignments.Where(a => a.Task.Cancelled is null).ToList();
+        var units = live.GroupBy(a => a.UnitId)
             .Select(g => UnitFollowUp.Of(g.Key, g.First().Unit?.Name ?? g.Key.Value, UnitRecord.Of(g.Select(a => a.Standing)), criticiseAfterDays));
-        return new FollowUpReport([view.Directive], null, Ordered(units), ProgressRates.Of("Tất cả", view.Assignments.Select(a => a.Standing.State)), at, criticiseAfterDays, view.Days.Unit);
+        return new FollowUpReport([view.Directive], null, Ordered(units), DirectiveProgress.RatesOf(live), at, criticiseAfterDays, view.Days.Unit);
     }
 
-    /// <summary>The report on the tasks due in <paramref name="period"/>: the directives with such tasks, and each unit's record over them (days counted in <paramref name="days"/>).</summary>
+    /// <summary>The report on the tasks due in <paramref name="period"/>: the directives with such tasks, and each unit's record over them (days counted in <paramref name="days"/>); tasks without a deadline, due in no month, are not in it.</summary>
     public static FollowUpReport ForPeriod(Period period, IEnumerable<Directive> directives, IEnumerable<UnitStanding> units, DateTimeOffset at, int criticiseAfterDays, DayUnit days)
     {
         var covered = units.Where(u => u.Record.Assigned > 0).ToList();
         var sum = covered.Aggregate(UnitRecord.Empty, (s, u) => s + u.Record);
         return new FollowUpReport(
-            directives.Where(d => d.Tasks.Any(t => period.Contains(t.Deadline))).OrderBy(d => d.LastDeadline).ToList(),
+            directives.Where(d => d.Tasks.Any(period.Covers)).OrderBy(d => d.LastDeadline).ToList(),
             period,
             Ordered(covered.Select(u => UnitFollowUp.Of(u.UnitId, u.Name, u.Record, criticiseAfterDays))),
             new ProgressRates("Tất cả", sum.Assigned, sum.OnTime, sum.Late, sum.Overdue, sum.Pending),
@@ -103,21 +107,21 @@ public sealed record FollowUpReport(
         get
         {
             var blocks = new List<ReportBlock> { new ReportSection("I. TÌNH HÌNH THỰC HIỆN") };
-            var taskCount = Directives.Sum(d => d.Tasks.Count(t => Period?.Contains(t.Deadline) ?? true));
+            var taskCount = Directives.Sum(d => d.Tasks.Count(t => Period?.Covers(t) ?? t.Cancelled is null));
             if (Period is { } period)
             {
                 blocks.Add(new ReportParagraph($"Có {N(taskCount)} nhiệm vụ đến hạn {period.Display} theo {N(Directives.Count)} công văn; Văn phòng đã theo dõi, đôn đốc {N(Units.Count)} đơn vị thực hiện:"));
-                blocks.Add(new ReportList(Directives.Select(d => $"{Cite(d)} (hạn cuối {d.LastDeadline.Display});").ToList()));
+                blocks.Add(new ReportList(Directives.Select(d => $"{Cite(d)} ({(d.LastDeadline is { } last ? $"hạn cuối {last.Display}" : "không có hạn")});").ToList()));
             }
             else
             {
                 blocks.Add(new ReportParagraph($"Thực hiện {Cite(Directives[0])}, Văn phòng đã theo dõi, đôn đốc {N(Units.Count)} đơn vị thực hiện {N(taskCount)} nhiệm vụ:"));
-                blocks.Add(new ReportList(Directives[0].Tasks.Select(t => $"{t.Title} (hạn {t.Deadline.Display});").ToList()));
+                blocks.Add(new ReportList(Directives[0].Tasks.Select(t => $"{t.Title} ({(t.Cancelled is not null ? "đã hủy" : t.DeadlineText)});").ToList()));
             }
 
             blocks.Add(new ReportParagraph(
                 $"Tính đến {VietnamTime.FormatDateTime(At)}, có {N(Tasks.Completed)}/{N(Tasks.Assignments)} lượt nhiệm vụ đã hoàn thành ({Percent(Tasks.CompletionRate)}), " +
-                $"trong đó {N(Tasks.OnTime)} đúng hạn và {N(Tasks.Late)} chậm hạn; {N(Tasks.Overdue)} lượt đã quá hạn nhưng chưa hoàn thành; {N(Tasks.Pending)} lượt chưa đến hạn. " +
+                $"trong đó {N(Tasks.OnTime)} đúng hạn và {N(Tasks.Late)} chậm hạn; {N(Tasks.Overdue)} lượt đã quá hạn nhưng chưa hoàn thành; {N(Tasks.Pending)} lượt chưa đến hạn{(Period is null && Directives[0].Tasks.Any(t => t.Deadline is null && t.Cancelled is null) ? " hoặc không có hạn" : string.Empty)}. " +
                 $"Tỷ lệ đúng hạn (trên các nhiệm vụ đã hoàn thành hoặc đã quá hạn): {Percent(Tasks.TimelinessRate)}."));
             blocks.Add(new ReportParagraph(
                 $"Theo đơn vị: {N(In(FollowUpGroup.OnTime).Count)} đơn vị hoàn thành đúng hạn tất cả nhiệm vụ; {N(In(FollowUpGroup.Late).Count)} đơn vị hoàn thành nhưng có nhiệm vụ chậm hạn; " +

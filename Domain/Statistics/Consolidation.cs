@@ -208,7 +208,7 @@ public sealed record ConsolidatedReport(Directive Directive, DirectiveTask Task,
                 ValuesAtDeadline = atDeadline.GetValueOrDefault(u)?.Values,
                 InForce = used,
                 CoveredBy = spec.CoveredBy.TryGetValue(u, out var by) ? by : null,
-                Late = used is not null && task.Deadline.HasPassed(used.ReceivedAt),
+                Late = used is not null && task.IsPastDeadline(used.ReceivedAt),
             };
         }).ToList();
         return new ConsolidatedReport(directive, task, consolidated.Current.Totals.Shaped(template.RowCount, template.ColumnCount), units)
@@ -216,7 +216,7 @@ public sealed record ConsolidatedReport(Directive Directive, DirectiveTask Task,
             Template = template,
             Spec = spec,
             TotalsAtDeadline = consolidated.AtDeadline.Totals.Shaped(template.RowCount, template.ColumnCount),
-            DeadlinePassed = task.Deadline.HasPassed(now),
+            DeadlinePassed = task.IsPastDeadline(now),
         };
     }
 

@@ -175,7 +175,7 @@ public sealed class StatisticsImport(IStatisticsStore store, IDirectiveStore dir
         var conflicts = 0;
         if (upload is { State: UploadState.Accepted, Values: { } values })
         {
-            conflicts = await PutInForceAsync(upload, values, spec.Counts(upload.UnitId), !task.Deadline.HasPassed(upload.ReceivedAt), cancellationToken);
+            conflicts = await PutInForceAsync(upload, values, spec.Counts(upload.UnitId), !task.IsPastDeadline(upload.ReceivedAt), cancellationToken);
             await RecordSubmissionAsync(upload, task, cancellationToken);
         }
 
@@ -199,7 +199,7 @@ public sealed class StatisticsImport(IStatisticsStore store, IDirectiveStore dir
             upload.SentBy == UploadSender.Office
                 ? "Văn phòng gửi thay đơn vị báo cáo thống kê theo mẫu (tệp được chấp nhận)."
                 : "Đã gửi báo cáo thống kê theo mẫu (tệp được chấp nhận).",
-            task.Deadline.HasPassed(upload.ReceivedAt),
+            task.IsPastDeadline(upload.ReceivedAt),
             [$"{Upload.Container}/{upload.BlobName}"]);
         await submissions.AddIfAbsentAsync(version, cancellationToken);
     }

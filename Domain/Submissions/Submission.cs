@@ -129,17 +129,18 @@ public sealed record AssignmentStanding(AssignmentState State, DateTimeOffset? C
     /// the task was completed when the unit first said done after its last "in progress"; that
     /// instant decides on time or late. Re-sending "done" to correct a note does not make it late.
     /// Days overdue (or late) are counted as <paramref name="overdue"/> says: in working days with the
-    /// calendar, or — when none is given — in calendar days.
+    /// calendar, or — when none is given — in calendar days. A task without a deadline is never late
+    /// nor overdue: done (on time) or not yet done.
     /// </summary>
-    public static AssignmentStanding Evaluate(Deadline deadline, IEnumerable<SubmissionVersion> versions, DateTimeOffset now, DayCount? overdue = null) =>
+    public static AssignmentStanding Evaluate(Deadline? deadline, IEnumerable<SubmissionVersion> versions, DateTimeOffset now, DayCount? overdue = null) =>
         From(deadline, AssignmentSummary.Of(versions), now, overdue);
 
     /// <summary>The standing from an assignment's summary (what <see cref="Evaluate"/> folds the versions into).</summary>
-    public static AssignmentStanding From(Deadline deadline, AssignmentSummary summary, DateTimeOffset now, DayCount? overdue = null) =>
+    public static AssignmentStanding From(Deadline? deadline, AssignmentSummary summary, DateTimeOffset now, DayCount? overdue = null) =>
         Of(deadline, summary.Progress.Mark, now, overdue) with { Latest = summary.Latest, Versions = summary.Versions, LatestStatus = summary.Latest?.Status };
 
     /// <summary>The standing from an assignment's mark alone (what the office's read models keep): no latest version, no count of versions; days counted as <paramref name="overdue"/> says (calendar days when none is given).</summary>
-    public static AssignmentStanding Of(Deadline deadline, AssignmentMark mark, DateTimeOffset now, DayCount? overdue = null) =>
+    public static AssignmentStanding Of(Deadline? deadline, AssignmentMark mark, DateTimeOffset now, DayCount? overdue = null) =>
         new(mark.StateAt(deadline, now), mark.CompletedAt, null, 0, mark.DaysOverdue(deadline, now, overdue ?? DayCount.InCalendarDays)) { LatestStatus = mark.Status };
 }
 
@@ -184,12 +185,13 @@ public readonly record struct AssignmentMark(SubmissionStatus? Status, DateTimeO
 
     public bool IsDone => CompletedAt is not null;
 
-    public AssignmentState StateAt(Deadline deadline, DateTimeOffset now) => CompletedAt is { } done
-        ? deadline.HasPassed(done) ? AssignmentState.SubmittedLate : AssignmentState.SubmittedOnTime
-        : deadline.HasPassed(now) ? AssignmentState.Overdue : AssignmentState.Pending;
+    /// <summary>The state at <paramref name="now"/>; without a deadline (<paramref name="deadline"/> null) never late nor overdue: done on time or not yet done.</summary>
+    public AssignmentState StateAt(Deadline? deadline, DateTimeOffset now) => CompletedAt is { } done
+        ? deadline is { } due && due.HasPassed(done) ? AssignmentState.SubmittedLate : AssignmentState.SubmittedOnTime
+        : deadline is { } open && open.HasPassed(now) ? AssignmentState.Overdue : AssignmentState.Pending;
 
-    /// <summary>Days late at completion, or days overdue now when not completed, counted as <paramref name="count"/> says; 0 while on time.</summary>
-    public int DaysOverdue(Deadline deadline, DateTimeOffset now, DayCount count) => count.DaysOverdue(deadline, CompletedAt ?? now);
+    /// <summary>Days late at completion, or days overdue now when not completed, counted as <paramref name="count"/> says; 0 while on time and always 0 without a deadline.</summary>
+    public int DaysOverdue(Deadline? deadline, DateTimeOffset now, DayCount count) => deadline is { } due ? count.DaysOverdue(due, CompletedAt ?? now) : 0;
 }
 
 /// <summary>

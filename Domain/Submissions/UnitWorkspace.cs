@@ -2,6 +2,7 @@ using ServerlessWorkflow.Domain.Calendar;
 using ServerlessWorkflow.Domain.Common;
 using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Domain.Links;
+using ServerlessWorkflow.Domain.Time;
 using ServerlessWorkflow.Domain.Units;
 
 namespace ServerlessWorkflow.Domain.Submissions;
@@ -73,7 +74,9 @@ public sealed class UnitWorkspace(
         }
 
         var (directive, unitId, closed) = linked.Value;
-        var mine = directive.Tasks.Where(t => t.Units.Contains(unitId)).ToList();
+
+        // A task the office took the unit off stays on its page, with the notice, so the unit knows why its form is gone.
+        var mine = directive.Tasks.Where(t => t.Units.Contains(unitId) || t.Withdrawn.ContainsKey(unitId)).ToList();
         if (mine.Count == 0)
         {
             return NotFound;
@@ -92,8 +95,9 @@ public sealed class UnitWorkspace(
 
     /// <summary>
     /// The task <paramref name="taskId"/> behind link <paramref name="token"/>, if the link is valid
-    /// and the task is the unit's: one read of the directive (which the store may cache: directives
-    /// never change once registered), nothing else.
+    /// and the task is the unit's (or was, before the office took it off — the answer then says so, as
+    /// for a cancelled task): one read of the directive (which the store may cache for a short while), the
+    /// link version and the closure.
     /// </summary>
     public async Task<Result<UnitTask>> ResolveAsync(string? token, string? taskId, CancellationToken cancellationToken)
     {
@@ -105,9 +109,35 @@ public sealed class UnitWorkspace(
 
         var (directive, unitId, closed) = linked.Value;
         var task = TaskId.Parse(taskId);
-        var found = task.IsSuccess ? directive.Tasks.FirstOrDefault(t => t.Id == task.Value && t.Units.Contains(unitId)) : null;
-        return found is null ? NotFound : new UnitTask(directive, unitId, found) { Closed = closed };
+        var found = task.IsSuccess ? directive.Tasks.FirstOrDefault(t => t.Id == task.Value && (t.Units.Contains(unitId) || t.Withdrawn.ContainsKey(unitId))) : null;
+        if (found is null)
+        {
+            return NotFound;
+        }
+
+        return Closed(found, unitId) is { } ended ? ended : new UnitTask(directive, unitId, found) { Closed = closed };
     }
+
+    /// <summary>
+    /// Why a unit can no longer report on a task: the office cancelled it, or took the unit off it —
+    /// in words for the unit (Conflict); null while it can.
+    /// </summary>
+    public static Error? Closed(DirectiveTask task, UnitId unit)
+    {
+        if (task.Cancelled is { } cancelled)
+        {
+            return Error.Conflict("task-cancelled", $"Văn phòng đã hủy nhiệm vụ này ngày {VietnamTime.Format(VietnamTime.DateOf(cancelled.At))}{Because(cancelled.Reason)}. Đơn vị không cần báo cáo nữa; báo cáo gửi lên không được ghi nhận.");
+        }
+
+        if (!task.Units.Contains(unit) && task.Withdrawn.TryGetValue(unit, out var withdrawn))
+        {
+            return Error.Conflict("unit-withdrawn", $"Văn phòng đã bỏ đơn vị khỏi nhiệm vụ này ngày {VietnamTime.Format(VietnamTime.DateOf(withdrawn.At))}{Because(withdrawn.Reason)}. Đơn vị không còn phải thực hiện nhiệm vụ này; báo cáo gửi lên không được ghi nhận.");
+        }
+
+        return null;
+    }
+
+    private static string Because(string reason) => reason.Length > 0 ? $" (lý do: {reason})" : string.Empty;
 
     /// <summary>
     /// The directive and unit a valid link names, with the directive's closure: NotFound for a wrong,
@@ -181,7 +211,7 @@ public sealed class UnitWorkspace(
             now,
             input!.Status,
             input.Note,
-            task.Deadline.HasPassed(now),
+            task.IsPastDeadline(now),
             attachments);
         var (stored, added) = await submissions.AddIfAbsentAsync(candidate, cancellationToken);
         return new SubmissionReceipt(stored, added, await StateAfterAsync(target, stored, now, cancellationToken));
@@ -198,10 +228,10 @@ public sealed class UnitWorkspace(
         var deadline = target.Task.Deadline;
         if (latest.Status == SubmissionStatus.InProgress)
         {
-            return deadline.HasPassed(now) ? AssignmentState.Overdue : AssignmentState.Pending;
+            return target.Task.IsPastDeadline(now) ? AssignmentState.Overdue : AssignmentState.Pending;
         }
 
-        if (!deadline.HasPassed(latest.At))
+        if (!target.Task.IsPastDeadline(latest.At))
         {
             return AssignmentState.SubmittedOnTime;
         }

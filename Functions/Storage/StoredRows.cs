@@ -53,6 +53,8 @@ public static class StoredRows
     public static int RequiredInt(this TableEntity row, string field) =>
         Read(row, field, () => row.GetInt32(field)) ?? throw CorruptRowException.For(row, field, "is missing");
 
+    public static int? OptionalInt(this TableEntity row, string field) => Read(row, field, () => row.GetInt32(field));
+
     public static long RequiredLong(this TableEntity row, string field) =>
         Read(row, field, () => row.GetInt64(field)) ?? throw CorruptRowException.For(row, field, "is missing");
 

@@ -25,7 +25,7 @@ public sealed class DirectiveRegistrationTests
             WorkingCalendar.Default).Value;
 
         Assert.Equal(["t1", "t2"], directive.Tasks.Select(t => t.Id.Value));
-        Assert.Equal(new DateOnly(2026, 2, 5), directive.Tasks[0].Deadline.LastDay);
+        Assert.Equal(new DateOnly(2026, 2, 5), directive.Tasks[0].Due.LastDay);
         Assert.Equal(["a", "a1"], directive.Tasks[1].Units.Select(u => u.Value));
         Assert.Equal(directive.Tasks[1].Deadline, directive.LastDeadline);
     }

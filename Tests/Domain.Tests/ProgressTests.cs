@@ -194,4 +194,71 @@ public sealed class ProgressTests
         Assert.Equal(Period.YearOf(now), reversed.Period);
         Assert.NotNull(reversed.Error);
     }
+    [Fact]
+    public void Without_a_deadline_a_mark_is_never_late_nor_overdue_and_a_board_counts_its_completion_on_time()
+    {
+        var done = new AssignmentMark(SubmissionStatus.Done, At(28));
+        var unit = U("chi-bo-a");
+        var directive = new Directive(Id, "1", new DateOnly(2026, 2, 1), "x", "y", [new DirectiveTask(TaskId.ForIndex(0), "a", TaskKind.Confirmation, null, [unit])], At(1));
+        var board = BoardShard.Build(directive, UnitShard.Of(unit), new Dictionary<(UnitId, TaskId), AssignmentMark> { [(unit, TaskId.ForIndex(0))] = done });
+
+        Assert.Equal(AssignmentState.SubmittedOnTime, done.StateAt(null, At(28)));
+        Assert.Equal(AssignmentState.Pending, AssignmentMark.None.StateAt(null, At(28).AddYears(2)));
+        Assert.Equal(0, AssignmentMark.None.DaysOverdue(null, At(28).AddYears(2), DayCount.InCalendarDays));
+        Assert.Equal(AssignmentState.Pending, AssignmentStanding.Of(null, new AssignmentMark(SubmissionStatus.InProgress, null), At(28)).State);
+        Assert.Equal([new TaskTally(1, 1, 0)], board.Tally(directive.Tasks));
+    }
+
+    [Fact]
+    public void A_directives_counts_never_make_a_task_without_a_deadline_overdue_and_count_a_cancelled_task_for_nothing()
+    {
+        IReadOnlyList<DirectiveTask> tasks = [
+            new DirectiveTask(TaskId.ForIndex(0), "a", TaskKind.Confirmation, Due, []),
+            new DirectiveTask(TaskId.ForIndex(1), "b", TaskKind.Confirmation, null, []),
+            new DirectiveTask(TaskId.ForIndex(2), "c", TaskKind.Confirmation, Due, []) { Cancelled = new TaskCancellation(At(5), "Văn thư", "Không còn cần") },
+        ];
+        var tally = new DirectiveTally(Id, new Dictionary<UnitShard, IReadOnlyList<TaskTally>>())
+            .With(UnitShard.All.First(), [new TaskTally(4, 1, 1), new TaskTally(5, 2, 0), new TaskTally(6, 1, 0)]);
+
+        var rates = tally.Rates(tasks, At(25));
+
+        Assert.Equal(new ProgressRates("Tất cả", 9, 3, 1, 2, 3), rates);
+    }
+
+    [Fact]
+    public void A_task_without_a_deadline_or_cancelled_counts_in_no_month_of_the_units_records()
+    {
+        var unit = U("chi-bo-a");
+        IReadOnlyList<DirectiveTask> tasks = [
+            new DirectiveTask(TaskId.ForIndex(0), "a", TaskKind.Confirmation, Due, [unit]),
+            new DirectiveTask(TaskId.ForIndex(1), "b", TaskKind.Confirmation, null, [unit]),
+            new DirectiveTask(TaskId.ForIndex(2), "c", TaskKind.Confirmation, Due, [unit]) { Cancelled = new TaskCancellation(At(5), "Văn thư", string.Empty) },
+        ];
+        var directive = new Directive(Id, "1", new DateOnly(2026, 2, 1), "x", "y", tasks, At(1));
+        var board = BoardShard.Build(directive, UnitShard.Of(unit), new Dictionary<(UnitId, TaskId), AssignmentMark>());
+        var february = new Period(new Month(2026, 2), new Month(2026, 2));
+
+        var month = UnitMonthShard.Build(new Month(2026, 2), UnitShard.Of(unit), [(tasks, board)], WorkingCalendar.Default);
+
+        Assert.Equal(new Month(2026, 2), Month.Of(tasks[0]));
+        Assert.Null(Month.Of(tasks[1]));
+        Assert.Null(Month.Of(tasks[2]));
+        Assert.Equal([new Month(2026, 2)], ProgressProjector.MonthsOf(directive));
+        Assert.Equal([true, false, false], tasks.Select(february.Covers));
+        Assert.Equal(1, month.Units[unit].Assigned);
+        Assert.Equal(directive.Revision, board.Revision);
+        Assert.False(board.HasSameCells(board with { Revision = 1 }));
+    }
+
+    [Fact]
+    public void Counts_are_current_for_a_directive_only_at_its_revision()
+    {
+        var directive = new Directive(Id, "1", new DateOnly(2026, 2, 1), "x", "y", [], At(1)) { Revision = 2 };
+        var complete = UnitShard.All.Aggregate(new DirectiveTally(Id, new Dictionary<UnitShard, IReadOnlyList<TaskTally>>()), (t, s) => t.With(s, []));
+
+        Assert.False(complete.IsCurrentFor(directive));
+        Assert.True((complete with { Revision = 2 }).IsCurrentFor(directive));
+        Assert.False((complete with { Revision = 2 }).HasSameCounts(complete));
+        Assert.False((complete with { Months = [new Month(2026, 2)] }).HasSameCounts(complete));
+    }
 }

@@ -61,6 +61,9 @@ public sealed class RegistrationSafetyTests
             Input(statistics: stats) with { Tasks = [.. Input(statistics: stats).Tasks!, new TaskInput("Việc", "confirmation", "2026-03-01", ["a"])] },
             Input(statistics: stats) with { Tasks = [Input(statistics: stats).Tasks![0] with { Units = ["a"] }] },
             Input(statistics: stats) with { Tasks = [Input(statistics: stats).Tasks![0] with { Units = ["ab"] }] },
+            Input(statistics: stats) with { Tasks = [Input(statistics: stats).Tasks![0] with { Roles = ["chu-tri"] }] },
+            Input(statistics: stats) with { Tasks = [Input(statistics: stats).Tasks![0] with { Roles = ["phoi-hop", "chu-tri"] }] },
+            Input(statistics: stats) with { Tasks = [Input(statistics: stats).Tasks![0] with { Deadline = null }] },
         ];
         Assert.Equal(changed.Length + 1, changed.Select(RegistrationFingerprint.Of).Append(fingerprint).Distinct().Count());
     }
@@ -72,7 +75,7 @@ public sealed class RegistrationSafetyTests
         static string[] Names(Type t) => [.. t.GetProperties().Where(p => p.Name != "EqualityContract").Select(p => p.Name).Order()];
 
         Assert.Equal(["IssuedOn", "Issuer", "Number", "Subject", "Tasks"], Names(typeof(DirectiveInput)));
-        Assert.Equal(["CountFrom", "Deadline", "Kind", "Remind", "Statistics", "Title", "Units", "WorkingDays"], Names(typeof(TaskInput)));
+        Assert.Equal(["CountFrom", "Deadline", "Kind", "Remind", "Roles", "Statistics", "Title", "Units", "WorkingDays"], Names(typeof(TaskInput)));
         Assert.Equal(["Blanks", "Bounds", "Coverage", "Template", "Totals"], Names(typeof(StatisticsInput)));
     }
 

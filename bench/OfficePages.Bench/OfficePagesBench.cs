@@ -105,9 +105,9 @@ internal static class OfficePagesBench
         {
             var tree = await units.TreeAsync(cancel);
             var records = new Dictionary<UnitId, UnitRecord>();
-            foreach (var header in (await directives.ListAsync(cancel)).Where(h => h.Tasks.Any(t => period.Contains(t.Deadline))))
+            foreach (var header in (await directives.ListAsync(cancel)).Where(h => h.Tasks.Any(period.Covers)))
             {
-                foreach (var a in (await registry.ViewAsync(header.Id.Value, cancel)).Value.Assignments.Where(a => period.Contains(a.Task.Deadline)))
+                foreach (var a in (await registry.ViewAsync(header.Id.Value, cancel)).Value.Assignments.Where(a => period.Covers(a.Task)))
                 {
                     records[a.UnitId] = records.GetValueOrDefault(a.UnitId, UnitRecord.Empty) + UnitRecord.Of(a.Standing);
                 }

@@ -132,8 +132,8 @@ public sealed class ProvinceSeeder(IServiceProvider services, ProvinceSize size,
     private SubmissionVersion? Report(Directive directive, DirectiveTask task, UnitId unit)
     {
         var roll = Roll(directive.Id, task.Id, unit);
-        var deadline = task.Deadline.PassesAt;
-        var passed = task.Deadline.HasPassed(now);
+        var deadline = task.Due.PassesAt;
+        var passed = task.Due.HasPassed(now);
         (SubmissionStatus Status, DateTimeOffset At)? sent = passed
             ? roll switch
             {
@@ -155,7 +155,7 @@ public sealed class ProvinceSeeder(IServiceProvider services, ProvinceSize size,
 
         var input = new SubmissionInput(s.Status, s.Status == SubmissionStatus.Done ? "Đã thực hiện xong." : "Đang thực hiện.");
         var id = SubmissionVersion.DeriveId(directive.Id, task.Id, unit, input, "seed", s.At);
-        return new SubmissionVersion(id, directive.Id, task.Id, unit, s.At, s.Status, input.Note, task.Deadline.HasPassed(s.At), []);
+        return new SubmissionVersion(id, directive.Id, task.Id, unit, s.At, s.Status, input.Note, task.IsPastDeadline(s.At), []);
     }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;

@@ -74,17 +74,27 @@ public sealed class EscalationOptions
     }
 }
 
-/// <summary>The units' notices as the registry's listener (unless <see cref="EscalationOptions.TellUnits"/> is off), resolved on first use: the notices need the links the registry itself makes.</summary>
-internal sealed class DeferredRegistrationListener(IServiceProvider services) : IRegistrationListener
+/// <summary>
+/// The units' notices as the registry's listener and the editor's notices (unless
+/// <see cref="EscalationOptions.TellUnits"/> is off), resolved on first use: the notices need the
+/// links the registry itself makes.
+/// </summary>
+internal sealed class DeferredUnitNotices(IServiceProvider services) : IRegistrationListener, IDirectiveNotices
 {
-    private IRegistrationListener? Notices =>
+    private UnitNotices? Notices =>
         services.GetRequiredService<IOptions<EscalationOptions>>().Value.TellUnits ? services.GetRequiredService<UnitNotices>() : null;
 
     public Task RegisteringAsync(Directive directive, CancellationToken cancellationToken) =>
-        Notices?.RegisteringAsync(directive, cancellationToken) ?? Task.CompletedTask;
+        (Notices as IRegistrationListener)?.RegisteringAsync(directive, cancellationToken) ?? Task.CompletedTask;
 
     public Task RegisteredAsync(Directive directive, CancellationToken cancellationToken) =>
-        Notices?.RegisteredAsync(directive, cancellationToken) ?? Task.CompletedTask;
+        (Notices as IRegistrationListener)?.RegisteredAsync(directive, cancellationToken) ?? Task.CompletedTask;
+
+    public Task UnitsAddingAsync(DirectiveId directive, CancellationToken cancellationToken) =>
+        (Notices as IDirectiveNotices)?.UnitsAddingAsync(directive, cancellationToken) ?? Task.CompletedTask;
+
+    public Task UnitsAddedAsync(Directive directive, IReadOnlyList<AssignmentKey> added, IReadOnlyList<IssuedLink> links, CancellationToken cancellationToken) =>
+        (Notices as IDirectiveNotices)?.UnitsAddedAsync(directive, added, links, cancellationToken) ?? Task.CompletedTask;
 }
 
 public static class CheckDeadlinesFeature
@@ -118,7 +128,9 @@ public static class CheckDeadlinesFeature
             .AddSingleton<DeadlineCheck>()
             .AddSingleton<LadderDesk>()
             .AddSingleton<UnitNotices>()
-            .AddSingleton<IRegistrationListener>(sp => new DeferredRegistrationListener(sp))
+            .AddSingleton<DeferredUnitNotices>()
+            .AddSingleton<IRegistrationListener>(sp => sp.GetRequiredService<DeferredUnitNotices>())
+            .AddSingleton<IDirectiveNotices>(sp => sp.GetRequiredService<DeferredUnitNotices>())
             .AddSingleton<RunLeases>()
             .AddSingleton<OutboxSender>()
             .AddSingleton<OutboxPageServices>()

@@ -42,7 +42,7 @@ public static class BoardWorkbook
                 Line(1, Bold, $"BẢNG THEO DÕI THỰC HIỆN CÔNG VĂN SỐ {d.Number} NGÀY {VietnamTime.Format(d.IssuedOn)}"),
                 Line(2, 0, $"{d.Issuer} — {d.Subject}"),
                 Line(3, 0, $"Tình hình lúc {VietnamTime.FormatDateTime(at)}; {board.Rows.Count.ToString(CultureInfo.InvariantCulture)} đơn vị."),
-                Line(4, 0, string.Join("   ", d.Tasks.Select((t, i) => $"NV{(i + 1).ToString(CultureInfo.InvariantCulture)}: {t.Title} (hạn {t.Deadline.Display})"))),
+                Line(4, 0, string.Join("   ", d.Tasks.Select((t, i) => $"NV{(i + 1).ToString(CultureInfo.InvariantCulture)}: {t.Title} ({t.DeadlineText})"))),
             };
             var header = new List<(object? Value, uint Style)> { ("STT", Header), ("Đơn vị", Header), ("Mã đơn vị", Header), ("Cấp", Header) };
             for (var i = 1; i <= d.Tasks.Count; i++)
@@ -63,7 +63,7 @@ public static class BoardWorkbook
                 {
                     cells.AddRange(cell is null
                         ? [("—", 0), (null, 0), (null, 0), (null, 0)]
-                        : [(Shared.Pages.StandingText.Words(cell.Standing, days.UnitName), 0), (cell.Standing.CompletedAt is { } done ? VietnamTime.DateOf(done) : null, Date), (cell.Standing.DaysOverdue > 0 ? cell.Standing.DaysOverdue : null, 0), (cell.Reached?.DisplayName, 0)]);
+                        : [(Shared.Pages.StandingText.Words(cell.Standing, days.UnitName, cell.Task), 0), (cell.Standing.CompletedAt is { } done ? VietnamTime.DateOf(done) : null, Date), (cell.Standing.DaysOverdue > 0 ? cell.Standing.DaysOverdue : null, 0), (cell.Reached?.DisplayName, 0)]);
                 }
 
                 rows.Add(Cells(++number, cells));
@@ -99,7 +99,7 @@ public static class BoardWorkbook
             var states = board.Rows.Select(r => i < r.Cells.Count ? r.Cells[i]?.Standing.State : null).OfType<AssignmentState>().ToList();
             int Count(AssignmentState s) => states.Count(x => x == s);
             yield return Cells(++row, [
-                (i + 1, 0), (task.Title, 0), (TaskKinds.Name(task.Kind), 0), (task.Deadline.LastDay, Date), (states.Count, 0),
+                (i + 1, 0), (task.Title, 0), (TaskKinds.Name(task.Kind), 0), task.Cancelled is not null ? ("Đã hủy", 0) : task.Deadline is { } due ? (due.LastDay, Date) : ("không có hạn", 0), (states.Count, 0),
                 (Count(AssignmentState.SubmittedOnTime), 0), (Count(AssignmentState.SubmittedLate), 0), (Count(AssignmentState.Overdue), 0), (Count(AssignmentState.Pending), 0)]);
         }
 

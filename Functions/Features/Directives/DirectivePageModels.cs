@@ -122,6 +122,15 @@ public sealed record BoardModel(DirectiveBoard Board, BoardQuery Query, IReadOnl
     /// <summary>What was just done to the directive, from the query string (<c>da</c>): closed, or opened again.</summary>
     public string? Done { get; init; }
 
+    /// <summary>Whether the person may edit the directive (văn phòng): the board then links to "Sửa công văn".</summary>
+    public bool CanEdit { get; init; }
+
+    /// <summary>Right after an edit was saved.</summary>
+    public bool Edited { get; init; }
+
+    /// <summary>The directive's changes since registration, newest first.</summary>
+    public IReadOnlyList<DirectiveChange> Changes { get; init; } = [];
+
     /// <summary>The states the board filters by, with their query value (tt) and label.</summary>
     public static readonly IReadOnlyList<(string Key, AssignmentState State, string Name)> StateFilters =
     [
@@ -157,7 +166,7 @@ public sealed record BoardModel(DirectiveBoard Board, BoardQuery Query, IReadOnl
         title.Length <= 60 ? title : title[..(title.LastIndexOf(' ', 60) is > 20 and var cut ? cut : 60)] + "…";
 
     /// <summary>A cell's state in words and its style: on time, late N (working) days, overdue N (working) days, not yet due.</summary>
-    public (string Css, string Text) Describe(BoardCell cell) => Shared.Pages.StandingText.Cell(cell.Standing, Days.UnitName);
+    public (string Css, string Text) Describe(BoardCell cell) => Shared.Pages.StandingText.Cell(cell.Standing, Days.UnitName, cell.Task);
 }
 
 /// <summary>
@@ -169,7 +178,7 @@ public sealed record TaskRow(string Title, string Kind, string Deadline, IReadOn
 {
     public static readonly TaskRow Empty = new(string.Empty, WireFormat.Name(TaskKind.Confirmation), string.Empty, [], string.Empty, [], false);
 
-    public bool IsEmpty => Title.Length == 0 && Deadline.Length == 0 && Units.Count == 0;
+    public bool IsEmpty => Title.Length == 0 && Deadline.Length == 0 && Units.Count == 0 && Lead.Length == 0;
 
     /// <summary>The template chosen: <c>643</c> or the id of a file read before.</summary>
     public string Template { get; init; } = TemplateId.Official643Value;
@@ -186,6 +195,22 @@ public sealed record TaskRow(string Title, string Kind, string Deadline, IReadOn
     public string Blanks { get; init; } = string.Empty;
 
     public string Coverage { get; init; } = string.Empty;
+
+    /// <summary>The unit chosen as "Đơn vị chủ trì" (its id; empty: none stated): the others selected take part (phối hợp).</summary>
+    public string Lead { get; init; } = string.Empty;
+
+    /// <summary>The units as the registry reads them, the lead first (added if it was not selected), and each one's role: chủ trì for the lead, phối hợp for the rest; none when no lead was chosen.</summary>
+    public (IReadOnlyList<string> Units, IReadOnlyList<string?>? Roles) UnitsWithRoles()
+    {
+        if (Lead.Length == 0)
+        {
+            return (Units, null);
+        }
+
+        var units = new List<string> { Lead };
+        units.AddRange(Units.Where(u => u != Lead));
+        return (units, units.Select(u => (string?)(u == Lead ? "chu-tri" : "phoi-hop")).ToList());
+    }
 
     public StatisticsInput ToStatistics() => new(
         Template,
@@ -210,6 +235,12 @@ public sealed record DirectiveForm(string Action, string Dispatch, string Number
     public const int MaxTasks = DirectiveRegistration.MaxTasks;
     public const string SuggestAction = "suggest";
     public const string CheckAction = "check";
+
+    /// <summary>"Thêm nhiệm vụ": the form again with one more empty task row, everything typed kept.</summary>
+    public const string AddTaskAction = "add-task";
+
+    /// <summary>How many empty task rows the form showed (posted back, so "Thêm nhiệm vụ" can show one more).</summary>
+    public int BlankRows { get; init; }
 
     /// <summary>"Đọc mẫu": read the attached template files and show what was understood, create nothing.</summary>
     public const string ReadTemplateAction = "read-template";
@@ -285,6 +316,7 @@ public sealed record DirectiveForm(string Action, string Dispatch, string Number
                     Totals = form.ContainsKey(p + "rulesShown") ? form[p + "totals"] == "1" : null,
                     Blanks = form[p + "blanks"].ToString(),
                     Coverage = form[p + "coverage"].ToString(),
+                    Lead = form[p + "lead"].ToString(),
                 });
             }
         }
@@ -294,6 +326,8 @@ public sealed record DirectiveForm(string Action, string Dispatch, string Number
             Acknowledged = form["acknowledged"] == "1",
             IdempotencyKey = form["idempotencyKey"].ToString(),
             SameNumberSeen = form["sameNumberSeen"].ToString(),
+            // The empty rows shown count only for "Thêm nhiệm vụ" (one more of them); any other button shows the usual number.
+            BlankRows = form["action"] == AddTaskAction && int.TryParse(form["blankRows"], NumberStyles.None, CultureInfo.InvariantCulture, out var blank) ? Math.Min(blank, MaxTasks) : 0,
         };
     }
 
@@ -350,7 +384,11 @@ public sealed record DirectiveForm(string Action, string Dispatch, string Number
         IssuedOn,
         Issuer,
         Subject,
-        Tasks.Where(t => !t.IsEmpty).Select(t => new TaskInput(t.Title, t.Kind, t.Deadline, t.Units, Remind: !t.Quiet) { Statistics = t.Kind == WireFormat.Name(TaskKind.Statistics) ? t.ToStatistics() : null }).ToList());
+        Tasks.Where(t => !t.IsEmpty).Select(t =>
+        {
+            var (units, roles) = t.UnitsWithRoles();
+            return new TaskInput(t.Title, t.Kind, t.Deadline, units, Remind: !t.Quiet) { Statistics = t.Kind == WireFormat.Name(TaskKind.Statistics) ? t.ToStatistics() : null, Roles = roles };
+        }).ToList());
 
     private static List<string> Values(Microsoft.Extensions.Primitives.StringValues values) =>
         values.Where(v => !string.IsNullOrEmpty(v)).Select(v => v!).ToList();
@@ -463,8 +501,8 @@ public sealed record NewDirectiveModel(DirectiveForm Form, UnitTree Tree, Error?
         if (outcome.Added > 0)
         {
             var undated = outcome.WithoutDeadline == 0 ? string.Empty
-                : outcome.WithoutDeadline == outcome.Added ? " (công văn không ghi hạn cho nhiệm vụ nào: xin nhập hạn, hoặc bỏ nhiệm vụ không giao)"
-                : $" ({Shared.Pages.Format.Count(outcome.WithoutDeadline)} nhiệm vụ công văn không ghi hạn: xin nhập hạn, hoặc bỏ nhiệm vụ không giao)";
+                : outcome.WithoutDeadline == outcome.Added ? " (công văn không ghi hạn cho nhiệm vụ nào: các nhiệm vụ không có hạn được theo dõi, không gửi thư nhắc; nhập hạn cho nhiệm vụ nào cần nhắc)"
+                : $" ({Shared.Pages.Format.Count(outcome.WithoutDeadline)} nhiệm vụ công văn không ghi hạn: được theo dõi, không gửi thư nhắc, trừ khi nhập hạn)";
             parts.Add($"Đã gợi ý {Shared.Pages.Format.Count(outcome.Added)} nhiệm vụ từ nội dung công văn{undated}.");
         }
         else
@@ -491,16 +529,27 @@ public sealed record NewDirectiveModel(DirectiveForm Form, UnitTree Tree, Error?
         return string.Join(' ', parts);
     }
 
-    /// <summary>The task rows shown: the non-empty ones typed, then empty ones up to three.</summary>
+    /// <summary>
+    /// The task rows shown: the non-empty ones typed, then empty ones — up to three rows in all, at
+    /// least one, or as many as the form showed before (<see cref="DirectiveForm.BlankRows"/>, one
+    /// more after "Thêm nhiệm vụ") — never more than <see cref="DirectiveRegistration.MaxTasks"/> rows.
+    /// </summary>
     public IReadOnlyList<TaskRow> Rows
     {
         get
         {
             var rows = Form.Tasks.Where(t => !t.IsEmpty).ToList();
-            rows.AddRange(Enumerable.Repeat(TaskRow.Empty, Math.Max(1, 3 - rows.Count)));
+            var blank = Math.Max(Form.BlankRows, Math.Max(1, 3 - rows.Count));
+            rows.AddRange(Enumerable.Repeat(TaskRow.Empty, Math.Max(0, Math.Min(blank, DirectiveRegistration.MaxTasks - rows.Count))));
             return rows;
         }
     }
+
+    /// <summary>How many of <see cref="Rows"/> are empty (posted back with the form).</summary>
+    public int BlankRowsShown => Rows.Count(r => r.IsEmpty);
+
+    /// <summary>Whether the form can take one more task.</summary>
+    public bool CanAddTask => Rows.Count < DirectiveRegistration.MaxTasks;
 
     /// <summary>Every working unit (stopped and merged ones receive no tasks) in tree order, indented by depth; a unit with units under it is offered a second time as "and all under it" (<c>id/*</c>).</summary>
     public IReadOnlyList<(string Value, string Label)> UnitOptions
@@ -536,6 +585,10 @@ public sealed record NewDirectiveModel(DirectiveForm Form, UnitTree Tree, Error?
         }
     }
 
+    /// <summary>The units that can lead a task: each working unit alone (a lead is one unit, not a branch).</summary>
+    public IReadOnlyList<(string Value, string Label)> LeadOptions =>
+        UnitOptions.Where(o => !o.Value.EndsWith(DirectiveRegistration.DescendantsSuffix, StringComparison.Ordinal)).ToList();
+
     private static readonly Dictionary<string, string> FieldNames = new(StringComparer.Ordinal)
     {
         ["number"] = "Số công văn",
@@ -547,6 +600,7 @@ public sealed record NewDirectiveModel(DirectiveForm Form, UnitTree Tree, Error?
         ["kind"] = "loại",
         ["deadline"] = "hạn",
         ["units"] = "đơn vị",
+        ["role"] = "vai trò của đơn vị",
         ["template"] = "mẫu báo cáo",
         ["rules"] = "quy tắc kiểm tra",
         ["rules.bounds"] = "quy tắc “dòng không lớn hơn dòng”",

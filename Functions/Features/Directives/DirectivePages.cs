@@ -36,6 +36,7 @@ public static class DirectivePages
         office.MapGet("/directives/{id}", BoardAsync).WithName("OfficeDirective").RequireOfficeRole(OfficeRole.VanPhong, OfficeRole.ThuongTruc).AsPage();
         office.MapGet("/directives/new", NewAsync).WithName("NewDirective").RequireOfficeRole(OfficeRole.VanPhong).AsPage();
         office.MapPost("/directives/new", CreateAsync).WithName("NewDirectivePost").RequireOfficeRole(OfficeRole.VanPhong).WithFormBody<DirectiveForm>(MaxFormBody).AsPage();
+        app.MapEditDirectivePages();
         return app;
     }
 
@@ -65,8 +66,9 @@ public static class DirectivePages
 
     /// <summary>The board: the directive's read model (one query), the unit tree, the ladders; the rows of one page, and the links of those rows.</summary>
     private static async Task<RazorComponentResult> BoardAsync(
-        string id, string? q, string? cap, string? tt, string? sx, string? trang, string? moi, string? da, HttpRequest request,
-        OfficeDesk desk, DirectiveRegistry registry, UnitRegistry units, IEscalationStore escalations, IDirectiveStateStore states, IOptions<UnitLinkOptions> links, CancellationToken cancellationToken)
+        string id, string? q, string? cap, string? tt, string? sx, string? trang, string? moi, string? da, string? sua, HttpRequest request, ClaimsPrincipal user,
+        OfficeDesk desk, DirectiveRegistry registry, UnitRegistry units, IEscalationStore escalations, IDirectiveStateStore states, IDirectiveEditStore edits, IOptions<UnitLinkOptions> links,
+        CancellationToken cancellationToken)
     {
         var tree = await units.CurrentTreeAsync(cancellationToken);
         var view = await desk.ViewAsync(id, tree, cancellationToken);
@@ -84,10 +86,15 @@ public static class DirectivePages
         var unitLinks = shown
             .Select(r => new UnitLinkLine(r.Name, UnitLinks.UnitUrl(request, links.Value, registry.LinkFor(board.Directive, r.UnitId, versions).Token)) { UnitId = r.UnitId.Value })
             .OrderBy(l => l.Name, VietnameseCollation.Instance).ToList();
+        var closure = await states.ClosureAsync(board.Directive.Id, cancellationToken);
         return PageResults.Render<BoardPage, BoardModel>(new BoardModel(board, query, shown, page, unitLinks, Created: moi is not null, view.Value.Days)
         {
-            Closure = await states.ClosureAsync(board.Directive.Id, cancellationToken),
+            Closure = closure,
             Done = da,
+            // A closed directive is not edited (open it again first).
+            CanEdit = closure is null && user.IsInRole(OfficeRoles.Code(OfficeRole.VanPhong)),
+            Edited = sua is not null,
+            Changes = (await edits.ChangesAsync(board.Directive.Id, cancellationToken)).OrderByDescending(c => c.Revision).ToList(),
         });
     }
 
@@ -139,6 +146,12 @@ public static class DirectivePages
             var reading = DispatchReader.Read(form.Dispatch, new SuggestionContext(calendar, VietnamTime.DateOf(now), form.IssuedDate));
             var (suggested, outcome) = form.WithReading(reading, tree);
             return await FormAsync(new(suggested, tree, null, NewDirectiveModel.SuggestionNote(outcome), calendar, Late(suggested)), templates, StatusCodes.Status200OK, cancellationToken);
+        }
+
+        if (form.Action == DirectiveForm.AddTaskAction)
+        {
+            var more = form with { BlankRows = new NewDirectiveModel(form, tree, null, null, calendar).BlankRowsShown + 1 };
+            return await FormAsync(new(more, tree, null, "Đã thêm một ô nhiệm vụ ở cuối mẫu. Công văn chưa được tạo.", calendar, Late(more)), templates, StatusCodes.Status200OK, cancellationToken);
         }
 
         if (form.Action == DirectiveForm.CheckAction)

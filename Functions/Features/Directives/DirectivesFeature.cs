@@ -33,6 +33,8 @@ public static class DirectivesFeature
             .AddSingleton<TableDirectiveStore>()
             .AddSingleton<IDirectiveStore>(sp => new WorkingDayDeadlines(sp.GetRequiredService<TableDirectiveStore>(), sp.GetRequiredService<ICalendarSource>()))
             .AddSingleton<ICalendarChangeListener>(sp => sp.GetRequiredService<DirectiveRegistry>())
+            .AddSingleton<IDirectiveEditStore>(sp => sp.GetRequiredService<TableDirectiveStore>())
+            .AddDirectiveEditing()
             .AddSingleton(sp => new DirectiveRegistry(
                 sp.GetRequiredService<IDirectiveStore>(),
                 sp.GetRequiredService<ISubmissionStore>(),
@@ -55,6 +57,7 @@ public static class DirectivesFeature
         var office = app.MapGroup("/api/directives").WithTags("Directives");
         office.MapPost("/", RegisterAsync).WithName("RegisterDirective").RequireOfficeRole(OfficeRole.VanPhong).WithBody<RegisterDirectiveRequest>(MaxDirectiveBody).ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
         office.MapGet("/", ListAsync).WithName("ListDirectives").RequireOfficeRole(OfficeRole.VanPhong, OfficeRole.ThuongTruc);
+        app.MapDirectiveEditing();
         office.MapGet("/{id}", GetAsync).WithName("GetDirective").RequireOfficeRole(OfficeRole.VanPhong, OfficeRole.ThuongTruc).ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
@@ -121,7 +124,7 @@ public static class DirectivesFeature
     private static async Task<Ok<List<DirectiveSummary>>> ListAsync(IDirectiveStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok((await store.ListAsync(cancellationToken)).Select(DirectiveSummary.Of).ToList());
 
-    private static async Task<Results<Ok<DirectiveResponse>, ApiProblem>> GetAsync(string id, DirectiveRegistry registry, IEscalationStore escalations, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<DirectiveResponse>, ApiProblem>> GetAsync(string id, HttpResponse response, DirectiveRegistry registry, IEscalationStore escalations, IDirectiveEditStore edits, CancellationToken cancellationToken)
     {
         var view = await registry.ViewAsync(id, cancellationToken);
         if (!view.IsSuccess)
@@ -133,6 +136,8 @@ public static class DirectivesFeature
         var ladders = (await escalations.LaddersAsync(d.Id, cancellationToken)).ToDictionary(l => l.Key);
         var emails = await escalations.OutboxAsync(d.Id.Value, cancellationToken);
         var byTask = view.Value.Assignments.ToLookup(a => a.Task.Id);
+        var changes = await edits.ChangesAsync(d.Id, cancellationToken);
+        response.Headers.ETag = DirectiveEditing.ETagOf(d);
         return TypedResults.Ok(new DirectiveResponse(
             d.Id.Value,
             d.Number,
@@ -146,7 +151,7 @@ public static class DirectivesFeature
                 t.Title,
                 t.Kind,
                 WireFormat.Deadline(t.Deadline),
-                t.Deadline.PassesAt,
+                t.Deadline?.PassesAt,
                 t.Term is { } term ? DeadlineTerm.Of(term, view.Value.Calendar) : null,
                 byTask[t.Id].Select(a =>
                 {
@@ -161,7 +166,17 @@ public static class DirectivesFeature
                         view.Value.Days.Unit,
                         a.Standing.Versions,
                         a.Standing.Latest is { } latest ? new LatestSubmission(latest.Status, latest.Note, latest.At, latest.Late) : null,
-                        EscalationHistory.Of(ladder, emails.Where(e => e.Carries(key))).Select(EscalationStepResponse.Of).ToList());
-                }).ToList())).ToList()));
+                        EscalationHistory.Of(ladder, emails.Where(e => e.Carries(key))).Select(EscalationStepResponse.Of).ToList())
+                    {
+                        Role = t.RoleOf(a.UnitId),
+                    };
+                }).ToList())
+            {
+                Cancelled = t.Cancelled is { } cancelled ? new CancellationResponse(cancelled.At, cancelled.Reason) : null,
+            }).ToList())
+        {
+            ETag = DirectiveEditing.ETagOf(d),
+            Changes = changes.Select(ChangeResponse.Of).ToList(),
+        });
     }
 }

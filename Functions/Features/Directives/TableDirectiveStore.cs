@@ -20,7 +20,7 @@ namespace ServerlessWorkflow.Functions.Features.Directives;
 /// units), written last, so a directive exists only once all its assignments do.</item>
 /// </list>
 /// A copy of each header sits in partition <c>all</c> (RowKey = directive id) so the office's
-/// list is one partition query, not a table scan. Directives are written once and never updated here.
+/// list is one partition query, not a table scan.
 /// <para>
 /// A registration under way is noted in partition <c>registering</c> (RowKey = directive id: who
 /// registers it, since when) before its assignments are written, and the note is removed once the
@@ -29,9 +29,18 @@ namespace ServerlessWorkflow.Functions.Features.Directives;
 /// the list copy after the header: a directive in the list always has its header, and one with a
 /// header always has its assignments.
 /// </para>
+/// <para>
+/// An edit (<see cref="IDirectiveEditStore"/>) replaces the header conditionally on the ETag it was
+/// read with, in one transaction with the assignment rows it adds (with their role) or marks taken
+/// off (<c>WithdrawnAt</c>, <c>WithdrawnBy</c>, <c>WithdrawnReason</c>: the unit's link no longer
+/// takes reports on the task) and the change for the history (RowKey <c>c|{revision:000000}</c>);
+/// the list's copy follows. An assignment row's <c>Role</c> is <c>chu-tri</c> or <c>phoi-hop</c>, absent when none is stated.
+/// </para>
 /// </summary>
-public sealed class TableDirectiveStore(TableServiceClient tables, StorageNames names) : IDirectiveStore
+public sealed class TableDirectiveStore(TableServiceClient tables, StorageNames names, TimeProvider? time = null) : IDirectiveStore, IDirectiveEditStore
 {
+    private const string ChangePrefix = "c|";
+
     public const string TableName = "directives";
     private const string HeaderRow = "directive";
     private const string ListPartition = "all";
@@ -61,11 +70,24 @@ public sealed class TableDirectiveStore(TableServiceClient tables, StorageNames 
         await WriteAssignmentsAsync(directive, cancellationToken);
     }
 
-    /// <summary>Header, then list copy; merged, so a repair that publishes again keeps any column written since (a later change of the directive).</summary>
+    /// <summary>
+    /// Header, then list copy. The header is only added: when a retry or the repair publishes again a
+    /// directive whose header was written (and perhaps edited since, from the office's board), the
+    /// stored header stays and the list copies it — an edit is never undone by a late repair.
+    /// </summary>
     public async Task PublishAsync(Directive directive, CancellationToken cancellationToken)
     {
-        await Table.UpsertEntityAsync(Header(directive, directive.Id.Value, HeaderRow), TableUpdateMode.Merge, cancellationToken);
-        await Table.UpsertEntityAsync(Header(directive, ListPartition, directive.Id.Value), TableUpdateMode.Merge, cancellationToken);
+        var listed = directive;
+        try
+        {
+            await Table.AddEntityAsync(Header(directive, directive.Id.Value, HeaderRow), cancellationToken);
+        }
+        catch (Azure.RequestFailedException ex) when (ex.Status == 409)
+        {
+            listed = (await ReadAsync(directive.Id, cancellationToken))?.Value ?? directive;
+        }
+
+        await Table.UpsertEntityAsync(Header(listed, ListPartition, listed.Id.Value), TableUpdateMode.Replace, cancellationToken);
     }
 
     public async Task FinishAsync(DirectiveId id, StoredVersion? readAt, CancellationToken cancellationToken)
@@ -113,38 +135,50 @@ public sealed class TableDirectiveStore(TableServiceClient tables, StorageNames 
             {
                 ["TaskId"] = t.Id.Value,
                 ["UnitId"] = u.Value,
-                ["DeadlineAt"] = t.Deadline.PassesAt,
+                ["DeadlineAt"] = t.Deadline?.PassesAt,
                 ["CoveredBy"] = t.Statistics?.CoveredBy.TryGetValue(u, out var by) == true ? by.Value : null,
+                ["Role"] = t.RoleOf(u) is { } role ? WireFormat.Name(role) : null,
             })));
         await Table.SubmitInChunksAsync(assignments, cancellationToken);
     }
 
     /// <summary>
-    /// A directive never changes once registered, so a read is kept in memory: every unit's post and
-    /// page then costs no directive read after the first. Bounded: past <see cref="MaxCached"/>
-    /// directives, reads go to the table again.
+    /// A read is kept in memory for <see cref="CachedFor"/>: every unit's post and page then costs no
+    /// directive read after the first. An edit on this instance drops its copy at once; other
+    /// instances see it once their copy is older than <see cref="CachedFor"/>. Bounded: past
+    /// <see cref="MaxCached"/> directives, reads go to the table again.
     /// </summary>
     public const int MaxCached = 5_000;
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<DirectiveId, Directive> _cache = new();
+    /// <summary>How long a directive read is reused before it is read again (an edit made on another instance shows after at most this long).</summary>
+    public static readonly TimeSpan CachedFor = TimeSpan.FromSeconds(30);
 
-    public async Task<Directive?> GetAsync(DirectiveId id, CancellationToken cancellationToken)
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<DirectiveId, (Directive Directive, DateTimeOffset ReadAt)> _cache = new();
+
+    private TimeProvider Clock => time ?? TimeProvider.System;
+
+    public Task<Directive?> GetAsync(DirectiveId id, CancellationToken cancellationToken) => GetAsync(id, 0, cancellationToken);
+
+    public async Task<Directive?> GetAsync(DirectiveId id, int revision, CancellationToken cancellationToken)
     {
-        if (_cache.TryGetValue(id, out var cached))
+        var now = Clock.GetUtcNow();
+        if (_cache.TryGetValue(id, out var cached) && now - cached.ReadAt < CachedFor && now >= cached.ReadAt && cached.Directive.Revision >= revision)
         {
-            return cached;
+            return cached.Directive;
         }
 
-        var directive = await ReadAsync(id, cancellationToken);
-        if (directive is not null && _cache.Count < MaxCached)
+        var directive = (await ReadAsync(id, cancellationToken))?.Value;
+        if (directive is not null && (_cache.Count < MaxCached || _cache.ContainsKey(id)))
         {
-            _cache.TryAdd(id, directive);
+            _cache[id] = (directive, now);
         }
 
         return directive;
     }
 
-    private async Task<Directive?> ReadAsync(DirectiveId id, CancellationToken cancellationToken)
+    public Task<Versioned<Directive>?> GetVersionedAsync(DirectiveId id, CancellationToken cancellationToken) => ReadAsync(id, cancellationToken);
+
+    private async Task<Versioned<Directive>?> ReadAsync(DirectiveId id, CancellationToken cancellationToken)
     {
         var header = await Table.GetEntityIfExistsAsync<TableEntity>(id.Value, HeaderRow, cancellationToken: cancellationToken);
         if (!header.HasValue || header.Value is null)
@@ -154,27 +188,140 @@ public sealed class TableDirectiveStore(TableServiceClient tables, StorageNames 
 
         var units = new Dictionary<string, List<UnitId>>(StringComparer.Ordinal);
         var covered = new Dictionary<string, Dictionary<UnitId, UnitId>>(StringComparer.Ordinal);
+        var roles = new Dictionary<string, Dictionary<UnitId, UnitRole>>(StringComparer.Ordinal);
+        var withdrawn = new Dictionary<string, Dictionary<UnitId, UnitWithdrawal>>(StringComparer.Ordinal);
         await foreach (var row in Table.QueryPrefixAsync(id.Value, AssignmentPrefix, cancellationToken))
         {
             var taskId = row.RequiredString("TaskId");
+            var unit = row.Required("UnitId", u => UnitId.Parse(u));
+            if (row.OptionalInstant("WithdrawnAt") is { } withdrawnAt)
+            {
+                (withdrawn.TryGetValue(taskId, out var off) ? off : withdrawn[taskId] = [])[unit] =
+                    new UnitWithdrawal(withdrawnAt, row.RequiredString("WithdrawnBy"), row.OptionalString("WithdrawnReason") ?? string.Empty);
+                continue;
+            }
+
             if (!units.TryGetValue(taskId, out var list))
             {
                 units[taskId] = list = [];
             }
 
-            var unit = row.Required("UnitId", u => UnitId.Parse(u));
             list.Add(unit);
             if (row.OptionalString("CoveredBy") is { } by)
             {
                 (covered.TryGetValue(taskId, out var map) ? map : covered[taskId] = [])[unit] = row.Parsed("CoveredBy", by, u => UnitId.Parse(u));
             }
+
+            if (row.OptionalString("Role") is { } role)
+            {
+                (roles.TryGetValue(taskId, out var parts) ? parts : roles[taskId] = [])[unit] =
+                    WireFormat.TryParse<UnitRole>(role, out var part) ? part : throw CorruptRowException.For(row, "Role", $"holds '{role}'");
+            }
         }
 
         var directive = ToDirective(header.Value, units);
-        return directive with
+        return new Versioned<Directive>(
+            directive with
+            {
+                Tasks = directive.Tasks.Select(t =>
+                {
+                    var task = t.Statistics is { } spec && covered.TryGetValue(t.Id.Value, out var map) ? t with { Statistics = spec with { CoveredBy = map } } : t;
+                    return task with
+                    {
+                        Roles = roles.GetValueOrDefault(t.Id.Value) ?? new Dictionary<UnitId, UnitRole>(),
+                        Withdrawn = withdrawn.GetValueOrDefault(t.Id.Value) ?? new Dictionary<UnitId, UnitWithdrawal>(),
+                    };
+                }).ToList(),
+            },
+            header.Value.Version());
+    }
+
+    public async Task<Result<bool>> SaveEditAsync(DirectiveEdited edited, StoredVersion readAt, CancellationToken cancellationToken)
+    {
+        var after = edited.After;
+        var partition = after.Id.Value;
+        var actions = new List<TableTransactionAction> { TableExtensions.Conditional(Header(after, partition, HeaderRow), readAt) };
+        foreach (var key in edited.Added)
         {
-            Tasks = directive.Tasks.Select(t => t.Statistics is { } spec && covered.TryGetValue(t.Id.Value, out var map) ? t with { Statistics = spec with { CoveredBy = map } } : t).ToList(),
-        };
+            var task = after.FindTask(key.TaskId)!;
+            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(partition, $"{AssignmentPrefix}{key.TaskId}|{key.UnitId}")
+            {
+                ["TaskId"] = key.TaskId.Value,
+                ["UnitId"] = key.UnitId.Value,
+                ["DeadlineAt"] = task.Deadline?.PassesAt,
+                ["CoveredBy"] = task.Statistics?.CoveredBy.TryGetValue(key.UnitId, out var by) == true ? by.Value : null,
+                ["Role"] = task.RoleOf(key.UnitId) is { } role ? WireFormat.Name(role) : null,
+            }));
+        }
+
+        foreach (var key in edited.Removed)
+        {
+            var withdrawal = after.FindTask(key.TaskId)!.Withdrawn[key.UnitId];
+            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertMerge, new TableEntity(partition, $"{AssignmentPrefix}{key.TaskId}|{key.UnitId}")
+            {
+                ["TaskId"] = key.TaskId.Value,
+                ["UnitId"] = key.UnitId.Value,
+                ["WithdrawnAt"] = withdrawal.At,
+                ["WithdrawnBy"] = withdrawal.By,
+                ["WithdrawnReason"] = withdrawal.Reason,
+            }));
+        }
+
+        actions.Add(new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(partition, ChangeKey(edited.Change.Revision))
+        {
+            ["Change"] = ChangeJson(edited.Change),
+        }));
+
+        try
+        {
+            await Table.SubmitTransactionAsync(actions, cancellationToken);
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412)
+        {
+            return Error.Conflict("concurrent-edit", "Another edit was saved first.");
+        }
+
+        _cache.TryRemove(after.Id, out _);
+        await Table.UpsertEntityAsync(Header(after, ListPartition, after.Id.Value), TableUpdateMode.Replace, cancellationToken);
+        return true;
+    }
+
+    public async Task<IReadOnlyList<DirectiveChange>> ChangesAsync(DirectiveId id, CancellationToken cancellationToken)
+    {
+        var changes = new List<DirectiveChange>();
+        await foreach (var row in Table.QueryPrefixAsync(id.Value, ChangePrefix, cancellationToken))
+        {
+            var stored = row.RequiredJson("Change", StoredTaskContext.Default.StoredChange);
+            changes.Add(new DirectiveChange(
+                stored.Revision,
+                stored.At,
+                stored.By,
+                stored.Reason,
+                stored.Lines.Select(l => new ChangeLine(
+                    WireFormat.TryParse<DirectiveChangeKind>(l.Kind, out var kind) ? kind : throw CorruptRowException.For(row, "Change", $"holds kind '{l.Kind}'"),
+                    l.Task is null ? null : row.Parsed("Change", l.Task, TaskId.Parse),
+                    l.Units.Select(u => row.Parsed("Change", u, text => UnitId.Parse(text))).ToList(),
+                    l.Before,
+                    l.After,
+                    l.Text)).ToList()));
+        }
+
+        return changes.OrderBy(c => c.Revision).ToList();
+    }
+
+    private static string ChangeKey(int revision) => ChangePrefix + revision.ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string ChangeJson(DirectiveChange change)
+    {
+        var stored = new StoredChange(change.Revision, change.At, change.By, change.Reason, change.Lines.Select(l =>
+            new StoredChangeLine(WireFormat.Name(l.Kind), l.Task?.Value, l.Units.Select(u => u.Value).ToList(), l.Before, l.After, l.Text)).ToList());
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            JsonSerializer.Serialize(writer, stored, StoredTaskContext.Default.StoredChange);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     public async Task<IReadOnlyList<Directive>> ListAsync(CancellationToken cancellationToken)
@@ -196,7 +343,12 @@ public sealed class TableDirectiveStore(TableServiceClient tables, StorageNames 
         ["Issuer"] = d.Issuer,
         ["Subject"] = d.Subject,
         ["RegisteredAt"] = d.RegisteredAt,
-        ["Tasks"] = TasksJson(d.Tasks.Select(t => new StoredTask(t.Id.Value, t.Title, WireFormat.Name(t.Kind), t.Deadline.PassesAt, t.Units.Count, t.Term?.Days, t.Term is { } term ? WireFormat.Date(term.From) : null, t.Remind, StoredStatistics.Of(t.Statistics))).ToList()),
+        ["Revision"] = d.Revision,
+        ["Tasks"] = TasksJson(d.Tasks.Select(t => new StoredTask(t.Id.Value, t.Title, WireFormat.Name(t.Kind), t.Deadline?.PassesAt, t.Units.Count, t.Term?.Days, t.Term is { } term ? WireFormat.Date(term.From) : null, t.Remind, StoredStatistics.Of(t.Statistics))
+        {
+            Cancelled = t.Cancelled is { } c ? new StoredCancellation(c.At, c.By, c.Reason) : null,
+            Extensions = t.Extensions == 0 ? null : t.Extensions,
+        }).ToList()),
     };
 
     /// <summary>
@@ -223,12 +375,14 @@ public sealed class TableDirectiveStore(TableServiceClient tables, StorageNames 
                 e.Parsed("Tasks", t.Id, TaskId.Parse),
                 t.Title,
                 e.Parsed("Tasks", t.Kind, k => TaskKinds.Parse(k, "kind")),
-                new Deadline(t.DeadlineAt),
+                t.DeadlineAt is { } at ? new Deadline(at) : null,
                 units is null ? [] : units.GetValueOrDefault(t.Id) ?? [],
                 TermOf(e, t),
                 t.Remind ?? true)
             {
                 Statistics = t.Statistics?.ToSpec(e),
+                Cancelled = t.Cancelled is { } c ? new TaskCancellation(c.At, c.By, c.Reason) : null,
+                Extensions = t.Extensions ?? 0,
             })
             .ToList();
         return new Directive(
@@ -238,7 +392,10 @@ public sealed class TableDirectiveStore(TableServiceClient tables, StorageNames 
             e.RequiredString("Issuer"),
             e.RequiredString("Subject"),
             tasks,
-            e.RequiredInstant("RegisteredAt"));
+            e.RequiredInstant("RegisteredAt"))
+        {
+            Revision = e.ContainsKey("Revision") ? e.RequiredInt("Revision") : 0,
+        };
     }
 
     /// <summary>A deadline in working days: both halves stored, or neither (a task written before the calendar, or with a date).</summary>
@@ -261,7 +418,22 @@ public sealed class TableDirectiveStore(TableServiceClient tables, StorageNames 
 /// read with the calendar in force); <c>Remind</c> is absent on tasks stored before "không nhắc"
 /// existed, which were all reminded about; <c>Statistics</c> on tasks stored before templates were per task (643's).
 /// </summary>
-internal sealed record StoredTask(string Id, string Title, string Kind, DateTimeOffset DeadlineAt, int UnitCount, int? WorkingDays = null, string? CountFrom = null, bool? Remind = null, StoredStatistics? Statistics = null);
+/// <c>DeadlineAt</c> is null for a task without a deadline; <c>Cancelled</c> is set once the office
+/// cancelled it, <c>Extensions</c> once it extended its deadline (absent: never).
+internal sealed record StoredTask(string Id, string Title, string Kind, DateTimeOffset? DeadlineAt, int UnitCount, int? WorkingDays = null, string? CountFrom = null, bool? Remind = null, StoredStatistics? Statistics = null)
+{
+    public StoredCancellation? Cancelled { get; init; }
+
+    public int? Extensions { get; init; }
+}
+
+/// <summary>When, by whom and why the office cancelled a task.</summary>
+internal sealed record StoredCancellation(DateTimeOffset At, string By, string Reason);
+
+/// <summary>One edit of the directive as the history keeps it (kinds kebab-case: <c>deadline-extended</c> …).</summary>
+internal sealed record StoredChange(int Revision, DateTimeOffset At, string By, string Reason, List<StoredChangeLine> Lines);
+
+internal sealed record StoredChangeLine(string Kind, string? Task, List<string> Units, string? Before, string? After, string Text);
 /// <summary>A statistics task's template, rules (bounds as [row, limit], 0-based) and coverage; absent for tasks stored before templates were per task (643's).</summary>
 internal sealed record StoredStatistics(string Template, List<int[]> Bounds, bool Totals, string Blanks, string Coverage)
 {
@@ -283,4 +455,5 @@ internal sealed record StoredStatistics(string Template, List<int[]> Bounds, boo
 
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(List<StoredTask>))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(StoredChange))]
 internal sealed partial class StoredTaskContext : System.Text.Json.Serialization.JsonSerializerContext;

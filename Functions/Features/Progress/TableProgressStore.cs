@@ -17,9 +17,13 @@ namespace ServerlessWorkflow.Functions.Features.Progress;
 /// <item>PartitionKey <c>board|{directiveId}</c>, RowKey the shard (<c>00</c>–<c>15</c>): a shard of the
 /// directive's board, one line per unit: <c>{unitId}</c> and, per task in the directive's order,
 /// <c>.</c> (not the unit's), <c>-</c> (nothing sent), <c>p</c> (in progress) or <c>d{ticks}</c>
-/// (done: the UTC ticks of the completion). A board is one partition query.</item>
+/// (done: the UTC ticks of the completion); <c>Revision</c> the directive's revision it was built from
+/// (absent: 0). A board is one partition query.</item>
 /// <item>PartitionKey <c>tally</c>, RowKey the directive id: its counts, property <c>S{shard}</c> =
-/// <c>assigned,onTime,late</c> per task separated by <c>;</c>. The office's list is one partition query.</item>
+/// <c>assigned,onTime,late</c> per task separated by <c>;</c>; <c>Revision</c>, the directive's revision
+/// they were built from, and <c>Months</c>, the months (yyyyMM, space-separated) its tasks counted in
+/// (both absent on rows written before directives were edited: revision 0, months unknown). The
+/// office's list is one partition query.</item>
 /// <item>PartitionKey <c>month|{yyyyMM}</c>, RowKey the shard: the units' records for tasks due that
 /// month: property <c>Deadlines</c> lists the month's deadlines with open tasks (UTC ticks, space-separated),
 /// and one line per unit: <c>{unitId} {assigned} {onTime} {late} {daysLateWorking} {daysLateCalendar}</c>, then
@@ -76,7 +80,9 @@ public sealed class TableProgressStore(TableServiceClient tables, StorageNames n
             text.Append('\n');
         }
 
-        return Table.WriteConditionallyAsync(Packed(new TableEntity(BoardPrefix + board.Directive.Value, board.Shard.Key), text), expected, cancellationToken);
+        var row = Packed(new TableEntity(BoardPrefix + board.Directive.Value, board.Shard.Key), text);
+        row["Revision"] = board.Revision;
+        return Table.WriteConditionallyAsync(row, expected, cancellationToken);
     }
 
     public async Task<IReadOnlyList<DirectiveTally>> TalliesAsync(CancellationToken cancellationToken)
@@ -98,7 +104,11 @@ public sealed class TableProgressStore(TableServiceClient tables, StorageNames n
 
     public Task<Result<bool>> PutTallyAsync(DirectiveTally tally, StoredVersion? expected, CancellationToken cancellationToken)
     {
-        var row = new TableEntity(TallyPartition, tally.Directive.Value);
+        var row = new TableEntity(TallyPartition, tally.Directive.Value)
+        {
+            ["Revision"] = tally.Revision,
+            ["Months"] = string.Join(' ', tally.Months.Select(m => m.Key)),
+        };
         foreach (var (shard, tasks) in tally.Shards)
         {
             row["S" + shard.Key] = string.Join(';', tasks.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Assigned},{t.OnTime},{t.Late}")));
@@ -187,7 +197,7 @@ public sealed class TableProgressStore(TableServiceClient tables, StorageNames n
             }).ToList();
         }
 
-        return new BoardShard(directive, row.Parsed("RowKey", row.RowKey, UnitShard.Parse), units);
+        return new BoardShard(directive, row.Parsed("RowKey", row.RowKey, UnitShard.Parse), units) { Revision = row.OptionalInt("Revision") ?? 0 };
     }
 
     private static DirectiveTally ToTally(TableEntity row)
@@ -203,7 +213,11 @@ public sealed class TableProgressStore(TableServiceClient tables, StorageNames n
             }
         }
 
-        return new DirectiveTally(row.Parsed("RowKey", row.RowKey, DirectiveId.Parse), shards);
+        return new DirectiveTally(row.Parsed("RowKey", row.RowKey, DirectiveId.Parse), shards)
+        {
+            Revision = row.OptionalInt("Revision") ?? 0,
+            Months = (row.OptionalString("Months") ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(m => row.Parsed("Months", m, k => Month.Parse(k, "Months"))).ToList(),
+        };
     }
 
     private static UnitMonthShard ToMonth(Month month, TableEntity row)

@@ -117,6 +117,11 @@ public static class StatisticsFeature
         string token, string taskId, Body<UploadStatisticsRequest> body, UnitWorkspace workspace, StatisticsUploads uploads, CancellationToken cancellationToken)
     {
         var target = await StatisticsTaskAsync(workspace, token, taskId, cancellationToken);
+        if (target.Error is { Kind: ErrorKind.Conflict } closed)
+        {
+            return PageResults.Render<MessagePage, Message>(new Message("Bảng thống kê không được nhận", closed.Message, new Link($"/u/{token}", "Về trang của đơn vị")), StatusCodes.Status409Conflict);
+        }
+
         if (!target.IsSuccess)
         {
             return target.Error!.Kind == ErrorKind.Gone
@@ -182,7 +187,7 @@ public static class StatisticsFeature
     private static async Task<Result<UnitTask>> StatisticsTaskAsync(UnitWorkspace workspace, string token, string taskId, CancellationToken cancellationToken)
     {
         var resolved = await workspace.ResolveAsync(token, taskId, cancellationToken);
-        return resolved is { IsSuccess: true, Value.Task.Kind: TaskKind.Statistics } or { Error.Kind: ErrorKind.Gone }
+        return resolved is { IsSuccess: true, Value.Task.Kind: TaskKind.Statistics } or { Error.Kind: ErrorKind.Gone or ErrorKind.Conflict }
             ? resolved
             : Error.NotFound("task-not-found", "Không tìm thấy nhiệm vụ báo cáo thống kê.");
     }
@@ -222,7 +227,7 @@ public static class StatisticsFeature
         {
             Template = report.Template,
             TemplateFile = await templates.FileAsync(report.Template.Id, cancellationToken),
-            AtDeadline = atDeadline ? report.Task.Deadline.LastDay : null,
+            AtDeadline = atDeadline && report.Task.Deadline is { } due ? due.LastDay : null,
         });
         return TypedResults.File(workbook, SpreadsheetContentType, ExportFileName(directive, atDeadline));
     }

@@ -68,7 +68,7 @@ public sealed record UnitWorkspaceResponse(WorkspaceDirective Directive, Workspa
             t.Task.Kind,
             WireFormat.Deadline(t.Task.Deadline),
             t.Task.Term is { } term ? DeadlineTerm.Of(term, view.Days.Calendar) : null,
-            view.Days.DaysLeft(t.Task.Deadline, view.Now),
+            t.Task.Deadline is { } deadline ? view.Days.DaysLeft(deadline, view.Now) : null,
             t.Standing.State,
             t.Standing.DaysOverdue,
             view.Days.Unit,
@@ -82,14 +82,14 @@ public sealed record WorkspaceDirective(string Id, string Number, string Subject
 
 public sealed record WorkspaceUnit(string Id, string? Name);
 
-/// <summary>A task of the unit: its deadline (and, in working days, its term), the days left and overdue — counted in <see cref="DaysCountedIn"/> — its state and history.</summary>
+/// <summary>A task of the unit: its deadline (and, in working days, its term; none: the task has no deadline, it is only tracked), the days left and overdue — counted in <see cref="DaysCountedIn"/> — its state and history; its role (chủ trì or phối hợp) when the dispatch states one; whether it was cancelled or the unit taken off it (then reports are no longer taken).</summary>
 public sealed record WorkspaceTask(
     string Id,
     string Title,
     TaskKind Kind,
-    string Deadline,
+    string? Deadline,
     DeadlineTerm? Term,
-    int DaysLeft,
+    int? DaysLeft,
     AssignmentState State,
     int DaysOverdue,
     DayUnit DaysCountedIn,

@@ -47,10 +47,10 @@ public static class SubmissionsFeature
 
     private static async Task<RazorComponentResult> PageAsync(
         string token, string? ok, [FromQuery(Name = "tai-len")] string? uploaded, [FromQuery(Name = "loi-tep")] string? uploadProblem,
-        UnitWorkspace workspace, IStatisticsStore statistics, CancellationToken cancellationToken)
+        UnitWorkspace workspace, IStatisticsStore statistics, IDirectiveEditStore history, CancellationToken cancellationToken)
     {
         var refusal = WireFormat.TryParse<UploadRefusal>(uploadProblem, out var r) ? r : (UploadRefusal?)null;
-        return await UnitPageAsync(token, new UnitPageNotice(ParseTask(ok), ParseTask(uploaded), null, refusal), StatusCodes.Status200OK, workspace, statistics, cancellationToken);
+        return await UnitPageAsync(token, new UnitPageNotice(ParseTask(ok), ParseTask(uploaded), null, refusal), StatusCodes.Status200OK, workspace, statistics, history, cancellationToken);
     }
 
     private static async Task<Results<Ok<UnitWorkspaceResponse>, ApiProblem>> WorkspaceAsync(string token, UnitWorkspace workspace, CancellationToken cancellationToken)
@@ -83,9 +83,15 @@ public static class SubmissionsFeature
     /// <summary>The page's form: back to the page with a confirmation (post/redirect/get), or the page again with the problem at the task.</summary>
     private static async Task<Results<SeeOther, RazorComponentResult>> SubmitFromPageAsync(
         string token, string taskId, Body<SubmitTaskRequest> body,
-        UnitWorkspace workspace, AttachmentStore attachments, IStatisticsStore statistics, AppTelemetry telemetry, IAuditTrail trail, CancellationToken cancellationToken)
+        UnitWorkspace workspace, AttachmentStore attachments, IStatisticsStore statistics, IDirectiveEditStore history, AppTelemetry telemetry, IAuditTrail trail, CancellationToken cancellationToken)
     {
         var target = await workspace.ResolveAsync(token, taskId, cancellationToken);
+        if (target.Error is { Kind: ErrorKind.Conflict } closed)
+        {
+            // Cancelled, or the unit taken off it: the page again, the notice at the task, nothing recorded.
+            return await UnitPageAsync(token, new UnitPageNotice(null, TaskId.Parse(taskId).Value, closed, null, body.Refusal is null ? body.Value : null), StatusCodes.Status409Conflict, workspace, statistics, history, cancellationToken);
+        }
+
         if (!target.IsSuccess)
         {
             return UnitPage.NotOpened(target.Error!);
@@ -102,7 +108,7 @@ public static class SubmissionsFeature
 
         return await UnitPageAsync(
             token, new UnitPageNotice(null, target.Value.Task.Id, receipt.Error, null, body.Refusal is null ? body.Value : null),
-            body.Refusal?.Status ?? (receipt.Error!.Kind == ErrorKind.Conflict ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest), workspace, statistics, cancellationToken);
+            body.Refusal?.Status ?? (receipt.Error!.Kind == ErrorKind.Conflict ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest), workspace, statistics, history, cancellationToken);
     }
 
     /// <summary>Stores the attached files, then the version; a version that is refused or that repeats one already stored keeps no files.</summary>
@@ -149,7 +155,7 @@ public static class SubmissionsFeature
     }
 
     private static async Task<RazorComponentResult> UnitPageAsync(
-        string token, UnitPageNotice notice, int status, UnitWorkspace workspace, IStatisticsStore statistics, CancellationToken cancellationToken)
+        string token, UnitPageNotice notice, int status, UnitWorkspace workspace, IStatisticsStore statistics, IDirectiveEditStore history, CancellationToken cancellationToken)
     {
         var view = await workspace.OpenAsync(token, cancellationToken);
         if (!view.IsSuccess)
@@ -163,7 +169,10 @@ public static class SubmissionsFeature
             uploads[task.Task.Id] = (await statistics.UploadsAsync(view.Value.Directive.Id, task.Task.Id, cancellationToken)).Where(u => u.UnitId == view.Value.UnitId).ToList();
         }
 
-        return PageResults.Render<UnitPage, UnitPageModel>(new UnitPageModel(view.Value, token, notice, uploads), status);
+        // The directive's changes that concern this unit, newest first ("gia hạn nhiệm vụ … đến … (lý do …)").
+        var changes = (await history.ChangesAsync(view.Value.Directive.Id, cancellationToken))
+            .Select(c => (Change: c, Lines: c.For(view.Value.UnitId))).Where(c => c.Lines.Count > 0).OrderByDescending(c => c.Change.Revision).ToList();
+        return PageResults.Render<UnitPage, UnitPageModel>(new UnitPageModel(view.Value, token, notice, uploads) { Changes = changes }, status);
     }
 
     private static TaskId? ParseTask(string? id) => TaskId.Parse(id) is { IsSuccess: true } parsed ? parsed.Value : null;

@@ -31,6 +31,12 @@ public sealed record UnitPageModel(UnitWorkspaceView View, string Token, UnitPag
 
     public Error? ErrorAt(TaskId task) => Notice.Task == task ? Notice.Error : null;
 
+    /// <summary>The directive's changes that concern the unit, newest first, each with its lines for the unit.</summary>
+    public IReadOnlyList<(DirectiveChange Change, IReadOnlyList<ChangeLine> Lines)> Changes { get; init; } = [];
+
+    /// <summary>Why the unit can no longer report on a task (cancelled, or the unit taken off it); null while it can.</summary>
+    public Error? Closed(DirectiveTask task) => UnitWorkspace.Closed(task, View.UnitId);
+
     /// <summary>The status the unit had chosen in a form that came back with a problem, if it was one of the two.</summary>
     public SubmissionStatus? StatusChosen(TaskId task) =>
         Notice.Task == task && SubmissionStatuses.Parse(Notice.Typed?.Status) is { IsSuccess: true } chosen ? chosen.Value : null;

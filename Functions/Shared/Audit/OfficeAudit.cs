@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using ServerlessWorkflow.Domain.Audit;
+using ServerlessWorkflow.Domain.Directives;
 using ServerlessWorkflow.Functions.Hosting.Security;
 
 namespace ServerlessWorkflow.Functions.Shared.Audit;
@@ -40,6 +41,12 @@ public sealed class OfficeAudit(IAuditTrail trail, TimeProvider time)
                 UnitId = unitId,
             },
             cancellationToken);
+
+    /// <summary>A directive edited after registration: each change as the units read it, with what it was and what it is, and why.</summary>
+    public Task RecordDirectiveEditAsync(ClaimsPrincipal user, DirectiveEdited edited, CancellationToken cancellationToken) =>
+        RecordAsync(user, AuditAction.DirectiveEdited, cancellationToken, subject: edited.After.Number, directiveId: edited.After.Id.Value,
+            summary: $"{edited.After.Number}: {edited.Change.Lines.Count} thay đổi{(edited.Change.Reason.Length > 0 ? $" (lý do: {edited.Change.Reason})" : string.Empty)}",
+            changes: edited.Change.Lines.Select(l => new AuditChange(l.Text, l.Before, l.After)).ToList());
 
     /// <summary>A year of the working-day calendar changed (from the API or the office's page): each change in the office's words.</summary>
     public Task RecordCalendarAsync(ClaimsPrincipal user, int year, IReadOnlyList<string> what, CancellationToken cancellationToken) =>

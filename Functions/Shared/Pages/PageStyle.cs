@@ -47,6 +47,7 @@ public static class PageStyle
         .matrix th[scope=row]{position:sticky;left:0;background:#fff;min-width:11rem}
         .cell{white-space:nowrap} .cell.ok{background:#eef8f1} .cell.late{background:#fdf0ef;font-weight:600} .cell.lateok{background:#fff8e6} .na{color:var(--muted)}
         .badge{display:inline-block;font-size:.8rem;font-weight:400;background:var(--warn);color:#fff;border-radius:.25rem;padding:0 .4rem;margin-top:.25rem}
+        .role{display:inline-block;font-size:.8rem;font-weight:600;border:1px solid currentColor;border-radius:.25rem;padding:0 .3rem;margin-top:.25rem}
         .num{text-align:right;font-variant-numeric:tabular-nums}
         .months{display:grid;grid-template-columns:repeat(auto-fill,minmax(15rem,1fr));gap:1rem} table.cal caption{font-weight:600;text-align:left}
         table.cal th,table.cal td{border:0;padding:.2rem;text-align:center} .date{white-space:nowrap}

@@ -57,6 +57,9 @@ public static class WireFormat
             ? Date(deadline.LastDay)
             : VietnamTime.ToVietnam(deadline.PassesAt).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
 
+    /// <summary>A task's deadline as <see cref="Deadline(Domain.Time.Deadline)"/> writes it; null for a task without one.</summary>
+    public static string? Deadline(Deadline? deadline) => deadline is { } d ? Deadline(d) : null;
+
     private static JsonSerializerOptions CreateRequestOptions()
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { MaxDepth = 16 };

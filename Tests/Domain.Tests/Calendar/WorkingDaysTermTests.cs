@@ -42,10 +42,10 @@ public sealed class WorkingDaysTermTests
         var structured = Register(new TaskInput("Báo cáo", "confirmation", null, ["a"], WorkingDays: "5", CountFrom: "2026-02-13"));
         var dayOff = new WorkingCalendar([YearSettings.Default(2026) with { Overrides = [new DayOverride(new DateOnly(2026, 2, 25), DayChange.DayOff, "Nghỉ thêm")] }]);
 
-        Assert.Equal(new DateOnly(2026, 2, 27), written.Value.Tasks[0].Deadline.LastDay);
+        Assert.Equal(new DateOnly(2026, 2, 27), written.Value.Tasks[0].Due.LastDay);
         Assert.Equal(written.Value.Tasks[0].Term, structured.Value.Tasks[0].Term);
         Assert.Equal(written.Value.Tasks[0].Deadline, structured.Value.Tasks[0].Deadline);
-        Assert.Equal(new DateOnly(2026, 3, 2), written.Value.WithDeadlinesFrom(dayOff).Tasks[0].Deadline.LastDay);
+        Assert.Equal(new DateOnly(2026, 3, 2), written.Value.WithDeadlinesFrom(dayOff).Tasks[0].Due.LastDay);
         Assert.Null(Register(new TaskInput("Báo cáo", "confirmation", "25/02/2026", ["a"])).Value.Tasks[0].Term);
     }
 

@@ -60,7 +60,7 @@ public sealed class DispatchSuggestionStoryTests(StorageFixture storage, Browser
         await office.GetByRole(AriaRole.Button, new() { Name = "Gợi ý nhiệm vụ từ nội dung" }).ClickAsync();
 
         var status = office.GetByRole(AriaRole.Status);
-        await Assertions.Expect(status).ToContainTextAsync("Đã gợi ý 20 nhiệm vụ từ nội dung công văn (18 nhiệm vụ công văn không ghi hạn: xin nhập hạn, hoặc bỏ nhiệm vụ không giao).");
+        await Assertions.Expect(status).ToContainTextAsync("Đã gợi ý 20 nhiệm vụ từ nội dung công văn (18 nhiệm vụ công văn không ghi hạn: được theo dõi, không gửi thư nhắc, trừ khi nhập hạn).");
         await Assertions.Expect(status).ToContainTextAsync("Đã điền cơ quan ban hành, trích yếu theo công văn.");
         await Assertions.Expect(status).ToContainTextAsync("Công văn chưa ghi ngày ban hành: xin nhập ngày.");
         await office.WaitForLoadStateAsync(LoadState.Load); // the status is at the top: the rows below may still be arriving
@@ -77,9 +77,9 @@ public sealed class DispatchSuggestionStoryTests(StorageFixture storage, Browser
         Assert.All(titles, t => Assert.DoesNotContain(t, c => c is '…' or '*' or '#'));
         Assert.StartsWith("Khẩn trương tổ chức triển khai đến 100% đảng viên", titles[1], StringComparison.Ordinal);
 
-        // Item 1.1 has no deadline: the field is empty and asks for one; 1.2 is due by the end of 25/02.
+        // Item 1.1 has no deadline: the field is empty, the task will be tracked without reminders unless one is typed (issue 16 point 3); 1.2 is due by the end of 25/02.
         Assert.Equal(string.Empty, await office.Locator("#t1-deadline").InputValueAsync());
-        await Assertions.Expect(office.Locator("#t1-due")).ToContainTextAsync("Xin nhập hạn cho nhiệm vụ này.");
+        await Assertions.Expect(office.Locator("#t1-due")).ToContainTextAsync("Không có hạn: nhiệm vụ được theo dõi, không gửi thư nhắc. Nhập hạn nếu cần nhắc.");
         Assert.Equal("Tập trung rà soát việc sử dụng tài khoản ngân hàng phục vụ công tác thu, nộp đảng phí", titles[2]);
         Assert.Equal("25/02/2026", await office.Locator("#t2-deadline").InputValueAsync());
         await Assertions.Expect(office.Locator("#t2-due")).ToContainTextAsync("Hạn là hết ngày 25/02/2026 (thứ Tư).");
@@ -102,11 +102,12 @@ public sealed class DispatchSuggestionStoryTests(StorageFixture storage, Browser
         await Assertions.Expect(status).ToContainTextAsync("Không có nhiệm vụ mới để gợi ý");
         await Assertions.Expect(office.Locator("textarea[id$='-title']")).ToHaveCountAsync(22);
 
-        // "Tạo" with deadlines still missing: each problem named in the clerk's words, every choice kept.
+        // "Tạo" with a task no unit is chosen for: each problem named in the clerk's words, every choice kept (a task without a deadline is no problem).
         await office.GetByLabel("Ngày ban hành (dd/MM/yyyy)").FillAsync("10/02/2026");
         await office.GetByRole(AriaRole.Button, new() { Name = "Tạo công văn", Exact = true }).ClickAsync();
         var alert = office.GetByRole(AriaRole.Alert);
-        await Assertions.Expect(alert).ToContainTextAsync("Nhiệm vụ 2, hạn: Chưa có hạn hoàn thành. Ghi ngày/tháng/năm, ví dụ 25/02/2026");
+        await Assertions.Expect(alert).ToContainTextAsync($"Nhiệm vụ {inspection + 1}, đơn vị: Cần giao nhiệm vụ cho ít nhất một đơn vị.");
+        await Assertions.Expect(alert).Not.ToContainTextAsync("Chưa có hạn");
         await Assertions.Expect(alert).Not.ToContainTextAsync("yyyy");
         await Assertions.Expect(alert).Not.ToContainTextAsync("deadline");
         Assert.Equal(["kdc-1", "kdc-2", "khoi-dn"], await SelectedAsync(office, 1));

@@ -354,7 +354,7 @@ public sealed class OfficeSessionTests(StorageFixture storage) : IAsyncLifetime
         var errors = html[html.IndexOf("role=\"alert\"", StringComparison.Ordinal)..html.IndexOf("</div>", html.IndexOf("role=\"alert\"", StringComparison.Ordinal), StringComparison.Ordinal)];
 
         Assert.Contains("Ngày ban hành: Chưa có ngày ban hành. Ghi ngày/tháng/năm, ví dụ 05/02/2026.", errors, StringComparison.Ordinal);
-        Assert.Contains("Nhiệm vụ 1, hạn: Chưa có hạn hoàn thành. Ghi ngày/tháng/năm, ví dụ 25/02/2026", errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("Nhiệm vụ 1, hạn", errors, StringComparison.Ordinal); // no deadline is allowed (issue 16): the task is only tracked
         Assert.Contains("Nhiệm vụ 2, hạn: Không đọc được hạn “sớm”.", errors, StringComparison.Ordinal);
         Assert.Contains("Nhiệm vụ 2, đơn vị: Cần giao nhiệm vụ cho ít nhất một đơn vị.", errors, StringComparison.Ordinal);
         foreach (var developer in new[] { "yyyy", "(API)", "deadline", "issuedOn", "units", "tasks[", "countFrom", "workingDays" })

@@ -33,6 +33,7 @@ public sealed class RoleAccessTests(StorageFixture storage) : IAsyncLifetime
         // Văn phòng: directives, units, outbox (thường trực reads boards and reports).
         ["OfficeDirectives"] = [V, T], ["OfficeDirective"] = [V, T], ["NewDirective"] = [V], ["NewDirectivePost"] = [V],
         ["RegisterDirective"] = [V], ["ListDirectives"] = [V, T], ["GetDirective"] = [V, T],
+        ["EditDirective"] = [V], ["OfficeEditDirective"] = [V], ["OfficeEditDirectivePost"] = [V],
         ["PutUnit"] = [V], ["ImportUnits"] = [V], ["ListUnits"] = [V, T],
         ["OfficeUnits"] = [V], ["OfficeUnitsPost"] = [V], ["OfficeUnit"] = [V], ["OfficeUnitPost"] = [V], ["OfficeUnitState"] = [V], ["OfficeUnitMerge"] = [V], ["OfficeUnitsImport"] = [V],
         ["OfficeOutbox"] = [V], ["OfficeResendEmail"] = [V], ["ListOutbox"] = [V], ["GetEscalations"] = [V, T],

@@ -77,7 +77,7 @@ public sealed class RegistrationFaultTests(StorageFixture storage)
         await h.StartAsync();
         var log = await CountWritesAsync(h, faults, _ => PostAsync(h, "2-CV/ĐU", null), null);
         var writes = log.Count;
-        var header = log.FindIndex(l => l.Contains("RowKey='directive'", StringComparison.Ordinal)) + 1;
+        var header = log.FindIndex(l => l.Contains("PartitionKey='all'", StringComparison.Ordinal)); // the header (an insert) is the write just before its list copy: its 1-based number
         Assert.True(header > 0, string.Join("\n", log));
 
         var expected = new Dictionary<string, bool> { ["1-CV/ĐU"] = true, ["2-CV/ĐU"] = true };
@@ -114,6 +114,54 @@ public sealed class RegistrationFaultTests(StorageFixture storage)
         }
 
         await AssertEachRemindedOnceAsync(h, expected.Where(e => e.Value).Select(e => e.Key).ToList());
+    }
+
+    [Fact]
+    public async Task A_directive_edited_on_another_instance_before_the_repair_finishes_its_registration_keeps_the_edit()
+    {
+        var faults = new TableFaults();
+        await using var h = new EscalationHarness(storage) { Services = faults.AddTo };
+        await h.StartAsync();
+        var log = await CountWritesAsync(h, faults, _ => PostAsync(h, "2-CV/ĐU", null), null);
+        var noteRemoved = log.FindIndex(l => l.StartsWith($"{log.Count}: DELETE", StringComparison.Ordinal) && l.Contains("PartitionKey='registering'", StringComparison.Ordinal)) + 1;
+        Assert.True(noteRemoved == log.Count, string.Join("\n", log)); // the note is removed last
+
+        // Cut short at its last write: the directive is whole and visible, its note stays.
+        faults.Arm(noteRemoved);
+        using (var failed = await PostAsync(h, "3-CV/ĐU", null))
+        {
+            Assert.True((int)failed.StatusCode >= 500);
+        }
+
+        faults.Disarm();
+        var id = Assert.Single(await ListedAsync(h, "3-CV/ĐU"));
+        Assert.Single(await NotesAsync(h));
+
+        // Minutes later, this instance has just read the directive (its copy kept in memory) when a clerk
+        // on another instance corrects the subject; then this instance's deadline check repairs the registration.
+        h.Clock.Advance(TimeSpan.FromMinutes(6));
+        await using var other = new HandlerApp(storage.ConnectionString, h.App.Prefix, h.Settings, services => services.AddSingleton<TimeProvider>(h.Clock));
+        var otherOffice = new OfficeClient(other.Start());
+        using (var read = await h.Office.SendAsync(HttpMethod.Get, $"api/directives/{id}"))
+        using (var edit = OfficeClient.Request(HttpMethod.Patch, $"api/directives/{id}", new { subject = "Trích yếu đã sửa", reason = "Sai chính tả" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+            edit.Headers.TryAddWithoutValidation("If-Match", read.Headers.ETag!.ToString());
+            using var edited = await otherOffice.Http.SendAsync(edit, Ct);
+            Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
+        }
+
+        await h.RunAsync();
+
+        Assert.Empty(await NotesAsync(h));
+        using var after = await otherOffice.SendAsync(HttpMethod.Get, $"api/directives/{id}");
+        var body = JsonDocument.Parse(await after.Content.ReadAsStringAsync(Ct)).RootElement;
+        Assert.Equal("Trích yếu đã sửa", body.GetProperty("subject").GetString());
+        Assert.Equal("\"r1\"", after.Headers.ETag?.ToString());
+        using var list = await otherOffice.SendAsync(HttpMethod.Get, "api/directives");
+        var listed = JsonDocument.Parse(await list.Content.ReadAsStringAsync(Ct)).RootElement.EnumerateArray().Single(d => d.GetProperty("id").GetString() == id);
+        Assert.Equal("Trích yếu đã sửa", listed.GetProperty("subject").GetString());
+        Assert.Equal(1, await RegistrationsAuditedAsync(h, id));
     }
 
     /// <summary>

@@ -121,6 +121,27 @@ public sealed class PackageTests(StorageFixture storage, PackageTests.Package pa
             Assert.Equal("2099-12-09", (await followed.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("tasks")[0].GetProperty("deadline").GetString());
         }
 
+        // An edit (issue 16): If-Match, a unit given as {"id", "role"} (its converter), a task without a deadline, the history's JSON read back.
+        using (var edit = OfficeClient.Request(HttpMethod.Patch, $"api/directives/{id}", new
+        {
+            reason = "Bổ sung đơn vị phối hợp",
+            tasks = new object[] { new { id = "t1", addUnits = new object[] { new { id = "chi-bo-b", role = "phoi-hop" } } } },
+            newTasks = new object[] { new { title = "Theo dõi kết quả", kind = "confirmation", units = new object[] { new { id = "dang-bo-a", role = "chu-tri" } } } },
+        }))
+        {
+            edit.Headers.TryAddWithoutValidation("If-Match", "\"r0\"");
+            using var edited = await office.Http.SendAsync(edit, Ct);
+            Assert.True(edited.IsSuccessStatusCode, $"{(int)edited.StatusCode}: {await edited.Content.ReadAsStringAsync(Ct)}");
+        }
+
+        using (var history = await office.SendAsync(HttpMethod.Get, $"api/directives/{id}"))
+        {
+            var read = await history.Content.ReadFromJsonAsync<JsonElement>(Ct);
+            Assert.Equal("units-added", read.GetProperty("changes")[0].GetProperty("lines")[0].GetProperty("kind").GetString());
+            Assert.Equal(JsonValueKind.Null, read.GetProperty("tasks")[2].GetProperty("deadline").ValueKind);
+            Assert.Equal("\"r1\"", history.Headers.ETag?.ToString());
+        }
+
         // The unit's page, a form post (post/redirect/get) and a JSON post.
         using (var page = await SendAsync(http, HttpMethod.Get, $"u/{token}", "text/html"))
         {
