@@ -112,11 +112,19 @@ public sealed record PlannedStep(string Step, string Name, DateTimeOffset? At, b
 /// <summary>A unit's own link to its page for the directive.</summary>
 public sealed record UnitLinkResponse(string UnitId, string Url);
 
-/// <summary>A directive in the office's list.</summary>
+/// <summary>A directive in the office's list; <see cref="Closed"/> once the office closed it (null while it is followed).</summary>
 public sealed record DirectiveSummary(string Id, string Number, string IssuedOn, string Issuer, string Subject, DateTimeOffset RegisteredAt, string? LastDeadline)
 {
-    public static DirectiveSummary Of(Directive d) =>
-        new(d.Id.Value, d.Number, WireFormat.Date(d.IssuedOn), d.Issuer, d.Subject, d.RegisteredAt, WireFormat.Deadline(d.LastDeadline));
+    public ClosureResponse? Closed { get; init; }
+
+    public static DirectiveSummary Of(Directive d, DirectiveClosure? closure) =>
+        new(d.Id.Value, d.Number, WireFormat.Date(d.IssuedOn), d.Issuer, d.Subject, d.RegisteredAt, WireFormat.Deadline(d.LastDeadline)) { Closed = ClosureResponse.Of(closure) };
+}
+
+/// <summary>When the office closed a directive, who (the account's name) and its note.</summary>
+public sealed record ClosureResponse(DateTimeOffset At, string By, string? Note)
+{
+    public static ClosureResponse? Of(DirectiveClosure? closure) => closure is null ? null : new(closure.ClosedAt, closure.ClosedBy, closure.Note);
 }
 
 /// <summary>A directive and, per task and unit, where it stands now: counts by state, then every assignment.</summary>
@@ -135,6 +143,9 @@ public sealed record DirectiveResponse(
 
     /// <summary>Every edit since registration, oldest first.</summary>
     public IReadOnlyList<ChangeResponse> Changes { get; init; } = [];
+
+    /// <summary>Set once the office closed the directive: nothing is sent about it and its units' links only show what they sent.</summary>
+    public ClosureResponse? Closed { get; init; }
 }
 
 /// <summary>A task and every unit's standing on it; for a deadline in working days, its term and how it was counted with the calendar in force.</summary>

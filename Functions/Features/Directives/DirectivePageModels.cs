@@ -73,6 +73,9 @@ public sealed record UnitLinkLine(string Name, string Url)
 /// </summary>
 public sealed record BoardModel(DirectiveBoard Board, BoardQuery Query, IReadOnlyList<BoardRow> Shown, int Page, IReadOnlyList<UnitLinkLine> Links, bool Created, DayCount Days)
 {
+    /// <summary>Whether units are emailed their links (<c>Escalation__TellUnits</c>): the notice after creating says who sends them.</summary>
+    public bool TellsUnits { get; init; } = true;
+
     /// <summary>Rows per page: a province's board has thousands of units.</summary>
     public const int PageSize = 100;
 

@@ -9,6 +9,7 @@ using ServerlessWorkflow.Domain.Escalation;
 using ServerlessWorkflow.Domain.Progress;
 using ServerlessWorkflow.Domain.Time;
 using ServerlessWorkflow.Domain.Units;
+using ServerlessWorkflow.Functions.Features.CheckDeadlines;
 using ServerlessWorkflow.Functions.Hosting.Security;
 using ServerlessWorkflow.Functions.Shared.Http;
 using ServerlessWorkflow.Functions.Shared.Links;
@@ -68,7 +69,7 @@ public static class DirectivePages
     private static async Task<RazorComponentResult> BoardAsync(
         string id, string? q, string? cap, string? tt, string? sx, string? trang, string? moi, string? da, string? sua, HttpRequest request, ClaimsPrincipal user,
         OfficeDesk desk, DirectiveRegistry registry, UnitRegistry units, IEscalationStore escalations, IDirectiveStateStore states, IDirectiveEditStore edits, IOptions<UnitLinkOptions> links,
-        CancellationToken cancellationToken)
+        IOptions<EscalationOptions> escalation, CancellationToken cancellationToken)
     {
         var tree = await units.CurrentTreeAsync(cancellationToken);
         var view = await desk.ViewAsync(id, tree, cancellationToken);
@@ -91,6 +92,7 @@ public static class DirectivePages
         {
             Closure = closure,
             Done = da,
+            TellsUnits = escalation.Value.TellUnits,
             // A closed directive is not edited (open it again first).
             CanEdit = closure is null && user.IsInRole(OfficeRoles.Code(OfficeRole.VanPhong)),
             Edited = sua is not null,

@@ -74,7 +74,7 @@ public static class DirectivesFeature
     /// <c>duplicate-number</c>, and <c>sameNumber</c>).
     /// </summary>
     private static async Task<Results<Created<RegisteredDirective>, Ok<RegisteredDirective>, ApiProblem>> RegisterAsync(
-        Body<RegisterDirectiveRequest> body, HttpRequest request, ClaimsPrincipal user, RegistrationDesk desk, DirectiveRegistry registry, IOptions<UnitLinkOptions> links, CancellationToken cancellationToken)
+        Body<RegisterDirectiveRequest> body, HttpRequest request, ClaimsPrincipal user, RegistrationDesk desk, DirectiveRegistry registry, IDirectiveStateStore states, IOptions<UnitLinkOptions> links, CancellationToken cancellationToken)
     {
         var actor = user.ActorOf();
         IdempotencyKey? key = null;
@@ -96,6 +96,7 @@ public static class DirectivesFeature
         }
 
         var (r, same) = (registered.Value.Registered, registered.Value.SameNumber);
+        var closed = same.Count > 0 ? await states.ClosuresAsync(cancellationToken) : new Dictionary<DirectiveId, DirectiveClosure>();
         var d = r.Directive;
         var response = new RegisteredDirective(
             d.Id.Value,
@@ -110,7 +111,7 @@ public static class DirectivesFeature
                 .. r.Warnings.Select(w => new WarningResponse(w.Task.Value, w.Code, w.Message)),
             ])
         {
-            SameNumber = same.Select(DirectiveSummary.Of).ToList(),
+            SameNumber = same.Select(o => DirectiveSummary.Of(o, closed.GetValueOrDefault(o.Id))).ToList(),
         };
         if (registered.Value.Replayed)
         {
@@ -121,10 +122,13 @@ public static class DirectivesFeature
         return TypedResults.Created($"/api/directives/{d.Id}", response);
     }
 
-    private static async Task<Ok<List<DirectiveSummary>>> ListAsync(IDirectiveStore store, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await store.ListAsync(cancellationToken)).Select(DirectiveSummary.Of).ToList());
+    private static async Task<Ok<List<DirectiveSummary>>> ListAsync(IDirectiveStore store, IDirectiveStateStore states, CancellationToken cancellationToken)
+    {
+        var closed = await states.ClosuresAsync(cancellationToken);
+        return TypedResults.Ok((await store.ListAsync(cancellationToken)).Select(d => DirectiveSummary.Of(d, closed.GetValueOrDefault(d.Id))).ToList());
+    }
 
-    private static async Task<Results<Ok<DirectiveResponse>, ApiProblem>> GetAsync(string id, HttpResponse response, DirectiveRegistry registry, IEscalationStore escalations, IDirectiveEditStore edits, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<DirectiveResponse>, ApiProblem>> GetAsync(string id, HttpResponse response, DirectiveRegistry registry, IEscalationStore escalations, IDirectiveEditStore edits, IDirectiveStateStore states, CancellationToken cancellationToken)
     {
         var view = await registry.ViewAsync(id, cancellationToken);
         if (!view.IsSuccess)
@@ -177,6 +181,7 @@ public static class DirectivesFeature
         {
             ETag = DirectiveEditing.ETagOf(d),
             Changes = changes.Select(ChangeResponse.Of).ToList(),
+            Closed = ClosureResponse.Of(await states.ClosureAsync(d.Id, cancellationToken)),
         });
     }
 }

@@ -69,7 +69,7 @@ public static class StatisticsFeature
         office.MapGet("/statistics.xlsx", ExportAsync).WithName("ExportStatistics")
             .Produces<byte[]>(StatusCodes.Status200OK, SpreadsheetContentType).ProducesProblem(StatusCodes.Status404NotFound);
         office.MapPost("/statistics/units/{unitId}", UploadForUnitAsync).WithName("UploadStatisticsForUnit").RequireOfficeRole(OfficeRole.VanPhong).WithBody<UploadStatisticsRequest>(UploadRefusals.MaxBytes)
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
         var templates = app.MapGroup("/api/templates").WithTags("Statistics");
         templates.MapPost("/", ReadTemplateAsync).WithName("ReadTemplate").RequireOfficeRole(OfficeRole.VanPhong).WithBody<UploadStatisticsRequest>(UploadRefusals.MaxBytes)
@@ -234,9 +234,9 @@ public static class StatisticsFeature
 
     /// <summary>A file a unit emailed, uploaded by the office for it: recorded as sent by the office for that unit, then imported like the unit's own.</summary>
     private static async Task<Results<Accepted<UploadReceived>, ApiProblem>> UploadForUnitAsync(
-        string id, string unitId, string? taskId, Body<UploadStatisticsRequest> body, ClaimsPrincipal user, IDirectiveStore directives, StatisticsUploads uploads, CancellationToken cancellationToken) =>
+        string id, string unitId, string? taskId, Body<UploadStatisticsRequest> body, ClaimsPrincipal user, IDirectiveStore directives, IDirectiveStateStore states, StatisticsUploads uploads, CancellationToken cancellationToken) =>
         await AcceptAsync(
-            await OfficeTargetAsync(id, unitId, taskId, directives, cancellationToken),
+            await OfficeTargetAsync(id, unitId, taskId, directives, states, cancellationToken),
             body.Value.File,
             UploadSender.Office,
             t => $"/api/directives/{t.Directive.Id}/statistics?taskId={t.Task.Id}",
@@ -244,8 +244,8 @@ public static class StatisticsFeature
             cancellationToken,
             user.ActorOf());
 
-    /// <summary>The directive's statistics task (<paramref name="taskId"/>, or its first) and one of its units, for the office to upload for.</summary>
-    public static async Task<Result<UnitTask>> OfficeTargetAsync(string id, string unitId, string? taskId, IDirectiveStore directives, CancellationToken cancellationToken)
+    /// <summary>The directive's statistics task (<paramref name="taskId"/>, or its first) and one of its units, for the office to upload for; with the directive's closure, which refuses the upload as it refuses the unit's.</summary>
+    public static async Task<Result<UnitTask>> OfficeTargetAsync(string id, string unitId, string? taskId, IDirectiveStore directives, IDirectiveStateStore states, CancellationToken cancellationToken)
     {
         var directiveId = DirectiveId.Parse(id);
         var directive = directiveId.IsSuccess ? await directives.GetAsync(directiveId.Value, cancellationToken) : null;
@@ -253,7 +253,7 @@ public static class StatisticsFeature
         var task = directive?.Tasks.FirstOrDefault(t => t.Kind == TaskKind.Statistics && (taskId is null || t.Id.Value == taskId) && unit.IsSuccess && t.Units.Contains(unit.Value));
         return directive is null || task is null
             ? Error.NotFound("statistics-not-found", "Không tìm thấy nhiệm vụ báo cáo thống kê giao cho đơn vị này.")
-            : new UnitTask(directive, unit.Value, task);
+            : new UnitTask(directive, unit.Value, task) { Closed = await states.ClosureAsync(directive.Id, cancellationToken) };
     }
 
     private static async Task<Results<Created<TemplateResponse>, ApiProblem>> ReadTemplateAsync(Body<UploadStatisticsRequest> body, ReportTemplates templates, CancellationToken cancellationToken)

@@ -56,7 +56,7 @@ public static class StatisticsPageEndpoint
     /// was refused; a post too large to read names no unit, so its refusal shows at the form.
     /// </summary>
     private static async Task<Results<SeeOther, RazorComponentResult>> UploadAsync(
-        string id, string? taskId, Body<OfficeUploadForm> body, ClaimsPrincipal user, IDirectiveStore directives, StatisticsUploads uploads, CancellationToken cancellationToken)
+        string id, string? taskId, Body<OfficeUploadForm> body, ClaimsPrincipal user, IDirectiveStore directives, IDirectiveStateStore states, StatisticsUploads uploads, CancellationToken cancellationToken)
     {
         if (body.Refusal is { } refused)
         {
@@ -67,10 +67,17 @@ public static class StatisticsPageEndpoint
                 : PageResults.Render<MessagePage, Message>(Message.OfficeNotFound("Không tìm thấy số liệu"), StatusCodes.Status404NotFound);
         }
 
-        var target = await StatisticsFeature.OfficeTargetAsync(id, body.Value.UnitId, taskId, directives, cancellationToken);
+        var target = await StatisticsFeature.OfficeTargetAsync(id, body.Value.UnitId, taskId, directives, states, cancellationToken);
         if (!target.IsSuccess)
         {
             return PageResults.Render<MessagePage, Message>(Message.OfficeNotFound("Không tìm thấy số liệu", target.Error!.Message), StatusCodes.Status404NotFound);
+        }
+
+        if (target.Value.Closed is { } closure)
+        {
+            return PageResults.Render<MessagePage, Message>(
+                new Message("Công văn đã kết thúc", $"Công văn đã kết thúc ngày {closure.Day}; không nhận thêm số liệu, kể cả văn phòng gửi thay đơn vị. Muốn gửi, xin mở lại công văn trước.", new Link(PagePath(target.Value.Directive.Id, target.Value.Task.Id.Value), "Về trang số liệu"), Office: true),
+                StatusCodes.Status409Conflict);
         }
 
         var received = await uploads.ReceiveAsync(target.Value, body.Value.File, UploadSender.Office, cancellationToken, user.ActorOf());

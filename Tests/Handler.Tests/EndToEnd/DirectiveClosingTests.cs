@@ -134,7 +134,7 @@ public sealed class DirectiveClosingTests(StorageFixture storage) : IAsyncLifeti
     }
 
     [Fact]
-    public async Task A_statistics_file_is_refused_once_the_directive_is_closed()
+    public async Task A_statistics_file_is_refused_once_the_directive_is_closed_from_the_unit_and_from_the_office_sending_for_it()
     {
         using var registered = await _h.Office.SendAsync(HttpMethod.Post, "api/directives", new
         {
@@ -148,10 +148,24 @@ public sealed class DirectiveClosingTests(StorageFixture storage) : IAsyncLifeti
         using var upload = await _h.Office.SendFileAsync($"u/{token}/tasks/t1/statistics", File.ReadAllBytes(Repository.SharedSample("bao-cao-thong-ke-mau.xlsx")), key: null);
         var problem = await upload.Content.ReadFromJsonAsync<JsonElement>(Ct);
         using var template = await _h.Office.Http.GetAsync($"u/{token}/tasks/t1/template.xlsx", Ct);
+        using var forUnit = await _h.Office.SendFileAsync($"api/directives/{stats.GetProperty("id").GetString()}/statistics/units/chi-bo-b", File.ReadAllBytes(Repository.SharedSample("bao-cao-thong-ke-mau.xlsx")));
+        var officeProblem = await forUnit.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var stored = new List<string>();
+        var uploads = StatisticsImports.Uploads(storage.ConnectionString, _h.App.Prefix);
+        if (await uploads.ExistsAsync(Ct))
+        {
+            await foreach (var blob in uploads.GetBlobsAsync(cancellationToken: Ct))
+            {
+                stored.Add(blob.Name);
+            }
+        }
 
         Assert.Equal(HttpStatusCode.Conflict, upload.StatusCode);
         Assert.Equal("directive-closed", problem.GetProperty("code").GetString());
         Assert.Equal(HttpStatusCode.OK, template.StatusCode); // reading stays open
+        Assert.Equal(HttpStatusCode.Conflict, forUnit.StatusCode);
+        Assert.Equal("directive-closed", officeProblem.GetProperty("code").GetString());
+        Assert.Empty(stored);
     }
 
     [Fact]
@@ -181,6 +195,31 @@ public sealed class DirectiveClosingTests(StorageFixture storage) : IAsyncLifeti
         Assert.DoesNotContain("77-CV/ĐU", found, StringComparison.Ordinal);
         Assert.Contains("643-CV/ĐU", byNumber, StringComparison.Ordinal);
         Assert.Contains("Không có công văn nào khớp với nội dung tìm.", notInWorking, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_api_lists_and_reads_a_directive_with_its_closure_and_one_still_followed_without()
+    {
+        using var other = await _h.Office.SendAsync(HttpMethod.Post, "api/directives", new
+        {
+            number = "77-CV/ĐU", issuedOn = "2026-02-06", issuer = "Đảng ủy UBND tỉnh", subject = "Kiểm điểm cuối năm",
+            tasks = new[] { new { title = "Gửi bản kiểm điểm", kind = "confirmation", deadline = "2026-03-10", units = new[] { "chi-bo-b" } } },
+        });
+        var otherId = (await other.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetString()!;
+        await PostAsync($"api/directives/{Id}/close", new { note = "Đã hoàn thành đợt kiểm tra" });
+
+        using var list = await _h.Office.SendAsync(HttpMethod.Get, "api/directives");
+        var listed = (await list.Content.ReadFromJsonAsync<JsonElement>(Ct)).EnumerateArray().ToDictionary(d => d.GetProperty("id").GetString()!, d => d.GetProperty("closed"));
+        using var one = await _h.Office.SendAsync(HttpMethod.Get, $"api/directives/{Id}");
+        var closed = (await one.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("closed");
+        using var open = await _h.Office.SendAsync(HttpMethod.Get, $"api/directives/{otherId}");
+
+        Assert.Equal("Đã hoàn thành đợt kiểm tra", listed[Id].GetProperty("note").GetString());
+        Assert.Equal(_h.Clock.GetUtcNow(), listed[Id].GetProperty("at").GetDateTimeOffset());
+        Assert.False(string.IsNullOrEmpty(listed[Id].GetProperty("by").GetString()));
+        Assert.Equal(JsonValueKind.Null, listed[otherId].ValueKind);
+        Assert.Equal("Đã hoàn thành đợt kiểm tra", closed.GetProperty("note").GetString());
+        Assert.Equal(JsonValueKind.Null, (await open.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("closed").ValueKind);
     }
 
     [Fact]

@@ -89,6 +89,20 @@ public sealed class UnitNoticesTests(StorageFixture storage) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_board_just_after_creating_says_the_units_will_be_emailed_only_when_they_are()
+    {
+        _directive = await RegisterAsync();
+        var (_, told) = await _h.PageAsync($"office/directives/{Id}?moi=1");
+        _h.App.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ServerlessWorkflow.Functions.Features.CheckDeadlines.EscalationOptions>>().Value.TellUnits = false;
+        var (_, notTold) = await _h.PageAsync($"office/directives/{Id}?moi=1");
+
+        Assert.Contains("Mỗi đơn vị sẽ nhận một thư điện tử", told, StringComparison.Ordinal);
+        Assert.DoesNotContain("không tự gửi thư", told, StringComparison.Ordinal);
+        Assert.Contains("Hệ thống không tự gửi thư cho các đơn vị", notTold, StringComparison.Ordinal);
+        Assert.DoesNotContain("sẽ nhận một thư điện tử", notTold, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_stop_between_storing_a_directive_and_telling_its_units_is_repaired_by_the_next_run_exactly_once()
     {
         // As a process that stopped right after storing the directive leaves it: the hint, and no notice.
