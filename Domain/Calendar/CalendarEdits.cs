@@ -207,12 +207,12 @@ public static class CalendarEdits
         var value = (text ?? string.Empty).Trim();
         if (value.Length == 0)
         {
-            return Error.Validation(field, "required", "Hãy ghi ngày (dd/MM/yyyy).");
+            return Error.Validation(field, "required", "Hãy ghi ngày, ví dụ 02/01/2026.");
         }
 
         if (!VietnamTime.TryParseIsoOrWritten(value, out var date))
         {
-            return Error.Validation(field, "invalid-date", "Ngày phải viết dạng dd/MM/yyyy, ví dụ 02/01/2026.");
+            return Error.Validation(field, "invalid-date", "Ngày phải viết dạng ngày/tháng/năm, ví dụ 02/01/2026.");
         }
 
         return date.Year == year

@@ -159,7 +159,7 @@ public sealed class LadderDesk(
         var day = VietnamTime.TryParseDate(through, out var written) || DateOnly.TryParseExact((through ?? string.Empty).Trim(), "yyyy-MM-dd", out written) ? written : (DateOnly?)null;
         if (day is null)
         {
-            v.Add("through", string.IsNullOrWhiteSpace(through) ? "required" : "invalid-date", "Ngày tạm dừng đến phải viết dạng dd/MM/yyyy, ví dụ 15/03/2026.");
+            v.Add("through", string.IsNullOrWhiteSpace(through) ? "required" : "invalid-date", "Ngày tạm dừng đến phải viết dạng ngày/tháng/năm, ví dụ 15/03/2026.");
         }
         else if (day < today || day > today.AddDays(MaxHoldDays))
         {

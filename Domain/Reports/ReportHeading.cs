@@ -60,7 +60,7 @@ public sealed record ReportHeadingInput(
         var place = v.Take(Text.Clean(Place, "noi", 100, required: false), "noi");
         if (!VietnamTime.TryParseDate(Date, out var date))
         {
-            v.Add("ngay", "invalid-date", "Ngày phải viết dạng dd/MM/yyyy, ví dụ 13/02/2026.");
+            v.Add("ngay", "invalid-date", "Ngày phải viết dạng ngày/tháng/năm, ví dụ 13/02/2026.");
         }
 
         var recipients = Lines(v, Recipients, "noinhan");

@@ -74,7 +74,7 @@ public readonly partial record struct Deadline(DateTimeOffset PassesAt) : ICompa
         var match = WrittenDate().Match(folded);
         if (!match.Success || !VietnamTime.TryParseDate(match.Groups["date"].Value.Replace('-', '/').Replace('.', '/'), out var date))
         {
-            return Error.Validation(field, "invalid-date", "Ngày phải viết dạng dd/MM/yyyy, ví dụ 25/02/2026.");
+            return Error.Validation(field, "invalid-date", "Ngày phải viết dạng ngày/tháng/năm, ví dụ 25/02/2026.");
         }
 
         var before = match.Groups["before"].Success;

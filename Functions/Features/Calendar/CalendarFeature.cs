@@ -130,7 +130,7 @@ public static class WorkingDaysCount
         var value = (from ?? string.Empty).Trim();
         if (!Domain.Time.VietnamTime.TryParseIsoOrWritten(value, out var start))
         {
-            v.Add("from", value.Length == 0 ? "required" : "invalid-date", "Ngày bắt đầu tính phải viết dạng dd/MM/yyyy, ví dụ 13/02/2026.");
+            v.Add("from", value.Length == 0 ? "required" : "invalid-date", "Ngày bắt đầu tính phải viết dạng ngày/tháng/năm, ví dụ 13/02/2026.");
         }
 
         return v.HasErrors ? v.ToError() : WorkingDaysTerm.Create(count, start, "days");

@@ -35,7 +35,7 @@ public static class StatisticsPageEndpoint
 
     private static async Task<RazorComponentResult> ShowAsync(
         string id, string? taskId, [FromQuery(Name = "gui-thay")] string? sentFor, [FromQuery(Name = "loi-tep")] string? problem,
-        IDirectiveStore directives, IStatisticsStore store, ReportTemplates templates, UnitRegistry units, TimeProvider time, CancellationToken cancellationToken)
+        IDirectiveStore directives, IDirectiveStateStore states, IStatisticsStore store, ReportTemplates templates, UnitRegistry units, TimeProvider time, CancellationToken cancellationToken)
     {
         var read = await ConsolidatedReport.ReadAsync(id, taskId, directives, store, templates, time.GetUtcNow(), cancellationToken);
         if (!read.IsSuccess)
@@ -48,7 +48,10 @@ public static class StatisticsPageEndpoint
         var notice = UnitId.Parse(sentFor) is { IsSuccess: true } unit ? new OfficeUploadNotice(unit.Value, refusal)
             : refusal is not null ? new OfficeUploadNotice(null, refusal)
             : null;
-        return PageResults.Render<StatisticsPage, StatisticsModel>(new StatisticsModel(read.Value, u => tree.Find(u)?.Name ?? u.Value, notice));
+        return PageResults.Render<StatisticsPage, StatisticsModel>(new StatisticsModel(read.Value, u => tree.Find(u)?.Name ?? u.Value, notice)
+        {
+            Closure = await states.ClosureAsync(read.Value.Directive.Id, cancellationToken),
+        });
     }
 
     /// <summary>
@@ -105,6 +108,9 @@ public sealed record OfficeUploadForm(string UnitId, IFormFile? File) : IRequest
 /// <summary>The statistics page: the consolidated report, each unit's name, and the office's last upload for a unit.</summary>
 public sealed record StatisticsModel(ConsolidatedReport Report, Func<UnitId, string> NameOf, OfficeUploadNotice? Notice = null)
 {
+    /// <summary>The directive's closure: the office's upload form gives way to a notice (an upload would be refused).</summary>
+    public DirectiveClosure? Closure { get; init; }
+
     /// <summary>How many rows get a chart (a long template's table says the rest).</summary>
     public const int MaxCharts = 12;
 

@@ -106,7 +106,7 @@ public sealed class CalendarDeskTests
         Assert.Contains("đã là ngày nghỉ (Quốc khánh)", Message(CalendarEdits.Add(year, new DayOverrideInput("02/09/2026", "day-off", ""))), StringComparison.Ordinal);
         Assert.Contains("đã là ngày làm việc", Message(CalendarEdits.Add(year, new DayOverrideInput("03/03/2026", "working-day", ""))), StringComparison.Ordinal);
         Assert.Contains("không thuộc năm 2026", Message(CalendarEdits.Add(year, new DayOverrideInput("03/03/2027", "day-off", ""))), StringComparison.Ordinal);
-        Assert.Contains("dd/MM/yyyy", Message(CalendarEdits.Add(year, new DayOverrideInput("3 tháng 3", "day-off", ""))), StringComparison.Ordinal);
+        Assert.Contains("ngày/tháng/năm", Message(CalendarEdits.Add(year, new DayOverrideInput("3 tháng 3", "day-off", ""))), StringComparison.Ordinal);
         Assert.Empty(year.ChangesFrom(CalendarEdits.Remove(year, "03/03/2026").Value)); // removing twice removes once
         Assert.Contains("không thuộc năm 2026", Message(CalendarEdits.Remove(year, "03/03/2025")), StringComparison.Ordinal);
         Assert.Contains("mùng 1 Tết (17/02/2026)", Message(CalendarEdits.Settings(year, new YearSettingsInput("", "18/02/2026", "22/02/2026", ""))), StringComparison.Ordinal);

@@ -45,11 +45,11 @@ public sealed class CalendarStoryTests(StorageFixture storage, BrowserFixture br
 
         // A day already past cannot change: the form says why and keeps what was typed.
         var add = office.Locator("#ngay-quyet-dinh");
-        await add.GetByLabel("Ngày (dd/MM/yyyy)").FillAsync("09/02/2026");
+        await add.GetByLabel("Ngày (ngày/tháng/năm)").FillAsync("09/02/2026");
         await add.GetByLabel("Lý do").FillAsync("Nghỉ bù");
         await add.GetByRole(AriaRole.Button, new() { Name = "Thêm" }).ClickAsync();
         await Assertions.Expect(office.Locator("#ngay-quyet-dinh [role=alert]")).ToContainTextAsync("Ngày 09/02/2026 đã qua");
-        Assert.Equal("09/02/2026", await office.Locator("#ngay-quyet-dinh").GetByLabel("Ngày (dd/MM/yyyy)").InputValueAsync());
+        Assert.Equal("09/02/2026", await office.Locator("#ngay-quyet-dinh").GetByLabel("Ngày (ngày/tháng/năm)").InputValueAsync());
 
         // An extra day off after Tết, and a Saturday worked to make up for it.
         await AddAsync(office, "23/02/2026", "day-off", "Nghỉ thêm sau Tết theo Thông báo 20-TB/VPĐU");
@@ -61,7 +61,7 @@ public sealed class CalendarStoryTests(StorageFixture storage, BrowserFixture br
 
         // The calculator counts with it: five working days from 13/02 step over Tết and 23/02.
         await office.GetByLabel("Số ngày làm việc").FillAsync("5");
-        await office.GetByLabel("Kể từ ngày (dd/MM/yyyy)").FillAsync("13/02/2026");
+        await office.GetByLabel("Kể từ ngày (ngày/tháng/năm)").FillAsync("13/02/2026");
         await office.GetByRole(AriaRole.Button, new() { Name = "Tính hạn" }).ClickAsync();
         await Assertions.Expect(office.Locator("#tinh-han [role=status]")).ToContainTextAsync("hạn là hết ngày 02/03/2026 (thứ Hai)");
         await Assertions.Expect(office.Locator("#tinh-han")).ToContainTextAsync("Nghỉ thêm sau Tết theo Thông báo 20-TB/VPĐU 23/02");
@@ -78,7 +78,7 @@ public sealed class CalendarStoryTests(StorageFixture storage, BrowserFixture br
         await Assertions.Expect(office.Locator("#t0-due")).ToContainTextAsync("Hạn là hết ngày 25/02/2026 (thứ Tư).");
         await Assertions.Expect(office.Locator("#t0-due")).ToContainTextAsync("không tính 10 ngày nghỉ: Tết Nguyên đán 16/02–20/02; Nghỉ thêm sau Tết theo Thông báo 20-TB/VPĐU 23/02; 4 ngày thứ Bảy, Chủ nhật.");
         await office.GetByLabel("Số công văn").FillAsync("20-CV/ĐU");
-        await office.GetByLabel("Ngày ban hành (dd/MM/yyyy)").FillAsync("09/02/2026");
+        await office.GetByLabel("Ngày ban hành (ngày/tháng/năm)").FillAsync("09/02/2026");
         await office.GetByLabel("Trích yếu").FillAsync("Rà soát tài khoản ngân hàng của các tổ chức đảng");
         await office.Locator("#t0-units").SelectOptionAsync(["dang-bo-a", "chi-bo-b"]);
         await BrowserFixture.ScreenshotAsync(office, "13-tao-cong-van-ngay-lam-viec");
@@ -110,7 +110,7 @@ public sealed class CalendarStoryTests(StorageFixture storage, BrowserFixture br
     private static async Task AddAsync(IPage office, string date, string change, string reason)
     {
         var add = office.Locator("#ngay-quyet-dinh");
-        await add.GetByLabel("Ngày (dd/MM/yyyy)").FillAsync(date);
+        await add.GetByLabel("Ngày (ngày/tháng/năm)").FillAsync(date);
         await add.GetByLabel("Loại ngày").SelectOptionAsync(change);
         await add.GetByLabel("Lý do").FillAsync(reason);
         await add.GetByRole(AriaRole.Button, new() { Name = "Thêm" }).ClickAsync();

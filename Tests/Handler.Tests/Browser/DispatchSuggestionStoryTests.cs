@@ -65,7 +65,7 @@ public sealed class DispatchSuggestionStoryTests(StorageFixture storage, Browser
         await Assertions.Expect(status).ToContainTextAsync("Công văn chưa ghi ngày ban hành: xin nhập ngày.");
         await office.WaitForLoadStateAsync(LoadState.Load); // the status is at the top: the rows below may still be arriving
         Assert.Equal("123-CV/ĐU", await office.GetByLabel("Số công văn").InputValueAsync());
-        Assert.Equal(string.Empty, await office.GetByLabel("Ngày ban hành (dd/MM/yyyy)").InputValueAsync());
+        Assert.Equal(string.Empty, await office.GetByLabel("Ngày ban hành (ngày/tháng/năm)").InputValueAsync());
         Assert.Equal("Đảng ủy phường Đống Đa", await office.GetByLabel("Cơ quan ban hành").InputValueAsync());
         Assert.Equal("Triển khai rà soát, cập nhật dữ liệu và thực hiện 4 thủ tục hành chính của đảng trên môi trường điện tử", await office.GetByLabel("Trích yếu").InputValueAsync());
 
@@ -103,7 +103,7 @@ public sealed class DispatchSuggestionStoryTests(StorageFixture storage, Browser
         await Assertions.Expect(office.Locator("textarea[id$='-title']")).ToHaveCountAsync(22);
 
         // "Tạo" with a task no unit is chosen for: each problem named in the clerk's words, every choice kept (a task without a deadline is no problem).
-        await office.GetByLabel("Ngày ban hành (dd/MM/yyyy)").FillAsync("10/02/2026");
+        await office.GetByLabel("Ngày ban hành (ngày/tháng/năm)").FillAsync("10/02/2026");
         await office.GetByRole(AriaRole.Button, new() { Name = "Tạo công văn", Exact = true }).ClickAsync();
         var alert = office.GetByRole(AriaRole.Alert);
         await Assertions.Expect(alert).ToContainTextAsync($"Nhiệm vụ {inspection + 1}, đơn vị: Cần giao nhiệm vụ cho ít nhất một đơn vị.");
@@ -111,7 +111,7 @@ public sealed class DispatchSuggestionStoryTests(StorageFixture storage, Browser
         await Assertions.Expect(alert).Not.ToContainTextAsync("yyyy");
         await Assertions.Expect(alert).Not.ToContainTextAsync("deadline");
         Assert.Equal(["kdc-1", "kdc-2", "khoi-dn"], await SelectedAsync(office, 1));
-        Assert.Equal("10/02/2026", await office.GetByLabel("Ngày ban hành (dd/MM/yyyy)").InputValueAsync());
+        Assert.Equal("10/02/2026", await office.GetByLabel("Ngày ban hành (ngày/tháng/năm)").InputValueAsync());
         await TopScreenshotAsync(office, "22-goi-y-thieu-han", 1280);
 
         // The office follows the two dated items and its own task now, gives 1.1 a deadline and leaves out the rest.

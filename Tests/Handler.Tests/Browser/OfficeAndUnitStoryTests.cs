@@ -69,7 +69,7 @@ public sealed class OfficeAndUnitStoryTests(StorageFixture storage, BrowserFixtu
         Assert.Equal("09/02/2026", await office.Locator("#t3-deadline").InputValueAsync());
         Assert.Equal("statistics", await office.Locator("#t3-kind").InputValueAsync());
         Assert.Equal(["chi-bo-b", "dang-bo-a"], (await office.Locator("#t1-units option:checked").EvaluateAllAsync<string[]>("os => os.map(o => o.value)")).Order(StringComparer.Ordinal));
-        await office.GetByLabel("Ngày ban hành (dd/MM/yyyy)").FillAsync("05/02/2026");
+        await office.GetByLabel("Ngày ban hành (ngày/tháng/năm)").FillAsync("05/02/2026");
         await office.GetByLabel("Trích yếu").FillAsync("Triển khai dịch vụ công của Đảng");
         await office.Locator("#t0-drop").CheckAsync(); // this story follows the three tasks with deadlines
         for (var i = 1; i <= 3; i++)
@@ -165,7 +165,7 @@ public sealed class OfficeAndUnitStoryTests(StorageFixture storage, BrowserFixtu
         await Assertions.Expect(office.Locator("#task-t1")).ToContainTextAsync("Bước 3: báo Ban Thường vụ, UBKT");
         await office.Locator("#task-t2").GetByRole(AriaRole.Button, new() { Name = "Gửi nhắc ngay" }).ClickAsync();
         await Assertions.Expect(office.GetByRole(AriaRole.Status)).ToContainTextAsync("Đã nhắc đơn vị về nhiệm vụ 2: Chỉ ghi lại, chưa gửi");
-        await office.Locator("#task-t3").GetByLabel("Đơn vị xin thêm thời gian? Tạm dừng nhắc đến hết ngày (dd/MM/yyyy)").FillAsync("20/02/2026");
+        await office.Locator("#task-t3").GetByLabel("Đơn vị xin thêm thời gian? Tạm dừng nhắc đến hết ngày (ngày/tháng/năm)").FillAsync("20/02/2026");
         await office.Locator("#task-t3").GetByLabel("Lý do (không bắt buộc)").FillAsync("Đồng chí Bí thư gọi điện xin thêm một tuần");
         await office.Locator("#task-t3").GetByRole(AriaRole.Button, new() { Name = "Tạm dừng nhắc" }).ClickAsync();
         await Assertions.Expect(office.GetByRole(AriaRole.Status)).ToContainTextAsync("Đã tạm dừng nhắc nhiệm vụ 3 đến hết ngày 20/02/2026.");
@@ -202,7 +202,7 @@ public sealed class OfficeAndUnitStoryTests(StorageFixture storage, BrowserFixtu
         await BrowserFixture.SignInAsync(page, "vanphong");
 
         await page.GetByLabel("Số công văn").FillAsync("643-CV/ĐU");
-        await page.GetByLabel("Ngày ban hành (dd/MM/yyyy)").FillAsync("05/02/2026");
+        await page.GetByLabel("Ngày ban hành (ngày/tháng/năm)").FillAsync("05/02/2026");
         await page.GetByLabel("Trích yếu").FillAsync("Triển khai dịch vụ công của Đảng");
         await page.Locator("#t0-title").FillAsync("Mở tài khoản ngân hàng đứng tên tổ chức đảng");
         await page.Locator("#t0-deadline").FillAsync("Trước ngày 26/02/2026");

@@ -85,7 +85,7 @@ public sealed class RegistrationRetryStoryTests(StorageFixture storage, BrowserF
     private static async Task FillAsync(IPage page, string number, string task)
     {
         await page.GetByLabel("Số công văn").FillAsync(number);
-        await page.GetByLabel("Ngày ban hành (dd/MM/yyyy)").FillAsync("05/03/2026");
+        await page.GetByLabel("Ngày ban hành (ngày/tháng/năm)").FillAsync("05/03/2026");
         await page.GetByLabel("Trích yếu").FillAsync("Triển khai dịch vụ công của Đảng");
         await page.Locator("#t0-title").FillAsync(task);
         await page.Locator("#t0-deadline").FillAsync("31/12/2099");

@@ -84,7 +84,7 @@ public sealed class Seed000StoryTests(StorageFixture storage, BrowserFixture bro
         await Assertions.Expect(office.GetByRole(AriaRole.Status)).ToContainTextAsync("Đã gợi ý 20 nhiệm vụ từ nội dung công văn (18 nhiệm vụ công văn không ghi hạn: được theo dõi, không gửi thư nhắc, trừ khi nhập hạn).");
         await office.WaitForLoadStateAsync(LoadState.Load);
         await office.GetByLabel("Số công văn").FillAsync("000-CV/ĐU");
-        await office.GetByLabel("Ngày ban hành (dd/MM/yyyy)").FillAsync("13/02/2026");
+        await office.GetByLabel("Ngày ban hành (ngày/tháng/năm)").FillAsync("13/02/2026");
         var titles = await office.Locator("textarea[id$='-title']").EvaluateAllAsync<string[]>("ts => ts.map(t => t.value)");
         int Row(string start) => Array.FindIndex(titles, t => t.StartsWith(start, StringComparison.Ordinal));
 
@@ -164,7 +164,7 @@ public sealed class Seed000StoryTests(StorageFixture storage, BrowserFixture bro
         await office.GotoAsync(board);
         await office.GetByRole(AriaRole.Link, new() { Name = "Sửa công văn" }).ClickAsync();
         var bankTask = office.Locator("fieldset", new() { Has = office.GetByText("Tập trung rà soát việc sử dụng tài khoản ngân hàng phục vụ công tác thu, nộp đảng phí") });
-        await bankTask.GetByLabel("Gia hạn đến ngày (dd/MM/yyyy), để trống nếu giữ hạn").FillAsync("06/03/2026");
+        await bankTask.GetByLabel("Gia hạn đến ngày (ngày/tháng/năm), để trống nếu giữ hạn").FillAsync("06/03/2026");
         await office.GetByLabel("Lý do thay đổi").FillAsync("Ngân hàng cần thêm thời gian mở tài khoản cho tổ chức đảng");
         await BrowserFixture.ScreenshotAsync(office, "000-4-sua-cong-van");
         await office.GetByRole(AriaRole.Button, new() { Name = "Lưu thay đổi" }).ClickAsync();

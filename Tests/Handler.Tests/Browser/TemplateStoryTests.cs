@@ -40,7 +40,7 @@ public sealed class TemplateStoryTests(StorageFixture storage, BrowserFixture br
 
         // The office attaches the dispatch's blank template to the task and reads it.
         await office.GetByLabel("Số công văn").FillAsync("12-CV/ĐU");
-        await office.GetByLabel("Ngày ban hành (dd/MM/yyyy)").FillAsync("02/03/2026");
+        await office.GetByLabel("Ngày ban hành (ngày/tháng/năm)").FillAsync("02/03/2026");
         await office.GetByLabel("Trích yếu").FillAsync("Báo cáo biến động đảng viên");
         await office.Locator("#t0-title").FillAsync("Gửi báo cáo biến động đảng viên theo mẫu");
         await office.Locator("#t0-kind").SelectOptionAsync("statistics");

@@ -150,6 +150,7 @@ public sealed class DirectiveClosingTests(StorageFixture storage) : IAsyncLifeti
         using var template = await _h.Office.Http.GetAsync($"u/{token}/tasks/t1/template.xlsx", Ct);
         using var forUnit = await _h.Office.SendFileAsync($"api/directives/{stats.GetProperty("id").GetString()}/statistics/units/chi-bo-b", File.ReadAllBytes(Repository.SharedSample("bao-cao-thong-ke-mau.xlsx")));
         var officeProblem = await forUnit.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var (pageStatus, page) = await _h.PageAsync($"office/directives/{stats.GetProperty("id").GetString()}/statistics?taskId=t1");
         var stored = new List<string>();
         var uploads = StatisticsImports.Uploads(storage.ConnectionString, _h.App.Prefix);
         if (await uploads.ExistsAsync(Ct))
@@ -166,6 +167,9 @@ public sealed class DirectiveClosingTests(StorageFixture storage) : IAsyncLifeti
         Assert.Equal(HttpStatusCode.Conflict, forUnit.StatusCode);
         Assert.Equal("directive-closed", officeProblem.GetProperty("code").GetString());
         Assert.Empty(stored);
+        Assert.Equal(HttpStatusCode.OK, pageStatus); // the figures stay readable; the office's form gives way to the notice
+        Assert.Contains("không nhận thêm số liệu, kể cả văn phòng gửi thay đơn vị", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("name=\"unitId\"", page, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -85,7 +85,7 @@ public sealed class OfficeLadderActionsTests(StorageFixture storage) : IAsyncLif
         var after = await _h.RunAtAsync(Vietnam(3, 2, 7));
 
         Assert.Equal(HttpStatusCode.BadRequest, wrongDay.StatusCode);
-        Assert.Contains("Tạm dừng đến hết ngày: Ngày tạm dừng đến phải viết dạng dd/MM/yyyy", wrong, StringComparison.Ordinal);
+        Assert.Contains("Tạm dừng đến hết ngày: Ngày tạm dừng đến phải viết dạng ngày/tháng/năm", wrong, StringComparison.Ordinal);
         Assert.Contains("value=\"31/02/2026\"", wrong, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.SeeOther, held.StatusCode);
         Assert.Contains("Tạm dừng nhắc đến 01/03/2026", board, StringComparison.Ordinal);

@@ -89,7 +89,7 @@ public sealed class ReportTests(StorageFixture storage) : IAsyncLifetime
         Assert.Contains("@media print", page, StringComparison.Ordinal);
         Assert.Contains($"<a href=\"/office/directives/{_id}\">← Công văn số 643-CV/ĐU</a>", page, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
-        Assert.Contains("Ngày báo cáo: Ngày phải viết dạng dd/MM/yyyy", wrongHtml, StringComparison.Ordinal);
+        Assert.Contains("Ngày báo cáo: Ngày phải viết dạng ngày/tháng/năm", wrongHtml, StringComparison.Ordinal);
         Assert.Contains("value=\"31/02/2026\"", wrongHtml, StringComparison.Ordinal);
         Assert.Contains("value=\"16-BC\"", wrongHtml, StringComparison.Ordinal);
         Assert.DoesNotContain("report.docx?", wrongHtml, StringComparison.Ordinal);
