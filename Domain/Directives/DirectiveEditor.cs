@@ -15,8 +15,8 @@ public interface IDirectiveEditStore
 
     Task<Result<bool>> SaveEditAsync(DirectiveEdited edited, StoredVersion readAt, CancellationToken cancellationToken);
 
-    /// <summary>The directive's changes since registration, oldest first.</summary>
-    Task<IReadOnlyList<DirectiveChange>> ChangesAsync(DirectiveId id, CancellationToken cancellationToken);
+    /// <summary>The directive's changes since registration, oldest first; none without reading anything when it was never edited (revision 0, as most are).</summary>
+    Task<IReadOnlyList<DirectiveChange>> ChangesAsync(Directive directive, CancellationToken cancellationToken);
 }
 
 /// <summary>

@@ -33,6 +33,8 @@ public sealed record LinkKey(int Version, byte[] Secret)
 /// office has reissued the unit's link) "." base64url(HMAC-SHA256 of that text).
 /// Verification recomputes the MAC and compares in constant time, then checks the version and expiry;
 /// every failure is the same <see cref="ErrorKind.NotFound"/>, so a wrong link reveals nothing about why.
+/// The expiry signed in is the directive's end at signing; a unit's page also accepts a link past it
+/// while the directive is still followed (an extended deadline: <see cref="Read"/>).
 /// </summary>
 public sealed class UnitLinkSigner(LinkKey key)
 {
@@ -53,7 +55,16 @@ public sealed class UnitLinkSigner(LinkKey key)
         return Base64Url.EncodeToString(bytes) + "." + Base64Url.EncodeToString(HMACSHA256.HashData(key.Secret, bytes));
     }
 
-    public Result<UnitLink> Verify(string? token, DateTimeOffset now)
+    /// <summary>The link the token names if it is well formed and signed with the current key, whether or not it has expired (see <see cref="Read"/>).</summary>
+    public Result<UnitLink> Verify(string? token, DateTimeOffset now) =>
+        Read(token) is { IsSuccess: true } link && now < link.Value.ExpiresAt ? link : Invalid;
+
+    /// <summary>
+    /// The link the token names if it is well formed and signed with the current key; its
+    /// <see cref="UnitLink.ExpiresAt"/> is the end the directive had when the link was signed, which
+    /// the caller compares with the directive's end now (a deadline extended since moves it later).
+    /// </summary>
+    public Result<UnitLink> Read(string? token)
     {
         if (string.IsNullOrEmpty(token) || token.Length > 512)
         {
@@ -83,8 +94,7 @@ public sealed class UnitLinkSigner(LinkKey key)
             return Invalid;
         }
 
-        var link = new UnitLink(DirectiveId.Parse(parts[1]).Value, UnitId.Parse(parts[2]).Value, DateTimeOffset.FromUnixTimeSeconds(expires)) { Version = linkVersion };
-        return now < link.ExpiresAt ? link : Invalid;
+        return new UnitLink(DirectiveId.Parse(parts[1]).Value, UnitId.Parse(parts[2]).Value, DateTimeOffset.FromUnixTimeSeconds(expires)) { Version = linkVersion };
     }
 
     private static bool TryDecode(string text, out byte[] bytes)

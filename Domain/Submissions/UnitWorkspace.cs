@@ -52,7 +52,8 @@ public sealed class UnitWorkspace(
     UnitLinkSigner links,
     ICalendarSource calendars,
     TimeProvider time,
-    IDirectiveStateStore states)
+    IDirectiveStateStore states,
+    DirectiveRegistry registry)
 {
     /// <summary>What a unit reads behind a link the office replaced.</summary>
     public static readonly Error Replaced = Error.Gone(
@@ -142,13 +143,16 @@ public sealed class UnitWorkspace(
     /// <summary>
     /// The directive and unit a valid link names, with the directive's closure: NotFound for a wrong,
     /// tampered or expired link or a directive that does not exist; Gone for a link of a version the
-    /// office has replaced. The unit's link version and the closure are read on every request (two
+    /// office has replaced. Expired means past both the end signed into the link and the directive's
+    /// end now (<see cref="DirectiveRegistry.IsOpen"/>): a link sent before a deadline was extended
+    /// keeps working for the new deadline. The unit's link version and the closure are read on every request (two
     /// point reads, side by side), never cached: a new link or a closure holds at once everywhere.
     /// </summary>
     private async Task<Result<(Directive Directive, UnitId UnitId, DirectiveClosure? Closed)>> LinkedAsync(string? token, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var link = links.Verify(token, now);
-        if (!link.IsSuccess || await directives.GetAsync(link.Value.DirectiveId, cancellationToken) is not { } directive)
+        var link = links.Read(token);
+        if (!link.IsSuccess || await directives.GetAsync(link.Value.DirectiveId, cancellationToken) is not { } directive
+            || (now >= link.Value.ExpiresAt && !registry.IsOpen(directive, now)))
         {
             return NotFound;
         }

@@ -96,7 +96,7 @@ public static class DirectivePages
             // A closed directive is not edited (open it again first).
             CanEdit = closure is null && user.IsInRole(OfficeRoles.Code(OfficeRole.VanPhong)),
             Edited = sua is not null,
-            Changes = (await edits.ChangesAsync(board.Directive.Id, cancellationToken)).OrderByDescending(c => c.Revision).ToList(),
+            Changes = (await edits.ChangesAsync(board.Directive, cancellationToken)).OrderByDescending(c => c.Revision).ToList(),
         });
     }
 

@@ -140,7 +140,7 @@ public static class DirectivesFeature
         var ladders = (await escalations.LaddersAsync(d.Id, cancellationToken)).ToDictionary(l => l.Key);
         var emails = await escalations.OutboxAsync(d.Id.Value, cancellationToken);
         var byTask = view.Value.Assignments.ToLookup(a => a.Task.Id);
-        var changes = await edits.ChangesAsync(d.Id, cancellationToken);
+        var changes = await edits.ChangesAsync(d, cancellationToken);
         response.Headers.ETag = DirectiveEditing.ETagOf(d);
         return TypedResults.Ok(new DirectiveResponse(
             d.Id.Value,

@@ -286,10 +286,15 @@ public sealed class TableDirectiveStore(TableServiceClient tables, StorageNames 
         return true;
     }
 
-    public async Task<IReadOnlyList<DirectiveChange>> ChangesAsync(DirectiveId id, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DirectiveChange>> ChangesAsync(Directive directive, CancellationToken cancellationToken)
     {
         var changes = new List<DirectiveChange>();
-        await foreach (var row in Table.QueryPrefixAsync(id.Value, ChangePrefix, cancellationToken))
+        if (directive.Revision == 0)
+        {
+            return changes;
+        }
+
+        await foreach (var row in Table.QueryPrefixAsync(directive.Id.Value, ChangePrefix, cancellationToken))
         {
             var stored = row.RequiredJson("Change", StoredTaskContext.Default.StoredChange);
             changes.Add(new DirectiveChange(

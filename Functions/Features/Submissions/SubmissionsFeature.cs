@@ -170,7 +170,7 @@ public static class SubmissionsFeature
         }
 
         // The directive's changes that concern this unit, newest first ("gia hạn nhiệm vụ … đến … (lý do …)").
-        var changes = (await history.ChangesAsync(view.Value.Directive.Id, cancellationToken))
+        var changes = (await history.ChangesAsync(view.Value.Directive, cancellationToken))
             .Select(c => (Change: c, Lines: c.For(view.Value.UnitId))).Where(c => c.Lines.Count > 0).OrderByDescending(c => c.Change.Revision).ToList();
         return PageResults.Render<UnitPage, UnitPageModel>(new UnitPageModel(view.Value, token, notice, uploads) { Changes = changes }, status);
     }

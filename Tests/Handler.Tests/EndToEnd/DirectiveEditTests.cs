@@ -79,6 +79,29 @@ public sealed class DirectiveEditTests(StorageFixture storage) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_units_link_sent_before_an_extension_keeps_working_until_the_new_deadlines_follow_up_ends()
+    {
+        var registered = await RegisterAsync(new { title = "Mở tài khoản ngân hàng mang tên tổ chức đảng", kind = "confirmation", deadline = "Trước ngày 26/02/2026", units = new object[] { "chi-bo-b" } });
+        var id = registered.GetProperty("id").GetString()!;
+        var token = OfficeClient.TokenFor(registered, "chi-bo-b"); // signed for 26/02: it ends 60 days after
+        var (extended, _) = await EditAsync(id, "\"r0\"", new { reason = "Ngân hàng chưa kịp mở tài khoản", tasks = new[] { new { id = "t1", deadline = "30/06/2026" } } });
+
+        async Task<HttpStatusCode> OpenAtAsync(DateTimeOffset at)
+        {
+            _h.Clock.SetUtcNow(at);
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"u/{token}");
+            request.Headers.Accept.ParseAdd("text/html");
+            using var response = await _h.Office.Http.SendAsync(request, Ct);
+            return response.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, extended.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, await OpenAtAsync(Vietnam(5, 15, 9))); // past the end signed in (late April), before the new one
+        Assert.Equal(HttpStatusCode.OK, await OpenAtAsync(Vietnam(8, 28, 9)));
+        Assert.Equal(HttpStatusCode.NotFound, await OpenAtAsync(Vietnam(9, 1, 9))); // 60 days after 30/06 have passed
+    }
+
+    [Fact]
     public async Task A_task_without_a_deadline_is_tracked_and_reported_but_never_reminded_nor_escalated_and_roles_are_kept_per_unit()
     {
         var registered = await RegisterAsync(
