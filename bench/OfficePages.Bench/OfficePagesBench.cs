@@ -261,9 +261,13 @@ internal static class OfficePagesBench
             | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
             {rows}
 
-            Before the read models' hints of a directive were one row read with a point read (main at abefa9c, measured
-            2026-12-03 at load 1.54 with the same province; a board read its hints with a range query, which Azurite answers by
-            scanning the whole table): office home {Before[0]}, board {Before[1]}, units page {Before[2]} (p50 at full size).
+            Earlier runs with the same province (p50 at full size): before a directive's hints were one row read with a point
+            read (main at abefa9c, load 1.54; a board read its hints with a range query, which Azurite answers by scanning the
+            whole table): office home {Before[0]}, board {Before[1]}, units page {Before[2]}. With the hints row and before a directive never
+            edited skipped its history query (main at b9515ca; the history is a range query in table `directives`, which Azurite
+            also answers by scanning): home 75.9 ms, board 246.2 ms with 7 requests, units page 168.6 ms. The units page moves
+            between 147 and 191 ms from run to run on this shared machine: its two reads (headers, months) grow with the
+            province on Azurite, as the table above shows.
 
             Goal (issue 17): p50 within 200 ms for the three pages at full size — **{met}** — and storage requests that do not grow
             with the number of directives (compare the two request columns).
