@@ -77,17 +77,26 @@ public sealed class TableDirectiveStore(TableServiceClient tables, StorageNames 
     /// </summary>
     public async Task PublishAsync(Directive directive, CancellationToken cancellationToken)
     {
-        var listed = directive;
+        var listed = Header(directive, ListPartition, directive.Id.Value);
         try
         {
             await Table.AddEntityAsync(Header(directive, directive.Id.Value, HeaderRow), cancellationToken);
         }
         catch (Azure.RequestFailedException ex) when (ex.Status == 409)
         {
-            listed = (await ReadAsync(directive.Id, cancellationToken))?.Value ?? directive;
+            // The list's copy is the header under other keys: the stored header's row, not the whole directive, is read.
+            var stored = await Table.GetEntityIfExistsAsync<TableEntity>(directive.Id.Value, HeaderRow, cancellationToken: cancellationToken);
+            if (stored.HasValue && stored.Value is { } header)
+            {
+                listed = new TableEntity(ListPartition, directive.Id.Value);
+                foreach (var (column, value) in header.Where(c => c.Key is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag")))
+                {
+                    listed[column] = value;
+                }
+            }
         }
 
-        await Table.UpsertEntityAsync(Header(listed, ListPartition, listed.Id.Value), TableUpdateMode.Replace, cancellationToken);
+        await Table.UpsertEntityAsync(listed, TableUpdateMode.Replace, cancellationToken);
     }
 
     public async Task FinishAsync(DirectiveId id, StoredVersion? readAt, CancellationToken cancellationToken)
