@@ -21,6 +21,9 @@ public sealed record DirectiveClosure(DateTimeOffset ClosedAt, string ClosedBy, 
     /// <summary>What a unit reads on its page, and what refuses its reports.</summary>
     public string UnitNotice => $"Công văn đã kết thúc ngày {Day}; không nhận thêm báo cáo.";
 
+    /// <summary>What the office reads where it would send a unit's figures for it.</summary>
+    public string OfficeUploadNotice => $"Công văn đã kết thúc ngày {Day}: không nhận thêm số liệu, kể cả văn phòng gửi thay đơn vị.";
+
     /// <summary>The refusal of a report, an upload or an office action on a closed directive (409, code <c>directive-closed</c>).</summary>
     public Error Refusal => Error.Conflict("directive-closed", UnitNotice);
 }

@@ -55,7 +55,7 @@ public sealed class UnitLinkSigner(LinkKey key)
         return Base64Url.EncodeToString(bytes) + "." + Base64Url.EncodeToString(HMACSHA256.HashData(key.Secret, bytes));
     }
 
-    /// <summary>The link the token names if it is well formed and signed with the current key, whether or not it has expired (see <see cref="Read"/>).</summary>
+    /// <summary>The link the token names if it is well formed, signed with the current key and not past the end signed into it (a unit's page also weighs the directive's end now: <see cref="Read"/>).</summary>
     public Result<UnitLink> Verify(string? token, DateTimeOffset now) =>
         Read(token) is { IsSuccess: true } link && now < link.Value.ExpiresAt ? link : Invalid;
 

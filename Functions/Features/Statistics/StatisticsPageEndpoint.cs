@@ -79,7 +79,7 @@ public static class StatisticsPageEndpoint
         if (target.Value.Closed is { } closure)
         {
             return PageResults.Render<MessagePage, Message>(
-                new Message("Công văn đã kết thúc", $"Công văn đã kết thúc ngày {closure.Day}; không nhận thêm số liệu, kể cả văn phòng gửi thay đơn vị. Muốn gửi, xin mở lại công văn trước.", new Link(PagePath(target.Value.Directive.Id, target.Value.Task.Id.Value), "Về trang số liệu"), Office: true),
+                new Message("Công văn đã kết thúc", $"{closure.OfficeUploadNotice} Muốn gửi, xin mở lại công văn trước.", new Link(PagePath(target.Value.Directive.Id, target.Value.Task.Id.Value), "Về trang số liệu"), Office: true),
                 StatusCodes.Status409Conflict);
         }
 
